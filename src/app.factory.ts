@@ -1,0 +1,44 @@
+import { ValidationPipe, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@config/app-config';
+import { useJsonBodyParser } from '@core/api/json-body-parser';
+import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
+import { requestIdFor } from '@core/observability/correlation-id';
+import { AppModule } from './app.module';
+import { setupSwagger } from './swagger';
+
+/**
+ * Builds the application exactly as production runs it; `main.ts` listens on it, tests
+ * drive it with `inject()`. Nothing here differs between the two.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdFor,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+
+  useJsonBodyParser(app.getHttpAdapter().getInstance());
+
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', 'webhooks/{*path}'] });
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  app.enableShutdownHooks();
+  if (config.http.swaggerEnabled) setupSwagger(app, config);
+  return app;
+}

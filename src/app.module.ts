@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '@config/app-config';
+import { ConfigModule } from '@config/config.module';
+import { AuthGuard, AuthModule } from '@core/auth/auth.module';
+import { DatabaseModule } from '@core/database/database.module';
+import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
+import { HealthModule } from '@core/health/health.module';
+import { LoggerModule } from '@core/observability/logger.module';
+import { MetricsModule } from '@core/observability/metrics.module';
+import { QueueModule } from '@core/queue/queue.module';
+import { RedisModule } from '@core/redis/redis.module';
+import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
+import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { TenantsModule } from '@app/tenants/tenants.module';
+
+const infrastructure = [LoggerModule, MetricsModule, DatabaseModule, RedisModule, QueueModule, ThrottlingModule];
+const features = [AuthModule, HealthModule, TenantsModule];
+
+/**
+ * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.
+ */
+const globalPipeline = [
+  { provide: APP_GUARD, useClass: AuthGuard },
+  { provide: APP_GUARD, useClass: TenantThrottlerGuard },
+  { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+];
+
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forConfig(config), ...infrastructure, ...features],
+      providers: globalPipeline,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthGuard } from './auth.guard';
+import { JwtVerifier } from './jwt-verifier';
+
+/**
+ * Authentication machinery. The app registers AuthGuard as a global guard; the tenants
+ * module supplies the TenantDirectory it needs.
+ */
+@Module({
+  providers: [JwtVerifier],
+  exports: [JwtVerifier],
+})
+export class AuthModule {}
+
+export { AuthGuard };

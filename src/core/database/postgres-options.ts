@@ -1,0 +1,42 @@
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+  ssl: boolean;
+}
+
+/**
+ * Connection options shared by the Nest app, the TypeORM CLI (`ormconfig.ts`) and the test
+ * setup, so all three talk to PostgreSQL the same way. Schema changes only ever come from
+ * migrations: `synchronize` is off everywhere.
+ */
+export function postgresOptions(db: DatabaseSettings): PostgresConnectionOptions {
+  return {
+    type: 'postgres',
+    url: db.url,
+    ssl: db.ssl ? { rejectUnauthorized: true } : false,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    extra: {
+      max: db.poolSize,
+      connectionTimeoutMillis: 5_000,
+      // A runaway query must not hold a pooled connection forever.
+      statement_timeout: 15_000,
+      idle_in_transaction_session_timeout: 30_000,
+      application_name: 'omnihub',
+    },
+  };
+}
+
+/** Same server, another database: used to reach `postgres` for CREATE/DROP DATABASE. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+}

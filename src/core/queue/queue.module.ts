@@ -1,0 +1,30 @@
+import { AppConfig } from '@config/app-config';
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ALL_QUEUES } from './queue-names';
+import { DEFAULT_JOB_OPTIONS } from './queue-defaults';
+import { WorkerRunner } from './worker-runner';
+
+const queues = BullModule.registerQueue(
+  ...ALL_QUEUES.map((name) => ({ name, defaultJobOptions: DEFAULT_JOB_OPTIONS })),
+);
+
+/** BullMQ connection from config, and every queue registered with the house defaults. */
+@Global()
+@Module({
+  imports: [
+    DiscoveryModule,
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        connection: { url: config.redis.url },
+        prefix: config.redis.prefix,
+      }),
+    }),
+    queues,
+  ],
+  providers: [WorkerRunner],
+  exports: [queues, WorkerRunner],
+})
+export class QueueModule {}

@@ -1,0 +1,61 @@
+import { AppConfig } from '@config/app-config';
+import { WorkerHost } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Worker } from 'bullmq';
+
+/**
+ * Starts the BullMQ workers in roles that run them (`worker`, `all`) and stops them on
+ * shutdown: first they stop taking new jobs and get `SHUTDOWN_TIMEOUT_MS` to finish the
+ * active ones; what is still running then is abandoned, and its lock lapses so another
+ * worker picks it up again (processors are idempotent).
+ */
+@Injectable()
+export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerRunner.name);
+  private workers: Worker[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runsWorkers) return;
+    this.workers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .map((host) => host.worker);
+    for (const worker of this.workers) {
+      worker.run().catch((error: unknown) => this.logger.error({ err: error, queue: worker.name }, 'Worker stopped with an error'));
+    }
+    if (this.workers.length) {
+      this.logger.log(`Workers running for queues: ${this.workers.map((w) => w.name).join(', ')}`);
+    }
+  }
+
+  get running(): readonly string[] {
+    return this.workers.filter((worker) => worker.isRunning()).map((worker) => worker.name);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.workers.length) return;
+    const deadline = this.config.shutdownTimeoutMs;
+    const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadline).unref()),
+    ]);
+    if (timedOut) {
+      this.logger.warn(`Active jobs did not finish within ${deadline} ms; releasing them to other workers`);
+      await Promise.all(this.workers.map((worker) => worker.close(true)));
+    }
+    this.workers = [];
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, MoreThan, Repository } from 'typeorm';
+import { Page, decodeCursor, toPage } from '@core/api/pagination';
+import { newId } from '@core/database/ids';
+import { isUniqueViolation } from '@core/database/pg-errors';
+import { ConflictError, NotFoundError } from '@core/errors/domain-error';
+import { ApiKeysService } from './api-keys.service';
+import { CreateTenantDto, CreatedTenantDto, TenantDto, UpdateTenantDto } from './dto/tenant.dto';
+import { TenantEntity } from './entities/tenant.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  /** Creates the tenant and its first API key in one transaction: both exist, or neither. */
+  async create(input: CreateTenantDto): Promise<CreatedTenantDto> {
+    const slug = input.slug ?? slugify(input.name);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const tenant = await manager.save(
+          manager.create(TenantEntity, { id: newId(), name: input.name, slug, status: 'active' }),
+        );
+        const apiKey = await this.apiKeys.create(tenant.id, 'initial', manager);
+        return { tenant: TenantDto.from(tenant), apiKey };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('TENANT.SLUG_TAKEN', `A tenant with slug "${slug}" already exists`);
+      }
+      throw error;
+    }
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<TenantDto>> {
+    const after = decodeCursor(cursor, 1);
+    const rows = await this.tenants.find({
+      where: after ? { id: MoreThan(after[0]) } : {},
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, (row) => [row.id], TenantDto.from);
+  }
+
+  async get(id: string): Promise<TenantDto> {
+    return TenantDto.from(await this.find(id));
+  }
+
+  async update(id: string, changes: UpdateTenantDto): Promise<TenantDto> {
+    const tenant = await this.find(id);
+    Object.assign(tenant, changes);
+    return TenantDto.from(await this.tenants.save(tenant));
+  }
+
+  async isActive(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return this.tenants.existsBy({ id, status: 'active' });
+  }
+
+  private async find(id: string): Promise<TenantEntity> {
+    const tenant = UUID.test(id) ? await this.tenants.findOneBy({ id }) : null;
+    if (!tenant) throw new NotFoundError('Tenant');
+    return tenant;
+  }
+}
+
+function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/g, '');
+  return slug || `tenant-${newId().slice(-12)}`;
+}

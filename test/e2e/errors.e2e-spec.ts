@@ -1,0 +1,88 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { adminHeaders, createTestApp } from '@test/support/test-app';
+
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+describe('Errors as application/problem+json', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ BODY_LIMIT_BYTES: '2048' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const createTenant = (payload: string, contentType = 'application/json') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v2/tenants',
+      headers: { ...adminHeaders, 'content-type': contentType, 'x-request-id': 'trace-test-0001' },
+      payload,
+    });
+
+  it('names each invalid and each unknown field', async () => {
+    const response = await createTenant(JSON.stringify({ name: 'x', slug: 'Not A Slug', plan: 'gold' }));
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    const body = response.json();
+    expect(body).toMatchObject({
+      type: 'https://omnihub.dev/problems/request-validation-failed',
+      title: 'Bad Request',
+      status: 400,
+      code: 'REQUEST.VALIDATION_FAILED',
+      traceId: 'trace-test-0001',
+      instance: '/api/v2/tenants',
+    });
+    expect(body.detail).toMatch(/^Invalid fields: /);
+    for (const field of ['name', 'slug', 'plan']) expect(body.detail).toContain(field);
+    const fields = body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['name', 'slug', 'plan']));
+    expect(body.errors.find((e: { field: string }) => e.field === 'plan').message).toBe('plan is not an accepted field');
+  });
+
+  it('answers malformed JSON with 400 and the trace id', async () => {
+    const response = await createTenant('{"name": "Acme",');
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', traceId: 'trace-test-0001' });
+    expect(response.headers['x-request-id']).toBe('trace-test-0001');
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const response = await createTenant('name=Acme', 'application/x-www-form-urlencoded');
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('answers text/plain with 415 instead of treating the text as a body', async () => {
+    const response = await createTenant('{"name":"Acme"}', 'text/plain');
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('answers a body over BODY_LIMIT_BYTES with 413', async () => {
+    const response = await createTenant(JSON.stringify({ name: 'a'.repeat(4096) }));
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ status: 413, code: 'REQUEST.BODY_TOO_LARGE' });
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v2/nowhere', headers: adminHeaders });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({ code: 'ROUTE.NOT_FOUND' });
+  });
+
+  it('answers a malformed id with 400 naming the parameter', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v2/tenants/not-a-uuid', headers: adminHeaders });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+  });
+
+  it('mints a request id when the caller sends none', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v2/nowhere', headers: adminHeaders });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.json().traceId).toBe(response.headers['x-request-id']);
+  });
+});

@@ -1,0 +1,50 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { register } from 'prom-client';
+import { AppConfig } from '@config/app-config';
+import { loadConfig } from '@config/load-config';
+import { createApp } from '@app/app.factory';
+import { TEST_ADMIN_KEY } from './test-env';
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+/** The production app (same factory as main.ts) on this run's database, ready for inject(). */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
+  // prom-client's registry is process-global; a second app in one suite would re-register.
+  register.clear();
+  const app = await createApp(testConfig(overrides));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+export interface TestTenant {
+  id: string;
+  apiKey: string;
+  apiKeyId: string;
+  headers: { authorization: string };
+}
+
+let tenantCounter = 0;
+
+/** Creates a tenant through the admin API and returns its first key. */
+export async function createTenant(app: NestFastifyApplication, name?: string): Promise<TestTenant> {
+  tenantCounter += 1;
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v2/tenants',
+    headers: adminHeaders,
+    payload: { name: name ?? `Tenant ${process.pid}-${Date.now()}-${tenantCounter}` },
+  });
+  if (response.statusCode !== 201) throw new Error(`tenant creation failed: ${response.body}`);
+  const body = response.json<{ tenant: { id: string }; apiKey: { id: string; key: string } }>();
+  return {
+    id: body.tenant.id,
+    apiKey: body.apiKey.key,
+    apiKeyId: body.apiKey.id,
+    headers: { authorization: `Bearer ${body.apiKey.key}` },
+  };
+}
