@@ -19,7 +19,11 @@ const checks = [
 function reachable({ url, defaultPort }) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) || defaultPort, timeout: 2000 });
+    const socket = net.connect({
+      host: hostname,
+      port: Number(port) || defaultPort,
+      timeout: 2000,
+    });
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
     socket.once('error', () => resolve(false));
@@ -34,7 +38,9 @@ function reachable({ url, defaultPort }) {
     const { host } = new URL(check.url);
     console.error(`${check.name} is not reachable at ${host}.`);
     console.error(`  Start it with: ${check.start}`);
-    console.error(`  (or point ${check.name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server)`);
+    console.error(
+      `  (or point ${check.name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server)`,
+    );
   }
   process.exit(failed ? 1 : 0);
 })();

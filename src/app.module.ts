@@ -14,7 +14,14 @@ import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 
-const infrastructure = [LoggerModule, MetricsModule, DatabaseModule, RedisModule, QueueModule, ThrottlingModule];
+const infrastructure = [
+  LoggerModule,
+  MetricsModule,
+  DatabaseModule,
+  RedisModule,
+  QueueModule,
+  ThrottlingModule,
+];
 const features = [AuthModule, HealthModule, TenantsModule];
 
 /**

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
 
   // Last resort if shutdown hangs (a stuck connection, a job ignoring its deadline).
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref());
+    process.once(signal, () =>
+      setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref(),
+    );
   }
 
   await app.listen(config.http.port, config.http.host);
@@ -27,7 +29,9 @@ main().catch((error: unknown) => {
   if (error instanceof InvalidConfigError) {
     process.stderr.write(`${error.message}\nEvery variable is documented in .env.example.\n`);
   } else {
-    process.stderr.write(`Omnihub failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `Omnihub failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

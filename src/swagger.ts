@@ -17,7 +17,10 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig): vo
       )
       .setVersion('2')
       .addServer(config.http.publicBaseUrl)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (ohk_...) or JWT' }, 'bearer')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'API key (ohk_...) or JWT' },
+        'bearer',
+      )
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
       .build(),
     { extraModels: [ProblemDetailsDoc] },

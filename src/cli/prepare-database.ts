@@ -13,12 +13,17 @@ async function main(): Promise<void> {
   if (await ensureDatabase(database.url)) process.stdout.write(`Created database "${name}"\n`);
   const applied = await runMigrations(dataSourceOptions(database));
   process.stdout.write(
-    applied.length ? `Applied migrations: ${applied.join(', ')}\n` : `Database "${name}" is up to date\n`,
+    applied.length
+      ? `Applied migrations: ${applied.join(', ')}\n`
+      : `Database "${name}" is up to date\n`,
   );
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof InvalidConfigError || !(error instanceof Error) ? String(error) : error.message;
+  const message =
+    error instanceof InvalidConfigError || !(error instanceof Error)
+      ? String(error)
+      : error.message;
   process.stderr.write(`prepare-database failed: ${message}\n`);
   process.exit(1);
 });

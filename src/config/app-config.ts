@@ -1,5 +1,8 @@
 import { AppRole, EnvironmentVariables } from './env.schema';
 
+/** Hubs with their own circuit-breaker settings (the same names as HubName in core/channel). */
+export type BreakerHub = 'whatsapp' | 'instagram' | 'calendar' | 'bitrix';
+
 /**
  * Typed, grouped view of the validated environment. Services inject `AppConfig` and read
  * `config.database.url`; they never see raw variable names.
@@ -28,6 +31,13 @@ export class AppConfig {
   };
   readonly throttle: { ttlSeconds: number; limit: number };
   readonly shutdownTimeoutMs: number;
+  readonly secrets: { keyRing: string };
+  readonly outboundHttp: { timeoutMs: number };
+  readonly resilience: {
+    retry: { maxAttempts: number; baseDelayMs: number };
+    breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
+  };
+  readonly inbox: { retentionDays: number; sweepIntervalMs: number; sweepAfterMs: number };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -39,7 +49,11 @@ export class AppConfig {
       swaggerEnabled: env.SWAGGER_ENABLED,
     };
     this.log = { level: env.LOG_LEVEL };
-    this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL };
+    this.database = {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      ssl: env.DATABASE_SSL,
+    };
     this.redis = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
     this.auth = {
       adminApiKey: env.ADMIN_API_KEY,
@@ -53,6 +67,34 @@ export class AppConfig {
     };
     this.throttle = { ttlSeconds: env.THROTTLE_TTL_SECONDS, limit: env.THROTTLE_LIMIT };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.secrets = { keyRing: env.SECRETS_KEYS };
+    this.outboundHttp = { timeoutMs: env.HTTP_TIMEOUT_MS };
+    this.resilience = {
+      retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS },
+      breakers: {
+        whatsapp: {
+          failureThreshold: env.CIRCUIT_WHATSAPP_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS,
+        },
+        instagram: {
+          failureThreshold: env.CIRCUIT_INSTAGRAM_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_INSTAGRAM_HALF_OPEN_AFTER_MS,
+        },
+        calendar: {
+          failureThreshold: env.CIRCUIT_CALENDAR_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_CALENDAR_HALF_OPEN_AFTER_MS,
+        },
+        bitrix: {
+          failureThreshold: env.CIRCUIT_BITRIX_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS,
+        },
+      },
+    };
+    this.inbox = {
+      retentionDays: env.INBOX_RETENTION_DAYS,
+      sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,
+      sweepAfterMs: env.INBOX_SWEEP_AFTER_MS,
+    };
   }
 
   get runsApi(): boolean {

@@ -113,4 +113,85 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  /** Key ring for secrets at rest: `keyId:base64(32 bytes)`, comma-separated, newest first. */
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'SECRETS_KEYS must be keyId:base64-of-32-bytes[,keyId:base64...] (newest first)',
+  })
+  SECRETS_KEYS!: string;
+
+  /** Default timeout of one outbound platform call. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  HTTP_TIMEOUT_MS = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  RETRY_MAX_ATTEMPTS = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  RETRY_BASE_DELAY_MS = 1_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_WHATSAPP_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_INSTAGRAM_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_INSTAGRAM_HALF_OPEN_AFTER_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_CALENDAR_FAILURE_THRESHOLD = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_CALENDAR_HALF_OPEN_AFTER_MS = 60_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_BITRIX_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS = 30_000;
+
+  /** Inbox rows are kept at least this long: Meta retries failed deliveries for up to 7 days. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(7)
+  INBOX_RETENTION_DAYS = 7;
+
+  /** How often the sweeper looks for inbox rows that never reached the queue. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  INBOX_SWEEP_INTERVAL_MS = 30_000;
+
+  /** An inbox row not enqueued after this long is re-enqueued by the sweeper. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  INBOX_SWEEP_AFTER_MS = 30_000;
 }

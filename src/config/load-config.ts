@@ -29,7 +29,9 @@ export function loadConfig(raw: NodeJS.ProcessEnv | Record<string, string | unde
 
 function describe(error: ValidationError): string {
   const reasons = Object.values(error.constraints ?? {});
-  const shown = /SECRET|KEY|PASSWORD|TOKEN/i.test(error.property) ? '(hidden)' : JSON.stringify(error.value);
+  const shown = /SECRET|KEY|PASSWORD|TOKEN/i.test(error.property)
+    ? '(hidden)'
+    : JSON.stringify(error.value);
   return error.value === undefined
     ? `${error.property} is missing: ${reasons.join('; ')}`
     : `${error.property}=${shown} is invalid: ${reasons.join('; ')}`;

@@ -15,7 +15,11 @@ const LAST_USED_RESOLUTION = '1 minute';
 export class ApiKeysService {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
-  async create(tenantId: string, name: string, manager = this.keys.manager): Promise<CreatedApiKeyDto> {
+  async create(
+    tenantId: string,
+    name: string,
+    manager = this.keys.manager,
+  ): Promise<CreatedApiKeyDto> {
     const generated = generateApiKey();
     const entity = manager.create(ApiKeyEntity, {
       id: newId(),
@@ -37,14 +41,20 @@ export class ApiKeysService {
       order: { id: 'ASC' },
       take: limit + 1,
     });
-    return toPage(rows, limit, (row) => [row.id], ApiKeyDto.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => ApiKeyDto.from(row),
+    );
   }
 
   /** Revokes a key of this tenant. Revoking twice is fine; another tenant's key is not found. */
   async revoke(tenantId: string, id: string): Promise<void> {
     const key = await this.keys.findOneBy({ id, tenantId });
     if (!key) throw new NotFoundError('API key');
-    if (!key.revokedAt) await this.keys.update({ id, tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (!key.revokedAt)
+      await this.keys.update({ id, tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /** The tenant behind a presented key, if the key is live and its tenant active. */
@@ -69,7 +79,9 @@ export class ApiKeysService {
       .update()
       .set({ lastUsedAt: () => 'now()' })
       .where('id = :id', { id })
-      .andWhere(`(last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`)
+      .andWhere(
+        `(last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
+      )
       .execute()
       .catch(() => undefined); // best effort: never fail a request over a usage timestamp
   }

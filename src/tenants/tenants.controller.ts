@@ -7,7 +7,13 @@ import { UuidPipe } from '@core/api/uuid.pipe';
 import { RequireRole } from '@core/auth/auth.decorators';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
-import { CreateTenantDto, CreatedTenantDto, TenantDto, TenantPageDto, UpdateTenantDto } from './dto/tenant.dto';
+import {
+  CreateTenantDto,
+  CreatedTenantDto,
+  TenantDto,
+  TenantPageDto,
+  UpdateTenantDto,
+} from './dto/tenant.dto';
 import { TenantsService } from './tenants.service';
 
 /** Ops routes: create and manage tenants with the admin key. */
@@ -20,7 +26,9 @@ export class TenantsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a tenant and its first API key (the key is shown only in this answer)' })
+  @ApiOperation({
+    summary: 'Create a tenant and its first API key (the key is shown only in this answer)',
+  })
   @ApiCreatedResponse({ type: CreatedTenantDto })
   @ApiProblems(400, 409)
   create(@Body() body: CreateTenantDto): Promise<CreatedTenantDto> {
@@ -54,7 +62,10 @@ export class TenantsController {
   @ApiOperation({ summary: 'Issue an API key for a tenant (e.g. when it lost all of its keys)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiProblems(400, 404)
-  async issueKey(@Param('id', UuidPipe) id: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  async issueKey(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyDto> {
     await this.tenants.get(id);
     return this.apiKeys.create(id, body.name);
   }

@@ -45,7 +45,12 @@ export class TenantsService {
       order: { id: 'ASC' },
       take: limit + 1,
     });
-    return toPage(rows, limit, (row) => [row.id], TenantDto.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => TenantDto.from(row),
+    );
   }
 
   async get(id: string): Promise<TenantDto> {

@@ -23,7 +23,9 @@ describe('Errors as application/problem+json', () => {
     });
 
   it('names each invalid and each unknown field', async () => {
-    const response = await createTenant(JSON.stringify({ name: 'x', slug: 'Not A Slug', plan: 'gold' }));
+    const response = await createTenant(
+      JSON.stringify({ name: 'x', slug: 'Not A Slug', plan: 'gold' }),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
     const body = response.json();
@@ -39,14 +41,19 @@ describe('Errors as application/problem+json', () => {
     for (const field of ['name', 'slug', 'plan']) expect(body.detail).toContain(field);
     const fields = body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['name', 'slug', 'plan']));
-    expect(body.errors.find((e: { field: string }) => e.field === 'plan').message).toBe('plan is not an accepted field');
+    expect(body.errors.find((e: { field: string }) => e.field === 'plan').message).toBe(
+      'plan is not an accepted field',
+    );
   });
 
   it('answers malformed JSON with 400 and the trace id', async () => {
     const response = await createTenant('{"name": "Acme",');
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
-    expect(response.json()).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', traceId: 'trace-test-0001' });
+    expect(response.json()).toMatchObject({
+      code: 'REQUEST.MALFORMED_JSON',
+      traceId: 'trace-test-0001',
+    });
     expect(response.headers['x-request-id']).toBe('trace-test-0001');
   });
 
@@ -68,20 +75,32 @@ describe('Errors as application/problem+json', () => {
   });
 
   it('answers an unknown route with 404 problem+json', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v2/nowhere', headers: adminHeaders });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v2/nowhere',
+      headers: adminHeaders,
+    });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(response.json()).toMatchObject({ code: 'ROUTE.NOT_FOUND' });
   });
 
   it('answers a malformed id with 400 naming the parameter', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v2/tenants/not-a-uuid', headers: adminHeaders });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v2/tenants/not-a-uuid',
+      headers: adminHeaders,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
   });
 
   it('mints a request id when the caller sends none', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v2/nowhere', headers: adminHeaders });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v2/nowhere',
+      headers: adminHeaders,
+    });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.json().traceId).toBe(response.headers['x-request-id']);
   });

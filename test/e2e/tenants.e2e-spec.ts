@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminHeaders, createTenant, createTestApp } from '@test/support/test-app';
+import { adminHeaders, createTestApp } from '@test/support/test-app';
 
 describe('Tenants and API keys', () => {
   let app: NestFastifyApplication;
@@ -31,7 +31,9 @@ describe('Tenants and API keys', () => {
       headers: { authorization: `Bearer ${body.apiKey.key}` },
     });
     expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toEqual([expect.objectContaining({ id: body.apiKey.id, prefix: body.apiKey.prefix })]);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({ id: body.apiKey.id, prefix: body.apiKey.prefix }),
+    ]);
     expect(listed.body).not.toContain(body.apiKey.key);
   });
 });

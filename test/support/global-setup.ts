@@ -14,11 +14,14 @@ import { BASE_TEST_ENV } from './test-env';
  * data. Worker processes inherit the variables set here.
  */
 export default async function globalSetup(): Promise<void> {
-  const preflight = spawnSync(process.execPath, ['scripts/check-services.js'], { stdio: 'inherit' });
+  const preflight = spawnSync(process.execPath, ['scripts/check-services.js'], {
+    stdio: 'inherit',
+  });
   if (preflight.status !== 0) throw new Error('PostgreSQL or Redis is not reachable (see above)');
 
   const runId = `${Date.now().toString(36)}_${process.pid}`;
-  const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const serverUrl =
+    process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   Object.assign(process.env, BASE_TEST_ENV, {
     OMNIHUB_TEST_RUN: runId,
     DATABASE_URL: withDatabase(serverUrl, `omnihub_test_${runId}`),

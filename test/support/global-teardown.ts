@@ -17,7 +17,13 @@ async function deleteKeys(url: string, pattern: string): Promise<void> {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/[{}[\]]/g, '\\$&'), 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        pattern.replace(/[{}[\]]/g, '\\$&'),
+        'COUNT',
+        1000,
+      );
       if (keys.length) await redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -10,7 +10,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /** The production app (same factory as main.ts) on this run's database, ready for inject(). */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+): Promise<NestFastifyApplication> {
   // prom-client's registry is process-global; a second app in one suite would re-register.
   register.clear();
   const app = await createApp(testConfig(overrides));
@@ -31,7 +33,10 @@ export interface TestTenant {
 let tenantCounter = 0;
 
 /** Creates a tenant through the admin API and returns its first key. */
-export async function createTenant(app: NestFastifyApplication, name?: string): Promise<TestTenant> {
+export async function createTenant(
+  app: NestFastifyApplication,
+  name?: string,
+): Promise<TestTenant> {
   tenantCounter += 1;
   const response = await app.inject({
     method: 'POST',

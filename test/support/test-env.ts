@@ -4,11 +4,18 @@
  */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijklmnop';
+/** Two keys, newest first, so rotation paths are exercised. */
+export const TEST_SECRETS_KEYS =
+  'test2:' +
+  Buffer.alloc(32, 2).toString('base64') +
+  ',test1:' +
+  Buffer.alloc(32, 1).toString('base64');
 
 export const BASE_TEST_ENV: Record<string, string> = {
   APP_ROLE: 'api',
   ADMIN_API_KEY: TEST_ADMIN_KEY,
   JWT_SECRET: TEST_JWT_SECRET,
+  SECRETS_KEYS: TEST_SECRETS_KEYS,
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   SHUTDOWN_TIMEOUT_MS: '5000',
 };

@@ -23,7 +23,10 @@ export class ProblemDetailsDoc {
   @ApiProperty({ example: 'Invalid field: name' })
   detail!: string;
 
-  @ApiProperty({ example: 'REQUEST.VALIDATION_FAILED', description: 'Stable machine-readable code' })
+  @ApiProperty({
+    example: 'REQUEST.VALIDATION_FAILED',
+    description: 'Stable machine-readable code',
+  })
   code!: string;
 
   @ApiPropertyOptional({ example: '/api/v2/tenants' })
@@ -32,7 +35,10 @@ export class ProblemDetailsDoc {
   @ApiPropertyOptional({ type: [FieldErrorDoc] })
   errors?: FieldErrorDoc[];
 
-  @ApiProperty({ example: '3f0c2b8e-5b7a-4f2e-9a61-0d2f7c1f4b10', description: 'Same as the X-Request-Id header' })
+  @ApiProperty({
+    example: '3f0c2b8e-5b7a-4f2e-9a61-0d2f7c1f4b10',
+    description: 'Same as the X-Request-Id header',
+  })
   traceId!: string;
 }
 
@@ -56,7 +62,11 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
       ApiResponse({
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDoc' } } },
+        content: {
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/ProblemDetailsDoc' },
+          },
+        },
       }),
     ),
   );

@@ -17,7 +17,7 @@ declare module 'fastify' {
 export function useJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
-    ['application/json', /^application\/[\w.+-]+\+json$/],
+    /^application\/(?:[\w.+-]+\+)?json$/,
     { parseAs: 'buffer' },
     (request, body: Buffer, done) => {
       request.rawBody = body;

@@ -34,17 +34,27 @@ export function decodeCursor(raw: string | undefined, arity: number): Cursor | u
   if (raw === undefined) return undefined;
   try {
     const values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string')) {
-      return values as string[];
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every((v) => typeof v === 'string')
+    ) {
+      return values;
     }
   } catch {
     // fall through to the validation error
   }
-  throw new ValidationFailedError([{ field: 'cursor', message: 'cursor is not one this API issued' }]);
+  throw new ValidationFailedError([
+    { field: 'cursor', message: 'cursor is not one this API issued' },
+  ]);
 }
 
 export class PageInfoDoc {
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` to get the next page; null on the last page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` to get the next page; null on the last page',
+  })
   nextCursor!: string | null;
 }
 
@@ -54,7 +64,12 @@ export interface Page<T> {
 }
 
 /** Builds a page from `limit + 1` fetched rows: the extra row only tells whether more exist. */
-export function toPage<R, T>(rows: R[], limit: number, cursorOf: (row: R) => Cursor, map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  cursorOf: (row: R) => Cursor,
+  map: (row: R) => T,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return {

@@ -19,6 +19,7 @@ export const CurrentPrincipal = createParamDecorator(
 /** The calling tenant's id. Only valid on tenant routes (AuthGuard guarantees a tenant). */
 export const TenantId = createParamDecorator((_: unknown, context: ExecutionContext): string => {
   const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
-  if (principal?.role !== 'tenant') throw new Error('@TenantId() used on a route that is not tenant-scoped');
+  if (principal?.role !== 'tenant')
+    throw new Error('@TenantId() used on a route that is not tenant-scoped');
   return principal.tenantId;
 });

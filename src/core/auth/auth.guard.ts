@@ -38,7 +38,9 @@ export class AuthGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'tenant';
     if (principal.role !== required) {
       throw new ForbiddenError(
-        required === 'admin' ? 'This route needs the admin key' : 'This route needs a tenant credential',
+        required === 'admin'
+          ? 'This route needs the admin key'
+          : 'This route needs a tenant credential',
       );
     }
     return true;
@@ -47,18 +49,24 @@ export class AuthGuard implements CanActivate {
   private async authenticate(request: FastifyRequest): Promise<Principal> {
     const credential = presentedCredential(request);
     if (!credential) {
-      throw new UnauthenticatedError('Send a key as "Authorization: Bearer <key>" or "X-Api-Key", or a JWT');
+      throw new UnauthenticatedError(
+        'Send a key as "Authorization: Bearer <key>" or "X-Api-Key", or a JWT',
+      );
     }
     if (credential.kind === 'jwt') {
       const { tenantId, subject } = await this.jwt.verify(credential.token);
       if (!(await this.directory.isActiveTenant(tenantId))) {
-        throw new UnauthenticatedError('Token names an unknown or suspended tenant', 'AUTH.INVALID_TOKEN');
+        throw new UnauthenticatedError(
+          'Token names an unknown or suspended tenant',
+          'AUTH.INVALID_TOKEN',
+        );
       }
       return { role: 'tenant', tenantId, via: 'jwt', subject };
     }
     if (timingSafeEqual(sha256(credential.key), this.adminKeyDigest)) return { role: 'admin' };
     const resolved = await this.directory.resolveApiKey(credential.key);
-    if (!resolved) throw new UnauthenticatedError('Unknown or revoked API key', 'AUTH.INVALID_API_KEY');
+    if (!resolved)
+      throw new UnauthenticatedError('Unknown or revoked API key', 'AUTH.INVALID_API_KEY');
     return { role: 'tenant', via: 'api-key', ...resolved };
   }
 }

@@ -11,5 +11,7 @@ export function presentedCredential(request: FastifyRequest): PresentedCredentia
   const apiKeyHeader = request.headers['x-api-key'];
   const value = bearer ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader.trim() : undefined);
   if (!value) return undefined;
-  return bearer && JWT_SHAPE.test(bearer) ? { kind: 'jwt', token: bearer } : { kind: 'api-key', key: value };
+  return bearer && JWT_SHAPE.test(bearer)
+    ? { kind: 'jwt', token: bearer }
+    : { kind: 'api-key', key: value };
 }

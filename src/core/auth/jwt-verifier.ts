@@ -15,12 +15,17 @@ export class JwtVerifier {
     const { secret, jwksUrl, issuer, audience } = config.auth.jwt;
     const common: JWTVerifyOptions = { issuer, audience, clockTolerance: 5 };
     if (jwksUrl) {
-      const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+      const keys = createRemoteJWKSet(new URL(jwksUrl), {
+        cooldownDuration: 30_000,
+        timeoutDuration: 5_000,
+      });
       const algorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
-      this.verifyToken = async (token) => (await jwtVerify(token, keys, { ...common, algorithms })).payload;
+      this.verifyToken = async (token) =>
+        (await jwtVerify(token, keys, { ...common, algorithms })).payload;
     } else if (secret) {
       const key = new TextEncoder().encode(secret);
-      this.verifyToken = async (token) => (await jwtVerify(token, key, { ...common, algorithms: ['HS256'] })).payload;
+      this.verifyToken = async (token) =>
+        (await jwtVerify(token, key, { ...common, algorithms: ['HS256'] })).payload;
     }
   }
 

@@ -40,7 +40,10 @@ export class ValidationFailedError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(resource: string, code = `${resource.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}.NOT_FOUND`) {
+  constructor(
+    resource: string,
+    code = `${resource.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}.NOT_FOUND`,
+  ) {
     super(code, 'not-found', `${resource} not found`);
   }
 }

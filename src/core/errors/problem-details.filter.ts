@@ -17,9 +17,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const rendered = toProblem(error, String(request.id), request.url.split('?')[0]);
     if (rendered.unexpected) {
-      this.logger.error({ err: error, traceId: request.id }, 'Unhandled error while serving request');
+      this.logger.error(
+        { err: error, traceId: request.id },
+        'Unhandled error while serving request',
+      );
     }
     if (reply.sent) return;
-    void reply.code(rendered.body.status).headers(rendered.headers).type(PROBLEM_CONTENT_TYPE).send(rendered.body);
+    void reply
+      .code(rendered.body.status)
+      .headers(rendered.headers)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(rendered.body);
   }
 }

@@ -19,7 +19,10 @@ const FASTIFY_CODES: Record<string, { code: string; detail?: string }> = {
     code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
     detail: 'Unsupported Content-Type; send application/json',
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'REQUEST.BODY_TOO_LARGE', detail: 'Request body is too large' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'REQUEST.BODY_TOO_LARGE',
+    detail: 'Request body is too large',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'REQUEST.INVALID_CONTENT_LENGTH' },
 };
 
@@ -53,7 +56,10 @@ export function toProblem(error: unknown, traceId: string, instance?: string): R
       headers['retry-after'] = String(Math.max(1, Math.ceil(error.extra.retryAfterSeconds)));
     }
     return {
-      body: problem(status, error.code, error.message, traceId, { errors: error.extra.errors, instance }),
+      body: problem(status, error.code, error.message, traceId, {
+        errors: error.extra.errors,
+        instance,
+      }),
       headers,
       unexpected: false,
     };
@@ -63,9 +69,15 @@ export function toProblem(error: unknown, traceId: string, instance?: string): R
     const status = error.getStatus();
     if (status < 500) {
       return {
-        body: problem(status, CODE_BY_STATUS[status] ?? 'REQUEST.REJECTED', httpDetail(error), traceId, {
-          instance,
-        }),
+        body: problem(
+          status,
+          CODE_BY_STATUS[status] ?? 'REQUEST.REJECTED',
+          httpDetail(error),
+          traceId,
+          {
+            instance,
+          },
+        ),
         headers: {},
         unexpected: false,
       };
@@ -77,7 +89,11 @@ export function toProblem(error: unknown, traceId: string, instance?: string): R
     const known = fastify.code ? FASTIFY_CODES[fastify.code] : undefined;
     const detail = known?.detail ?? fastify.message;
     const code = known?.code ?? CODE_BY_STATUS[fastify.statusCode] ?? 'REQUEST.INVALID';
-    return { body: problem(fastify.statusCode, code, detail, traceId, { instance }), headers: {}, unexpected: false };
+    return {
+      body: problem(fastify.statusCode, code, detail, traceId, { instance }),
+      headers: {},
+      unexpected: false,
+    };
   }
 
   return {
@@ -106,7 +122,11 @@ function asFastifyClientError(
   error: unknown,
 ): { statusCode: number; code?: string; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const { statusCode, code, message } = error as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   return {
     statusCode,

@@ -35,7 +35,10 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis reachable, not shutting down' })
-  @ApiResponse({ status: 503, description: 'A dependency is down or the pod is draining; details in the body' })
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is down or the pod is draining; details in the body',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

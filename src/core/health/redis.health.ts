@@ -14,11 +14,14 @@ export class RedisHealthIndicator {
 
   async pingCheck(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
-    if (this.redis.status !== 'ready') return indicator.down({ message: `connection ${this.redis.status}` });
+    if (this.redis.status !== 'ready')
+      return indicator.down({ message: `connection ${this.redis.status}` });
     try {
       await Promise.race([
         this.redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
+        ),
       ]);
       return indicator.up();
     } catch (error) {

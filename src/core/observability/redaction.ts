@@ -51,7 +51,8 @@ export const REDACT_PATHS: string[] = [
   'res.headers["set-cookie"]',
   ...SENSITIVE_KEYS.flatMap((key) => {
     const path = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    const join = (prefix: string) => (path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`);
+    const join = (prefix: string) =>
+      path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
     return [path.startsWith('[') ? `*${path}` : `*.${path}`, join('*.*'), path];
   }),
 ];

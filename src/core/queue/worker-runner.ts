@@ -33,7 +33,11 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
       .map((host) => host.worker);
     for (const worker of this.workers) {
-      worker.run().catch((error: unknown) => this.logger.error({ err: error, queue: worker.name }, 'Worker stopped with an error'));
+      worker
+        .run()
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, queue: worker.name }, 'Worker stopped with an error'),
+        );
     }
     if (this.workers.length) {
       this.logger.log(`Workers running for queues: ${this.workers.map((w) => w.name).join(', ')}`);
@@ -53,7 +57,9 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadline).unref()),
     ]);
     if (timedOut) {
-      this.logger.warn(`Active jobs did not finish within ${deadline} ms; releasing them to other workers`);
+      this.logger.warn(
+        `Active jobs did not finish within ${deadline} ms; releasing them to other workers`,
+      );
       await Promise.all(this.workers.map((worker) => worker.close(true)));
     }
     this.workers = [];

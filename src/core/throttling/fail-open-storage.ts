@@ -25,13 +25,22 @@ export class FailOpenStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     try {
-      const record = await this.inner.increment(`${this.keyPrefix}:throttle:${key}`, ttl, limit, blockDuration, throttlerName);
+      const record = await this.inner.increment(
+        `${this.keyPrefix}:throttle:${key}`,
+        ttl,
+        limit,
+        blockDuration,
+        throttlerName,
+      );
       if (this.failing) this.logger.log('Rate-limit storage is back; limits enforced again');
       this.failing = false;
       return record;
     } catch (error) {
       if (!this.failing) {
-        this.logger.warn({ err: error }, 'Rate-limit storage unavailable; letting requests through');
+        this.logger.warn(
+          { err: error },
+          'Rate-limit storage unavailable; letting requests through',
+        );
       }
       this.failing = true;
       return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };

@@ -9,12 +9,18 @@ import type { FastifyRequest } from 'fastify';
  */
 @Injectable()
 export class TenantThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const { principal, ip } = request as unknown as FastifyRequest;
-    return principal?.role === 'tenant' ? `tenant:${principal.tenantId}` : `ip:${ip}`;
+    return Promise.resolve(
+      principal?.role === 'tenant' ? `tenant:${principal.tenantId}` : `ip:${ip}`,
+    );
   }
 
-  protected override generateKey(_context: unknown, tracker: string, throttlerName: string): string {
+  protected override generateKey(
+    _context: unknown,
+    tracker: string,
+    throttlerName: string,
+  ): string {
     return `${throttlerName}:${tracker}`;
   }
 }

@@ -13,7 +13,11 @@ import { FailOpenStorage } from './fail-open-storage';
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [
-          { name: 'default', ttl: seconds(config.throttle.ttlSeconds), limit: config.throttle.limit },
+          {
+            name: 'default',
+            ttl: seconds(config.throttle.ttlSeconds),
+            limit: config.throttle.limit,
+          },
         ],
         storage: new FailOpenStorage(new ThrottlerStorageRedisService(redis), config.redis.prefix),
       }),

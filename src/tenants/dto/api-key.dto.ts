@@ -17,7 +17,10 @@ export class ApiKeyDto {
   @ApiProperty({ example: 'frontend-production' })
   name!: string;
 
-  @ApiProperty({ example: 'ohk_7Gq2LmXa', description: 'The first characters of the key, to tell keys apart' })
+  @ApiProperty({
+    example: 'ohk_7Gq2LmXa',
+    description: 'The first characters of the key, to tell keys apart',
+  })
   prefix!: string;
 
   @ApiProperty()

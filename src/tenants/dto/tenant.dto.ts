@@ -29,7 +29,10 @@ export class UpdateTenantDto {
   @Length(2, 120)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ['active', 'suspended'], description: 'Suspended tenants cannot authenticate' })
+  @ApiPropertyOptional({
+    enum: ['active', 'suspended'],
+    description: 'Suspended tenants cannot authenticate',
+  })
   @IsOptional()
   @IsIn(['active', 'suspended'])
   status?: TenantStatus;
@@ -66,6 +69,9 @@ export class CreatedTenantDto {
   @ApiProperty({ type: TenantDto })
   tenant!: TenantDto;
 
-  @ApiProperty({ type: CreatedApiKeyDto, description: 'The first API key; its secret is shown only here' })
+  @ApiProperty({
+    type: CreatedApiKeyDto,
+    description: 'The first API key; its secret is shown only here',
+  })
   apiKey!: CreatedApiKeyDto;
 }

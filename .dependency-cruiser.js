@@ -1,0 +1,74 @@
+/**
+ * The module boundaries of DESIGN.md, executable (`npm run boundaries`, part of `npm test`):
+ * - core/ is cross-cutting and knows no feature module;
+ * - a platform module never imports another platform module;
+ * - modules talk through exported providers, never each other's entities (except via core);
+ * - nothing imports test code, and there are no cycles.
+ */
+const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
+const FEATURES = ['tenants', 'messaging', ...PLATFORMS, 'consent', 'hub-health'];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-knows-no-feature',
+      comment: 'src/core is shared machinery; features plug into it through tokens, not imports.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: `^src/(${FEATURES.join('|')})/` },
+    },
+    {
+      name: 'config-is-a-leaf',
+      comment: 'Config is read by everything and imports nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/(?!config/)' },
+    },
+    ...PLATFORMS.map((platform) => ({
+      name: `${platform}-imports-no-other-platform`,
+      comment: 'A platform module depends on core/ and messaging/, never on another platform.',
+      severity: 'error',
+      from: { path: `^src/${platform}/` },
+      to: { path: `^src/(${PLATFORMS.filter((p) => p !== platform).join('|')})/` },
+    })),
+    {
+      name: 'no-foreign-entities',
+      comment:
+        "A feature reads another feature's data through its exported services, not its entities.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/', pathNot: '^src/(data-source\\.ts|cli/)' },
+      to: { path: '^src/([^/]+)/.*\\.entity\\.ts$', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'messaging-knows-no-platform',
+      comment: 'The messaging core is channel-agnostic; platforms register providers into it.',
+      severity: 'error',
+      from: { path: '^src/messaging/' },
+      to: { path: `^src/(${PLATFORMS.join('|')})/` },
+    },
+    {
+      name: 'no-test-code-in-src',
+      severity: 'error',
+      from: { path: '^(src|migrations)/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '\\.spec\\.ts$' },
+  },
+};
