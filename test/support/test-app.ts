@@ -13,8 +13,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 export async function createTestApp(
   overrides: Record<string, string> = {},
 ): Promise<NestFastifyApplication> {
-  // prom-client's registry is process-global; a second app in one suite would re-register.
-  register.clear();
+  // prom-client's registry is process-global: each app in a suite starts from zero counts.
+  register.resetMetrics();
   const app = await createApp(testConfig(overrides));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -14,8 +14,6 @@ export class RedisHealthIndicator {
 
   async pingCheck(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
-    if (this.redis.status !== 'ready')
-      return indicator.down({ message: `connection ${this.redis.status}` });
     try {
       await Promise.race([
         this.redis.ping(),

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { PrometheusModule, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { MetricsController } from './metrics.controller';
 import { HttpMetricsHook } from './http-metrics.hook';
 import { HTTP_REQUEST_DURATION } from './metric-names';
 
@@ -15,7 +16,13 @@ const metrics = [
 /** Prometheus at GET /metrics: process metrics plus the metrics declared here and by modules. */
 @Global()
 @Module({
-  imports: [PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } })],
+  imports: [
+    PrometheusModule.register({
+      path: '/metrics',
+      controller: MetricsController,
+      defaultMetrics: { enabled: true },
+    }),
+  ],
   providers: [...metrics, HttpMetricsHook],
   exports: [...metrics],
 })

@@ -4,6 +4,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ALL_QUEUES } from './queue-names';
 import { DEFAULT_JOB_OPTIONS } from './queue-defaults';
+import { QUEUE_CONNECTION_MONITOR } from './queue-connection-monitor';
 import { WorkerRunner } from './worker-runner';
 
 const queues = BullModule.registerQueue(
@@ -24,7 +25,7 @@ const queues = BullModule.registerQueue(
     }),
     queues,
   ],
-  providers: [WorkerRunner],
+  providers: [WorkerRunner, QUEUE_CONNECTION_MONITOR],
   exports: [queues, WorkerRunner],
 })
 export class QueueModule {}

@@ -1,0 +1,125 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { adminHeaders, createTestApp } from '@test/support/test-app';
+
+/** A port nobody listens on: bind, read the port, close. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('Health probes and metrics', () => {
+  describe('with PostgreSQL and Redis up', () => {
+    let app: NestFastifyApplication;
+
+    beforeAll(async () => {
+      app = await createTestApp();
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('is live and ready', async () => {
+      const live = await app.inject({ method: 'GET', url: '/health/live' });
+      const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+      expect(live.statusCode).toBe(200);
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({
+        status: 'ok',
+        details: {
+          postgres: { status: 'up' },
+          redis: { status: 'up' },
+          lifecycle: { status: 'up' },
+        },
+      });
+    });
+
+    it('exposes the HTTP histogram by method, route template and status after a request', async () => {
+      await app.inject({
+        method: 'GET',
+        url: '/api/v2/tenants/01900000-0000-7000-8000-000000000000',
+        headers: adminHeaders,
+      });
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.body).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/api\/v2\/tenants\/:id",status_code="404"\} 1/,
+      );
+      expect(metrics.body).toContain('process_resident_memory_bytes');
+      expect(metrics.body).toContain('nodejs_eventloop_lag_seconds');
+    });
+
+    it('counts requests rejected before a handler runs, under one label for unknown routes', async () => {
+      await app.inject({ method: 'GET', url: '/api/v2/tenants' });
+      await app.inject({ method: 'GET', url: '/no/such/route/12345' });
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/api\/v2\/tenants",status_code="401"\} 1/,
+      );
+      expect(metrics).toMatch(/route="unmatched",status_code="404"/);
+      expect(metrics).not.toContain('12345');
+    });
+
+    it('serves Swagger UI and an OpenAPI document with every route and both auth schemes', async () => {
+      const ui = await app.inject({ method: 'GET', url: '/api/docs' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.headers['content-type']).toMatch(/text\/html/);
+      const doc = (await app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      expect(Object.keys(doc.components.securitySchemes)).toEqual(
+        expect.arrayContaining(['bearer', 'api-key']),
+      );
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v2/tenants',
+          '/api/v2/tenants/{id}',
+          '/api/v2/api-keys',
+          '/api/v2/api-keys/{id}',
+          '/api/v2/tenant',
+          '/health/ready',
+        ]),
+      );
+      expect(doc.components.schemas.CreateTenantDto.properties.name.example).toBe('Acme Dental');
+      expect(doc.paths['/api/v2/tenants'].post.responses['400'].content).toHaveProperty([
+        'application/problem+json',
+      ]);
+    });
+  });
+
+  describe('with Redis unreachable', () => {
+    let app: NestFastifyApplication;
+
+    beforeAll(async () => {
+      app = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('stays live but answers readiness with 503 naming Redis', async () => {
+      const live = await app.inject({ method: 'GET', url: '/health/live' });
+      const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+      expect(live.statusCode).toBe(200);
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({
+        status: 'error',
+        error: { redis: { status: 'down' } },
+        details: { postgres: { status: 'up' } },
+      });
+    });
+
+    it('still serves the API: rate limiting fails open instead of failing every request', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/v2/tenants',
+        headers: adminHeaders,
+      });
+      expect(response.statusCode).toBe(200);
+    });
+  });
+});
