@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@config/app-config';
 import { ConfigModule } from '@config/config.module';
 import { AuthGuard, AuthModule } from '@core/auth/auth.module';
+import { CryptoModule } from '@core/crypto/crypto.module';
 import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
 import { HealthModule } from '@core/health/health.module';
@@ -16,6 +17,7 @@ import { TenantsModule } from '@app/tenants/tenants.module';
 
 const infrastructure = [
   LoggerModule,
+  CryptoModule,
   MetricsModule,
   DatabaseModule,
   RedisModule,

@@ -22,17 +22,17 @@ export function loadConfig(raw: NodeJS.ProcessEnv | Record<string, string | unde
   const env = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: false });
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new InvalidConfigError(errors.map(describe));
+    throw new InvalidConfigError(errors.map((error) => describe(error, present[error.property])));
   }
   return new AppConfig(env);
 }
 
-function describe(error: ValidationError): string {
+function describe(error: ValidationError, raw: string | undefined): string {
   const reasons = Object.values(error.constraints ?? {});
   const shown = /SECRET|KEY|PASSWORD|TOKEN/i.test(error.property)
     ? '(hidden)'
-    : JSON.stringify(error.value);
-  return error.value === undefined
+    : JSON.stringify(raw);
+  return raw === undefined
     ? `${error.property} is missing: ${reasons.join('; ')}`
     : `${error.property}=${shown} is invalid: ${reasons.join('; ')}`;
 }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTenant, createTestApp } from '@test/support/test-app';
@@ -7,12 +7,12 @@ import { createTenant, createTestApp } from '@test/support/test-app';
 describe('JWT verified against a JWKS endpoint', () => {
   let app: NestFastifyApplication;
   let jwks: Server;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
   let tenantId: string;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const publicJwk = {
       ...(await exportJWK(pair.publicKey)),
       kid: 'key-1',

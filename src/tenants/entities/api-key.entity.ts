@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { TenantEntity } from './tenant.entity';
 
 /**
  * A tenant API key. Only its SHA-256 digest is stored (keys carry 190 bits of randomness, so a
@@ -14,6 +23,10 @@ export class ApiKeyEntity {
 
   @Column({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'api_keys_tenant_id_fkey' })
+  tenant?: TenantEntity;
 
   @Column({ type: 'text' })
   name!: string;

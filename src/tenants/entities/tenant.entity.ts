@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export type TenantStatus = 'active' | 'suspended';
 
 @Entity({ name: 'tenants' })
+@Check('tenants_status_check', `status IN ('active', 'suspended')`)
 export class TenantEntity {
   /** UUIDv7 (see newId): creation-ordered. */
   @PrimaryColumn('uuid')

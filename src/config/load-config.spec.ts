@@ -1,0 +1,84 @@
+import { InvalidConfigError, loadConfig } from './load-config';
+import { AppRole } from './env.schema';
+
+const VALID = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/omnihub',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ADMIN_API_KEY: 'a'.repeat(40),
+  SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('applies documented defaults to a minimal environment', () => {
+    const config = loadConfig(VALID);
+    expect(config.role).toBe(AppRole.All);
+    expect(config.http.port).toBe(3000);
+    expect(config.throttle).toEqual({ ttlSeconds: 60, limit: 600 });
+    expect(config.resilience.breakers.whatsapp).toEqual({
+      failureThreshold: 5,
+      halfOpenAfterMs: 30_000,
+    });
+    expect(config.resilience.breakers.calendar).toEqual({
+      failureThreshold: 3,
+      halfOpenAfterMs: 60_000,
+    });
+    expect(config.runsApi && config.runsWorkers).toBe(true);
+  });
+
+  it('names a missing required variable', () => {
+    const { DATABASE_URL: _omitted, ...env } = VALID;
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^DATABASE_URL is missing/);
+  });
+
+  it('names every invalid variable with its value', () => {
+    const problems = problemsOf({ ...VALID, PORT: 'eighty', APP_ROLE: 'both' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT="eighty" is invalid/),
+        expect.stringMatching(/^APP_ROLE="both" is invalid/),
+      ]),
+    );
+  });
+
+  it('never prints the value of a secret it rejects', () => {
+    const problems = problemsOf({ ...VALID, ADMIN_API_KEY: 'short-secret' });
+    expect(problems[0]).toMatch(/^ADMIN_API_KEY=\(hidden\) is invalid/);
+    expect(problems.join()).not.toContain('short-secret');
+  });
+
+  it('treats empty strings as unset, so .env files may leave optional values blank', () => {
+    const config = loadConfig({ ...VALID, JWT_SECRET: '', PORT: '' });
+    expect(config.auth.jwt.secret).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('parses booleans and numbers from strings', () => {
+    const config = loadConfig({
+      ...VALID,
+      SWAGGER_ENABLED: 'false',
+      DATABASE_SSL: 'true',
+      THROTTLE_LIMIT: '5',
+    });
+    expect(config.http.swaggerEnabled).toBe(false);
+    expect(config.database.ssl).toBe(true);
+    expect(config.throttle.limit).toBe(5);
+  });
+
+  it('rejects a secrets key ring that is not keyId:base64(32 bytes)', () => {
+    expect(problemsOf({ ...VALID, SECRETS_KEYS: 'k1:c2hvcnQ=' })[0]).toMatch(
+      /^SECRETS_KEYS=\(hidden\) is invalid/,
+    );
+  });
+});
