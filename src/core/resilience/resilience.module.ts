@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { CircuitBreakerInterceptor } from './circuit-breaker.interceptor';
+import { CircuitBreakerRegistry } from './circuit-breaker.registry';
+import { CircuitResetChannel } from './circuit-reset.channel';
+import { ResilientCaller } from './resilient-caller';
+import { resilienceMetrics } from './resilience.metrics';
+import { RetryPolicyFactory } from './retry-policy';
+import { TokenBucket } from './token-bucket';
+
+const breakers = [CircuitBreakerRegistry, CircuitResetChannel, CircuitBreakerInterceptor];
+const retries = [RetryPolicyFactory, ResilientCaller];
+const pacing = [TokenBucket];
+
+/**
+ * Circuit breakers, retry policies and Redis token-bucket pacing for every platform module.
+ * Needs AppConfig and REDIS (ConfigModule, RedisModule), both global.
+ */
+@Global()
+@Module({
+  providers: [...breakers, ...retries, ...pacing, ...resilienceMetrics],
+  exports: [
+    CircuitBreakerRegistry,
+    CircuitBreakerInterceptor,
+    RetryPolicyFactory,
+    ResilientCaller,
+    TokenBucket,
+  ],
+})
+export class ResilienceModule {}
