@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HubName } from '@core/channel/hub-name';
+import type { PlatformError } from '@core/errors/platform-error';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
+
+/** At most one body: JSON (the common case), an HTML form (OAuth token endpoints) or raw bytes. */
+export type PlatformCallBody =
+  | { json?: unknown; form?: never; body?: never }
+  | { json?: never; form: Readonly<Record<string, string>>; body?: never }
+  | { json?: never; form?: never; body: string | Buffer };
+
+/** One outbound platform call. `hub` and `operation` label metrics and errors: keep them fixed. */
+export type PlatformCall = PlatformCallBody & {
+  hub: HubName;
+  /** snake_case verb of the call, e.g. 'send_message', 'refresh_token'. Never an id. */
+  operation: string;
+  /** Per platform or account (proxies, regional endpoints, local fakes); may carry a path. */
+  baseUrl: string;
+  method: HttpMethod;
+  /** Appended to baseUrl's path. */
+  path: string;
+  /** `undefined` values are left out; arrays repeat the key. */
+  query?: Readonly<Record<string, QueryValue>>;
+  headers?: Readonly<Record<string, string>>;
+  /** Deadline for the whole call, response body included. Default: HTTP_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** How to read a successful body. Default 'json' (an empty body reads as `undefined`). */
+  responseType?: 'json' | 'text' | 'buffer';
+  /** Platform-specific reading of error answers; see PlatformErrorMapper. */
+  errorMapper?: PlatformErrorMapper;
+};
+
+export interface PlatformResponse<T> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: T;
+}
+
+/** A non-2xx answer as an error mapper sees it. `body` is parsed JSON when it parses, else text. */
+export interface PlatformErrorResponse {
+  hub: HubName;
+  operation: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * Reads a platform's error answer. It receives the generic classification (by status,
+ * Retry-After and common body shapes) and returns it or a refined one, e.g. Meta's code 130429
+ * on an HTTP 400 becomes a retryable 'rate-limited' error. Keep personal data out of `detail`.
+ */
+export type PlatformErrorMapper = (
+  response: PlatformErrorResponse,
+  generic: PlatformError,
+) => PlatformError;

@@ -1,0 +1,156 @@
+import { AppConfig } from '@config/app-config';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter, Histogram } from 'prom-client';
+import { Dispatcher } from 'undici';
+import { PlatformError } from '@core/errors/platform-error';
+import { classifyErrorResponse } from './error-response';
+import { HTTP_DISPATCHER } from './http-agent';
+import {
+  HUB_REQUESTS_TOTAL,
+  HUB_REQUEST_DURATION,
+  HubRequestOutcome,
+  outcomeOf,
+} from './hub-metrics';
+import { PlatformCall, PlatformResponse } from './platform-call';
+import { platformUrl } from './platform-url';
+import { classifyTransportError } from './transport-error';
+
+const USER_AGENT = 'omnihub/2';
+
+/**
+ * The one way Omnihub calls a platform (Meta Graph, Evolution API, Google, Bitrix24). Every call
+ * gets a deadline, is counted and timed per hub/operation/outcome, and fails only with a
+ * PlatformError whose `retryable` tells the caller what to do next. Platform modules add their
+ * own `errorMapper` for error codes hidden in 4xx bodies.
+ *
+ * Nothing of the request (URL query, headers, body) or of the response body is put into errors
+ * or logs: they carry tokens and personal data.
+ */
+@Injectable()
+export class PlatformHttpClient {
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(HTTP_DISPATCHER) private readonly dispatcher: Dispatcher,
+    @InjectMetric(HUB_REQUESTS_TOTAL) private readonly requests: Counter<string>,
+    @InjectMetric(HUB_REQUEST_DURATION) private readonly duration: Histogram<string>,
+  ) {}
+
+  async request<T = unknown>(call: PlatformCall): Promise<PlatformResponse<T>> {
+    const labels = { hub: call.hub, operation: call.operation };
+    const stopTimer = this.duration.startTimer(labels);
+    let outcome: HubRequestOutcome = 'permanent_error';
+    try {
+      const response = await this.send<T>(call);
+      outcome = 'success';
+      return response;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      stopTimer({ outcome });
+      this.requests.inc({ ...labels, outcome });
+    }
+  }
+
+  private async send<T>(call: PlatformCall): Promise<PlatformResponse<T>> {
+    const timeoutMs = call.timeoutMs ?? this.config.outboundHttp.timeoutMs;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const url = platformUrl(call.baseUrl, call.path, call.query);
+    const { body, contentType } = encodeBody(call);
+    try {
+      const response = await this.dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: call.method,
+        headers: {
+          accept: (call.responseType ?? 'json') === 'json' ? 'application/json' : '*/*',
+          'user-agent': USER_AGENT,
+          ...(contentType ? { 'content-type': contentType } : {}),
+          ...lowerCaseKeys(call.headers),
+        },
+        body,
+        signal: deadline,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const { statusCode: status, headers } = response;
+      if (status >= 200 && status < 300) {
+        return { status, headers, body: await readBody<T>(call, status, response.body) };
+      }
+      const text = await response.body.text();
+      const errorResponse = {
+        hub: call.hub,
+        operation: call.operation,
+        status,
+        headers,
+        body: parseLoosely(text),
+      };
+      const generic = classifyErrorResponse(errorResponse, Date.now());
+      throw call.errorMapper ? call.errorMapper(errorResponse, generic) : generic;
+    } catch (error) {
+      if (error instanceof PlatformError) throw error;
+      throw (
+        classifyTransportError(error, { ...call, timeoutMs, deadlinePassed: deadline.aborted }) ??
+        error
+      );
+    }
+  }
+}
+
+function encodeBody(call: PlatformCall): { body?: string | Buffer; contentType?: string } {
+  if (call.form) {
+    return {
+      body: new URLSearchParams(call.form).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    };
+  }
+  if (call.body !== undefined) return { body: call.body };
+  if (call.json !== undefined) {
+    return { body: JSON.stringify(call.json), contentType: 'application/json' };
+  }
+  return {};
+}
+
+async function readBody<T>(
+  call: PlatformCall,
+  status: number,
+  body: Dispatcher.ResponseData['body'],
+): Promise<T> {
+  switch (call.responseType ?? 'json') {
+    case 'buffer':
+      return Buffer.from(await body.arrayBuffer()) as T;
+    case 'text':
+      return (await body.text()) as T;
+    case 'json': {
+      const text = await body.text();
+      if (text.length === 0) return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        // The platform may have acted (a message may be out): retrying could do it twice.
+        throw new PlatformError(
+          call.hub,
+          call.operation,
+          'server',
+          `${call.hub} ${call.operation}: HTTP ${status} answer is not JSON`,
+          { status, retryable: false },
+        );
+      }
+    }
+  }
+}
+
+function parseLoosely(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+}

@@ -1,0 +1,48 @@
+import { errors } from 'undici';
+import { classifyTransportError } from './transport-error';
+
+const call = { hub: 'calendar', operation: 'list_events', timeoutMs: 500, deadlinePassed: false };
+
+const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+describe('classifyTransportError', () => {
+  it('reports our own deadline as a timeout, whatever undici threw', () => {
+    const error = classifyTransportError(new Error('aborted'), { ...call, deadlinePassed: true });
+    expect(error?.failure).toBe('timeout');
+    expect(error?.retryable).toBe(true);
+    expect(error?.message).toBe('calendar list_events: no answer within 500 ms');
+  });
+
+  it('reports undici header, body and connect timeouts as timeouts', () => {
+    for (const error of [
+      new errors.HeadersTimeoutError(),
+      new errors.BodyTimeoutError(),
+      new errors.ConnectTimeoutError(),
+    ]) {
+      expect(classifyTransportError(error, call)?.failure).toBe('timeout');
+    }
+  });
+
+  it('reports refused, reset and broken connections as network failures', () => {
+    expect(classifyTransportError(withCode('ECONNREFUSED'), call)?.failure).toBe('network');
+    expect(classifyTransportError(new errors.SocketError('other side closed'), call)?.failure).toBe(
+      'network',
+    );
+    const reset = new TypeError('fetch failed', { cause: withCode('ECONNRESET') });
+    expect(classifyTransportError(reset, call)?.message).toBe(
+      'calendar list_events: connection failed (ECONNRESET)',
+    );
+  });
+
+  it('looks inside AggregateError from multi-address connects', () => {
+    const aggregate = new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]);
+    expect(classifyTransportError(aggregate, call)?.failure).toBe('network');
+  });
+
+  it('leaves errors that are not transport failures alone', () => {
+    expect(classifyTransportError(new errors.InvalidArgumentError('bad header'), call)).toBe(
+      undefined,
+    );
+    expect(classifyTransportError('weird', call)).toBeUndefined();
+  });
+});
