@@ -3,14 +3,17 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@config/app-config';
 import { ConfigModule } from '@config/config.module';
 import { AuthGuard, AuthModule } from '@core/auth/auth.module';
+import { ChannelModule } from '@core/channel/channel.module';
 import { CryptoModule } from '@core/crypto/crypto.module';
 import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
 import { HealthModule } from '@core/health/health.module';
+import { PlatformHttpModule } from '@core/http/http.module';
 import { LoggerModule } from '@core/observability/logger.module';
 import { MetricsModule } from '@core/observability/metrics.module';
 import { QueueModule } from '@core/queue/queue.module';
 import { RedisModule } from '@core/redis/redis.module';
+import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
@@ -23,6 +26,9 @@ const infrastructure = [
   RedisModule,
   QueueModule,
   ThrottlingModule,
+  PlatformHttpModule,
+  ResilienceModule,
+  ChannelModule,
 ];
 const features = [AuthModule, HealthModule, TenantsModule];
 

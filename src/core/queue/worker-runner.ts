@@ -33,6 +33,10 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
       .map((host) => host.worker);
     for (const worker of this.workers) {
+      // Lost locks and connection drops are reported here; BullMQ recovers from both.
+      worker.on('error', (error: Error) =>
+        this.logger.warn(`Worker "${worker.name}": ${error.message}`),
+      );
       worker
         .run()
         .catch((error: unknown) =>
@@ -51,17 +55,21 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.workers.length) return;
     const deadline = this.config.shutdownTimeoutMs;
-    const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+    // pause() stops fetching and resolves once active jobs are done. close() is not used for
+    // the graceful part because BullMQ memoizes it: a later forced close would wait too.
+    const drained = Promise.all(this.workers.map((worker) => worker.pause()));
     const timedOut = await Promise.race([
-      graceful.then(() => false),
+      drained.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadline).unref()),
     ]);
     if (timedOut) {
       this.logger.warn(
         `Active jobs did not finish within ${deadline} ms; releasing them to other workers`,
       );
-      await Promise.all(this.workers.map((worker) => worker.close(true)));
     }
+    // Forced close stops renewing the locks of unfinished jobs, so they lapse and another
+    // worker takes them over (processors are idempotent).
+    await Promise.all(this.workers.map((worker) => worker.close(true)));
     this.workers = [];
   }
 }
