@@ -1,6 +1,13 @@
 // Preflight for `npm start` and `npm test`: fail fast with a useful message.
 const net = require('node:net');
 
+// Same precedence as the app: real environment first, then .env.
+try {
+  require('dotenv').config({ quiet: true });
+} catch {
+  // dotenv is not installed yet: fall back to the environment and the defaults below.
+}
+
 const checks = [
   {
     name: 'PostgreSQL',

@@ -7,7 +7,6 @@ if [ ! -f .env ]; then
   cp .env.example .env
   echo "Created .env from .env.example (development defaults)."
 fi
-set -a; . ./.env; set +a
 node scripts/check-services.js
 npm run build --silent
 node dist/src/cli/prepare-database.js

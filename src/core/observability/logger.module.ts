@@ -1,5 +1,5 @@
 import { AppConfig } from '@config/app-config';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REDACT_CENSOR, REDACT_PATHS } from './redaction';
@@ -15,6 +15,8 @@ const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Named wildcard (path-to-regexp v8 syntax) so Nest does not warn on every boot.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.log.level,
           redact: { paths: REDACT_PATHS, censor: REDACT_CENSOR },
