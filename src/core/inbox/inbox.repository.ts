@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { InboundEventEntity } from './entities/inbound-event.entity';
+
+export interface NewInboundEvent {
+  id: string;
+  source: string;
+  externalId: string;
+  tenantId: string | null;
+  accountRef: string | null;
+  payload: unknown;
+}
+
+/** A row the sweeper must (re-)enqueue. */
+export interface PendingInboundEvent {
+  id: string;
+  source: string;
+}
+
+/** Longest error text kept on a row: enough to diagnose, too short to hoard payload copies. */
+const MAX_ERROR_LENGTH = 1_000;
+
+/** Every SQL statement on `inbound_events`, so the indexes they rely on are reviewed in one place. */
+@Injectable()
+export class InboxRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(InboundEventEntity) private readonly rows: Repository<InboundEventEntity>,
+  ) {}
+
+  /**
+   * Stores the event unless (source, external_id) is already there. One statement, so
+   * concurrent deliveries of the same event race inside PostgreSQL and exactly one wins.
+   * Returns the new row's id, or undefined for a duplicate.
+   */
+  async insertIfNew(event: NewInboundEvent): Promise<string | undefined> {
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       ON CONFLICT (source, external_id) DO NOTHING
+       RETURNING id`,
+      [
+        event.id,
+        event.source,
+        event.externalId,
+        event.tenantId,
+        event.accountRef,
+        JSON.stringify(event.payload),
+      ],
+    );
+    return inserted[0]?.id;
+  }
+
+  async findIdByExternalId(source: string, externalId: string): Promise<string | undefined> {
+    const found: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM inbound_events WHERE source = $1 AND external_id = $2`,
+      [source, externalId],
+    );
+    return found[0]?.id;
+  }
+
+  async markEnqueued(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE inbound_events SET enqueued_at = now() WHERE id = $1 AND enqueued_at IS NULL`,
+      [id],
+    );
+  }
+
+  findById(id: string): Promise<InboundEventEntity | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  /**
+   * A job ran for this row, so it was enqueued whatever `enqueued_at` says (a late enqueue after
+   * a Redis blip): setting it here keeps the sweeper from re-enqueueing finished work.
+   */
+  async markProcessed(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE inbound_events
+          SET processed_at = now(), attempts = attempts + 1,
+              enqueued_at = COALESCE(enqueued_at, now())
+        WHERE id = $1 AND processed_at IS NULL`,
+      [id],
+    );
+  }
+
+  async recordFailure(id: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE inbound_events
+          SET attempts = attempts + 1, last_error = $2,
+              enqueued_at = COALESCE(enqueued_at, now())
+        WHERE id = $1`,
+      [id, error.slice(0, MAX_ERROR_LENGTH)],
+    );
+  }
+
+  /**
+   * Locks up to `limit` rows that never reached the queue (received more than `olderThanMs`
+   * ago), runs `enqueue` on them and marks them enqueued, all in one transaction. SKIP LOCKED
+   * lets a second sweeper take the next rows instead of the same ones; if `enqueue` throws,
+   * the transaction rolls back and the rows stay pending. Returns how many were enqueued.
+   */
+  async withPendingBatch(
+    olderThanMs: number,
+    limit: number,
+    enqueue: (rows: PendingInboundEvent[]) => Promise<void>,
+  ): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const pending: PendingInboundEvent[] = await manager.query(
+        `SELECT id, source FROM inbound_events
+          WHERE enqueued_at IS NULL AND processed_at IS NULL
+            AND received_at < now() - make_interval(secs => $1::double precision / 1000)
+          ORDER BY received_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+        [olderThanMs, limit],
+      );
+      if (!pending.length) return 0;
+      await enqueue(pending);
+      await manager.query(`UPDATE inbound_events SET enqueued_at = now() WHERE id = ANY($1)`, [
+        pending.map((row) => row.id),
+      ]);
+      return pending.length;
+    });
+  }
+
+  /**
+   * Deletes up to `limit` processed rows received more than `days` ago. Unprocessed rows are
+   * never deleted, however old: they are the evidence of work still owed.
+   */
+  async deleteProcessedOlderThan(days: number, limit: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM inbound_events WHERE id IN (
+         SELECT id FROM inbound_events
+          WHERE received_at < now() - make_interval(days => $1)
+            AND processed_at IS NOT NULL
+          ORDER BY received_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)`,
+      [days, limit],
+    );
+    return deleted;
+  }
+}
