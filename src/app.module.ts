@@ -8,6 +8,7 @@ import { CryptoModule } from '@core/crypto/crypto.module';
 import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
 import { HealthModule } from '@core/health/health.module';
+import { InboxModule } from '@core/inbox/inbox.module';
 import { PlatformHttpModule } from '@core/http/http.module';
 import { LoggerModule } from '@core/observability/logger.module';
 import { MetricsModule } from '@core/observability/metrics.module';
@@ -29,6 +30,7 @@ const infrastructure = [
   PlatformHttpModule,
   ResilienceModule,
   ChannelModule,
+  InboxModule,
 ];
 const features = [AuthModule, HealthModule, TenantsModule];
 

@@ -1,8 +1,7 @@
-import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { QueueName } from '@core/queue/queue-names';
 import { QueueProcessor } from '@core/queue/queue-processor.decorator';
+import { QueueWorker } from '@core/queue/queue-worker';
 import { InboxRetention } from './inbox.retention';
 import { InboxMaintenanceJob } from './inbox.schedules';
 import { InboxSweeper } from './inbox.sweeper';
@@ -12,8 +11,7 @@ import { InboxSweeper } from './inbox.sweeper';
  * name to the service that does the work. New maintenance jobs add a line to `routes`.
  */
 @QueueProcessor(QueueName.Maintenance)
-export class MaintenanceProcessor extends WorkerHost {
-  private readonly logger = new Logger(MaintenanceProcessor.name);
+export class MaintenanceProcessor extends QueueWorker {
   private readonly routes: Record<string, () => Promise<number>>;
 
   constructor(sweeper: InboxSweeper, retention: InboxRetention) {
@@ -22,13 +20,6 @@ export class MaintenanceProcessor extends WorkerHost {
       [InboxMaintenanceJob.Sweep]: () => sweeper.sweepOnce(),
       [InboxMaintenanceJob.Retention]: () => retention.purgeOnce(),
     };
-  }
-
-  /** Redis connection errors (BullMQ reconnects by itself); without a listener BullMQ
-   * prints them to the console, outside the structured log. */
-  @OnWorkerEvent('error')
-  onWorkerError(error: Error): void {
-    this.logger.warn({ reason: error.message }, 'Maintenance worker connection error');
   }
 
   async process(job: Job): Promise<number> {

@@ -33,10 +33,6 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
       .map((host) => host.worker);
     for (const worker of this.workers) {
-      // Lost locks and connection drops are reported here; BullMQ recovers from both.
-      worker.on('error', (error: Error) =>
-        this.logger.warn(`Worker "${worker.name}": ${error.message}`),
-      );
       worker
         .run()
         .catch((error: unknown) =>

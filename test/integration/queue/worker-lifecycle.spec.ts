@@ -63,6 +63,7 @@ describe('Workers by role and graceful shutdown', () => {
 
   beforeAll(async () => {
     observer = new Queue(QUEUE, connection);
+    await observer.waitUntilReady();
   });
 
   afterAll(async () => {
