@@ -3,6 +3,7 @@
 # then unit, integration and e2e suites against the real PostgreSQL and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/complete-lockfile.js --check
 bash scripts/ensure-deps.sh
 node scripts/check-services.js
 echo "== lint";        npx eslint . --max-warnings 0
