@@ -38,6 +38,13 @@ export class AppConfig {
     breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
   };
   readonly inbox: { retentionDays: number; sweepIntervalMs: number; sweepAfterMs: number };
+  readonly meta: {
+    graphBaseUrl: string;
+    graphApiVersion: string;
+    appSecret?: string;
+    verifyToken?: string;
+  };
+  readonly whatsapp: { cloudMessagesPerSecond: number; templateCacheSeconds: number };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -89,6 +96,16 @@ export class AppConfig {
           halfOpenAfterMs: env.CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS,
         },
       },
+    };
+    this.meta = {
+      graphBaseUrl: env.META_GRAPH_BASE_URL.replace(/\/+$/, ''),
+      graphApiVersion: env.META_GRAPH_API_VERSION,
+      appSecret: env.META_APP_SECRET,
+      verifyToken: env.META_VERIFY_TOKEN,
+    };
+    this.whatsapp = {
+      cloudMessagesPerSecond: env.WHATSAPP_CLOUD_MESSAGES_PER_SECOND,
+      templateCacheSeconds: env.WHATSAPP_TEMPLATE_CACHE_SECONDS,
     };
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,

@@ -177,6 +177,37 @@ export class EnvironmentVariables {
   @Min(1000)
   CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS = 30_000;
 
+  /** Graph API root; point it at a proxy or a local fake. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  META_GRAPH_BASE_URL = 'https://graph.facebook.com';
+
+  @Matches(/^v\d+\.\d+$/, { message: 'META_GRAPH_API_VERSION must look like v23.0' })
+  META_GRAPH_API_VERSION = 'v23.0';
+
+  /** App secret that signs Meta webhooks (X-Hub-Signature-256) when an account has none of its own. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  META_APP_SECRET?: string;
+
+  /** Token Meta echoes in the GET /webhooks/meta verification handshake. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  META_VERIFY_TOKEN?: string;
+
+  /** Cloud API sends per second per phone number (Meta's default throughput is 80). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WHATSAPP_CLOUD_MESSAGES_PER_SECOND = 80;
+
+  /** Templates are re-read from Meta after this long. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WHATSAPP_TEMPLATE_CACHE_SECONDS = 900;
+
   /** Inbox rows are kept at least this long: Meta retries failed deliveries for up to 7 days. */
   @Type(() => Number)
   @IsInt()

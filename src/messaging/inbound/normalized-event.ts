@@ -1,0 +1,97 @@
+/**
+ * What a platform's webhook says, in one channel-agnostic shape. Each platform module parses
+ * its own payloads into these; the messaging core stores them without knowing the platform.
+ */
+
+/** Every inbound message type the core stores; platforms map anything else to 'unsupported'. */
+export type InboundMessageType =
+  | 'text'
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contacts'
+  | 'interactive_reply'
+  | 'button_reply'
+  | 'reaction'
+  | 'unsupported';
+
+export interface InboundMedia {
+  /** The platform's media id: fetched on demand through the provider (two-step for Meta). */
+  mediaId: string;
+  mimeType?: string;
+  sha256?: string;
+  filename?: string;
+  caption?: string;
+  /** Voice note (audio recorded in the app) rather than an audio file. */
+  voice?: boolean;
+  animated?: boolean;
+}
+
+/** Normalised content per type; `raw` keeps the platform's own object for anything not mapped. */
+export type InboundContent =
+  | { type: 'text'; text: string }
+  | { type: 'image' | 'audio' | 'video' | 'document' | 'sticker'; media: InboundMedia }
+  | {
+      type: 'location';
+      latitude: number;
+      longitude: number;
+      name?: string;
+      address?: string;
+      url?: string;
+    }
+  | { type: 'contacts'; contacts: readonly Readonly<Record<string, unknown>>[] }
+  | {
+      type: 'interactive_reply';
+      replyType: 'button' | 'list';
+      id: string;
+      title: string;
+      description?: string;
+    }
+  | { type: 'button_reply'; payload?: string; text: string }
+  | { type: 'reaction'; targetProviderMessageId: string; emoji: string | null }
+  | { type: 'unsupported'; platformType: string; detail?: string };
+
+export interface InboundSender {
+  /** The sender's address on the channel (WhatsApp `wa_id`, Instagram IGSID...). */
+  address: string;
+  /** Kind of `address`, stored as the contact identity's type. */
+  addressType: 'wa_id' | 'phone' | 'lid' | 'igsid';
+  /** E.164 phone number when the platform tells it. */
+  phone?: string;
+  /** Profile name as the platform reports it. */
+  name?: string;
+}
+
+export interface InboundMessageEvent {
+  kind: 'message';
+  /** The platform's id of the receiving account (Meta phone_number_id, Evolution instance...). */
+  accountExternalId: string;
+  providerMessageId: string;
+  from: InboundSender;
+  sentAt: Date;
+  content: InboundContent;
+  /** Provider id of the message this one quotes or answers (context.id on Meta). */
+  replyToProviderMessageId?: string;
+  /** The message was sent by the business itself from another client (e.g. the phone app). */
+  fromMe?: boolean;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusUpdateEvent {
+  kind: 'status';
+  accountExternalId: string;
+  /** Provider id of OUR outbound message this status is about. */
+  providerMessageId: string;
+  status: DeliveryStatus;
+  at: Date;
+  /** Recipient address as the platform reports it. */
+  recipient?: string;
+  /** Present on failed: the platform's code and text, recorded on the message. */
+  error?: { code: string; title: string; detail?: string };
+}
+
+export type NormalizedEvent = InboundMessageEvent | StatusUpdateEvent;
