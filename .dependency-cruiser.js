@@ -34,9 +34,10 @@ module.exports = {
     {
       name: 'no-foreign-entities',
       comment:
-        "A feature reads another feature's data through its exported services, not its entities.",
+        "A feature reads another feature's data through its exported services, not its entities. " +
+        "An entity may name another module's entity, for a foreign key.",
       severity: 'error',
-      from: { path: '^src/([^/]+)/', pathNot: '^src/(data-source\\.ts|cli/)' },
+      from: { path: '^src/([^/]+)/', pathNot: ['^src/(data-source\\.ts|cli/)', '\\.entity\\.ts$'] },
       to: { path: '^src/([^/]+)/.*\\.entity\\.ts$', pathNot: '^src/$1/' },
     },
     {

@@ -1,0 +1,64 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import { TenantEntity } from '@app/tenants/entities/tenant.entity';
+
+export type ChannelAccountStatus = 'active' | 'needs_reauth' | 'disconnected' | 'disabled';
+
+/**
+ * One account on one platform (a WhatsApp phone number on the Cloud API, an Evolution
+ * instance, an Instagram account...). `credentials` is a SecretBox ciphertext, sealed with the
+ * context `channel_accounts.credentials:<id>`; only ChannelAccountsService opens it.
+ */
+@Entity({ name: 'channel_accounts' })
+@Unique('channel_accounts_external_key', ['hub', 'provider', 'externalId'])
+@Unique('channel_accounts_tenant_name_key', ['tenantId', 'name'])
+@Check(
+  'channel_accounts_status_check',
+  `status IN ('active', 'needs_reauth', 'disconnected', 'disabled')`,
+)
+export class ChannelAccountEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'channel_accounts_tenant_id_fkey' })
+  tenant?: TenantEntity;
+
+  @Column({ type: 'text' })
+  hub!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  /** Tenant-chosen handle, unique per tenant: the frontend's "instanceId". */
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** The platform's id: Meta phone_number_id, Evolution instance name, Instagram account id. */
+  @Column({ name: 'external_id', type: 'text' })
+  externalId!: string;
+
+  @Column({ type: 'text', select: false })
+  credentials!: string;
+
+  @Column({ type: 'text', default: 'active' })
+  status!: ChannelAccountStatus;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,114 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ConversationEntity } from './conversation.entity';
+
+export type MessageDirection = 'inbound' | 'outbound';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/**
+ * One message, either way. `content` is the channel-agnostic content (personal data: never
+ * logged). Outbound status timestamps are the message's status history; they only move
+ * forward (see status-machine.ts).
+ */
+@Entity({ name: 'messages' })
+@Unique('messages_account_provider_message_key', ['channelAccountId', 'providerMessageId'])
+@Index('messages_conversation_id_idx', ['conversationId', 'id'])
+@Index('messages_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], {
+  unique: true,
+  where: 'idempotency_key IS NOT NULL',
+})
+@Index('messages_unenqueued_idx', ['createdAt'], {
+  where: `status = 'queued' AND enqueued_at IS NULL`,
+})
+@Check('messages_direction_check', `direction IN ('inbound', 'outbound')`)
+@Check(
+  'messages_status_check',
+  `status IN ('received', 'queued', 'sent', 'delivered', 'read', 'failed')`,
+)
+export class MessageEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'conversation_id', type: 'uuid' })
+  conversationId!: string;
+
+  @ManyToOne(() => ConversationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'conversation_id',
+    foreignKeyConstraintName: 'messages_conversation_id_fkey',
+  })
+  conversation?: ConversationEntity;
+
+  @Column({ name: 'channel_account_id', type: 'uuid' })
+  channelAccountId!: string;
+
+  @Column({ type: 'text' })
+  direction!: MessageDirection;
+
+  @Column({ type: 'text' })
+  type!: string;
+
+  @Column({ type: 'jsonb' })
+  content!: Record<string, unknown>;
+
+  @Column({ type: 'text' })
+  status!: MessageStatus;
+
+  /** The provider that carried it ('meta-cloud', 'evolution'...). */
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ name: 'provider_message_id', type: 'text', nullable: true })
+  providerMessageId!: string | null;
+
+  @Column({ name: 'reply_to_provider_message_id', type: 'text', nullable: true })
+  replyToProviderMessageId!: string | null;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'error_title', type: 'text', nullable: true })
+  errorTitle!: string | null;
+
+  /** When the platform says the message was sent (inbound), as opposed to when we stored it. */
+  @Column({ name: 'platform_timestamp', type: 'timestamptz', nullable: true })
+  platformTimestamp!: Date | null;
+
+  /** Received (inbound) or queued (outbound). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true })
+  enqueuedAt!: Date | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column({ name: 'read_at', type: 'timestamptz', nullable: true })
+  readAt!: Date | null;
+
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
+  failedAt!: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
