@@ -17,6 +17,7 @@ import { RedisModule } from '@core/redis/redis.module';
 import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 
 const infrastructure = [
@@ -32,7 +33,7 @@ const infrastructure = [
   ChannelModule,
   InboxModule,
 ];
-const features = [AuthModule, HealthModule, TenantsModule];
+const features = [AuthModule, HealthModule, TenantsModule, MessagingModule];
 
 /**
  * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.

@@ -1,8 +1,9 @@
 import type { EncryptedColumn } from '@core/crypto/encrypted-column';
+import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 
 /**
  * Every column holding a `SecretBox`-sealed value, listed once for `rotate-secrets`
  * (`node dist/src/cli/rotate-secrets.js`). A module that stores a sealed column adds it here
  * and seals with the context `encryptedColumnContext(column, rowId)`, or rotation cannot open it.
  */
-export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [];
+export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [CHANNEL_ACCOUNT_CREDENTIALS];

@@ -1,16 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HubName } from '@core/channel/hub-name';
 import type { PlatformError } from '@core/errors/platform-error';
+import type { MultipartPart } from './multipart-body';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
 
-/** At most one body: JSON (the common case), an HTML form (OAuth token endpoints) or raw bytes. */
+/**
+ * At most one body: JSON (the common case), an HTML form (OAuth token endpoints), a multipart
+ * form (media uploads) or raw bytes.
+ */
 export type PlatformCallBody =
-  | { json?: unknown; form?: never; body?: never }
-  | { json?: never; form: Readonly<Record<string, string>>; body?: never }
-  | { json?: never; form?: never; body: string | Buffer };
+  | { json?: unknown; form?: never; multipart?: never; body?: never }
+  | { json?: never; form: Readonly<Record<string, string>>; multipart?: never; body?: never }
+  | { json?: never; form?: never; multipart: readonly MultipartPart[]; body?: never }
+  | { json?: never; form?: never; multipart?: never; body: string | Buffer };
 
 /** One outbound platform call. `hub` and `operation` label metrics and errors: keep them fixed. */
 export type PlatformCall = PlatformCallBody & {

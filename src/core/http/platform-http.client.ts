@@ -6,6 +6,7 @@ import { Dispatcher } from 'undici';
 import { PlatformError } from '@core/errors/platform-error';
 import { classifyErrorResponse } from './error-response';
 import { HTTP_DISPATCHER } from './http-agent';
+import { encodeMultipart } from './multipart-body';
 import {
   HUB_REQUESTS_TOTAL,
   HUB_REQUEST_DURATION,
@@ -105,6 +106,7 @@ function encodeBody(call: PlatformCall): { body?: string | Buffer; contentType?:
       contentType: 'application/x-www-form-urlencoded',
     };
   }
+  if (call.multipart) return encodeMultipart(call.multipart);
   if (call.body !== undefined) return { body: call.body };
   if (call.json !== undefined) {
     return { body: JSON.stringify(call.json), contentType: 'application/json' };

@@ -19,6 +19,12 @@ describe('platformUrl', () => {
     );
   });
 
+  it('uses a full URL exactly as given when the path is empty', () => {
+    const signed = 'https://lookaside.example.com/attachments/?mid=77&ext=1700000000&hash=AbC-_9';
+    expect(platformUrl(signed, '').href).toBe(signed);
+    expect(platformUrl(signed, '', { extra: 1 }).href).toBe(`${signed}&extra=1`);
+  });
+
   it('encodes query values, repeats arrays and skips undefined', () => {
     const url = platformUrl('https://api.example.com', '/events', {
       q: 'a b&c',

@@ -11,9 +11,10 @@ export function platformUrl(
   query: Readonly<Record<string, QueryValue>> = {},
 ): URL {
   const url = new URL(baseUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
   const suffix = path.replace(/^\/+/, '');
-  url.pathname = suffix ? `${prefix}/${suffix}` : prefix || '/';
+  // With no path the base is used exactly as given, trailing slash and query included: signed
+  // download URLs a platform hands out (Meta's media URLs) break when rewritten.
+  if (suffix) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${suffix}`;
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { MoreThan, Repository } from 'typeorm';
+import { Page, decodeCursor, toPage } from '@core/api/pagination';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { HubName } from '@core/channel/hub-name';
+import { encryptedColumnContext } from '@core/crypto/encrypted-column';
+import { SecretBox } from '@core/crypto/secret-box';
+import { newId } from '@core/database/ids';
+import { isUniqueViolation } from '@core/database/pg-errors';
+import { ConflictError, NotFoundError } from '@core/errors/domain-error';
+import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
+import { ChannelAccountDto } from './channel-account.view';
+import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
+
+export interface NewChannelAccount {
+  hub: HubName;
+  provider: string;
+  name: string;
+  externalId: string;
+  credentials: Readonly<Record<string, unknown>>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Channel accounts and their credentials. Credentials are sealed on the way in and opened
+ * only into a ChannelAccountRef handed to a provider for one call; they never leave here
+ * in any other form.
+ */
+@Injectable()
+export class ChannelAccountsService {
+  constructor(
+    @InjectRepository(ChannelAccountEntity)
+    private readonly accounts: Repository<ChannelAccountEntity>,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(tenantId: string, input: NewChannelAccount): Promise<ChannelAccountDto> {
+    const id = newId();
+    const sealed = this.box.sealJson(
+      input.credentials,
+      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, id),
+    );
+    try {
+      const saved = await this.accounts.save(
+        this.accounts.create({ id, tenantId, ...input, credentials: sealed, status: 'active' }),
+      );
+      return ChannelAccountDto.from(saved);
+    } catch (error) {
+      if (isUniqueViolation(error, 'channel_accounts_tenant_name_key')) {
+        throw new ConflictError(
+          'CHANNEL_ACCOUNT.NAME_TAKEN',
+          `A channel account named "${input.name}" already exists`,
+        );
+      }
+      if (isUniqueViolation(error, 'channel_accounts_external_key')) {
+        throw new ConflictError(
+          'CHANNEL_ACCOUNT.ALREADY_CONNECTED',
+          `This ${input.hub} account (${input.provider}) is already connected to Omnihub`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async replaceCredentials(
+    tenantId: string,
+    idOrName: string,
+    credentials: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    const account = await this.find(tenantId, idOrName);
+    const sealed = this.box.sealJson(
+      credentials,
+      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
+    );
+    await this.accounts.update(
+      { id: account.id, tenantId },
+      { credentials: sealed, status: 'active' },
+    );
+  }
+
+  async list(
+    tenantId: string,
+    limit: number,
+    cursor?: string,
+    hub?: HubName,
+  ): Promise<Page<ChannelAccountDto>> {
+    const after = decodeCursor(cursor, 1);
+    const rows = await this.accounts.find({
+      where: { tenantId, ...(hub ? { hub } : {}), ...(after ? { id: MoreThan(after[0]) } : {}) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => ChannelAccountDto.from(row),
+    );
+  }
+
+  /** By our id or by the tenant-chosen name (the frontend's "instanceId"). */
+  async get(tenantId: string, idOrName: string): Promise<ChannelAccountDto> {
+    return ChannelAccountDto.from(await this.find(tenantId, idOrName));
+  }
+
+  async setStatus(accountId: string, status: ChannelAccountStatus): Promise<void> {
+    await this.accounts.update({ id: accountId }, { status });
+  }
+
+  /** The account with opened credentials, for one provider call on behalf of its tenant. */
+  async open<T = Readonly<Record<string, unknown>>>(
+    tenantId: string,
+    idOrName: string,
+  ): Promise<ChannelAccountRef<T> & { status: ChannelAccountStatus }> {
+    const account = await this.find(tenantId, idOrName, true);
+    return this.toRef<T>(account);
+  }
+
+  /** Webhook routing: the account a platform id belongs to, whatever its tenant. */
+  async openByExternalId<T = Readonly<Record<string, unknown>>>(
+    hub: HubName,
+    provider: string,
+    externalId: string,
+  ): Promise<(ChannelAccountRef<T> & { status: ChannelAccountStatus }) | null> {
+    const account = await this.accounts
+      .createQueryBuilder('account')
+      .addSelect('account.credentials')
+      .where(
+        'account.hub = :hub AND account.provider = :provider AND account.external_id = :externalId',
+        {
+          hub,
+          provider,
+          externalId,
+        },
+      )
+      .getOne();
+    return account ? this.toRef<T>(account) : null;
+  }
+
+  private async find(
+    tenantId: string,
+    idOrName: string,
+    withCredentials = false,
+  ): Promise<ChannelAccountEntity> {
+    const query = this.accounts
+      .createQueryBuilder('account')
+      .where('account.tenant_id = :tenantId', { tenantId })
+      .andWhere(
+        UUID.test(idOrName)
+          ? '(account.id = CAST(:id AS uuid) OR account.name = :name)'
+          : 'account.name = :name',
+        { id: idOrName, name: idOrName },
+      );
+    if (withCredentials) query.addSelect('account.credentials');
+    const account = await query.getOne();
+    if (!account) throw new NotFoundError('Channel account');
+    return account;
+  }
+
+  private toRef<T>(
+    account: ChannelAccountEntity,
+  ): ChannelAccountRef<T> & { status: ChannelAccountStatus } {
+    return {
+      id: account.id,
+      tenantId: account.tenantId,
+      hub: account.hub as HubName,
+      provider: account.provider,
+      externalId: account.externalId,
+      status: account.status,
+      credentials: this.box.openJson<T>(
+        account.credentials,
+        encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
+      ),
+    };
+  }
+}

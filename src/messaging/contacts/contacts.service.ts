@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import type { IdentityType } from '../entities/contact-identity.entity';
+
+export interface Identity {
+  type: IdentityType;
+  value: string;
+}
+
+export interface ContactProfile {
+  name?: string;
+  /** E.164 */
+  phone?: string;
+}
+
+/**
+ * One person is one contact per tenant, recognised by any of their identities (phone, wa_id,
+ * WhatsApp LID, Instagram id...). Safe under concurrency: two first messages from a new person
+ * arriving at once end in one contact (the identity's UNIQUE constraint decides the winner).
+ */
+@Injectable()
+export class ContactsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The contact owning any of these identities, created when none does; returns its id. */
+  async resolve(
+    tenantId: string,
+    identities: readonly Identity[],
+    profile: ContactProfile = {},
+  ): Promise<string> {
+    const existing = await this.findByIdentities(tenantId, identities);
+    if (existing) {
+      await this.attach(tenantId, existing, identities);
+      if (profile.name) {
+        await this.db.query(
+          `UPDATE contacts SET display_name = $3, updated_at = now()
+           WHERE id = $1 AND tenant_id = $2 AND display_name IS DISTINCT FROM $3`,
+          [existing, tenantId, profile.name],
+        );
+      }
+      return existing;
+    }
+
+    const contactId = newId();
+    await this.db.query(
+      `INSERT INTO contacts (id, tenant_id, display_name, phone) VALUES ($1, $2, $3, $4)`,
+      [contactId, tenantId, profile.name ?? null, profile.phone ?? null],
+    );
+    const [first, ...rest] = identities;
+    const claimed: { contact_id: string }[] = await this.db.query(
+      `INSERT INTO contact_identities (id, tenant_id, contact_id, type, value) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, type, value) DO NOTHING RETURNING contact_id`,
+      [newId(), tenantId, contactId, first.type, first.value],
+    );
+    if (claimed.length === 0) {
+      // Someone created this person a moment ago: use theirs, drop ours.
+      await this.db.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
+      return this.resolve(tenantId, identities, profile);
+    }
+    await this.attach(tenantId, contactId, rest);
+    return contactId;
+  }
+
+  async identitiesOf(tenantId: string, contactId: string): Promise<Identity[]> {
+    return this.db.query(
+      `SELECT type, value FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2 ORDER BY id`,
+      [tenantId, contactId],
+    );
+  }
+
+  private async findByIdentities(
+    tenantId: string,
+    identities: readonly Identity[],
+  ): Promise<string | undefined> {
+    const rows: { contact_id: string }[] = await this.db.query(
+      `SELECT contact_id FROM contact_identities
+       WHERE tenant_id = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+       ORDER BY id LIMIT 1`,
+      [tenantId, identities.map((i) => i.type), identities.map((i) => i.value)],
+    );
+    return rows[0]?.contact_id;
+  }
+
+  /** Adds identities not yet known; one already owned by another contact is left there. */
+  private async attach(
+    tenantId: string,
+    contactId: string,
+    identities: readonly Identity[],
+  ): Promise<void> {
+    if (identities.length === 0) return;
+    await this.db.query(
+      `INSERT INTO contact_identities (id, tenant_id, contact_id, type, value)
+       SELECT ids.id, $1, $2, ids.type, ids.value
+       FROM unnest($3::uuid[], $4::text[], $5::text[]) AS ids(id, type, value)
+       ON CONFLICT (tenant_id, type, value) DO NOTHING`,
+      [
+        tenantId,
+        contactId,
+        identities.map(() => newId()),
+        identities.map((i) => i.type),
+        identities.map((i) => i.value),
+      ],
+    );
+  }
+}

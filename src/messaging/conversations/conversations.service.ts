@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+
+/** Conversations are created by their first message and kept current by every later one. */
+@Injectable()
+export class ConversationsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The conversation of this contact on this account, created if needed, with its activity
+   * moved forward (never back: late webhooks must not rewind it). An inbound message also
+   * moves `last_inbound_at`, which opens WhatsApp's 24-hour customer-service window.
+   */
+  async touch(
+    tenantId: string,
+    channelAccountId: string,
+    contactId: string,
+    at: Date,
+    direction: 'inbound' | 'outbound',
+  ): Promise<string> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at, last_inbound_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
+         last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+         last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),
+         status = 'open',
+         updated_at = now()
+       RETURNING id`,
+      [newId(), tenantId, channelAccountId, contactId, at, direction === 'inbound' ? at : null],
+    );
+    return rows[0].id;
+  }
+
+  /** When the contact last wrote on this account, or null if never. */
+  async lastInboundAt(channelAccountId: string, contactId: string): Promise<Date | null> {
+    const rows: { last_inbound_at: Date | null }[] = await this.db.query(
+      `SELECT last_inbound_at FROM conversations WHERE channel_account_id = $1 AND contact_id = $2`,
+      [channelAccountId, contactId],
+    );
+    return rows[0]?.last_inbound_at ?? null;
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { newId } from '@core/database/ids';
+import { ContactsService, Identity } from '../contacts/contacts.service';
+import { ConversationsService } from '../conversations/conversations.service';
+import { MessagesRepository } from '../messages/messages.repository';
+import type {
+  InboundMessageEvent,
+  InboundSender,
+  NormalizedEvent,
+  StatusUpdateEvent,
+} from './normalized-event';
+
+export interface IngestSummary {
+  stored: number;
+  duplicates: number;
+  statusesApplied: number;
+  /** Status updates naming a message we do not (yet) know: the send may still be recording it. */
+  statusesUnmatched: number;
+}
+
+type Account = Pick<ChannelAccountRef, 'id' | 'tenantId' | 'provider'>;
+
+/**
+ * Stores what a platform told us, whatever the platform: contact and identities, the
+ * conversation, the message (once per provider message id) and status updates (forward only).
+ * Every step is idempotent, so a webhook processed twice changes nothing the second time.
+ */
+@Injectable()
+export class InboundPipeline {
+  private readonly logger = new Logger(InboundPipeline.name);
+
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesRepository,
+  ) {}
+
+  async ingest(account: Account, events: readonly NormalizedEvent[]): Promise<IngestSummary> {
+    const summary: IngestSummary = {
+      stored: 0,
+      duplicates: 0,
+      statusesApplied: 0,
+      statusesUnmatched: 0,
+    };
+    for (const event of events) {
+      if (event.kind === 'message') {
+        if (await this.storeMessage(account, event)) summary.stored += 1;
+        else summary.duplicates += 1;
+      } else if (await this.applyStatus(account, event)) {
+        summary.statusesApplied += 1;
+      } else {
+        summary.statusesUnmatched += 1;
+      }
+    }
+    if (summary.statusesUnmatched) {
+      this.logger.warn(
+        { accountId: account.id, unmatched: summary.statusesUnmatched },
+        'Status updates for unknown messages',
+      );
+    }
+    return summary;
+  }
+
+  private async storeMessage(account: Account, event: InboundMessageEvent): Promise<boolean> {
+    const contactId = await this.contacts.resolve(account.tenantId, identitiesOf(event.from), {
+      name: event.from.name,
+      phone: event.from.phone,
+    });
+    const direction = event.fromMe ? 'outbound' : 'inbound';
+    const conversationId = await this.conversations.touch(
+      account.tenantId,
+      account.id,
+      contactId,
+      event.sentAt,
+      direction,
+    );
+    const { type, ...content } = event.content;
+    return this.messages.insertInbound({
+      id: newId(),
+      tenantId: account.tenantId,
+      conversationId,
+      channelAccountId: account.id,
+      provider: account.provider,
+      providerMessageId: event.providerMessageId,
+      type,
+      content,
+      platformTimestamp: event.sentAt,
+      replyToProviderMessageId: event.replyToProviderMessageId,
+      fromMe: event.fromMe,
+    });
+  }
+
+  private applyStatus(account: Account, event: StatusUpdateEvent): Promise<boolean> {
+    return this.messages.applyStatus(
+      account.id,
+      event.providerMessageId,
+      event.status,
+      event.at,
+      event.error,
+    );
+  }
+}
+
+/** Every way the sender can be recognised later: the channel address and the phone number. */
+function identitiesOf(sender: InboundSender): Identity[] {
+  const identities: Identity[] = [{ type: sender.addressType, value: sender.address }];
+  if (sender.phone && !(sender.addressType === 'phone' && sender.address === sender.phone)) {
+    identities.push({ type: 'phone', value: sender.phone });
+  }
+  return identities;
+}

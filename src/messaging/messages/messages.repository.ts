@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { DeliveryStatus } from '../inbound/normalized-event';
+import { MessageEntity } from '../entities/message.entity';
+import { STATUS_RANK_SQL } from './status-machine';
+
+export interface NewInboundMessage {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  channelAccountId: string;
+  provider: string;
+  providerMessageId: string;
+  type: string;
+  content: Record<string, unknown>;
+  platformTimestamp: Date;
+  replyToProviderMessageId?: string;
+  /** Sent by the business from another client (the phone app): stored as outbound + sent. */
+  fromMe?: boolean;
+}
+
+export interface NewOutboundMessage {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  channelAccountId: string;
+  provider: string;
+  type: string;
+  content: Record<string, unknown>;
+  replyToProviderMessageId?: string;
+  idempotencyKey?: string;
+}
+
+const STATUS_COLUMN: Record<DeliveryStatus, string> = {
+  sent: 'sent_at',
+  delivered: 'delivered_at',
+  read: 'read_at',
+  failed: 'failed_at',
+};
+
+/**
+ * SQL for messages: inserts that are idempotent and status updates that only move forward.
+ * (TypeORM's `query()` answers an UPDATE with `[rows, affectedCount]`, an INSERT with rows.)
+ */
+@Injectable()
+export class MessagesRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(MessageEntity) readonly entities: Repository<MessageEntity>,
+  ) {}
+
+  /** Stores a platform's message once; returns false when it was already stored. */
+  async insertInbound(message: NewInboundMessage): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                             provider, provider_message_id, reply_to_provider_message_id, platform_timestamp, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
+       RETURNING id`,
+      [
+        message.id,
+        message.tenantId,
+        message.conversationId,
+        message.channelAccountId,
+        message.fromMe ? 'outbound' : 'inbound',
+        message.type,
+        message.content,
+        message.fromMe ? 'sent' : 'received',
+        message.provider,
+        message.providerMessageId,
+        message.replyToProviderMessageId ?? null,
+        message.platformTimestamp,
+        message.fromMe ? message.platformTimestamp : null,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Stores a queued outbound message. With an idempotency key already used by this tenant,
+   * nothing is inserted and the earlier message's id is returned instead.
+   */
+  async insertOutbound(message: NewOutboundMessage): Promise<{ id: string; created: boolean }> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                             provider, reply_to_provider_message_id, idempotency_key)
+       VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8, $9)
+       ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        message.id,
+        message.tenantId,
+        message.conversationId,
+        message.channelAccountId,
+        message.type,
+        message.content,
+        message.provider,
+        message.replyToProviderMessageId ?? null,
+        message.idempotencyKey ?? null,
+      ],
+    );
+    if (rows.length) return { id: rows[0].id, created: true };
+    const earlier: { id: string }[] = await this.db.query(
+      `SELECT id FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [message.tenantId, message.idempotencyKey],
+    );
+    return { id: earlier[0].id, created: false };
+  }
+
+  async markEnqueued(ids: readonly string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,
+      [ids],
+    );
+  }
+
+  /** Queued sends that never reached the queue (Redis was away): the outbox sweeper's work. */
+  async findUnenqueued(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM messages
+       WHERE status = 'queued' AND enqueued_at IS NULL AND created_at < now() - ($1 || ' milliseconds')::interval
+       ORDER BY created_at LIMIT $2`,
+      [String(olderThanMs), limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Applies a delivery status, forward only (status-machine.ts): the status column moves
+   * only to a higher rank and never off `failed` (nor from `read` to `failed`); the status's
+   * own timestamp is filled once whatever the order. Returns false when no message matched.
+   */
+  async applyStatus(
+    channelAccountId: string,
+    providerMessageId: string,
+    status: DeliveryStatus,
+    at: Date,
+    error?: { code: string; title: string },
+  ): Promise<boolean> {
+    const column = STATUS_COLUMN[status];
+    const rank = { sent: 1, delivered: 2, read: 3, failed: 4 }[status];
+    const [, updated]: [unknown[], number] = await this.db.query(
+      `UPDATE messages SET
+         status = CASE
+           WHEN status = 'failed' THEN status
+           WHEN $4 = 'failed' THEN CASE WHEN status = 'read' THEN status ELSE 'failed' END
+           WHEN ${STATUS_RANK_SQL} < $5 THEN $4
+           ELSE status END,
+         ${column} = COALESCE(${column}, $3),
+         error_code = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $6 ELSE error_code END,
+         error_title = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $7 ELSE error_title END,
+         updated_at = now()
+       WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'outbound'`,
+      [
+        channelAccountId,
+        providerMessageId,
+        at,
+        status,
+        rank,
+        error?.code ?? null,
+        error?.title ?? null,
+      ],
+    );
+    return updated > 0;
+  }
+
+  /** The provider accepted the send: record its id and move to sent (unless a webhook was faster). */
+  async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET
+         provider_message_id = $2,
+         status = CASE WHEN status = 'queued' THEN 'sent' ELSE status END,
+         sent_at = COALESCE(sent_at, $3),
+         updated_at = now()
+       WHERE id = $1`,
+      [id, providerMessageId, at],
+    );
+  }
+
+  async markFailed(id: string, code: string, title: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET status = 'failed', failed_at = now(), error_code = $2, error_title = $3, updated_at = now()
+       WHERE id = $1 AND status = 'queued'`,
+      [id, code, title.slice(0, 500)],
+    );
+  }
+}
