@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@config/app-config';
 import { ConfigModule } from '@config/config.module';
@@ -46,10 +46,11 @@ const globalPipeline = [
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  /** `extra` adds modules beside the app's own (tests plug platform doubles in this way). */
+  static forConfig(config: AppConfig, extra: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), ...infrastructure, ...features],
+      imports: [ConfigModule.forConfig(config), ...infrastructure, ...features, ...extra],
       providers: globalPipeline,
     };
   }

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { register } from 'prom-client';
 import { AppConfig } from '@config/app-config';
@@ -15,7 +16,7 @@ export async function createTestApp(
 ): Promise<NestFastifyApplication> {
   // prom-client's registry is process-global: each app in a suite starts from zero counts.
   register.resetMetrics();
-  const app = await createApp(testConfig(overrides));
+  const app = await createApp(testConfig(overrides), extraModules);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -21,6 +21,8 @@ export interface ChannelProvider {
 /** A provider that sends messages. `send` throws PlatformError (retryable or permanent). */
 export interface MessagingProvider extends ChannelProvider {
   readonly capabilities: ReadonlySet<MessageType>;
+  /** Sends per second (and burst) one account may make; the outbound worker paces to it. */
+  readonly pacing?: { ratePerSecond: number; burst: number };
   send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult>;
 }
 
