@@ -13,6 +13,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 /** The production app (same factory as main.ts) on this run's database, ready for inject(). */
 export async function createTestApp(
   overrides: Record<string, string> = {},
+  extraModules: Type[] = [],
 ): Promise<NestFastifyApplication> {
   // prom-client's registry is process-global: each app in a suite starts from zero counts.
   register.resetMetrics();
