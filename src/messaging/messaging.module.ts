@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsService } from './channel-accounts/channel-accounts.service';
 import { ContactsService } from './contacts/contacts.service';
 import { ConversationsService } from './conversations/conversations.service';
@@ -8,8 +10,18 @@ import { ContactIdentityEntity } from './entities/contact-identity.entity';
 import { ContactEntity } from './entities/contact.entity';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
+import { ConversationsController } from './history/conversations.controller';
+import { ConversationsQuery } from './history/conversations.query';
+import { MessageHistoryQuery } from './history/message-history.query';
+import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { MessagesRepository } from './messages/messages.repository';
+import { MessagesController } from './outbound/messages.controller';
+import { OutboundDispatcher } from './outbound/outbound.dispatcher';
+import { OutboundProcessor } from './outbound/outbound.processor';
+import { OutboundRules } from './outbound/outbound-rules';
+import { OutboundSender } from './outbound/outbound-sender';
+import { OutboxSweeper } from './outbound/outbox.sweeper';
 
 const entities = [
   ChannelAccountEntity,
@@ -19,21 +31,41 @@ const entities = [
   MessageEntity,
 ];
 const repositories = [MessagesRepository];
-const services = [ChannelAccountsService, ContactsService, ConversationsService, InboundPipeline];
+const services = [
+  ChannelAccountsService,
+  ContactsService,
+  ConversationsService,
+  InboundPipeline,
+  ConversationsQuery,
+  MessageHistoryQuery,
+  OutboundDispatcher,
+  OutboundRules,
+  OutboundSender,
+  OutboxSweeper,
+];
+const processors = [OutboundProcessor];
+const httpControllers = [
+  ChannelAccountsController,
+  ConversationsController,
+  MessagesQueryController,
+  MessagesController,
+];
 
 /**
  * The channel-agnostic messaging core. Platform modules import it and use its exported
  * services; it knows no platform (enforced by .dependency-cruiser.js).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(entities)],
-  providers: [...repositories, ...services],
+  imports: [TypeOrmModule.forFeature(entities), DiscoveryModule],
+  controllers: httpControllers,
+  providers: [...repositories, ...services, ...processors],
   exports: [
     ChannelAccountsService,
     ContactsService,
     ConversationsService,
     InboundPipeline,
     MessagesRepository,
+    OutboundDispatcher,
   ],
 })
 export class MessagingModule {}

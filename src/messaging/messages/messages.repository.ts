@@ -108,6 +108,31 @@ export class MessagesRepository {
     return { id: earlier[0].id, created: false };
   }
 
+  async findByIdempotencyKey(
+    tenantId: string,
+    key: string,
+  ): Promise<{ id: string; status: string } | undefined> {
+    const rows: { id: string; status: string }[] = await this.db.query(
+      `SELECT id, status FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, key],
+    );
+    return rows[0];
+  }
+
+  /** The provider's id of one of this tenant's messages (null until it was sent). */
+  async providerIdOf(tenantId: string, id: string): Promise<string | null | undefined> {
+    const rows: { provider_message_id: string | null }[] = await this.db.query(
+      `SELECT provider_message_id FROM messages WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return rows[0]?.provider_message_id;
+  }
+
+  /** The message if it still waits to be sent; anything else means a job ran twice. */
+  async findQueued(id: string): Promise<MessageEntity | null> {
+    return this.entities.findOneBy({ id, status: 'queued', direction: 'outbound' });
+  }
+
   async markEnqueued(ids: readonly string[]): Promise<void> {
     await this.db.query(
       `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,

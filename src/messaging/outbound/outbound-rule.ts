@@ -1,0 +1,32 @@
+import { DiscoveryService } from '@nestjs/core';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { OutboundContent } from '@core/channel/outbound-message';
+
+/** What a rule sees about a send before it is accepted. */
+export interface OutboundContext {
+  readonly tenantId: string;
+  readonly account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>;
+  readonly contactId: string;
+  /** When the contact last wrote on this account (WhatsApp's 24-hour window), or null. */
+  readonly lastInboundAt: Date | null;
+  readonly content: OutboundContent;
+  readonly now: Date;
+}
+
+/**
+ * A business or legal rule every send must pass before it is queued (consent, WhatsApp's
+ * customer-service window...). A rule refuses by throwing a DomainError (usually kind
+ * 'unprocessable' → 422 naming the rule). Rules live in the module that owns them and are
+ * discovered at boot:
+ *
+ *   @Injectable() @OutboundRule()
+ *   export class CustomerServiceWindowRule implements OutboundRuleCheck { ... }
+ */
+export interface OutboundRuleCheck {
+  /** Short name, for logs and errors. */
+  readonly name: string;
+  appliesTo(context: OutboundContext): boolean;
+  check(context: OutboundContext): Promise<void> | void;
+}
+
+export const OutboundRule = DiscoveryService.createDecorator<void>();

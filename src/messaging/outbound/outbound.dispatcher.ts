@@ -1,0 +1,145 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import type { HubName } from '@core/channel/hub-name';
+import { DomainError, NotFoundError } from '@core/errors/domain-error';
+import { newId } from '@core/database/ids';
+import { addWhenLive } from '@core/queue/fail-fast-add';
+import { QueueName } from '@core/queue/queue-names';
+import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
+import { ContactsService, Identity } from '../contacts/contacts.service';
+import { ConversationsService } from '../conversations/conversations.service';
+import { MessagesRepository } from '../messages/messages.repository';
+import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job';
+import { toOutboundContent } from './outbound-content';
+import { OutboundRules } from './outbound-rules';
+import type { SendMessageDto } from './send-message.dto';
+
+export interface AcceptedMessage {
+  id: string;
+  status: string;
+  duplicate: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Accepts a send: checks the account, the provider's capabilities and every outbound rule,
+ * then stores the message as `queued` and enqueues it (jobId = message id). The row is the
+ * outbox: if Redis cannot take the job now, the sweeper enqueues it later, so an accepted
+ * message is never lost. Honours Idempotency-Key per tenant.
+ */
+@Injectable()
+export class OutboundDispatcher {
+  private readonly logger = new Logger(OutboundDispatcher.name);
+
+  constructor(
+    private readonly accounts: ChannelAccountsService,
+    private readonly registry: ChannelRegistry,
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesRepository,
+    private readonly rules: OutboundRules,
+    @InjectQueue(QueueName.Outbound) private readonly queue: Queue<OutboundJobData>,
+  ) {}
+
+  async accept(
+    tenantId: string,
+    request: SendMessageDto,
+    idempotencyKey?: string,
+  ): Promise<AcceptedMessage> {
+    if (idempotencyKey) {
+      const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
+      if (earlier) return { id: earlier.id, status: earlier.status, duplicate: true };
+    }
+
+    const account = await this.accounts.open(tenantId, request.channelAccountId);
+    if (account.status !== 'active') {
+      throw new DomainError(
+        'CHANNEL_ACCOUNT.NOT_ACTIVE',
+        'unprocessable',
+        `Channel account is ${account.status}; it cannot send until it is active again`,
+      );
+    }
+    const provider = this.registry.messaging(account.hub, account.provider);
+    if (!provider.capabilities.has(request.type)) {
+      throw new DomainError(
+        'MESSAGE.TYPE_NOT_SUPPORTED',
+        'unprocessable',
+        `${account.provider} cannot send ${request.type} messages`,
+      );
+    }
+
+    const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
+    const contactId = await this.contacts.resolve(
+      tenantId,
+      recipientIdentities(account.hub, request.to),
+    );
+    const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
+    const now = new Date();
+    await this.rules.enforce({ tenantId, account, contactId, lastInboundAt, content, now });
+
+    const conversationId = await this.conversations.touch(
+      tenantId,
+      account.id,
+      contactId,
+      now,
+      'outbound',
+    );
+    const { type, ...body } = content;
+    const stored = await this.messages.insertOutbound({
+      id: newId(),
+      tenantId,
+      conversationId,
+      channelAccountId: account.id,
+      provider: account.provider,
+      type,
+      content: { ...body, to: request.to },
+      replyToProviderMessageId: request.replyTo
+        ? await this.providerIdOf(tenantId, request.replyTo)
+        : undefined,
+      idempotencyKey,
+    });
+    if (!stored.created) return { id: stored.id, status: 'queued', duplicate: true };
+
+    await this.enqueue(stored.id);
+    return { id: stored.id, status: 'queued', duplicate: false };
+  }
+
+  /** Enqueues a stored message now, or leaves it to the sweeper when Redis cannot take it. */
+  async enqueue(messageId: string): Promise<void> {
+    try {
+      await addWhenLive(
+        this.queue,
+        [{ name: OutboundJob.Send, data: { messageId }, opts: { jobId: messageId } }],
+        ENQUEUE_TIMEOUT_MS,
+      );
+      await this.messages.markEnqueued([messageId]);
+    } catch (error) {
+      this.logger.warn(
+        { messageId, reason: (error as Error).message },
+        'Message stored; enqueueing left to the sweeper',
+      );
+    }
+  }
+
+  private async providerIdOf(tenantId: string, id: string): Promise<string> {
+    if (!UUID.test(id)) return id;
+    const providerMessageId = await this.messages.providerIdOf(tenantId, id);
+    if (!providerMessageId) throw new NotFoundError('Message');
+    return providerMessageId;
+  }
+}
+
+/** How the recipient is recognised as a contact: phone numbers also as WhatsApp ids. */
+function recipientIdentities(hub: HubName, to: string): Identity[] {
+  const digits = /^\+?(\d{6,15})$/.exec(to)?.[1];
+  if (digits) {
+    const phone: Identity = { type: 'phone', value: `+${digits}` };
+    return hub === 'whatsapp' ? [{ type: 'wa_id', value: digits }, phone] : [phone];
+  }
+  if (hub === 'instagram') return [{ type: 'igsid', value: to }];
+  if (to.endsWith('@lid')) return [{ type: 'lid', value: to }];
+  return [{ type: 'wa_id', value: to }];
+}

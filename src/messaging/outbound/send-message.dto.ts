@@ -1,0 +1,244 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsLatitude,
+  IsLongitude,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+export const SENDABLE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'document',
+  'audio',
+  'sticker',
+  'location',
+  'template',
+  'interactive',
+  'reaction',
+] as const;
+export type SendableType = (typeof SENDABLE_TYPES)[number];
+
+const MEDIA_TYPES: readonly SendableType[] = ['image', 'video', 'document', 'audio', 'sticker'];
+
+export class TextContentDto {
+  @ApiProperty({ example: 'Your appointment is confirmed for 14:00.', maxLength: 4096 })
+  @IsString()
+  @Length(1, 4096)
+  body!: string;
+
+  @ApiPropertyOptional({ description: 'Render a preview of the first URL in the text' })
+  @IsOptional()
+  @IsBoolean()
+  previewUrl?: boolean;
+}
+
+export class MediaContentDto {
+  @ApiPropertyOptional({
+    example: 'https://cdn.example.com/receipt.pdf',
+    description: 'Public HTTPS URL, or use mediaId',
+  })
+  @ValidateIf((media: MediaContentDto) => media.mediaId === undefined)
+  @IsUrl(
+    { protocols: ['https', 'http'], require_tld: false },
+    { message: 'media.url must be a URL (or give media.mediaId)' },
+  )
+  url?: string;
+
+  @ApiPropertyOptional({
+    example: '1037543291543636',
+    description: 'Id of media already uploaded to the platform',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  mediaId?: string;
+
+  @ApiPropertyOptional({ example: 'receipt.pdf' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(240)
+  filename?: string;
+
+  @ApiPropertyOptional({ example: 'Your receipt', maxLength: 1024 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  caption?: string;
+}
+
+export class LocationContentDto {
+  @ApiProperty({ example: -23.5614 })
+  @IsLatitude()
+  latitude!: number;
+
+  @ApiProperty({ example: -46.6559 })
+  @IsLongitude()
+  longitude!: number;
+
+  @ApiPropertyOptional({ example: 'Clínica Sorriso' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Av. Paulista, 1000 - São Paulo' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  address?: string;
+}
+
+export class TemplateContentDto {
+  @ApiProperty({ example: 'appointment_reminder' })
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,512}$/, {
+    message: 'template.name must be lowercase letters, digits and underscores',
+  })
+  name!: string;
+
+  @ApiProperty({ example: 'pt_BR' })
+  @IsString()
+  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, {
+    message: 'template.language must look like en_US or pt_BR',
+  })
+  language!: string;
+
+  @ApiPropertyOptional({
+    description: 'Template components with their parameters, as the platform documents them',
+    example: [
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'Maria' },
+          { type: 'text', text: '14:00' },
+        ],
+      },
+    ],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsObject({ each: true })
+  components?: Record<string, unknown>[];
+}
+
+export class ReactionContentDto {
+  @ApiProperty({ description: 'Omnihub id or provider id of the message reacted to' })
+  @IsString()
+  @IsNotEmpty()
+  messageId!: string;
+
+  @ApiProperty({ example: '👍', description: 'An emoji; empty string removes the reaction' })
+  @IsString()
+  @MaxLength(16)
+  emoji!: string;
+}
+
+/** POST /api/v2/messages: one message to one recipient through one channel account. */
+export class SendMessageDto {
+  @ApiProperty({
+    example: 'main-line',
+    description: 'Channel account id or its name (the frontend\'s "instanceId")',
+  })
+  @IsString()
+  @IsNotEmpty()
+  channelAccountId!: string;
+
+  @ApiProperty({
+    example: '+5511987654321',
+    description: "Recipient: E.164 phone number or the channel's address (wa_id...)",
+  })
+  @IsString()
+  @Matches(/^\+?[0-9A-Za-z._:@-]{3,64}$/, {
+    message: 'to must be an E.164 number or a channel address',
+  })
+  to!: string;
+
+  @ApiProperty({ enum: SENDABLE_TYPES })
+  @IsIn(SENDABLE_TYPES)
+  type!: SendableType;
+
+  @ApiPropertyOptional({ type: TextContentDto })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'text')
+  @ValidateNested()
+  @Type(() => TextContentDto)
+  @IsObject({ message: 'text is required for type text' })
+  text?: TextContentDto;
+
+  @ApiPropertyOptional({ type: MediaContentDto })
+  @ValidateIf((dto: SendMessageDto) => MEDIA_TYPES.includes(dto.type))
+  @ValidateNested()
+  @Type(() => MediaContentDto)
+  @IsObject({ message: 'media is required for media types' })
+  media?: MediaContentDto;
+
+  @ApiPropertyOptional({ type: LocationContentDto })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'location')
+  @ValidateNested()
+  @Type(() => LocationContentDto)
+  @IsObject({ message: 'location is required for type location' })
+  location?: LocationContentDto;
+
+  @ApiPropertyOptional({ type: TemplateContentDto })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'template')
+  @ValidateNested()
+  @Type(() => TemplateContentDto)
+  @IsObject({ message: 'template is required for type template' })
+  template?: TemplateContentDto;
+
+  @ApiPropertyOptional({
+    description: "Interactive buttons or list, in the platform's documented shape",
+    example: {
+      type: 'button',
+      body: { text: 'Confirm?' },
+      action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }] },
+    },
+  })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'interactive')
+  @IsObject({ message: 'interactive is required for type interactive' })
+  interactive?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: ReactionContentDto })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'reaction')
+  @ValidateNested()
+  @Type(() => ReactionContentDto)
+  @IsObject({ message: 'reaction is required for type reaction' })
+  reaction?: ReactionContentDto;
+
+  @ApiPropertyOptional({
+    description: 'Omnihub id or provider id of the message this one replies to',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  replyTo?: string;
+}
+
+export class AcceptedMessageDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'queued', enum: ['queued', 'sent', 'delivered', 'read', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ example: 'http://localhost:3000/api/v2/messages/01939b6e-…' })
+  url!: string;
+
+  @ApiProperty({
+    description: 'True when the Idempotency-Key matched an earlier request: nothing new was queued',
+  })
+  duplicate!: boolean;
+}
