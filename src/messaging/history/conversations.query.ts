@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Page, toPage } from '@core/api/pagination';
+import { NotFoundError } from '@core/errors/domain-error';
+import type { MessageDirection } from '@app/messaging/entities/message.entity';
+import { PREVIEW_CHARS, type ConversationDto } from './conversation.view';
+import { decodeActivityCursor } from './history-cursor';
+import type { ConversationListQueryDto } from './history-query.dto';
+import { SqlParams } from './sql-params';
+
+interface ConversationRow {
+  id: string;
+  status: 'open' | 'closed';
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  activityMicros: string;
+  accountId: string;
+  accountHub: string;
+  accountProvider: string;
+  accountName: string;
+  contactId: string;
+  contactDisplayName: string | null;
+  contactPhone: string | null;
+  lastId: string | null;
+  lastDirection: MessageDirection | null;
+  lastType: string | null;
+  lastText: string | null;
+  lastCreatedAt: Date | null;
+}
+
+export type ConversationFilters = Pick<
+  ConversationListQueryDto,
+  'channelAccountId' | 'contactId' | 'status' | 'hub'
+>;
+
+/**
+ * The conversation list (or one conversation) in one query: account, contact and the last
+ * message preview come with each row.
+ *
+ * Why it stays flat as tables grow: `conversations_tenant_activity_idx (tenant_id,
+ * last_message_at DESC, id DESC)` already holds a tenant's conversations in list order, so the
+ * list is an index scan from the cursor that stops after `limit + 1` rows (no sort, no
+ * OFFSET). Account and contact are primary-key lookups per row, and the preview is a LATERAL
+ * subquery reading one entry off the end of `messages_conversation_id_idx` per row, so a
+ * page costs about `limit` index probes however many conversations or messages exist.
+ * Filters are applied to the rows the scan yields; a filter that matches few conversations
+ * scans further, which is still bounded by the tenant's own conversations.
+ */
+export function conversationPageSql(
+  tenantId: string,
+  filters: ConversationFilters & { id?: string },
+  limit: number,
+  after?: { micros: string; id: string },
+): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const where = [`c.tenant_id = ${p.add(tenantId)}`];
+  if (after) {
+    // Rebuilt from epoch microseconds so the comparison is exact (see decodeActivityCursor).
+    where.push(
+      `(c.last_message_at, c.id) < ('epoch'::timestamptz + ${p.add(after.micros)}::bigint * interval '1 microsecond', ${p.add(after.id)}::uuid)`,
+    );
+  }
+  if (filters.id) where.push(`c.id = ${p.add(filters.id)}`);
+  if (filters.channelAccountId)
+    where.push(`c.channel_account_id = ${p.add(filters.channelAccountId)}`);
+  if (filters.contactId) where.push(`c.contact_id = ${p.add(filters.contactId)}`);
+  if (filters.status) where.push(`c.status = ${p.add(filters.status)}`);
+  if (filters.hub) where.push(`a.hub = ${p.add(filters.hub)}`);
+  const sql = `
+    SELECT c.id, c.status, c.last_message_at AS "lastMessageAt", c.last_inbound_at AS "lastInboundAt",
+           (extract(epoch FROM c.last_message_at) * 1000000)::bigint::text AS "activityMicros",
+           a.id AS "accountId", a.hub AS "accountHub", a.provider AS "accountProvider", a.name AS "accountName",
+           ct.id AS "contactId", ct.display_name AS "contactDisplayName", ct.phone AS "contactPhone",
+           last.id AS "lastId", last.direction AS "lastDirection", last.type AS "lastType",
+           last.text AS "lastText", last.created_at AS "lastCreatedAt"
+    FROM conversations c
+    JOIN channel_accounts a ON a.id = c.channel_account_id
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN LATERAL (
+      SELECT m.id, m.direction, m.type, m.created_at,
+             CASE WHEN m.type = 'text' THEN left(m.content ->> 'text', ${PREVIEW_CHARS}) END AS text
+      FROM messages m
+      WHERE m.conversation_id = c.id
+      ORDER BY m.id DESC
+      LIMIT 1
+    ) last ON true
+    WHERE ${where.join(' AND ')}
+    ORDER BY c.last_message_at DESC, c.id DESC
+    LIMIT ${p.add(limit + 1)}`;
+  return { sql, params: p.values };
+}
+
+/** Conversations as the frontend lists them; every query is scoped to the calling tenant. */
+@Injectable()
+export class ConversationsQuery {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async page(tenantId: string, query: ConversationListQueryDto): Promise<Page<ConversationDto>> {
+    const after = decodeActivityCursor(query.cursor);
+    const { sql, params } = conversationPageSql(tenantId, query, query.limit, after);
+    const rows: ConversationRow[] = await this.db.query(sql, params);
+    return toPage(rows, query.limit, (row) => [row.activityMicros, row.id], toConversationDto);
+  }
+
+  async get(tenantId: string, id: string): Promise<ConversationDto> {
+    const { sql, params } = conversationPageSql(tenantId, { id }, 1);
+    const rows: ConversationRow[] = await this.db.query(sql, params);
+    if (!rows.length) throw new NotFoundError('Conversation');
+    return toConversationDto(rows[0]);
+  }
+}
+
+function toConversationDto(row: ConversationRow): ConversationDto {
+  return {
+    id: row.id,
+    channelAccount: {
+      id: row.accountId,
+      hub: row.accountHub,
+      provider: row.accountProvider,
+      name: row.accountName,
+    },
+    contact: { id: row.contactId, displayName: row.contactDisplayName, phone: row.contactPhone },
+    status: row.status,
+    lastMessageAt: row.lastMessageAt,
+    lastInboundAt: row.lastInboundAt,
+    lastMessage:
+      row.lastId && row.lastDirection && row.lastType && row.lastCreatedAt
+        ? {
+            id: row.lastId,
+            direction: row.lastDirection,
+            type: row.lastType,
+            text: row.lastText,
+            createdAt: row.lastCreatedAt,
+          }
+        : null,
+  };
+}

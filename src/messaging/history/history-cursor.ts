@@ -1,0 +1,36 @@
+import { isUUID } from 'class-validator';
+import { decodeCursor } from '@core/api/pagination';
+import { ValidationFailedError } from '@core/errors/domain-error';
+
+/**
+ * Cursors are opaque but travel through clients: a tampered one must be a 400 naming
+ * `cursor`, never a PostgreSQL cast error.
+ */
+function invalidCursor(): ValidationFailedError {
+  return new ValidationFailedError([
+    { field: 'cursor', message: 'cursor is not one this API issued' },
+  ]);
+}
+
+/** `[id]` of the last message of the previous page. */
+export function decodeIdCursor(raw: string | undefined): string | undefined {
+  const cursor = decodeCursor(raw, 1);
+  if (!cursor) return undefined;
+  if (!isUUID(cursor[0])) throw invalidCursor();
+  return cursor[0];
+}
+
+/**
+ * `[lastMessageAt in epoch microseconds, id]` of the last conversation of the previous page.
+ * Microseconds, because PostgreSQL keeps them and a JS Date does not: a millisecond cursor
+ * would skip or repeat conversations whose activity differs by less than a millisecond.
+ */
+export function decodeActivityCursor(
+  raw: string | undefined,
+): { micros: string; id: string } | undefined {
+  const cursor = decodeCursor(raw, 2);
+  if (!cursor) return undefined;
+  const [micros, id] = cursor;
+  if (!/^-?\d{1,19}$/.test(micros) || !isUUID(id)) throw invalidCursor();
+  return { micros, id };
+}

@@ -1,0 +1,86 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageInfoDoc } from '@core/api/pagination';
+import type { MessageDirection, MessageStatus } from '@app/messaging/entities/message.entity';
+import { MESSAGE_STATUSES } from './history-query.dto';
+
+export class MessageErrorDto {
+  @ApiProperty({ example: '131026', description: "The platform's error code" })
+  code!: string;
+
+  @ApiProperty({ example: 'Message undeliverable' })
+  title!: string;
+}
+
+export class MessageDto {
+  @ApiProperty({ format: 'uuid', description: 'UUIDv7: ordering by id is ordering by creation' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  conversationId!: string;
+
+  @ApiProperty({ enum: ['inbound', 'outbound'] })
+  direction!: MessageDirection;
+
+  @ApiProperty({ example: 'text' })
+  type!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { text: 'Olá! Posso remarcar minha consulta?' },
+    description: 'Channel-agnostic content of the message type',
+  })
+  content!: Record<string, unknown>;
+
+  @ApiProperty({ enum: MESSAGE_STATUSES })
+  status!: MessageStatus;
+
+  @ApiProperty({ example: 'meta-cloud' })
+  provider!: string;
+
+  @ApiProperty({
+    example: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjA',
+    nullable: true,
+    type: String,
+  })
+  providerMessageId!: string | null;
+
+  @ApiProperty({ type: MessageErrorDto, nullable: true })
+  error!: MessageErrorDto | null;
+
+  @ApiProperty({ description: 'Received (inbound) or queued (outbound)' })
+  createdAt!: Date;
+
+  @ApiProperty({ nullable: true, type: Date })
+  sentAt!: Date | null;
+
+  @ApiProperty({ nullable: true, type: Date })
+  deliveredAt!: Date | null;
+
+  @ApiProperty({ nullable: true, type: Date })
+  readAt!: Date | null;
+
+  @ApiProperty({ nullable: true, type: Date })
+  failedAt!: Date | null;
+}
+
+export class MessagePageDto extends PageInfoDoc {
+  @ApiProperty({ type: [MessageDto] })
+  items!: MessageDto[];
+}
+
+export class StatusHistoryEntryDto {
+  @ApiProperty({ enum: MESSAGE_STATUSES })
+  status!: MessageStatus;
+
+  @ApiProperty({ example: '2031-07-13T10:11:13.120Z' })
+  at!: Date;
+}
+
+export class MessageDetailDto extends MessageDto {
+  @ApiProperty({
+    type: [StatusHistoryEntryDto],
+    description: 'Every status the message reached, in lifecycle order',
+  })
+  history!: StatusHistoryEntryDto[];
+}
