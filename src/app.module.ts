@@ -19,6 +19,7 @@ import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
+import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
 
 const infrastructure = [
   LoggerModule,
@@ -33,7 +34,7 @@ const infrastructure = [
   ChannelModule,
   InboxModule,
 ];
-const features = [AuthModule, HealthModule, TenantsModule, MessagingModule];
+const features = [AuthModule, HealthModule, TenantsModule, MessagingModule, WhatsappModule];
 
 /**
  * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.

@@ -1,0 +1,155 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsArray,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+
+const RECIPIENT = /^\+?[0-9A-Za-z._:@-]{3,64}$/;
+
+export class ConnectCloudAccountDto {
+  @ApiProperty({
+    example: 'main-line',
+    description: 'Your handle for this number (the "instanceId" of the other routes)',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'name must be letters, digits, dot, dash or underscore (max 64)',
+  })
+  name!: string;
+
+  @ApiProperty({
+    example: '106540352242922',
+    description: 'Phone number ID from the WhatsApp Manager',
+  })
+  @IsString()
+  @Matches(/^\d{5,32}$/, { message: 'phoneNumberId must be digits' })
+  phoneNumberId!: string;
+
+  @ApiProperty({ example: '102290129340398', description: 'WhatsApp Business Account ID' })
+  @IsString()
+  @Matches(/^\d{5,32}$/, { message: 'wabaId must be digits' })
+  wabaId!: string;
+
+  @ApiProperty({ description: 'System-user access token; stored encrypted, never shown again' })
+  @IsString()
+  @Length(20, 1024)
+  accessToken!: string;
+
+  @ApiPropertyOptional({
+    description: "This app's secret if it differs from META_APP_SECRET (webhook signatures)",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(16, 256)
+  appSecret?: string;
+
+  @ApiPropertyOptional({ description: 'Webhook verify token if it differs from META_VERIFY_TOKEN' })
+  @IsOptional()
+  @IsString()
+  @Length(8, 256)
+  verifyToken?: string;
+}
+
+class InstanceRecipientDto {
+  @ApiProperty({ example: 'main-line', description: 'Channel account name or id' })
+  @IsString()
+  @IsNotEmpty()
+  instanceId!: string;
+
+  @ApiProperty({ example: '+5511987654321' })
+  @IsString()
+  @Matches(RECIPIENT, { message: 'to must be an E.164 number or a WhatsApp id' })
+  to!: string;
+}
+
+export class SendTextDto extends InstanceRecipientDto {
+  @ApiProperty({ example: 'Olá! Sua consulta está confirmada.', maxLength: 4096 })
+  @IsString()
+  @Length(1, 4096)
+  text!: string;
+}
+
+export class SendMediaDto extends InstanceRecipientDto {
+  @ApiPropertyOptional({
+    example: 'https://cdn.example.com/receipt.pdf',
+    description: 'Public URL, or give mediaId',
+  })
+  @ValidateIf((dto: SendMediaDto) => dto.mediaId === undefined)
+  @IsUrl(
+    { protocols: ['https', 'http'], require_tld: false },
+    { message: 'url must be a URL (or give mediaId)' },
+  )
+  url?: string;
+
+  @ApiPropertyOptional({ example: '1037543291543636' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  mediaId?: string;
+
+  @ApiPropertyOptional({ example: 'Your receipt', maxLength: 1024 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  caption?: string;
+
+  @ApiPropertyOptional({ example: 'receipt.pdf', description: 'Documents only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(240)
+  filename?: string;
+}
+
+export class SendTemplateDto extends InstanceRecipientDto {
+  @ApiProperty({ example: 'appointment_reminder' })
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,512}$/, {
+    message: 'name must be lowercase letters, digits and underscores',
+  })
+  name!: string;
+
+  @ApiProperty({ example: 'pt_BR' })
+  @IsString()
+  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'language must look like en_US or pt_BR' })
+  language!: string;
+
+  @ApiPropertyOptional({
+    example: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsObject({ each: true })
+  components?: Record<string, unknown>[];
+}
+
+export class RetryFailedDto {
+  @ApiPropertyOptional({ example: 'main-line', description: 'Only this channel account' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  instanceId?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Only these messages (Omnihub ids)' })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  messageIds?: string[];
+
+  @ApiPropertyOptional({
+    example: '2026-11-22T00:00:00Z',
+    description: 'Only failures after this instant (default: last 24 h)',
+  })
+  @IsOptional()
+  @IsISO8601()
+  since?: string;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@app/messaging/messaging.module';
+import { WhatsappController } from './http/whatsapp.controller';
+import { WhatsappOperationsService } from './http/whatsapp-operations.service';
+import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
+import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
+
+const httpControllers = [WhatsappController];
+const services = [WhatsappOperationsService];
+const outboundRules = [CustomerServiceWindowRule];
+
+/** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */
+@Module({
+  imports: [MessagingModule, MetaCloudModule],
+  controllers: httpControllers,
+  providers: [...services, ...outboundRules],
+})
+export class WhatsappModule {}
