@@ -8,7 +8,7 @@ import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
-import { ConflictError, NotFoundError } from '@core/errors/domain-error';
+import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
 import { ChannelAccountDto } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
@@ -87,6 +87,11 @@ export class ChannelAccountsService {
     hub?: HubName,
   ): Promise<Page<ChannelAccountDto>> {
     const after = decodeCursor(cursor, 1);
+    if (after && !UUID.test(after[0])) {
+      throw new ValidationFailedError([
+        { field: 'cursor', message: 'cursor is not one this API issued' },
+      ]);
+    }
     const rows = await this.accounts.find({
       where: { tenantId, ...(hub ? { hub } : {}), ...(after ? { id: MoreThan(after[0]) } : {}) },
       order: { id: 'ASC' },
