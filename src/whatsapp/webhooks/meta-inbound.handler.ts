@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
+import {
+  InboundEventHandler,
+  InboundEventRecord,
+  InboundHandler,
+} from '@core/inbox/inbound-event-handler';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
+import type { NormalizedEvent } from '@app/messaging/inbound/normalized-event';
+import { META_INBOX_SOURCE } from './meta-webhook.controller';
+import { StatusesNotYetMatchedError } from './meta-webhook.errors';
+import { WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL } from './meta-webhook.metrics';
+import { parseMetaWebhook } from './meta-webhook.parser';
+
+/**
+ * Attempts (of the queue's 5) during which unmatched statuses make the job retry. A status for
+ * a message sent outside Omnihub never matches, so after these the event is settled as is.
+ */
+export const UNMATCHED_STATUS_RETRIES = 3;
+
+/**
+ * Turns a stored Meta webhook into messages and status updates, per business number.
+ * Idempotent (the pipeline stores each message once and moves statuses forward only), so the
+ * retries that wait for unmatched statuses are safe.
+ */
+@Injectable()
+@InboundHandler()
+export class MetaInboundHandler implements InboundEventHandler {
+  readonly source = META_INBOX_SOURCE;
+  private readonly logger = new Logger(MetaInboundHandler.name);
+
+  constructor(
+    private readonly accounts: ChannelAccountsService,
+    private readonly pipeline: InboundPipeline,
+    @InjectMetric(WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL) private readonly unknownAccounts: Counter,
+  ) {}
+
+  async handle(record: InboundEventRecord): Promise<void> {
+    const { events, skipped } = parseMetaWebhook(record.payload);
+    if (skipped.length) {
+      // Paths and reasons only: the parser never quotes message contents.
+      this.logger.warn({ inboxId: record.id, skipped }, 'Parts of a Meta webhook were skipped');
+    }
+    let unmatched = 0;
+    for (const [phoneNumberId, group] of byAccount(events)) {
+      const account = await this.accounts.openByExternalId('whatsapp', 'meta-cloud', phoneNumberId);
+      if (!account) {
+        // Counted once per delivery, not once per retry of the same delivery.
+        if (record.attempts === 0) this.unknownAccounts.inc();
+        this.logger.warn(
+          { inboxId: record.id, phoneNumberId },
+          'Meta webhook for a phone number id with no channel account; acknowledged and dropped',
+        );
+        continue;
+      }
+      unmatched += (await this.pipeline.ingest(account, group)).statusesUnmatched;
+    }
+    if (unmatched > 0 && record.attempts < UNMATCHED_STATUS_RETRIES) {
+      throw new StatusesNotYetMatchedError(unmatched);
+    }
+  }
+}
+
+function byAccount(events: readonly NormalizedEvent[]): Map<string, NormalizedEvent[]> {
+  const groups = new Map<string, NormalizedEvent[]>();
+  for (const event of events) {
+    const group = groups.get(event.accountExternalId) ?? [];
+    group.push(event);
+    groups.set(event.accountExternalId, group);
+  }
+  return groups;
+}

@@ -1,0 +1,357 @@
+import { ValidationPipe, VersioningType } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { useJsonBodyParser } from '@core/api/json-body-parser';
+import { newId } from '@core/database/ids';
+import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
+import { requestIdFor } from '@core/observability/correlation-id';
+import { AppModule } from '@app/app.module';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { WhatsappWebhooksModule } from '@app/whatsapp/webhooks/whatsapp-webhooks.module';
+import {
+  MetaBusinessNumber,
+  metaMessages,
+  metaMessagesWebhook,
+  metaStatus,
+  metaStatusesWebhook,
+  newWamid,
+  signMetaWebhook,
+} from '@test/fakes/meta-graph/webhooks';
+import { createTenant, testConfig } from '@test/support/test-app';
+
+const APP_SECRET = 'global-app-secret-for-tests';
+const OWN_APP_SECRET = 'own-app-secret-of-the-second-number';
+const VERIFY_TOKEN = 'verify-token-for-tests';
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+/**
+ * The production app (same adapter, parser, prefix and pipes as app.factory.ts) plus
+ * WhatsappWebhooksModule, which AppModule does not import yet. Its own queue prefix keeps
+ * other suites' workers away from its inbound jobs.
+ */
+async function createWebhooksApp(): Promise<NestFastifyApplication> {
+  register.clear();
+  const config = testConfig({
+    APP_ROLE: 'all',
+    META_APP_SECRET: APP_SECRET,
+    META_VERIFY_TOKEN: VERIFY_TOKEN,
+    QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-webhooks-${randomUUID()}`,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forConfig(config), WhatsappWebhooksModule],
+  }).compile();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdFor,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  useJsonBodyParser(app.getHttpAdapter().getInstance());
+  app.setGlobalPrefix('api', {
+    exclude: ['health/live', 'health/ready', 'metrics', 'webhooks/{*path}'],
+  });
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let tenantId: string;
+  let accountId: string;
+  const number: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
+  const ownSecretNumber: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
+
+  beforeAll(async () => {
+    app = await createWebhooksApp();
+    db = app.get(DataSource);
+    tenantId = (await createTenant(app)).id;
+    const accounts = app.get(ChannelAccountsService);
+    accountId = (
+      await accounts.create(tenantId, {
+        hub: 'whatsapp',
+        provider: 'meta-cloud',
+        name: 'main-line',
+        externalId: number.phoneNumberId,
+        credentials: { accessToken: 'token-1', wabaId: 'waba-1' },
+      })
+    ).id;
+    await accounts.create(tenantId, {
+      hub: 'whatsapp',
+      provider: 'meta-cloud',
+      name: 'other-app-line',
+      externalId: ownSecretNumber.phoneNumberId,
+      credentials: { accessToken: 'token-2', wabaId: 'waba-2', appSecret: OWN_APP_SECRET },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const post = (body: unknown, signature?: string | null, secret = APP_SECRET) => {
+    const raw = JSON.stringify(body);
+    const header =
+      signature === null
+        ? {}
+        : { 'x-hub-signature-256': signature ?? signMetaWebhook(raw, secret) };
+    return app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'application/json', ...header },
+      payload: raw,
+    });
+  };
+
+  const inboxRows = async (marker: string) =>
+    db.query<{ processed_at: Date | null }[]>(
+      `SELECT processed_at FROM inbound_events WHERE source = 'meta' AND payload::text LIKE '%' || $1 || '%'`,
+      [marker],
+    );
+
+  const messageRows = (providerMessageId: string) =>
+    db.query<
+      {
+        id: string;
+        type: string;
+        content: { text?: string };
+        direction: string;
+        conversation_id: string;
+        contact_name: string | null;
+        contact_phone: string | null;
+      }[]
+    >(
+      `SELECT m.id, m.type, m.content, m.direction, m.conversation_id, c.display_name AS contact_name, c.phone AS contact_phone
+         FROM messages m
+         JOIN conversations v ON v.id = m.conversation_id
+         JOIN contacts c ON c.id = v.contact_id
+        WHERE m.channel_account_id = $1 AND m.provider_message_id = $2`,
+      [accountId, providerMessageId],
+    );
+
+  const receiveText = async (waId: string, text: string) => {
+    const wamid = newWamid();
+    const body = metaMessagesWebhook(
+      number,
+      { waId, name: 'Maria Souza' },
+      metaMessages.text({ from: waId, id: wamid }, text),
+    );
+    expect((await post(body)).statusCode).toBe(200);
+    const [row] = await eventually(async () => {
+      const rows = await messageRows(wamid);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    return row;
+  };
+
+  describe('GET handshake', () => {
+    it('echoes hub.challenge as text/plain when the verify token matches', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/webhooks/meta',
+        query: {
+          'hub.mode': 'subscribe',
+          'hub.verify_token': VERIFY_TOKEN,
+          'hub.challenge': '1158201444',
+        },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+      expect(response.body).toBe('1158201444');
+    });
+
+    it('refuses a wrong verify token or mode with 403 problem+json', async () => {
+      const queries: Record<string, string>[] = [
+        { 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': '1' },
+        { 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' },
+        { 'hub.mode': 'subscribe', 'hub.challenge': '1' },
+      ];
+      for (const query of queries) {
+        const response = await app.inject({ method: 'GET', url: '/webhooks/meta', query });
+        expect(response.statusCode).toBe(403);
+        expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(response.json()).toMatchObject({ code: 'WEBHOOK.VERIFICATION_REFUSED' });
+        expect(response.body).not.toContain('"1"');
+      }
+    });
+  });
+
+  describe('POST deliveries', () => {
+    it('stores a signed text message as contact, conversation and message', async () => {
+      const row = await receiveText('5511987650001', 'Olá, tudo bem?');
+      expect(row).toMatchObject({
+        type: 'text',
+        direction: 'inbound',
+        content: { text: 'Olá, tudo bem?' },
+        contact_name: 'Maria Souza',
+        contact_phone: '+5511987650001',
+      });
+    });
+
+    it('rejects unsigned and forged deliveries with 401 and stores nothing', async () => {
+      const wamid = newWamid();
+      const body = metaMessagesWebhook(
+        number,
+        { waId: '5511987650002' },
+        metaMessages.text({ from: '5511987650002', id: wamid }, 'forged'),
+      );
+      const attempts = [
+        await post(body, null),
+        await post(body, undefined, 'not-the-app-secret'),
+        await post(body, `sha256=${'0'.repeat(64)}`),
+        await post(
+          body,
+          signMetaWebhook(JSON.stringify(body), APP_SECRET).replace('sha256=', 'sha1='),
+        ),
+      ];
+      for (const response of attempts) {
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(response.json()).toMatchObject({ code: 'WEBHOOK.INVALID_SIGNATURE' });
+      }
+      expect(await inboxRows(wamid)).toHaveLength(0);
+    });
+
+    it('accepts a number’s own app secret for that number only', async () => {
+      const ownWamid = newWamid();
+      const own = metaMessagesWebhook(
+        ownSecretNumber,
+        { waId: '5511987650003' },
+        metaMessages.text({ from: '5511987650003', id: ownWamid }, 'hi'),
+      );
+      expect((await post(own, undefined, OWN_APP_SECRET)).statusCode).toBe(200);
+      expect(await inboxRows(ownWamid)).toHaveLength(1);
+
+      const otherWamid = newWamid();
+      const other = metaMessagesWebhook(
+        number,
+        { waId: '5511987650003' },
+        metaMessages.text({ from: '5511987650003', id: otherWamid }, 'hi'),
+      );
+      expect((await post(other, undefined, OWN_APP_SECRET)).statusCode).toBe(401);
+      expect(await inboxRows(otherWamid)).toHaveLength(0);
+    });
+
+    it('stores one message when the same delivery arrives 20 times at once', async () => {
+      const wamid = newWamid();
+      const body = metaMessagesWebhook(
+        number,
+        { waId: '5511987650004' },
+        metaMessages.text({ from: '5511987650004', id: wamid }, 'só uma vez'),
+      );
+      const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
+      expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+      expect(responses.every((r) => r.json().received === true)).toBe(true);
+      await eventually(async () => expect((await inboxRows(wamid))[0]?.processed_at).toBeTruthy());
+      expect(await inboxRows(wamid)).toHaveLength(1);
+      expect(await messageRows(wamid)).toHaveLength(1);
+    });
+
+    it('moves an outbound message through sent, delivered and read, and ignores a late sent', async () => {
+      const waId = '5511987650005';
+      const inbound = await receiveText(waId, 'quero saber do pedido');
+      const messages = app.get(MessagesRepository);
+      const { id } = await messages.insertOutbound({
+        id: newId(),
+        tenantId,
+        conversationId: inbound.conversation_id,
+        channelAccountId: accountId,
+        provider: 'meta-cloud',
+        type: 'text',
+        content: { text: 'Seu pedido saiu' },
+      });
+      const wamid = newWamid();
+      await messages.markSent(id, wamid, new Date('2026-01-01T10:00:00Z'));
+      const statusOf = async () =>
+        (
+          await db.query<
+            { status: string; sent_at: Date; delivered_at: Date | null; read_at: Date | null }[]
+          >(`SELECT status, sent_at, delivered_at, read_at FROM messages WHERE id = $1`, [id])
+        )[0];
+
+      const base = 1_767_261_600; // 2026-01-01T10:00:00Z
+      for (const [status, offset] of [
+        ['sent', 1],
+        ['delivered', 2],
+        ['read', 3],
+      ] as const) {
+        const body = metaStatusesWebhook(
+          number,
+          metaStatus({ id: wamid, status, recipientId: waId, timestamp: base + offset }),
+        );
+        expect((await post(body)).statusCode).toBe(200);
+        await eventually(async () => expect((await statusOf()).status).toBe(status));
+      }
+      const afterRead = await statusOf();
+      expect(afterRead.read_at?.toISOString()).toBe('2026-01-01T10:00:03.000Z');
+      expect(afterRead.delivered_at?.toISOString()).toBe('2026-01-01T10:00:02.000Z');
+
+      const late = metaStatusesWebhook(
+        number,
+        metaStatus({ id: wamid, status: 'sent', recipientId: waId, timestamp: base + 10 }),
+      );
+      expect((await post(late)).statusCode).toBe(200);
+      await eventually(async () => {
+        const rows = await db.query<{ processed_at: Date | null }[]>(
+          `SELECT processed_at FROM inbound_events WHERE source = 'meta' AND payload::text LIKE '%' || $1 || '%' AND payload::text LIKE '%' || $2 || '%'`,
+          [wamid, String(base + 10)],
+        );
+        expect(rows[0]?.processed_at).toBeTruthy();
+      });
+      expect(await statusOf()).toEqual(afterRead);
+    });
+
+    it('acknowledges a delivery for an unknown phone number id and counts it', async () => {
+      const wamid = newWamid();
+      const unknown = { phoneNumberId: `pn-unknown-${newId()}` };
+      const body = metaMessagesWebhook(
+        unknown,
+        { waId: '5511987650006' },
+        metaMessages.text({ from: '5511987650006', id: wamid }, 'hello?'),
+      );
+      expect((await post(body)).statusCode).toBe(200);
+      await eventually(async () => expect((await inboxRows(wamid))[0]?.processed_at).toBeTruthy());
+      const metric = await register
+        .getSingleMetric('whatsapp_webhook_unknown_account_total')
+        ?.get();
+      expect(metric?.values[0]?.value).toBe(1);
+      const stored = await db.query(`SELECT 1 FROM messages WHERE provider_message_id = $1`, [
+        wamid,
+      ]);
+      expect(stored).toHaveLength(0);
+    });
+  });
+});
