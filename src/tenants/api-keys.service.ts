@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
-import { Page, decodeCursor, toPage } from '@core/api/pagination';
+import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
 import { NotFoundError } from '@core/errors/domain-error';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
@@ -35,9 +35,9 @@ export class ApiKeysService {
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKeyDto>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeIdCursor(cursor);
     const rows = await this.keys.find({
-      where: { tenantId, ...(after ? { id: MoreThan(after[0]) } : {}) },
+      where: { tenantId, ...(after ? { id: MoreThan(after) } : {}) },
       order: { id: 'ASC' },
       take: limit + 1,
     });

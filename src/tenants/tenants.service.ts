@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, MoreThan, Repository } from 'typeorm';
-import { Page, decodeCursor, toPage } from '@core/api/pagination';
+import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError } from '@core/errors/domain-error';
@@ -39,9 +39,9 @@ export class TenantsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<TenantDto>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeIdCursor(cursor);
     const rows = await this.tenants.find({
-      where: after ? { id: MoreThan(after[0]) } : {},
+      where: after ? { id: MoreThan(after) } : {},
       order: { id: 'ASC' },
       take: limit + 1,
     });

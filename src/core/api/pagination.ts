@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { isUUID } from 'class-validator';
 import { ValidationFailedError } from '@core/errors/domain-error';
 
 /**
@@ -45,6 +46,19 @@ export function decodeCursor(raw: string | undefined, arity: number): Cursor | u
     // fall through to the validation error
   }
   throw new ValidationFailedError([
+    { field: 'cursor', message: 'cursor is not one this API issued' },
+  ]);
+}
+
+/** The common case: lists ordered by UUIDv7 id, whose cursor is the last row's id. */
+export function decodeIdCursor(raw: string | undefined): string | undefined {
+  const cursor = decodeCursor(raw, 1);
+  if (cursor && !isUUID(cursor[0])) throw invalidCursor();
+  return cursor?.[0];
+}
+
+export function invalidCursor(): ValidationFailedError {
+  return new ValidationFailedError([
     { field: 'cursor', message: 'cursor is not one this API issued' },
   ]);
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
-import { Page, decodeCursor, toPage } from '@core/api/pagination';
+import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubName } from '@core/channel/hub-name';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
-import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
+import { ConflictError, NotFoundError } from '@core/errors/domain-error';
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
 import { ChannelAccountDto } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
@@ -86,14 +86,9 @@ export class ChannelAccountsService {
     cursor?: string,
     hub?: HubName,
   ): Promise<Page<ChannelAccountDto>> {
-    const after = decodeCursor(cursor, 1);
-    if (after && !UUID.test(after[0])) {
-      throw new ValidationFailedError([
-        { field: 'cursor', message: 'cursor is not one this API issued' },
-      ]);
-    }
+    const after = decodeIdCursor(cursor);
     const rows = await this.accounts.find({
-      where: { tenantId, ...(hub ? { hub } : {}), ...(after ? { id: MoreThan(after[0]) } : {}) },
+      where: { tenantId, ...(hub ? { hub } : {}), ...(after ? { id: MoreThan(after) } : {}) },
       order: { id: 'ASC' },
       take: limit + 1,
     });

@@ -1,24 +1,9 @@
 import { isUUID } from 'class-validator';
-import { decodeCursor } from '@core/api/pagination';
-import { ValidationFailedError } from '@core/errors/domain-error';
+import { decodeCursor, decodeIdCursor, invalidCursor } from '@core/api/pagination';
 
-/**
- * Cursors are opaque but travel through clients: a tampered one must be a 400 naming
- * `cursor`, never a PostgreSQL cast error.
- */
-function invalidCursor(): ValidationFailedError {
-  return new ValidationFailedError([
-    { field: 'cursor', message: 'cursor is not one this API issued' },
-  ]);
-}
-
-/** `[id]` of the last message of the previous page. */
-export function decodeIdCursor(raw: string | undefined): string | undefined {
-  const cursor = decodeCursor(raw, 1);
-  if (!cursor) return undefined;
-  if (!isUUID(cursor[0])) throw invalidCursor();
-  return cursor[0];
-}
+// Cursors are opaque but travel through clients: a tampered one must be a 400 naming `cursor`,
+// never a PostgreSQL cast error.
+export { decodeIdCursor };
 
 /**
  * `[lastMessageAt in epoch microseconds, id]` of the last conversation of the previous page.
