@@ -4,6 +4,7 @@ import { WhatsappController } from './http/whatsapp.controller';
 import { WhatsappOperationsService } from './http/whatsapp-operations.service';
 import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
+import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
 
 const httpControllers = [WhatsappController];
 const services = [WhatsappOperationsService];
@@ -11,7 +12,7 @@ const outboundRules = [CustomerServiceWindowRule];
 
 /** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */
 @Module({
-  imports: [MessagingModule, MetaCloudModule],
+  imports: [MessagingModule, MetaCloudModule, WhatsappWebhooksModule],
   controllers: httpControllers,
   providers: [...services, ...outboundRules],
 })

@@ -1,18 +1,10 @@
-import { ValidationPipe, VersioningType } from '@nestjs/common';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { Logger } from 'nestjs-pino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { useJsonBodyParser } from '@core/api/json-body-parser';
 import { newId } from '@core/database/ids';
-import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
-import { requestIdFor } from '@core/observability/correlation-id';
-import { AppModule } from '@app/app.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
-import { WhatsappWebhooksModule } from '@app/whatsapp/webhooks/whatsapp-webhooks.module';
 import {
   MetaBusinessNumber,
   metaMessages,
@@ -22,56 +14,21 @@ import {
   newWamid,
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
-import { createTenant, testConfig } from '@test/support/test-app';
+import { createTenant, createTestApp } from '@test/support/test-app';
 
 const APP_SECRET = 'global-app-secret-for-tests';
 const OWN_APP_SECRET = 'own-app-secret-of-the-second-number';
 const VERIFY_TOKEN = 'verify-token-for-tests';
 const PROBLEM_JSON = /^application\/problem\+json/;
 
-/**
- * The production app (same adapter, parser, prefix and pipes as app.factory.ts) plus
- * WhatsappWebhooksModule, which AppModule does not import yet. Its own queue prefix keeps
- * other suites' workers away from its inbound jobs.
- */
-async function createWebhooksApp(): Promise<NestFastifyApplication> {
-  register.clear();
-  const config = testConfig({
+/** The production app with its worker; its own queue prefix keeps other suites' workers off its jobs. */
+function createWebhooksApp(): Promise<NestFastifyApplication> {
+  return createTestApp({
     APP_ROLE: 'all',
     META_APP_SECRET: APP_SECRET,
     META_VERIFY_TOKEN: VERIFY_TOKEN,
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-webhooks-${randomUUID()}`,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forConfig(config), WhatsappWebhooksModule],
-  }).compile();
-  const adapter = new FastifyAdapter({
-    bodyLimit: config.http.bodyLimitBytes,
-    genReqId: requestIdFor,
-    trustProxy: true,
-    return503OnClosing: true,
-  });
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
-    bufferLogs: true,
-    bodyParser: false,
-  });
-  app.useLogger(app.get(Logger));
-  useJsonBodyParser(app.getHttpAdapter().getInstance());
-  app.setGlobalPrefix('api', {
-    exclude: ['health/live', 'health/ready', 'metrics', 'webhooks/{*path}'],
-  });
-  app.enableVersioning({ type: VersioningType.URI });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
-  );
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
 }
 
 async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_000): Promise<T> {

@@ -78,7 +78,11 @@ describe('Outbound messages', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    app = await createTestApp({ APP_ROLE: 'all' }, [RecordingChannelModule]);
+    // Its own queue prefix: other suites' workers do not know the recording provider.
+    app = await createTestApp(
+      { APP_ROLE: 'all', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}outbound-${newId()}` },
+      [RecordingChannelModule],
+    );
     provider = app.get(RecordingProvider);
     db = app.get(DataSource);
     tenant = await createTenant(app);
