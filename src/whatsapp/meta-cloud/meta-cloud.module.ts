@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { MetaCloudProvider } from './meta-cloud.provider';
+import { MetaGraphClient } from './meta-graph.client';
+import { MetaMediaClient } from './meta-media.client';
+import { MetaTemplatesClient } from './meta-templates.client';
+
+const transport = [MetaGraphClient];
+const clients = [MetaCloudProvider, MetaMediaClient, MetaTemplatesClient];
+
+/**
+ * Meta's WhatsApp Cloud API, outbound side: the channel provider (found by the ChannelRegistry
+ * through @RegisterChannelProvider), media download/upload and the template list. Relies on
+ * the global ConfigModule and PlatformHttpModule.
+ */
+@Module({
+  providers: [...transport, ...clients],
+  exports: clients,
+})
+export class MetaCloudModule {}

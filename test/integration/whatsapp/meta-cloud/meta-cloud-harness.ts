@@ -1,0 +1,95 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { ConfigModule } from '@config/config.module';
+import { ChannelModule } from '@core/channel/channel.module';
+import { PlatformError } from '@core/errors/platform-error';
+import { PlatformHttpModule } from '@core/http/http.module';
+import type { MetaCloudAccount } from '@app/whatsapp/meta-cloud/meta-cloud.credentials';
+import { MetaCloudModule } from '@app/whatsapp/meta-cloud/meta-cloud.module';
+import {
+  MetaGraphFake,
+  MetaGraphFakeAccount,
+  MetaGraphFakeOptions,
+  startMetaGraphFake,
+} from '@test/fakes/meta-graph/meta-graph-fake';
+import { testConfig } from '@test/support/test-app';
+
+export const GRAPH_VERSION = 'v23.0';
+
+/** Two numbers of one business, and one of another business, with realistic ids. */
+export const SHOP: MetaGraphFakeAccount = {
+  phoneNumberId: '106540352242922',
+  wabaId: '102290129340398',
+  accessToken: 'EAAJB0shopToken7Qk2ZBZCx9ZA',
+  verifiedName: 'Loja Exemplo',
+  qualityRating: 'GREEN',
+};
+export const SHOP_SECOND_NUMBER: MetaGraphFakeAccount = {
+  ...SHOP,
+  phoneNumberId: '106540352242955',
+  qualityRating: 'YELLOW',
+};
+export const CLINIC: MetaGraphFakeAccount = {
+  phoneNumberId: '113269274970227',
+  wabaId: '119023451234567',
+  accessToken: 'EAAJB0clinicTokenP0ZCZBx1',
+};
+
+/** Our channel account for a fake account (credentials as they come out of the database). */
+export function accountFor(
+  fake: MetaGraphFakeAccount,
+  override: Partial<MetaCloudAccount['credentials']> = {},
+): MetaCloudAccount {
+  return {
+    id: `acc-${fake.phoneNumberId}`,
+    tenantId: 'tenant-1',
+    hub: 'whatsapp',
+    provider: 'meta-cloud',
+    externalId: fake.phoneNumberId,
+    credentials: { accessToken: fake.accessToken, wabaId: fake.wabaId, ...override },
+  };
+}
+
+/** The fake Graph API and MetaCloudModule wired the way the app wires them, nothing stubbed. */
+export async function startMetaCloud(
+  options: Partial<MetaGraphFakeOptions> = {},
+  env: Record<string, string> = {},
+): Promise<{ fake: MetaGraphFake; moduleRef: TestingModule; close: () => Promise<void> }> {
+  const fake = await startMetaGraphFake({
+    version: GRAPH_VERSION,
+    accounts: [SHOP, SHOP_SECOND_NUMBER, CLINIC],
+    ...options,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forConfig(
+        testConfig({
+          ...env,
+          META_GRAPH_BASE_URL: fake.baseUrl,
+          META_GRAPH_API_VERSION: GRAPH_VERSION,
+        }),
+      ),
+      PlatformHttpModule,
+      ChannelModule,
+      MetaCloudModule,
+    ],
+  }).compile();
+  await moduleRef.init();
+  return {
+    fake,
+    moduleRef,
+    close: async () => {
+      await moduleRef.close();
+      await fake.close();
+    },
+  };
+}
+
+/** The PlatformError a call failed with; fails the test when it resolved or threw another. */
+export async function failureOf(promise: Promise<unknown>): Promise<PlatformError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlatformError);
+  return error as PlatformError;
+}
