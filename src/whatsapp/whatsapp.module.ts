@@ -4,11 +4,13 @@ import { WhatsappController } from './http/whatsapp.controller';
 import { WhatsappOperationsService } from './http/whatsapp-operations.service';
 import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
+import { TemplateCatalog } from './templates/template-catalog';
+import { TemplateSendRule } from './templates/template-send.rule';
 import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
 
 const httpControllers = [WhatsappController];
-const services = [WhatsappOperationsService];
-const outboundRules = [CustomerServiceWindowRule];
+const services = [WhatsappOperationsService, TemplateCatalog];
+const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
 
 /** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */
 @Module({

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -14,8 +14,11 @@ import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-accou
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
 import { AcceptedMessageDto, SendMessageDto } from '@app/messaging/outbound/send-message.dto';
+import type { MetaTemplate } from '../meta-cloud/meta-template';
+import { TemplateCatalog } from '../templates/template-catalog';
 import {
   ConnectCloudAccountDto,
+  TemplatesQueryDto,
   RetryFailedDto,
   SendMediaDto,
   SendTemplateDto,
@@ -33,6 +36,7 @@ export class WhatsappController {
     private readonly accounts: ChannelAccountsService,
     private readonly dispatcher: OutboundDispatcher,
     private readonly operations: WhatsappOperationsService,
+    private readonly templateCatalog: TemplateCatalog,
     private readonly config: AppConfig,
   ) {}
 
@@ -128,6 +132,19 @@ export class WhatsappController {
       type: 'template',
       template: { name, language, components },
     });
+  }
+
+  @Get('templates')
+  @ApiOperation({
+    summary: "The approved templates of an instance's WhatsApp Business Account (cached)",
+  })
+  @ApiProblems(400, 404)
+  async templates(
+    @TenantId() tenantId: string,
+    @Query() query: TemplatesQueryDto,
+  ): Promise<{ items: MetaTemplate[] }> {
+    const account = await this.accounts.open(tenantId, query.instanceId);
+    return { items: await this.templateCatalog.list(account, query.refresh === 'true') };
   }
 
   @Get('status/:instanceId')

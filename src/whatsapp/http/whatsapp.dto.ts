@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsArray,
+  IsIn,
   IsISO8601,
   IsNotEmpty,
   IsObject,
@@ -152,4 +153,19 @@ export class RetryFailedDto {
   @IsOptional()
   @IsISO8601()
   since?: string;
+}
+
+export class TemplatesQueryDto {
+  @ApiProperty({ example: 'main-line', description: 'Channel account name or id' })
+  @IsString()
+  @IsNotEmpty()
+  instanceId!: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Bypass the cache and read the templates from Meta now',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  refresh?: 'true' | 'false';
 }

@@ -1,0 +1,268 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { startMetaGraphFake, MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
+import {
+  metaMessages,
+  metaMessagesWebhook,
+  metaStatus,
+  metaStatusesWebhook,
+  signMetaWebhook,
+} from '@test/fakes/meta-graph/webhooks';
+import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+
+const APP_SECRET = 'flow-app-secret-0123456789abcdef';
+const ACCESS_TOKEN = 'EAAGflowtoken0123456789abcdefghij';
+
+async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
+ * WhatsApp Cloud API end to end, through HTTP only: Meta's signed webhooks in, the frontend's
+ * routes out, the local Graph fake on the other side, the worker in the same process.
+ */
+describe('WhatsApp Cloud API end to end', () => {
+  let graph: MetaGraphFake;
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let tenant: TestTenant;
+  const number = { phoneNumberId: `10654${Date.now()}`.slice(0, 15), wabaId: '102290129340398' };
+
+  beforeAll(async () => {
+    graph = await startMetaGraphFake({
+      accounts: [{ ...number, accessToken: ACCESS_TOKEN }],
+      templates: [
+        {
+          name: 'appointment_reminder',
+          language: 'pt_BR',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Olá {{1}}, sua consulta é às {{2}}.' }],
+        },
+      ],
+    });
+    app = await createTestApp({
+      APP_ROLE: 'all',
+      META_GRAPH_BASE_URL: graph.baseUrl,
+      META_GRAPH_API_VERSION: graph.version,
+      META_APP_SECRET: APP_SECRET,
+      RETRY_BASE_DELAY_MS: '10',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-flow-${newId()}`,
+    });
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+    const connected = await app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/accounts',
+      headers: tenant.headers,
+      payload: {
+        name: 'recepcao',
+        phoneNumberId: number.phoneNumberId,
+        wabaId: number.wabaId,
+        accessToken: ACCESS_TOKEN,
+      },
+    });
+    expect(connected.statusCode).toBe(201);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await graph.close();
+  });
+
+  const webhook = (body: unknown) => {
+    const raw = JSON.stringify(body);
+    return app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
+      },
+      payload: raw,
+    });
+  };
+
+  const sendText = (to: string, text: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/send/text',
+      headers: tenant.headers,
+      payload: { instanceId: 'recepcao', to, text },
+    });
+
+  const message = (id: string) =>
+    app
+      .inject({ method: 'GET', url: `/api/v2/messages/${id}`, headers: tenant.headers })
+      .then((r) => r.json());
+
+  const customerWrites = async (waId: string, text: string) => {
+    const wamid = `wamid.${newId()}`;
+    expect(
+      (
+        await webhook(
+          metaMessagesWebhook(
+            number,
+            { waId, name: 'Maria' },
+            metaMessages.text({ from: waId, id: wamid }, text),
+          ),
+        )
+      ).statusCode,
+    ).toBe(200);
+    await eventually(async () => {
+      const rows = await db.query(`SELECT 1 FROM messages WHERE provider_message_id = $1`, [wamid]);
+      expect(rows).toHaveLength(1);
+    });
+  };
+
+  it('stores an inbound message, sends the reply with the documented body, and follows its statuses', async () => {
+    await customerWrites('5511987650101', 'Quero remarcar minha consulta');
+
+    const conversations = await app.inject({
+      method: 'GET',
+      url: '/api/v2/conversations',
+      headers: tenant.headers,
+    });
+    const conversation = conversations.json().items[0];
+    expect(conversation.contact).toMatchObject({ displayName: 'Maria', phone: '+5511987650101' });
+    const history = await app.inject({
+      method: 'GET',
+      url: `/api/v2/conversations/${conversation.id}/messages`,
+      headers: tenant.headers,
+    });
+    expect(history.json().items[0]).toMatchObject({
+      direction: 'inbound',
+      type: 'text',
+      content: { text: 'Quero remarcar minha consulta' },
+    });
+
+    const accepted = await sendText('+5511987650101', 'Claro! Qual horário?');
+    expect(accepted.statusCode).toBe(202);
+    const { id } = accepted.json();
+    const sent = await eventually(async () => {
+      const found = graph
+        .sent()
+        .find(
+          (m) => (m.body.text as { body?: string } | undefined)?.body === 'Claro! Qual horário?',
+        );
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(sent.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+5511987650101',
+      type: 'text',
+      text: { body: 'Claro! Qual horário?' },
+    });
+    const request = graph.requests.find(
+      (r) => r.method === 'POST' && r.path.endsWith(`/${number.phoneNumberId}/messages`),
+    );
+    expect(request?.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    await eventually(async () => expect((await message(id)).status).toBe('sent'));
+
+    for (const status of ['delivered', 'read', 'sent'] as const) {
+      const delivery = metaStatusesWebhook(
+        number,
+        metaStatus({ id: sent.wamid, status, recipientId: '5511987650101' }),
+      );
+      expect((await webhook(delivery)).statusCode).toBe(200);
+      if (status !== 'sent')
+        await eventually(async () => expect((await message(id)).status).toBe(status));
+    }
+    // The late `sent` (processed by now, or shortly) must not move the message back.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const final = await message(id);
+    expect(final.status).toBe('read');
+    expect(final.history.map((h: { status: string }) => h.status)).toEqual([
+      'queued',
+      'sent',
+      'delivered',
+      'read',
+    ]);
+  });
+
+  it('refuses free text to someone who has not written in the last 24 hours, with 422', async () => {
+    const response = await sendText('+5511987650202', 'Oi!');
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().code).toBe('WHATSAPP.WINDOW_CLOSED');
+  });
+
+  it('opens a conversation with an approved template, and checks its parameters before queueing', async () => {
+    const send = (components: unknown, name = 'appointment_reminder') =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v2/whatsapp/messages/template',
+        headers: tenant.headers,
+        payload: {
+          instanceId: 'recepcao',
+          to: '+5511987650303',
+          name,
+          language: 'pt_BR',
+          components,
+        },
+      });
+    const missingParameter = await send([
+      { type: 'body', parameters: [{ type: 'text', text: 'Maria' }] },
+    ]);
+    expect(missingParameter.statusCode).toBe(400);
+    expect(missingParameter.json().errors[0].field).toMatch(/^template\.components/);
+    expect((await send([], 'no_such_template')).statusCode).toBe(422);
+
+    const accepted = await send([
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'Maria' },
+          { type: 'text', text: '14:00' },
+        ],
+      },
+    ]);
+    expect(accepted.statusCode).toBe(202);
+    await eventually(async () => expect((await message(accepted.json().id)).status).toBe('sent'));
+  });
+
+  it('retries a throughput error (130429) later and then sends', async () => {
+    await customerWrites('5511987650404', 'Olá');
+    graph.failNext(1, 130429);
+    const accepted = await sendText('+5511987650404', 'tentando de novo');
+    await eventually(
+      async () => expect((await message(accepted.json().id)).status).toBe('sent'),
+      20_000,
+    );
+    const attempts = graph.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        (r.json as { text?: { body?: string } } | undefined)?.text?.body === 'tentando de novo',
+    );
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('fails an undeliverable message (131026) at once, recording the code', async () => {
+    await customerWrites('5511987650505', 'Olá');
+    graph.failNext(1, 131026);
+    const accepted = await sendText('+5511987650505', 'não vai chegar');
+    const failed = await eventually(async () => {
+      const current = await message(accepted.json().id);
+      expect(current.status).toBe('failed');
+      return current;
+    });
+    expect(failed.error.code).toBe('131026');
+    const attempts = graph.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        (r.json as { text?: { body?: string } } | undefined)?.text?.body === 'não vai chegar',
+    );
+    expect(attempts).toHaveLength(1);
+  });
+});
