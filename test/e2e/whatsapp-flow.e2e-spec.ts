@@ -148,14 +148,14 @@ describe('WhatsApp Cloud API end to end', () => {
     const accepted = await sendText('+5511987650101', 'Claro! Qual horário?');
     expect(accepted.statusCode).toBe(202);
     const { id } = accepted.json();
-    const sent = await eventually(async () => {
+    const sent = await eventually(() => {
       const found = graph
         .sent()
         .find(
           (m) => (m.body.text as { body?: string } | undefined)?.body === 'Claro! Qual horário?',
         );
       expect(found).toBeDefined();
-      return found!;
+      return Promise.resolve(found!);
     });
     expect(sent.body).toEqual({
       messaging_product: 'whatsapp',
