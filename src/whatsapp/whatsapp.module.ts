@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { WhatsappController } from './http/whatsapp.controller';
+import { WhatsappMediaController } from './http/whatsapp-media.controller';
+import { WhatsappMediaService } from './http/whatsapp-media.service';
 import { WhatsappOperationsService } from './http/whatsapp-operations.service';
 import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
@@ -8,8 +10,8 @@ import { TemplateCatalog } from './templates/template-catalog';
 import { TemplateSendRule } from './templates/template-send.rule';
 import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
 
-const httpControllers = [WhatsappController];
-const services = [WhatsappOperationsService, TemplateCatalog];
+const httpControllers = [WhatsappController, WhatsappMediaController];
+const services = [WhatsappOperationsService, WhatsappMediaService, TemplateCatalog];
 const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
 
 /** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */

@@ -265,4 +265,75 @@ describe('WhatsApp Cloud API end to end', () => {
     );
     expect(attempts).toHaveLength(1);
   });
+
+  it('serves a received image to the frontend, marks it read, and sends an uploaded file by its media id', async () => {
+    const waId = '5511987650606';
+    const photo = Buffer.from('\xff\xd8\xff fake jpeg bytes', 'latin1');
+    const mediaId = graph.addMedia(number.phoneNumberId, { mimeType: 'image/jpeg', body: photo });
+    const wamid = `wamid.${newId()}`;
+    const delivery = metaMessagesWebhook(
+      number,
+      { waId },
+      metaMessages.image({ from: waId, id: wamid }, mediaId, 'meu exame'),
+    );
+    expect((await webhook(delivery)).statusCode).toBe(200);
+    const [{ id }] = await eventually(async () => {
+      const rows: { id: string }[] = await db.query(
+        `SELECT id FROM messages WHERE provider_message_id = $1`,
+        [wamid],
+      );
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+
+    const file = await app.inject({
+      method: 'GET',
+      url: `/api/v2/whatsapp/messages/${id}/media`,
+      headers: tenant.headers,
+    });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toMatch(/^image\/jpeg/);
+    expect(file.rawPayload.equals(photo)).toBe(true);
+
+    const read = await app.inject({
+      method: 'POST',
+      url: `/api/v2/whatsapp/messages/${id}/read`,
+      headers: tenant.headers,
+    });
+    expect(read.statusCode).toBe(204);
+    expect(graph.readReceipts()).toContain(wamid);
+
+    const uploaded = await app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/media',
+      headers: tenant.headers,
+      payload: {
+        instanceId: 'recepcao',
+        mimeType: 'application/pdf',
+        filename: 'laudo.pdf',
+        data: Buffer.from('%PDF-1.4').toString('base64'),
+      },
+    });
+    expect(uploaded.statusCode).toBe(201);
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/messages/document',
+      headers: tenant.headers,
+      payload: {
+        instanceId: 'recepcao',
+        to: `+${waId}`,
+        mediaId: uploaded.json().mediaId,
+        filename: 'laudo.pdf',
+      },
+    });
+    expect(sent.statusCode).toBe(202);
+    await eventually(async () => expect((await message(sent.json().id)).status).toBe('sent'));
+    expect(
+      graph
+        .sent()
+        .some(
+          (m) => (m.body.document as { id?: string } | undefined)?.id === uploaded.json().mediaId,
+        ),
+    ).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsArray,
+  IsBase64,
   IsIn,
   IsISO8601,
   IsNotEmpty,
@@ -168,4 +169,29 @@ export class TemplatesQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   refresh?: 'true' | 'false';
+}
+
+export class UploadMediaDto {
+  @ApiProperty({ example: 'main-line', description: 'Channel account name or id' })
+  @IsString()
+  @IsNotEmpty()
+  instanceId!: string;
+
+  @ApiProperty({ example: 'application/pdf' })
+  @IsString()
+  @Matches(/^[a-z]+\/[A-Za-z0-9.+-]+$/, {
+    message: 'mimeType must be a MIME type such as image/jpeg',
+  })
+  mimeType!: string;
+
+  @ApiProperty({ example: 'receipt.pdf' })
+  @IsString()
+  @Length(1, 240)
+  filename!: string;
+
+  @ApiProperty({
+    description: 'The file, base64-encoded (the request is limited by BODY_LIMIT_BYTES)',
+  })
+  @IsBase64({}, { message: 'data must be base64' })
+  data!: string;
 }

@@ -1,0 +1,62 @@
+import { Body, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiV2Controller } from '@core/api/api-controller.decorator';
+import { ApiProblems } from '@core/api/api-problems.decorator';
+import { UuidPipe } from '@core/api/uuid.pipe';
+import { TenantId } from '@core/auth/auth.decorators';
+import { UploadMediaDto } from './whatsapp.dto';
+import { WhatsappMediaService } from './whatsapp-media.service';
+
+@ApiV2Controller('whatsapp', 'whatsapp')
+export class WhatsappMediaController {
+  constructor(private readonly media: WhatsappMediaService) {}
+
+  @Get('messages/:id/media')
+  @ApiOperation({
+    summary: "A received message's media file (image, audio, video, document, sticker)",
+  })
+  @ApiOkResponse({ description: 'The file, with its Content-Type' })
+  @ApiProblems(400, 404, 422)
+  async download(
+    @TenantId() tenantId: string,
+    @Param('id', UuidPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const file = await this.media.download(tenantId, id);
+    void reply.type(file.mimeType).header('cache-control', 'private, max-age=3600');
+    if (file.filename) {
+      void reply.header(
+        'content-disposition',
+        `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      );
+    }
+    return file.body;
+  }
+
+  @Post('media')
+  @ApiOperation({ summary: 'Upload a file to send later by its mediaId' })
+  @ApiCreatedResponse({ description: '{ mediaId }' })
+  @ApiProblems(400, 404, 413, 422)
+  upload(@TenantId() tenantId: string, @Body() body: UploadMediaDto): Promise<{ mediaId: string }> {
+    return this.media.upload(tenantId, body.instanceId, {
+      body: Buffer.from(body.data, 'base64'),
+      mimeType: body.mimeType,
+      filename: body.filename,
+    });
+  }
+
+  @Post('messages/:id/read')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Mark a received message as read (blue ticks)' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 404, 422)
+  markAsRead(@TenantId() tenantId: string, @Param('id', UuidPipe) id: string): Promise<void> {
+    return this.media.markAsRead(tenantId, id);
+  }
+}
