@@ -336,4 +336,35 @@ describe('WhatsApp Cloud API end to end', () => {
         ),
     ).toBe(true);
   });
+
+  it('sends contact cards through the generic messages route, and names a card without a name', async () => {
+    const waId = '5511987650707';
+    await customerWrites(waId, 'Qual o telefone da clínica?');
+    const card = {
+      name: { formatted_name: 'Clínica Sorriso' },
+      phones: [{ phone: '+551130000000', type: 'WORK' }],
+    };
+    const send = (contacts: unknown[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v2/messages',
+        headers: tenant.headers,
+        payload: { channelAccountId: 'recepcao', to: `+${waId}`, type: 'contacts', contacts },
+      });
+    const unnamed = await send([{ phones: [{ phone: '+551130000000' }] }]);
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.json().errors).toEqual([
+      {
+        field: 'contacts[0].name.formatted_name',
+        message: 'every contact card needs name.formatted_name',
+      },
+    ]);
+    const accepted = await send([card]);
+    expect(accepted.statusCode).toBe(202);
+    await eventually(async () => expect((await message(accepted.json().id)).status).toBe('sent'));
+    expect(graph.sent().find((m) => m.body.type === 'contacts')?.body).toMatchObject({
+      to: `+${waId}`,
+      contacts: [card],
+    });
+  });
 });

@@ -21,7 +21,9 @@ export type OutboundContent =
       template: { name: string; language: string; components?: readonly unknown[] };
     }
   | { type: 'interactive'; interactive: Readonly<Record<string, unknown>> }
-  | { type: 'reaction'; targetProviderMessageId: string; emoji: string };
+  | { type: 'reaction'; targetProviderMessageId: string; emoji: string }
+  /** Contact cards in the platform's documented shape (each with name.formatted_name). */
+  | { type: 'contacts'; contacts: readonly Readonly<Record<string, unknown>>[] };
 
 export type MessageType = OutboundContent['type'];
 

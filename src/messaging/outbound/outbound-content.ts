@@ -1,4 +1,5 @@
 import type { OutboundContent } from '@core/channel/outbound-message';
+import { ValidationFailedError } from '@core/errors/domain-error';
 import type { SendMessageDto } from './send-message.dto';
 
 /**
@@ -36,6 +37,22 @@ export async function toOutboundContent(
       };
     case 'interactive':
       return { type: 'interactive', interactive: dto.interactive! };
+    case 'contacts': {
+      const unnamed = dto.contacts!.findIndex(
+        (card) =>
+          typeof (card.name as { formatted_name?: unknown } | undefined)?.formatted_name !==
+          'string',
+      );
+      if (unnamed >= 0) {
+        throw new ValidationFailedError([
+          {
+            field: `contacts[${unnamed}].name.formatted_name`,
+            message: 'every contact card needs name.formatted_name',
+          },
+        ]);
+      }
+      return { type: 'contacts', contacts: dto.contacts! };
+    }
     case 'reaction':
       return {
         type: 'reaction',

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -29,6 +31,7 @@ export const SENDABLE_TYPES = [
   'template',
   'interactive',
   'reaction',
+  'contacts',
 ] as const;
 export type SendableType = (typeof SENDABLE_TYPES)[number];
 
@@ -217,6 +220,23 @@ export class SendMessageDto {
   @Type(() => ReactionContentDto)
   @IsObject({ message: 'reaction is required for type reaction' })
   reaction?: ReactionContentDto;
+
+  @ApiPropertyOptional({
+    description:
+      "Contact cards, in the platform's documented shape; each needs name.formatted_name",
+    example: [
+      {
+        name: { formatted_name: 'Clínica Sorriso', first_name: 'Clínica' },
+        phones: [{ phone: '+551130000000', type: 'WORK' }],
+      },
+    ],
+  })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'contacts')
+  @IsArray({ message: 'contacts is required for type contacts' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(257)
+  @IsObject({ each: true })
+  contacts?: Record<string, unknown>[];
 
   @ApiPropertyOptional({
     description: 'Omnihub id or provider id of the message this one replies to',

@@ -13,6 +13,7 @@ export const META_CLOUD_MESSAGE_TYPES = [
   'template',
   'interactive',
   'reaction',
+  'contacts',
 ] as const satisfies readonly MessageType[];
 
 /** Uploaded media goes by `id`, hosted media by `link`; Meta takes exactly one of them. */
@@ -36,6 +37,7 @@ export type MetaMessageBody = {
     }
   | { type: 'interactive'; interactive: Readonly<Record<string, unknown>> }
   | { type: 'reaction'; reaction: { message_id: string; emoji: string } }
+  | { type: 'contacts'; contacts: readonly Readonly<Record<string, unknown>>[] }
 );
 
 /**
@@ -100,6 +102,8 @@ export function buildMessageBody(message: OutboundMessage): MetaMessageBody {
         type: 'reaction',
         reaction: { message_id: message.targetProviderMessageId, emoji: message.emoji },
       };
+    case 'contacts':
+      return { ...envelope, type: 'contacts', contacts: message.contacts };
   }
 }
 
