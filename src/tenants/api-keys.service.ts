@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
-import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
+import { IsNull, Repository } from 'typeorm';
+import type { Page } from '@core/api/pagination';
+import { pageById } from '@core/database/page-by-id';
 import { newId } from '@core/database/ids';
 import { NotFoundError } from '@core/errors/domain-error';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
@@ -35,18 +36,7 @@ export class ApiKeysService {
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKeyDto>> {
-    const after = decodeIdCursor(cursor);
-    const rows = await this.keys.find({
-      where: { tenantId, ...(after ? { id: MoreThan(after) } : {}) },
-      order: { id: 'ASC' },
-      take: limit + 1,
-    });
-    return toPage(
-      rows,
-      limit,
-      (row) => [row.id],
-      (row) => ApiKeyDto.from(row),
-    );
+    return pageById(this.keys, { tenantId }, { limit, cursor }, (row) => ApiKeyDto.from(row));
   }
 
   /** Revokes a key of this tenant. Revoking twice is fine; another tenant's key is not found. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Repository } from 'typeorm';
-import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
+import { DataSource, Repository } from 'typeorm';
+import type { Page } from '@core/api/pagination';
+import { pageById } from '@core/database/page-by-id';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError } from '@core/errors/domain-error';
@@ -39,18 +40,7 @@ export class TenantsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<TenantDto>> {
-    const after = decodeIdCursor(cursor);
-    const rows = await this.tenants.find({
-      where: after ? { id: MoreThan(after) } : {},
-      order: { id: 'ASC' },
-      take: limit + 1,
-    });
-    return toPage(
-      rows,
-      limit,
-      (row) => [row.id],
-      (row) => TenantDto.from(row),
-    );
+    return pageById(this.tenants, {}, { limit, cursor }, (row) => TenantDto.from(row));
   }
 
   async get(id: string): Promise<TenantDto> {

@@ -10,21 +10,10 @@ import {
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
 import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+import { eventually } from '@test/support/eventually';
 
 const APP_SECRET = 'flow-app-secret-0123456789abcdef';
 const ACCESS_TOKEN = 'EAAGflowtoken0123456789abcdefghij';
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 /**
  * WhatsApp Cloud API end to end, through HTTP only: Meta's signed webhooks in, the frontend's

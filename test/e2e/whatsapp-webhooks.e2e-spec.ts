@@ -15,6 +15,7 @@ import {
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
 import { createTenant, createTestApp } from '@test/support/test-app';
+import { eventually } from '@test/support/eventually';
 
 const APP_SECRET = 'global-app-secret-for-tests';
 const OWN_APP_SECRET = 'own-app-secret-of-the-second-number';
@@ -29,18 +30,6 @@ function createWebhooksApp(): Promise<NestFastifyApplication> {
     META_VERIFY_TOKEN: VERIFY_TOKEN,
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-webhooks-${randomUUID()}`,
   });
-}
-
-async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {

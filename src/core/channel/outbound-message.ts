@@ -27,6 +27,27 @@ export type OutboundContent =
 
 export type MessageType = OutboundContent['type'];
 
+/** Every type a provider may send; each provider declares its subset in `capabilities`. */
+export const MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'document',
+  'audio',
+  'sticker',
+  'location',
+  'template',
+  'interactive',
+  'reaction',
+  'contacts',
+] as const satisfies readonly MessageType[];
+
+// Fails to compile when a content type is added above but not listed in MESSAGE_TYPES.
+const _everyTypeListed: Exclude<MessageType, (typeof MESSAGE_TYPES)[number]> extends never
+  ? true
+  : never = true;
+void _everyTypeListed;
+
 export type OutboundMessage = OutboundContent & {
   /** Our message id: providers that accept a client reference send it for idempotency. */
   readonly id: string;

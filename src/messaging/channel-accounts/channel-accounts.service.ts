@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
-import { Page, decodeIdCursor, toPage } from '@core/api/pagination';
+import { Repository } from 'typeorm';
+import type { Page } from '@core/api/pagination';
+import { pageById } from '@core/database/page-by-id';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubName } from '@core/channel/hub-name';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
@@ -86,16 +87,10 @@ export class ChannelAccountsService {
     cursor?: string,
     hub?: HubName,
   ): Promise<Page<ChannelAccountDto>> {
-    const after = decodeIdCursor(cursor);
-    const rows = await this.accounts.find({
-      where: { tenantId, ...(hub ? { hub } : {}), ...(after ? { id: MoreThan(after) } : {}) },
-      order: { id: 'ASC' },
-      take: limit + 1,
-    });
-    return toPage(
-      rows,
-      limit,
-      (row) => [row.id],
+    return pageById(
+      this.accounts,
+      { tenantId, ...(hub ? { hub } : {}) },
+      { limit, cursor },
       (row) => ChannelAccountDto.from(row),
     );
   }

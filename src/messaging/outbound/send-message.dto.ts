@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MESSAGE_TYPES, MessageType } from '@core/channel/outbound-message';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,22 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export const SENDABLE_TYPES = [
-  'text',
-  'image',
-  'video',
-  'document',
-  'audio',
-  'sticker',
-  'location',
-  'template',
-  'interactive',
-  'reaction',
-  'contacts',
-] as const;
-export type SendableType = (typeof SENDABLE_TYPES)[number];
-
-const MEDIA_TYPES: readonly SendableType[] = ['image', 'video', 'document', 'audio', 'sticker'];
+const MEDIA_TYPES: readonly MessageType[] = ['image', 'video', 'document', 'audio', 'sticker'];
 
 export class TextContentDto {
   @ApiProperty({ example: 'Your appointment is confirmed for 14:00.', maxLength: 4096 })
@@ -170,9 +156,9 @@ export class SendMessageDto {
   })
   to!: string;
 
-  @ApiProperty({ enum: SENDABLE_TYPES })
-  @IsIn(SENDABLE_TYPES)
-  type!: SendableType;
+  @ApiProperty({ enum: MESSAGE_TYPES })
+  @IsIn(MESSAGE_TYPES)
+  type!: MessageType;
 
   @ApiPropertyOptional({ type: TextContentDto })
   @ValidateIf((dto: SendMessageDto) => dto.type === 'text')

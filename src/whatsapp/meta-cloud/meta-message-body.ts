@@ -1,20 +1,10 @@
-import type { MediaRef, MessageType, OutboundMessage } from '@core/channel/outbound-message';
+import { MESSAGE_TYPES } from '@core/channel/outbound-message';
+import type { MediaRef, OutboundMessage } from '@core/channel/outbound-message';
 import { PlatformError } from '@core/errors/platform-error';
 
 /** Every OutboundContent type the Cloud API provider sends. */
-export const META_CLOUD_MESSAGE_TYPES = [
-  'text',
-  'image',
-  'video',
-  'document',
-  'audio',
-  'sticker',
-  'location',
-  'template',
-  'interactive',
-  'reaction',
-  'contacts',
-] as const satisfies readonly MessageType[];
+/** The Cloud API sends every channel message type. */
+export const META_CLOUD_MESSAGE_TYPES = MESSAGE_TYPES;
 
 /** Uploaded media goes by `id`, hosted media by `link`; Meta takes exactly one of them. */
 type MetaMedia = ({ id: string } | { link: string }) & { caption?: string; filename?: string };

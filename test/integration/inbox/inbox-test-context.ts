@@ -101,18 +101,4 @@ export async function createInboxContext(
   };
 }
 
-/** Retries `assertion` until it passes or `timeoutMs` runs out, then rethrows its last error. */
-export async function eventually<T>(
-  assertion: () => Promise<T>,
-  { timeoutMs = 15_000, intervalMs = 100 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
+export { eventually } from '@test/support/eventually';

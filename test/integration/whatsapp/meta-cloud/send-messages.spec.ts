@@ -253,6 +253,7 @@ describe('MetaCloudProvider.send against the fake Graph API', () => {
       expect(found.pacing).toEqual({ ratePerSecond: 20, burst: 20 });
       expect([...found.capabilities].sort()).toEqual([
         'audio',
+        'contacts',
         'document',
         'image',
         'interactive',
