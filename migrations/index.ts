@@ -1,10 +1,12 @@
 import { CreateTenantsAndApiKeys1795360000000 } from './1795360000000-create-tenants-and-api-keys';
 import { CreateInboundEvents1795360100000 } from './1795360100000-create-inbound-events';
 import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
+import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
   CreateTenantsAndApiKeys1795360000000,
   CreateInboundEvents1795360100000,
   CreateMessaging1795360200000,
+  AddProviderFallback1795360300000,
 ];

@@ -44,7 +44,13 @@ export class AppConfig {
     appSecret?: string;
     verifyToken?: string;
   };
-  readonly whatsapp: { cloudMessagesPerSecond: number; templateCacheSeconds: number };
+  readonly whatsapp: {
+    cloudMessagesPerSecond: number;
+    templateCacheSeconds: number;
+    evolutionMessagesPerMinute: number;
+  };
+  /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
+  readonly fallbackMessageClasses: ReadonlySet<string>;
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -106,7 +112,11 @@ export class AppConfig {
     this.whatsapp = {
       cloudMessagesPerSecond: env.WHATSAPP_CLOUD_MESSAGES_PER_SECOND,
       templateCacheSeconds: env.WHATSAPP_TEMPLATE_CACHE_SECONDS,
+      evolutionMessagesPerMinute: env.EVOLUTION_MESSAGES_PER_MINUTE,
     };
+    this.fallbackMessageClasses = new Set(
+      env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),
+    );
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,
       sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,

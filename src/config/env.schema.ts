@@ -208,6 +208,22 @@ export class EnvironmentVariables {
   @Min(1)
   WHATSAPP_TEMPLATE_CACHE_SECONDS = 900;
 
+  /** Evolution (unofficial) instances: sends per minute per instance, kept low to lower ban risk. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EVOLUTION_MESSAGES_PER_MINUTE = 30;
+
+  /**
+   * Message classes that may move to an account's fallback account when its provider fails:
+   * `service` (free-form replies) and/or `template`. Templates stay on the official provider
+   * unless listed here.
+   */
+  @Matches(/^(none|(service|template)(,(service|template))*)$/, {
+    message: 'FALLBACK_MESSAGE_CLASSES must be none, or a comma list of service and template',
+  })
+  FALLBACK_MESSAGE_CLASSES = 'service';
+
   /** Inbox rows are kept at least this long: Meta retries failed deliveries for up to 7 days. */
   @Type(() => Number)
   @IsInt()

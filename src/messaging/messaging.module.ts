@@ -22,6 +22,8 @@ import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
+import { FallbackPolicy } from './outbound/fallback-policy';
+import { outboundMetrics } from './outbound/outbound.metrics';
 
 const entities = [
   ChannelAccountEntity,
@@ -42,8 +44,10 @@ const services = [
   OutboundRules,
   OutboundSender,
   OutboxSweeper,
+  FallbackPolicy,
 ];
 const processors = [OutboundProcessor];
+const metrics = [...outboundMetrics];
 const httpControllers = [
   ChannelAccountsController,
   ConversationsController,
@@ -58,7 +62,7 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...processors],
+  providers: [...repositories, ...services, ...processors, ...metrics],
   exports: [
     ChannelAccountsService,
     ContactsService,

@@ -30,11 +30,28 @@ export class ChannelAccountDto {
   @ApiProperty({ enum: ['active', 'needs_reauth', 'disconnected', 'disabled'] })
   status!: ChannelAccountStatus;
 
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: "Takes sends when this account's provider fails",
+  })
+  fallbackAccountId!: string | null;
+
   @ApiProperty()
   createdAt!: Date;
 
   static from(entity: ChannelAccountEntity): ChannelAccountDto {
-    const { id, hub, provider, name, externalId, status, createdAt } = entity;
-    return { id, hub, provider, name, externalId, status, createdAt };
+    const { id, hub, provider, name, externalId, status, fallbackAccountId, createdAt } = entity;
+    return {
+      id,
+      hub,
+      provider,
+      name,
+      externalId,
+      status,
+      fallbackAccountId: fallbackAccountId ?? null,
+      createdAt,
+    };
   }
 }

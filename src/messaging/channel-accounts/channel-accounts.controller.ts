@@ -1,4 +1,4 @@
-import { Get, Param, Query } from '@nestjs/common';
+import { Body, Get, Param, Put, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,13 +6,12 @@ import {
   ApiProperty,
   ApiPropertyOptional,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { Page, PageInfoDoc, PageQueryDto } from '@core/api/pagination';
 import { TenantId } from '@core/auth/auth.decorators';
 import { HUB_NAMES, HubName } from '@core/channel/hub-name';
-import { decodeIdCursor } from '@app/messaging/history/history-cursor';
 import { ChannelAccountDto } from './channel-account.view';
 import { ChannelAccountsService } from './channel-accounts.service';
 
@@ -21,6 +20,19 @@ export class ChannelAccountListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(HUB_NAMES)
   hub?: HubName;
+}
+
+export class SetFallbackDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'evolution-backup',
+    description: 'Id or name of another account of the same hub; null removes the fallback',
+  })
+  @ValidateIf((dto: SetFallbackDto) => dto.fallbackAccountId !== null)
+  @IsString()
+  @IsNotEmpty()
+  fallbackAccountId!: string | null;
 }
 
 export class ChannelAccountPageDto extends PageInfoDoc {
@@ -41,8 +53,6 @@ export class ChannelAccountsController {
     @TenantId() tenantId: string,
     @Query() query: ChannelAccountListQueryDto,
   ): Promise<Page<ChannelAccountDto>> {
-    // A tampered cursor is a 400 naming it, not a failed uuid comparison in the service's query.
-    decodeIdCursor(query.cursor);
     return this.accounts.list(tenantId, query.limit, query.cursor, query.hub);
   }
 
@@ -56,5 +66,23 @@ export class ChannelAccountsController {
     @Param('idOrName') idOrName: string,
   ): Promise<ChannelAccountDto> {
     return this.accounts.get(tenantId, idOrName);
+  }
+
+  @Put(':idOrName/fallback')
+  @ApiOperation({
+    summary: "Name the account that takes this one's sends when its provider fails",
+    description:
+      'Only sends whose class FALLBACK_MESSAGE_CLASSES allows move (by default service replies, never templates), ' +
+      'and only when the primary did not take them (circuit open, or retries exhausted without a timeout).',
+  })
+  @ApiParam({ name: 'idOrName', example: 'main-line' })
+  @ApiOkResponse({ type: ChannelAccountDto })
+  @ApiProblems(400, 404)
+  setFallback(
+    @TenantId() tenantId: string,
+    @Param('idOrName') idOrName: string,
+    @Body() body: SetFallbackDto,
+  ): Promise<ChannelAccountDto> {
+    return this.accounts.setFallback(tenantId, idOrName, body.fallbackAccountId);
   }
 }

@@ -9,7 +9,7 @@ import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
-import { ConflictError, NotFoundError } from '@core/errors/domain-error';
+import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
 import { ChannelAccountDto } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
@@ -111,6 +111,43 @@ export class ChannelAccountsService {
   ): Promise<ChannelAccountRef<T> & { status: ChannelAccountStatus }> {
     const account = await this.find(tenantId, idOrName, true);
     return this.toRef<T>(account);
+  }
+
+  /** The account's fallback account, opened, when it has one that is active. */
+  async fallbackOf<T = Readonly<Record<string, unknown>>>(
+    account: Pick<ChannelAccountRef, 'id' | 'tenantId'>,
+  ): Promise<(ChannelAccountRef<T> & { status: ChannelAccountStatus }) | null> {
+    const row = await this.accounts.findOne({
+      where: { id: account.id, tenantId: account.tenantId },
+      select: { id: true, fallbackAccountId: true },
+    });
+    if (!row?.fallbackAccountId) return null;
+    const fallback = await this.open<T>(account.tenantId, row.fallbackAccountId);
+    return fallback.status === 'active' ? fallback : null;
+  }
+
+  /** Names (or clears, with null) the account that takes this one's sends when its provider fails. */
+  async setFallback(
+    tenantId: string,
+    idOrName: string,
+    fallbackIdOrName: string | null,
+  ): Promise<ChannelAccountDto> {
+    const account = await this.find(tenantId, idOrName);
+    let fallbackId: string | null = null;
+    if (fallbackIdOrName !== null) {
+      const fallback = await this.find(tenantId, fallbackIdOrName);
+      if (fallback.id === account.id || fallback.hub !== account.hub) {
+        throw new ValidationFailedError([
+          {
+            field: 'fallbackAccountId',
+            message: 'the fallback must be another account of the same hub',
+          },
+        ]);
+      }
+      fallbackId = fallback.id;
+    }
+    await this.accounts.update({ id: account.id, tenantId }, { fallbackAccountId: fallbackId });
+    return ChannelAccountDto.from({ ...account, fallbackAccountId: fallbackId });
   }
 
   /** Webhook routing: the account a platform id belongs to, whatever its tenant. */

@@ -56,6 +56,17 @@ export class ChannelAccountEntity {
   @Column({ type: 'text', default: 'active' })
   status!: ChannelAccountStatus;
 
+  /** Another account of the same tenant and hub that takes sends when this one's provider fails. */
+  @Column({ name: 'fallback_account_id', type: 'uuid', nullable: true })
+  fallbackAccountId!: string | null;
+
+  @ManyToOne(() => ChannelAccountEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({
+    name: 'fallback_account_id',
+    foreignKeyConstraintName: 'channel_accounts_fallback_account_id_fkey',
+  })
+  fallbackAccount?: ChannelAccountEntity | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

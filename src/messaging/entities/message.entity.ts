@@ -86,6 +86,10 @@ export class MessageEntity {
   @Column({ name: 'error_title', type: 'text', nullable: true })
   errorTitle!: string | null;
 
+  /** Set when the send moved from the conversation's account to its fallback account, and why. */
+  @Column({ name: 'fallback_reason', type: 'text', nullable: true })
+  fallbackReason!: string | null;
+
   /** When the platform says the message was sent (inbound), as opposed to when we stored it. */
   @Column({ name: 'platform_timestamp', type: 'timestamptz', nullable: true })
   platformTimestamp!: Date | null;

@@ -203,6 +203,20 @@ export class MessagesRepository {
     );
   }
 
+  /** The send moves to the fallback account: it is that account's message from now on. */
+  async moveToAccount(
+    id: string,
+    channelAccountId: string,
+    provider: string,
+    reason: string,
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET channel_account_id = $2, provider = $3, fallback_reason = $4, updated_at = now()
+       WHERE id = $1 AND status = 'queued'`,
+      [id, channelAccountId, provider, reason],
+    );
+  }
+
   async markFailed(id: string, code: string, title: string): Promise<void> {
     await this.db.query(
       `UPDATE messages SET status = 'failed', failed_at = now(), error_code = $2, error_title = $3, updated_at = now()
