@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ChannelAccountStatus } from '@app/messaging/entities/channel-account.entity';
+import {
+  InboundEventHandler,
+  InboundEventRecord,
+  InboundHandler,
+} from '@core/inbox/inbound-event-handler';
+import { NotFoundError } from '@core/errors/domain-error';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
+import { UNMATCHED_STATUS_RETRIES } from '@app/whatsapp/webhooks/meta-inbound.handler';
+import { StatusesNotYetMatchedError } from '@app/whatsapp/webhooks/meta-webhook.errors';
+import { asObject, asString } from '@app/whatsapp/webhooks/meta-payload.reader';
+import { EVOLUTION_INBOX_SOURCE } from './evolution-webhook.controller';
+import { EvolutionQrStore } from './evolution-webhook-qr.store';
+import { EvolutionConnectionState, parseEvolutionWebhook } from './evolution-webhook.parser';
+
+/** 'connecting' is a transition: the account keeps whatever status it had. */
+const ACCOUNT_STATUS: Partial<Record<EvolutionConnectionState, ChannelAccountStatus>> = {
+  open: 'active',
+  close: 'disconnected',
+};
+
+/**
+ * Turns a stored Evolution webhook into messages, status updates, the account's connection
+ * status and its latest QR code. Idempotent: the pipeline stores each message once and moves
+ * statuses forward only; status and QR writes are last-writer-wins.
+ */
+@Injectable()
+@InboundHandler()
+export class EvolutionInboundHandler implements InboundEventHandler {
+  readonly source = EVOLUTION_INBOX_SOURCE;
+  private readonly logger = new Logger(EvolutionInboundHandler.name);
+
+  constructor(
+    private readonly accounts: ChannelAccountsService,
+    private readonly pipeline: InboundPipeline,
+    private readonly qrCodes: EvolutionQrStore,
+  ) {}
+
+  async handle(record: InboundEventRecord): Promise<void> {
+    const account = await this.accountOf(record);
+    if (!account) return;
+    const parsed = parseEvolutionWebhook(record.payload);
+    if (parsed.skipped.length) {
+      // Reasons only: the parser never quotes message contents or numbers.
+      this.logger.debug({ inboxId: record.id, event: parsed.event, skipped: parsed.skipped });
+    }
+    if (parsed.events.length) {
+      const { statusesUnmatched } = await this.pipeline.ingest(account, parsed.events);
+      // Our send may still be recording the key id this status names.
+      if (statusesUnmatched > 0 && record.attempts < UNMATCHED_STATUS_RETRIES) {
+        throw new StatusesNotYetMatchedError(statusesUnmatched);
+      }
+    }
+    if (parsed.connection) {
+      const { state, reason } = parsed.connection;
+      const status = ACCOUNT_STATUS[state];
+      if (status) await this.accounts.setStatus(account.id, status);
+      if (state === 'open') await this.qrCodes.clear(account.id);
+      const log = { accountId: account.id, state, reason, status: status ?? 'unchanged' };
+      if (state === 'close') this.logger.warn(log, 'Evolution instance disconnected');
+      else this.logger.log(log, 'Evolution instance connection changed');
+    }
+    if (parsed.qr) {
+      const sentAt = asString(asObject(record.payload)?.date_time);
+      await this.qrCodes.save(account.id, {
+        ...parsed.qr,
+        receivedAt: sentAt ?? record.receivedAt.toISOString(),
+      });
+    }
+  }
+
+  /** The account the controller authenticated; gone only if it was deleted since. */
+  private async accountOf(record: InboundEventRecord) {
+    if (!record.tenantId || !record.accountRef) {
+      this.logger.warn({ inboxId: record.id }, 'Evolution event without an account; dropped');
+      return null;
+    }
+    try {
+      return await this.accounts.open(record.tenantId, record.accountRef);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      this.logger.warn({ inboxId: record.id }, 'Evolution event for a deleted account; dropped');
+      return null;
+    }
+  }
+}

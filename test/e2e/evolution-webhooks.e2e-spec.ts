@@ -1,0 +1,295 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { EvolutionQrStore } from '@app/whatsapp/evolution/evolution-webhook-qr.store';
+import { EvolutionWebhooksModule } from '@app/whatsapp/evolution/evolution-webhooks.module';
+import {
+  EvolutionInstance,
+  evolutionBodies,
+  evolutionConnectionUpdate,
+  evolutionQrCodeUpdated,
+  evolutionStatusUpdate,
+  evolutionUpsert,
+  newEvolutionKeyId,
+} from '@test/fakes/evolution/webhooks';
+import { eventually } from '@test/support/eventually';
+import { createTenant, createTestApp } from '@test/support/test-app';
+
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let tenantId: string;
+  let accountId: string;
+  let otherAccountId: string;
+  const instance: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
+  const other: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
+
+  beforeAll(async () => {
+    app = await createTestApp(
+      { APP_ROLE: 'all', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}evo-webhooks-${randomUUID()}` },
+      [EvolutionWebhooksModule],
+    );
+    db = app.get(DataSource);
+    tenantId = (await createTenant(app)).id;
+    const accounts = app.get(ChannelAccountsService);
+    const create = (name: string, target: EvolutionInstance) =>
+      accounts.create(tenantId, {
+        hub: 'whatsapp',
+        provider: 'evolution',
+        name,
+        externalId: target.name,
+        credentials: { baseUrl: 'https://evolution.example.com', apiKey: target.apiKey },
+      });
+    accountId = (await create('evo-line', instance)).id;
+    otherAccountId = (await create('evo-other', other)).id;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}, id = accountId) =>
+    app.inject({
+      method: 'POST',
+      url: `/webhooks/evolution/${id}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(body),
+    });
+
+  const inboxRows = (marker: string) =>
+    db.query<{ id: string; payload: Record<string, unknown> }[]>(
+      `SELECT id, payload FROM inbound_events WHERE source = 'evolution' AND payload::text LIKE '%' || $1 || '%'`,
+      [marker],
+    );
+
+  const messageRows = (keyId: string) =>
+    db.query<
+      {
+        id: string;
+        type: string;
+        content: { text?: string };
+        direction: string;
+        status: string;
+        conversation_id: string;
+        contact_id: string;
+        contact_name: string | null;
+        contact_phone: string | null;
+      }[]
+    >(
+      `SELECT m.id, m.type, m.content, m.direction, m.status, m.conversation_id, v.contact_id,
+              c.display_name AS contact_name, c.phone AS contact_phone
+         FROM messages m
+         JOIN conversations v ON v.id = m.conversation_id
+         JOIN contacts c ON c.id = v.contact_id
+        WHERE m.channel_account_id = $1 AND m.provider_message_id = $2`,
+      [accountId, keyId],
+    );
+
+  const stored = (keyId: string) =>
+    eventually(async () => {
+      const rows = await messageRows(keyId);
+      expect(rows).toHaveLength(1);
+      return rows[0];
+    });
+
+  const accountStatus = async (id = accountId) =>
+    (
+      await db.query<{ status: string }[]>(`SELECT status FROM channel_accounts WHERE id = $1`, [
+        id,
+      ])
+    )[0].status;
+
+  it('rejects a missing or wrong key with 401 problem+json and stores nothing', async () => {
+    const id = newEvolutionKeyId();
+    const options = { remoteJid: '5511987650001@s.whatsapp.net', id };
+    const attempts = [
+      await post(evolutionUpsert(instance, options, undefined, { apikey: null })),
+      await post(evolutionUpsert(instance, options, undefined, { apikey: 'not-the-key' })),
+      await post(evolutionUpsert(instance, options, undefined, { apikey: other.apiKey })),
+      await post(evolutionUpsert(instance, options, undefined, { apikey: null }), {
+        apikey: 'not-the-key',
+      }),
+    ];
+    for (const response of attempts) {
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(response.json()).toMatchObject({ code: 'WEBHOOK.INVALID_KEY' });
+    }
+    expect(await inboxRows(id)).toHaveLength(0);
+  });
+
+  it('answers 404 for an account that is not this instance’s, storing nothing', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(instance, { remoteJid: '5511987650001@s.whatsapp.net', id });
+    expect((await post(body, {}, otherAccountId)).statusCode).toBe(404);
+    expect((await post(body, {}, newId())).statusCode).toBe(404);
+    expect(await inboxRows(id)).toHaveLength(0);
+  });
+
+  it('stores an inbound text as contact, conversation and message, without the key', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(
+      instance,
+      { remoteJid: '5511987650002@s.whatsapp.net', id, pushName: 'Maria Souza' },
+      evolutionBodies.conversation('Olá, quero agendar'),
+      { event: 'MESSAGES_UPSERT' },
+    );
+    const response = await post(body);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ received: true });
+    expect(await stored(id)).toMatchObject({
+      type: 'text',
+      content: { text: 'Olá, quero agendar' },
+      direction: 'inbound',
+      status: 'received',
+      contact_name: 'Maria Souza',
+      contact_phone: '+5511987650002',
+    });
+    const [row] = await inboxRows(id);
+    expect(row.payload).not.toHaveProperty('apikey');
+  });
+
+  it('accepts the key in the apikey header as well', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(
+      instance,
+      { remoteJid: '5511987650003@s.whatsapp.net', id },
+      undefined,
+      { apikey: null },
+    );
+    expect((await post(body, { apikey: instance.apiKey })).statusCode).toBe(200);
+    await stored(id);
+  });
+
+  it('stores a message delivered 10 times concurrently once', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(instance, { remoteJid: '5511987650004@s.whatsapp.net', id });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post(body)));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    await stored(id);
+    expect(await inboxRows(id)).toHaveLength(1);
+    // Processing is done once the message is there; a second copy would have shown by now
+    // only if the inbox had let one through, which the single inbox row already rules out.
+    expect(await messageRows(id)).toHaveLength(1);
+  });
+
+  it('records a message sent from the phone (fromMe) as outbound sent', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(
+      instance,
+      { remoteJid: '5511987650005@s.whatsapp.net', id, fromMe: true, pushName: 'Loja' },
+      evolutionBodies.conversation('Seu pedido saiu'),
+    );
+    expect((await post(body)).statusCode).toBe(200);
+    expect(await stored(id)).toMatchObject({
+      direction: 'outbound',
+      status: 'sent',
+      contact_phone: '+5511987650005',
+    });
+    // The business's own pushName is not taken as the customer's name.
+    expect((await messageRows(id))[0].contact_name).toBeNull();
+  });
+
+  it('moves our outbound message forward with messages.update', async () => {
+    const inbound = newEvolutionKeyId();
+    const remoteJid = '5511987650006@s.whatsapp.net';
+    await post(evolutionUpsert(instance, { remoteJid, id: inbound }));
+    const { conversation_id } = await stored(inbound);
+    const messages = app.get(MessagesRepository);
+    const outboundId = newId();
+    const keyId = newEvolutionKeyId();
+    await messages.insertOutbound({
+      id: outboundId,
+      tenantId,
+      conversationId: conversation_id,
+      channelAccountId: accountId,
+      provider: 'evolution',
+      type: 'text',
+      content: { text: 'Confirmado' },
+    });
+    await messages.markSent(outboundId, keyId, new Date());
+
+    const status = async () =>
+      (
+        await db.query<{ status: string }[]>(`SELECT status FROM messages WHERE id = $1`, [
+          outboundId,
+        ])
+      )[0].status;
+    expect(
+      (await post(evolutionStatusUpdate(instance, keyId, 'DELIVERY_ACK', remoteJid))).statusCode,
+    ).toBe(200);
+    await eventually(async () => expect(await status()).toBe('delivered'));
+    await post(evolutionStatusUpdate(instance, keyId, 'READ', remoteJid));
+    await eventually(async () => expect(await status()).toBe('read'));
+    // A late SERVER_ACK is its own event but never moves the message back.
+    await post(evolutionStatusUpdate(instance, keyId, 'SERVER_ACK', remoteJid));
+    await eventually(async () => {
+      const rows = await db.query<{ processed_at: Date | null }[]>(
+        `SELECT processed_at FROM inbound_events WHERE external_id = $1`,
+        [`messages.update:${keyId}:SERVER_ACK`],
+      );
+      expect(rows[0]?.processed_at).toBeTruthy();
+    });
+    expect(await status()).toBe('read');
+  });
+
+  it('marks the account active on connection open and disconnected on close', async () => {
+    expect(
+      (await post(evolutionConnectionUpdate(other, 'close'), {}, otherAccountId)).statusCode,
+    ).toBe(200);
+    await eventually(async () => expect(await accountStatus(otherAccountId)).toBe('disconnected'));
+    await post(evolutionConnectionUpdate(other, 'connecting'), {}, otherAccountId);
+    await post(evolutionConnectionUpdate(other, 'open'), {}, otherAccountId);
+    await eventually(async () => expect(await accountStatus(otherAccountId)).toBe('active'));
+  });
+
+  it('keeps the latest QR code until the instance connects', async () => {
+    const qrCodes = app.get(EvolutionQrStore);
+    const qr = {
+      base64: 'data:image/png;base64,iVBORw0KGgo=',
+      code: `2@${randomUUID()}`,
+      pairingCode: 'WZYEH1YY',
+    };
+    expect((await post(evolutionQrCodeUpdated(other, qr), {}, otherAccountId)).statusCode).toBe(
+      200,
+    );
+    await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toMatchObject(qr));
+    await post(evolutionConnectionUpdate(other, 'open', 201), {}, otherAccountId);
+    await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toBeNull());
+  });
+
+  it('resolves an @lid sender with remoteJidAlt to the contact of their phone number', async () => {
+    const byPhone = newEvolutionKeyId();
+    await post(
+      evolutionUpsert(instance, { remoteJid: '5511987650007@s.whatsapp.net', id: byPhone }),
+    );
+    const first = await stored(byPhone);
+    const byLid = newEvolutionKeyId();
+    await post(
+      evolutionUpsert(instance, {
+        remoteJid: '176543210987654@lid',
+        id: byLid,
+        key: { remoteJidAlt: '5511987650007@s.whatsapp.net', addressingMode: 'lid' },
+      }),
+    );
+    const second = await stored(byLid);
+    expect(second.contact_id).toBe(first.contact_id);
+    expect(second.conversation_id).toBe(first.conversation_id);
+    const identities = await db.query<{ type: string; value: string }[]>(
+      `SELECT type, value FROM contact_identities WHERE contact_id = $1 ORDER BY type`,
+      [first.contact_id],
+    );
+    expect(identities).toEqual(
+      expect.arrayContaining([
+        { type: 'lid', value: '176543210987654@lid' },
+        { type: 'phone', value: '+5511987650007' },
+        { type: 'wa_id', value: '5511987650007' },
+      ]),
+    );
+  });
+});
