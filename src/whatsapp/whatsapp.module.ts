@@ -4,6 +4,7 @@ import { WhatsappController } from './http/whatsapp.controller';
 import { WhatsappMediaController } from './http/whatsapp-media.controller';
 import { WhatsappMediaService } from './http/whatsapp-media.service';
 import { WhatsappOperationsService } from './http/whatsapp-operations.service';
+import { EvolutionWebhooksModule } from './evolution/evolution-webhooks.module';
 import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
 import { TemplateCatalog } from './templates/template-catalog';
@@ -16,7 +17,7 @@ const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
 
 /** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */
 @Module({
-  imports: [MessagingModule, MetaCloudModule, WhatsappWebhooksModule],
+  imports: [MessagingModule, MetaCloudModule, WhatsappWebhooksModule, EvolutionWebhooksModule],
   controllers: httpControllers,
   providers: [...services, ...outboundRules],
 })

@@ -133,7 +133,7 @@ describe('Fallback between providers', () => {
 
   it('moves service replies to the backup while the primary fails, each sent exactly once, with the reason', async () => {
     official.down = true;
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 6; i += 1) ids.push(await send('text', i));
     await eventually(async () => {
       for (const id of ids) expect((await row(id)).status).toBe('sent');
