@@ -48,6 +48,7 @@ export class AppConfig {
     cloudMessagesPerSecond: number;
     templateCacheSeconds: number;
     evolutionMessagesPerMinute: number;
+    evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
@@ -113,6 +114,11 @@ export class AppConfig {
       cloudMessagesPerSecond: env.WHATSAPP_CLOUD_MESSAGES_PER_SECOND,
       templateCacheSeconds: env.WHATSAPP_TEMPLATE_CACHE_SECONDS,
       evolutionMessagesPerMinute: env.EVOLUTION_MESSAGES_PER_MINUTE,
+      evolution: {
+        baseUrl: env.EVOLUTION_BASE_URL?.replace(/\/+$/, ''),
+        apiKey: env.EVOLUTION_API_KEY,
+        sessionCheckIntervalMs: env.EVOLUTION_SESSION_CHECK_INTERVAL_MS,
+      },
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),

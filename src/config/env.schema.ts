@@ -208,6 +208,23 @@ export class EnvironmentVariables {
   @Min(1)
   WHATSAPP_TEMPLATE_CACHE_SECONDS = 900;
 
+  /** The self-hosted Evolution API v2 server new instances are created on (unset: no Evolution). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  EVOLUTION_BASE_URL?: string;
+
+  /** The Evolution server's global API key (AUTHENTICATION_API_KEY), used to create instances. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  EVOLUTION_API_KEY?: string;
+
+  /** How often the connection state of every Evolution instance is polled. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  EVOLUTION_SESSION_CHECK_INTERVAL_MS = 60_000;
+
   /** Evolution (unofficial) instances: sends per minute per instance, kept low to lower ban risk. */
   @Type(() => Number)
   @IsInt()
