@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { MessagingProvider } from '@core/channel/channel-provider';
+import type { HubHealth } from '@core/channel/hub-health';
+import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
+import { PlatformError } from '@core/errors/platform-error';
+import {
+  EvolutionApiClient,
+  evolutionPath,
+  unexpectedEvolutionAnswer,
+} from './evolution-api.client';
+import {
+  healthOfConnectionState,
+  healthOfFailedStateProbe,
+  readConnectionState,
+} from './evolution-connection-state';
+import { EVOLUTION_MESSAGE_TYPES, buildEvolutionSend } from './evolution-message-body';
+import { EVOLUTION_DEFAULT_PACING } from './evolution-pacing';
+import { evolutionAccessOf } from './evolution.credentials';
+
+/** What every `/message/send*` route answers (201): the stored Baileys message. */
+interface EvolutionSentMessage {
+  key?: { id?: string; remoteJid?: string; fromMe?: boolean };
+  status?: string;
+  messageTimestamp?: number | string;
+}
+
+/**
+ * WhatsApp through a self-hosted Evolution API v2 server (a Baileys session scanned with a QR
+ * code). Credentials come with each account (EvolutionCredentials, `externalId` = instance
+ * name); failures are PlatformErrors. Evolution's `key.id` becomes the provider message id,
+ * which its webhooks (MESSAGES_UPDATE) later refer to.
+ */
+@Injectable()
+@RegisterChannelProvider()
+export class EvolutionProvider implements MessagingProvider {
+  readonly hub = 'whatsapp' as const;
+  readonly provider = 'evolution';
+  readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(EVOLUTION_MESSAGE_TYPES);
+  readonly pacing = EVOLUTION_DEFAULT_PACING;
+
+  constructor(private readonly evolution: EvolutionApiClient) {}
+
+  async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
+    const access = evolutionAccessOf(account, 'send_message');
+    const { endpoint, body: json } = buildEvolutionSend(message);
+    const { body } = await this.evolution.request<EvolutionSentMessage | undefined>(access, {
+      operation: 'send_message',
+      method: 'POST',
+      path: evolutionPath('message', endpoint, access.instance),
+      json,
+    });
+    const providerMessageId = body?.key?.id;
+    if (!providerMessageId) throw unexpectedEvolutionAnswer('send_message', 'a message key id');
+    return {
+      providerMessageId,
+      acceptedAt: timestampOf(body.messageTimestamp) ?? new Date(),
+      recipientId: body.key?.remoteJid,
+    };
+  }
+
+  /**
+   * With an account: its instance's connection state (open up, connecting degraded, close
+   * down). Without one nothing is probed: every account names its own server and key.
+   */
+  async checkHealth(account?: ChannelAccountRef): Promise<HubHealth> {
+    const checkedAt = new Date();
+    if (!account) {
+      return {
+        status: 'up',
+        detail:
+          'Evolution API provider loaded; no server probed (each account has its own server: ' +
+          'check an account for its connection state)',
+        checkedAt,
+      };
+    }
+    const started = performance.now();
+    try {
+      const access = evolutionAccessOf(account, 'connection_state');
+      const { body } = await this.evolution.request<unknown>(access, {
+        operation: 'connection_state',
+        method: 'GET',
+        path: evolutionPath('instance', 'connectionState', access.instance),
+      });
+      return healthOfConnectionState(readConnectionState(body), checkedAt, elapsedSince(started));
+    } catch (error) {
+      if (error instanceof PlatformError) {
+        return healthOfFailedStateProbe(error, checkedAt, elapsedSince(started));
+      }
+      throw error;
+    }
+  }
+}
+
+/** Baileys timestamps are seconds since the epoch, as a number or a numeric string. */
+function timestampOf(value: number | string | undefined): Date | undefined {
+  const seconds = typeof value === 'string' ? Number(value) : value;
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
+    ? new Date(seconds * 1000)
+    : undefined;
+}
+
+function elapsedSince(started: number): number {
+  return Math.round(performance.now() - started);
+}
