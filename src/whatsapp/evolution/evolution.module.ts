@@ -3,8 +3,6 @@ import { EvolutionApiClient } from './evolution-api.client';
 import { EvolutionInstancesClient } from './evolution-instances.client';
 import { EvolutionProvider } from './evolution.provider';
 
-export { EVOLUTION_DEFAULT_PACING } from './evolution-pacing';
-
 const transport = [EvolutionApiClient];
 const clients = [EvolutionProvider, EvolutionInstancesClient];
 

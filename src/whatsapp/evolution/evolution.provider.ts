@@ -1,3 +1,4 @@
+import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { MessagingProvider } from '@core/channel/channel-provider';
@@ -16,7 +17,6 @@ import {
   readConnectionState,
 } from './evolution-connection-state';
 import { EVOLUTION_MESSAGE_TYPES, buildEvolutionSend } from './evolution-message-body';
-import { EVOLUTION_DEFAULT_PACING } from './evolution-pacing';
 import { evolutionAccessOf } from './evolution.credentials';
 
 /** What every `/message/send*` route answers (201): the stored Baileys message. */
@@ -38,9 +38,19 @@ export class EvolutionProvider implements MessagingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'evolution';
   readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(EVOLUTION_MESSAGE_TYPES);
-  readonly pacing = EVOLUTION_DEFAULT_PACING;
+  /**
+   * Evolution drives a personal WhatsApp session (Baileys): bursts from one number are what
+   * gets numbers banned, so each instance is paced to EVOLUTION_MESSAGES_PER_MINUTE (default
+   * 30) with no burst; the pacing layer adds a random extra wait to every delayed send.
+   */
+  readonly pacing: { ratePerSecond: number; burst: number };
 
-  constructor(private readonly evolution: EvolutionApiClient) {}
+  constructor(
+    private readonly evolution: EvolutionApiClient,
+    config: AppConfig,
+  ) {
+    this.pacing = { ratePerSecond: config.whatsapp.evolutionMessagesPerMinute / 60, burst: 1 };
+  }
 
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
     const access = evolutionAccessOf(account, 'send_message');
