@@ -11,7 +11,9 @@ import {
 } from 'typeorm';
 import { TenantEntity } from '@app/tenants/entities/tenant.entity';
 
-export type ChannelAccountStatus = 'active' | 'needs_reauth' | 'disconnected' | 'disabled';
+import type { ChannelAccountStatus } from '../channel-accounts/channel-account-status';
+
+export type { ChannelAccountStatus };
 
 /**
  * One account on one platform (a WhatsApp phone number on the Cloud API, an Evolution

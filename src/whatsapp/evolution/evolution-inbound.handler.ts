@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChannelAccountStatus } from '@app/messaging/entities/channel-account.entity';
+import type { ChannelAccountStatus } from '@app/messaging/channel-accounts/channel-account-status';
 import {
   InboundEventHandler,
   InboundEventRecord,
