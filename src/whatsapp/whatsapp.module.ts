@@ -5,6 +5,7 @@ import { WhatsappMediaController } from './http/whatsapp-media.controller';
 import { WhatsappMediaService } from './http/whatsapp-media.service';
 import { WhatsappOperationsService } from './http/whatsapp-operations.service';
 import { EvolutionWebhooksModule } from './evolution/evolution-webhooks.module';
+import { EvolutionInstancesModule } from './instances/evolution-instances.module';
 import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
 import { TemplateCatalog } from './templates/template-catalog';
@@ -15,9 +16,18 @@ const httpControllers = [WhatsappController, WhatsappMediaController];
 const services = [WhatsappOperationsService, WhatsappMediaService, TemplateCatalog];
 const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
 
-/** WhatsApp: the Cloud API provider, its webhooks, its platform rules and the frontend's routes. */
+/**
+ * WhatsApp: the Cloud API and Evolution providers, their webhooks, Evolution instances and
+ * session health, the platform rules and the frontend's routes.
+ */
 @Module({
-  imports: [MessagingModule, MetaCloudModule, WhatsappWebhooksModule, EvolutionWebhooksModule],
+  imports: [
+    MessagingModule,
+    MetaCloudModule,
+    WhatsappWebhooksModule,
+    EvolutionWebhooksModule,
+    EvolutionInstancesModule,
+  ],
   controllers: httpControllers,
   providers: [...services, ...outboundRules],
 })

@@ -6,6 +6,8 @@ import type { HubHealth } from '@core/channel/hub-health';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
+import { EvolutionInstancesService } from '@app/whatsapp/instances/evolution-instances.service';
+import type { InstanceState, QrCodeDto } from '@app/whatsapp/instances/instances.dto';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,6 +18,10 @@ export interface InstanceStatus {
   status: string;
   circuit: 'closed' | 'half-open' | 'open';
   lastActivityAt: Date | null;
+  /** Evolution instances only: the session as Evolution reports it right now. */
+  connectionState?: InstanceState;
+  /** Evolution instances only, while not connected: the latest QR / pairing code. */
+  qrCode?: QrCodeDto;
 }
 
 /**
@@ -29,6 +35,7 @@ export class WhatsappOperationsService {
     private readonly breakers: CircuitBreakerRegistry,
     private readonly registry: ChannelRegistry,
     private readonly dispatcher: OutboundDispatcher,
+    private readonly evolutionInstances: EvolutionInstancesService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -49,7 +56,18 @@ export class WhatsappOperationsService {
         account: account.id,
       }),
       lastActivityAt: rows[0]?.last ?? null,
+      ...(account.provider === 'evolution' && account.status !== 'disabled'
+        ? await this.evolutionSession(tenantId, account.id)
+        : {}),
     };
+  }
+
+  private async evolutionSession(
+    tenantId: string,
+    accountId: string,
+  ): Promise<Pick<InstanceStatus, 'connectionState' | 'qrCode'>> {
+    const { state, qrCode } = await this.evolutionInstances.sessionOf(tenantId, accountId);
+    return { connectionState: state, ...(qrCode ? { qrCode } : {}) };
   }
 
   /** Each WhatsApp provider's own health, plus the circuits of this tenant's accounts. */

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@app/messaging/messaging.module';
+import { EvolutionModule } from '@app/whatsapp/evolution/evolution.module';
+import { EvolutionWebhooksModule } from '@app/whatsapp/evolution/evolution-webhooks.module';
+import { EvolutionAccountsQuery } from './evolution-accounts.query';
+import { EvolutionInstanceProvisioner } from './evolution-instance.provisioner';
+import { EvolutionInstancesController } from './evolution-instances.controller';
+import { EvolutionInstancesService } from './evolution-instances.service';
+import { SessionClock } from './session-clock';
+import { SessionHealthChecker } from './session-health.checker';
+import { sessionHealthMetrics } from './session-health.metrics';
+import { SessionHealthPoller } from './session-health.poller';
+import { SessionRetryBackoff } from './session-retry.backoff';
+
+const httpControllers = [EvolutionInstancesController];
+const services = [EvolutionInstanceProvisioner, EvolutionInstancesService, EvolutionAccountsQuery];
+const sessionHealth = [
+  SessionClock,
+  SessionRetryBackoff,
+  SessionHealthChecker,
+  SessionHealthPoller,
+];
+
+/**
+ * Evolution instances for the frontend (connect with QR / pairing code, list, QR, logout,
+ * delete, recovery) and the session health poller of worker roles. Exports the instances
+ * service so the status route can show Evolution's session state.
+ */
+@Module({
+  imports: [MessagingModule, EvolutionModule, EvolutionWebhooksModule],
+  controllers: httpControllers,
+  providers: [...services, ...sessionHealth, ...sessionHealthMetrics],
+  exports: [EvolutionInstancesService],
+})
+export class EvolutionInstancesModule {}
