@@ -14,7 +14,7 @@ import { ChannelAccountsService } from '../channel-accounts/channel-accounts.ser
 import type { MessageEntity } from '../entities/message.entity';
 import { MessagesRepository } from '../messages/messages.repository';
 import { FallbackPolicy } from './fallback-policy';
-import { MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
+import { ACCOUNT_REAUTH_REQUIRED_TOTAL, MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
 import type { OutboundJobData } from './outbound-job';
 
 export type SendOutcome = 'sent' | 'failed' | 'skipped';
@@ -40,6 +40,7 @@ export class OutboundSender {
     private readonly bucket: TokenBucket,
     private readonly fallback: FallbackPolicy,
     @InjectMetric(MESSAGE_FALLBACKS_TOTAL) private readonly fallbacks: Counter<string>,
+    @InjectMetric(ACCOUNT_REAUTH_REQUIRED_TOTAL) private readonly reauthRequired: Counter<string>,
   ) {}
 
   async send(job: Job<OutboundJobData>, token: string | undefined): Promise<SendOutcome> {
@@ -51,11 +52,11 @@ export class OutboundSender {
       return await this.sendVia(account, message, job, token);
     } catch (error) {
       const secondary = await this.moveToFallback(error, lastAttempt, account, message);
-      if (!secondary) return this.onFailure(error, message.id, account.id, lastAttempt, job, token);
+      if (!secondary) return this.onFailure(error, message.id, account, lastAttempt, job, token);
       try {
         return await this.sendVia(secondary, message, job, token);
       } catch (secondError) {
-        return this.onFailure(secondError, message.id, secondary.id, lastAttempt, job, token);
+        return this.onFailure(secondError, message.id, secondary, lastAttempt, job, token);
       }
     }
   }
@@ -109,7 +110,7 @@ export class OutboundSender {
   private async onFailure(
     error: unknown,
     messageId: string,
-    accountId: string,
+    account: ChannelAccountRef,
     lastAttempt: boolean,
     job: Job<OutboundJobData>,
     token: string | undefined,
@@ -128,9 +129,10 @@ export class OutboundSender {
       error.message,
     );
     if (error.failure === 'auth') {
-      await this.accounts.setStatus(accountId, 'needs_reauth');
+      await this.accounts.setStatus(account.id, 'needs_reauth');
+      this.reauthRequired.inc({ hub: account.hub, provider: account.provider });
       this.logger.error(
-        { accountId, code: error.details.platformCode },
+        { accountId: account.id, code: error.details.platformCode },
         'Channel account credentials rejected: needs re-authentication',
       );
     } else {
