@@ -9,15 +9,13 @@ import { InboxDispatcher } from './inbox.dispatcher';
 import { inboxMetrics } from './inbox.metrics';
 import { InboxRepository } from './inbox.repository';
 import { InboxRetention } from './inbox.retention';
-import { InboxSchedules } from './inbox.schedules';
 import { InboxService } from './inbox.service';
 import { InboxSweeper } from './inbox.sweeper';
-import { MaintenanceProcessor } from './maintenance.processor';
 
 const intake = [InboxService, InboundEnqueuer, InboxRepository];
 const processing = [InboundHandlerRegistry, InboxDispatcher];
-const maintenance = [InboxSweeper, InboxRetention, InboxSchedules];
-const queueProcessors = [InboundProcessor, MaintenanceProcessor];
+const maintenance = [InboxSweeper, InboxRetention];
+const queueProcessors = [InboundProcessor];
 
 /**
  * Durable webhook intake (the inbox): webhook controllers call InboxService.accept; platform

@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
+import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { InboundEnqueuer } from './inbound-enqueuer';
 import { INBOX_SWEPT_TOTAL } from './inbox.metrics';
 import { InboxRepository } from './inbox.repository';
@@ -19,7 +20,9 @@ const BATCH_ENQUEUE_TIMEOUT_MS = 5_000;
  * SKIP LOCKED) and against rows that were enqueued late after all (same jobId, one job).
  */
 @Injectable()
-export class InboxSweeper {
+@MaintenanceTask()
+export class InboxSweeper implements PeriodicTask {
+  readonly name = 'inbox.sweep';
   private readonly logger = new Logger(InboxSweeper.name);
 
   constructor(
@@ -28,6 +31,14 @@ export class InboxSweeper {
     private readonly enqueuer: InboundEnqueuer,
     @InjectMetric(INBOX_SWEPT_TOTAL) private readonly swept: Counter,
   ) {}
+
+  get everyMs(): number {
+    return this.config.inbox.sweepIntervalMs;
+  }
+
+  run(): Promise<number> {
+    return this.sweepOnce();
+  }
 
   /** Returns how many rows it enqueued. Throws if Redis cannot take a batch. */
   async sweepOnce(): Promise<number> {

@@ -6,6 +6,11 @@ import { ALL_QUEUES } from './queue-names';
 import { DEFAULT_JOB_OPTIONS } from './queue-defaults';
 import { QUEUE_CONNECTION_MONITOR } from './queue-connection-monitor';
 import { WorkerRunner } from './worker-runner';
+import { MaintenanceProcessor } from './maintenance.processor';
+import { MaintenanceRegistry } from './maintenance.registry';
+import { MaintenanceScheduler } from './maintenance.scheduler';
+
+const maintenance = [MaintenanceRegistry, MaintenanceScheduler, MaintenanceProcessor];
 
 const queues = BullModule.registerQueue(
   ...ALL_QUEUES.map((name) => ({ name, defaultJobOptions: DEFAULT_JOB_OPTIONS })),
@@ -25,7 +30,7 @@ const queues = BullModule.registerQueue(
     }),
     queues,
   ],
-  providers: [WorkerRunner, QUEUE_CONNECTION_MONITOR],
-  exports: [queues, WorkerRunner],
+  providers: [WorkerRunner, QUEUE_CONNECTION_MONITOR, ...maintenance],
+  exports: [queues, WorkerRunner, MaintenanceRegistry],
 })
 export class QueueModule {}

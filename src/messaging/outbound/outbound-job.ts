@@ -5,8 +5,6 @@ export interface OutboundJobData {
 
 export const OutboundJob = {
   Send: 'send',
-  /** Repeatable: re-enqueues queued messages whose job never reached Redis (the outbox). */
-  Sweep: 'sweep-unenqueued',
 } as const;
 
 /** How long an accepted send may wait for Redis before the sweeper takes over. */

@@ -9,21 +9,15 @@ import { EvolutionInstancesService } from './evolution-instances.service';
 import { SessionClock } from './session-clock';
 import { SessionHealthChecker } from './session-health.checker';
 import { sessionHealthMetrics } from './session-health.metrics';
-import { SessionHealthPoller } from './session-health.poller';
 import { SessionRetryBackoff } from './session-retry.backoff';
 
 const httpControllers = [EvolutionInstancesController];
 const services = [EvolutionInstanceProvisioner, EvolutionInstancesService, EvolutionAccountsQuery];
-const sessionHealth = [
-  SessionClock,
-  SessionRetryBackoff,
-  SessionHealthChecker,
-  SessionHealthPoller,
-];
+const sessionHealth = [SessionClock, SessionRetryBackoff, SessionHealthChecker];
 
 /**
  * Evolution instances for the frontend (connect with QR / pairing code, list, QR, logout,
- * delete, recovery) and the session health poller of worker roles. Exports the instances
+ * delete, recovery) and the session health check (a maintenance task). Exports the instances
  * service so the status route can show Evolution's session state.
  */
 @Module({

@@ -1,3 +1,5 @@
+import { AppConfig } from '@config/app-config';
+import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
@@ -32,10 +34,13 @@ export interface SessionCheckReport {
  * read keeps its status (a flaky server is not a logout) and is logged.
  */
 @Injectable()
-export class SessionHealthChecker {
+@MaintenanceTask()
+export class SessionHealthChecker implements PeriodicTask {
+  readonly name = 'evolution.session-check';
   private readonly logger = new Logger(SessionHealthChecker.name);
 
   constructor(
+    private readonly config: AppConfig,
     private readonly query: EvolutionAccountsQuery,
     private readonly accounts: ChannelAccountsService,
     private readonly instances: EvolutionInstancesClient,
@@ -44,6 +49,14 @@ export class SessionHealthChecker {
     @InjectMetric(WHATSAPP_INSTANCES_DISCONNECTED) private readonly disconnectedGauge: Gauge,
     @InjectMetric(WHATSAPP_INSTANCE_DISCONNECTS_TOTAL) private readonly disconnects: Counter,
   ) {}
+
+  get everyMs(): number {
+    return this.config.whatsapp.evolution.sessionCheckIntervalMs;
+  }
+
+  run(): Promise<SessionCheckReport> {
+    return this.checkOnce();
+  }
 
   async checkOnce(): Promise<SessionCheckReport> {
     const report: SessionCheckReport = { checked: 0, disconnected: 0, reconnectAttempts: 0 };
