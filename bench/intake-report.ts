@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { RunRecord } from './intake-load';
+
+export interface Median {
+  server: string;
+  scenario: string;
+  runs: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface Target {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median of each figure on its own, per server and scenario. */
+export function medians(runs: readonly RunRecord[]): Median[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    const key = `${run.server}|${run.scenario}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((group) => ({
+    server: group[0].server,
+    scenario: group[0].scenario,
+    runs: group.length,
+    reqPerSec: median(group.map((run) => run.reqPerSec)),
+    p50Ms: median(group.map((run) => run.p50Ms)),
+    p99Ms: median(group.map((run) => run.p99Ms)),
+  }));
+}
+
+/** Omnihub divided by the baseline, figure by figure (throughput: higher is better; latency: lower). */
+export function ratios(all: readonly Median[]): Record<string, Record<string, number>> {
+  const result: Record<string, Record<string, number>> = {};
+  for (const target of all.filter((m) => m.server === 'omnihub')) {
+    const base = all.find((m) => m.server === 'baseline' && m.scenario === target.scenario);
+    if (!base) continue;
+    const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 100) / 100 : NaN);
+    result[target.scenario] = {
+      reqPerSec: ratio(target.reqPerSec, base.reqPerSec),
+      p50Ms: ratio(target.p50Ms, base.p50Ms),
+      p99Ms: ratio(target.p99Ms, base.p99Ms),
+    };
+  }
+  return result;
+}
+
+/** The issue's intake targets, each judged on the medians. */
+export function targets(all: readonly Median[], sustained: string): Target[] {
+  const find = (server: string, scenario: string) =>
+    all.find((m) => m.server === server && m.scenario === scenario);
+  const omnihub = find('omnihub', sustained);
+  const baseline = find('baseline', sustained);
+  const atThousand = find('omnihub', 'rate@1000');
+  const share = omnihub && baseline ? omnihub.reqPerSec / baseline.reqPerSec : NaN;
+  return [
+    {
+      target: '>= 5,000 req/s sustained with p99 < 50 ms',
+      measured: omnihub ? `${omnihub.reqPerSec} req/s, p99 ${omnihub.p99Ms} ms` : 'not measured',
+      met: Boolean(omnihub && omnihub.reqPerSec >= 5_000 && omnihub.p99Ms < 50),
+    },
+    {
+      target: 'p99 < 25 ms at 1,000 req/s',
+      measured: atThousand ? `p99 ${atThousand.p99Ms} ms` : 'not measured',
+      met: Boolean(atThousand && atThousand.p99Ms < 25),
+    },
+    {
+      target: '>= 0.6 of the baseline throughput',
+      measured: Number.isNaN(share) ? 'not measured' : `${share.toFixed(2)} of baseline`,
+      met: share >= 0.6,
+    },
+  ];
+}
+
+export function machine(): Record<string, unknown> {
+  const cores = cpus();
+  return {
+    cpus: cores.length,
+    model: cores[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    totalmemBytes: totalmem(),
+  };
+}
+
+export function writeResults(directory: string, report: Record<string, unknown>): string {
+  mkdirSync(directory, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(directory, `intake-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export function printTable(
+  all: readonly Median[],
+  runs: readonly RunRecord[],
+  met: Target[],
+): void {
+  const rows = all.map((m) => {
+    const own = runs.filter((run) => run.server === m.server && run.scenario === m.scenario);
+    return {
+      server: m.server,
+      scenario: m.scenario,
+      runs: m.runs,
+      'req/s': m.reqPerSec,
+      'p50 ms': m.p50Ms,
+      'p99 ms': m.p99Ms,
+      non2xx: own.reduce((sum, run) => sum + run.measuredNon2xx + run.errors, 0),
+      lost: own.reduce((sum, run) => sum + run.lost, 0),
+    };
+  });
+  console.table(rows);
+  for (const target of met) {
+    console.log(`${target.met ? 'MET    ' : 'NOT MET'}  ${target.target}: ${target.measured}`);
+  }
+}
