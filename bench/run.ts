@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       META_APP_SECRET: config.appSecret,
       DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
     };
+    // One at a time, so a server that fails to start never leaves the other one running.
     servers.push(
       await startServer('omnihub', 'src/main.ts', {
         ...shared,
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
         ADMIN_API_KEY: randomBytes(24).toString('hex'),
         SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       }),
-      await startServer('baseline', 'bench/baseline-intake.ts', shared),
     );
+    servers.push(await startServer('baseline', 'bench/baseline-intake.ts', shared));
 
     const runs: RunRecord[] = [];
     for (let round = 1; round <= RUNS; round += 1) {
