@@ -9,8 +9,7 @@ import { ConflictError, NotFoundError } from '@core/errors/domain-error';
 import { ApiKeysService } from './api-keys.service';
 import { CreateTenantDto, CreatedTenantDto, TenantDto, UpdateTenantDto } from './dto/tenant.dto';
 import { TenantEntity } from './entities/tenant.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUUID } from 'class-validator';
 
 @Injectable()
 export class TenantsService {
@@ -54,12 +53,12 @@ export class TenantsService {
   }
 
   async isActive(id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUUID(id)) return false;
     return this.tenants.existsBy({ id, status: 'active' });
   }
 
   private async find(id: string): Promise<TenantEntity> {
-    const tenant = UUID.test(id) ? await this.tenants.findOneBy({ id }) : null;
+    const tenant = isUUID(id) ? await this.tenants.findOneBy({ id }) : null;
     if (!tenant) throw new NotFoundError('Tenant');
     return tenant;
   }

@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '@core/error
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
 import { ChannelAccountDto } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
+import { isUUID } from 'class-validator';
 
 export interface NewChannelAccount {
   hub: HubName;
@@ -21,8 +22,6 @@ export interface NewChannelAccount {
   externalId: string;
   credentials: Readonly<Record<string, unknown>>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Channel accounts and their credentials. Credentials are sealed on the way in and opened
@@ -180,7 +179,7 @@ export class ChannelAccountsService {
       .createQueryBuilder('account')
       .where('account.tenant_id = :tenantId', { tenantId })
       .andWhere(
-        UUID.test(idOrName)
+        isUUID(idOrName)
           ? '(account.id = CAST(:id AS uuid) OR account.name = :name)'
           : 'account.name = :name',
         { id: idOrName, name: idOrName },

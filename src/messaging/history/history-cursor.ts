@@ -1,9 +1,5 @@
 import { isUUID } from 'class-validator';
-import { decodeCursor, decodeIdCursor, invalidCursor } from '@core/api/pagination';
-
-// Cursors are opaque but travel through clients: a tampered one must be a 400 naming `cursor`,
-// never a PostgreSQL cast error.
-export { decodeIdCursor };
+import { decodeCursor, invalidCursor } from '@core/api/pagination';
 
 /**
  * `[lastMessageAt in epoch microseconds, id]` of the last conversation of the previous page.

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Page, toPage } from '@core/api/pagination';
 import { NotFoundError } from '@core/errors/domain-error';
 import type { MessageDirection, MessageStatus } from '@app/messaging/entities/message.entity';
-import { decodeIdCursor } from './history-cursor';
+import { decodeIdCursor } from '@core/api/pagination';
 import type { MessageListQueryDto } from './history-query.dto';
 import type { MessageDetailDto, MessageDto } from './message.view';
 import { SqlParams } from './sql-params';

@@ -15,14 +15,13 @@ import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job
 import { toOutboundContent } from './outbound-content';
 import { OutboundRules } from './outbound-rules';
 import type { SendMessageDto } from './send-message.dto';
+import { isUUID } from 'class-validator';
 
 export interface AcceptedMessage {
   id: string;
   status: string;
   duplicate: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Accepts a send: checks the account, the provider's capabilities and every outbound rule,
@@ -125,7 +124,7 @@ export class OutboundDispatcher {
   }
 
   private async providerIdOf(tenantId: string, id: string): Promise<string> {
-    if (!UUID.test(id)) return id;
+    if (!isUUID(id)) return id;
     const providerMessageId = await this.messages.providerIdOf(tenantId, id);
     if (!providerMessageId) throw new NotFoundError('Message');
     return providerMessageId;
