@@ -1,19 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
-import { MetaGraphFake, startMetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
-import {
-  metaMessages,
-  metaMessagesWebhook,
-  signMetaWebhook,
-} from '@test/fakes/meta-graph/webhooks';
+import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { eventually } from '@test/support/eventually';
-import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
+import type { TestTenant } from '@test/support/test-app';
 
-const APP_SECRET = 'fallback-app-secret-0123456789ab';
-const ACCESS_TOKEN = 'EAAGfallbacktoken0123456789abcdef';
 const INSTANCE = { name: 'oh-backup-line', token: 'evolution-instance-token-0123' };
 const SERVER_ERROR = {
   status: 500,
@@ -33,16 +26,20 @@ const SERVER_ERROR = {
  * a template does not move, and once Meta recovers new sends use it again.
  */
 describe('WhatsApp fallback from the Cloud API to Evolution', () => {
-  let graph: MetaGraphFake;
+  let scenario: CloudApiScenario;
   let evolution: EvolutionFake;
+  let graph: MetaGraphFake;
   let app: NestFastifyApplication;
   let db: DataSource;
   let tenant: TestTenant;
-  const number = { phoneNumberId: `20654${Date.now()}`.slice(0, 15), wabaId: '102290129340398' };
 
   beforeAll(async () => {
-    graph = await startMetaGraphFake({
-      accounts: [{ ...number, accessToken: ACCESS_TOKEN }],
+    evolution = await startEvolutionFake({
+      globalApiKey: 'evolution-global-key',
+      instances: [{ ...INSTANCE, state: 'open' }],
+    });
+    scenario = await startCloudApiScenario({
+      accountName: 'oficial',
       templates: [
         {
           name: 'hello_world',
@@ -52,35 +49,13 @@ describe('WhatsApp fallback from the Cloud API to Evolution', () => {
           components: [{ type: 'BODY', text: 'Hello' }],
         },
       ],
-    });
-    evolution = await startEvolutionFake({
-      globalApiKey: 'evolution-global-key',
-      instances: [{ ...INSTANCE, state: 'open' }],
-    });
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_GRAPH_BASE_URL: graph.baseUrl,
-      META_GRAPH_API_VERSION: graph.version,
-      META_APP_SECRET: APP_SECRET,
-      CIRCUIT_WHATSAPP_FAILURE_THRESHOLD: '2',
-      CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS: '1000',
-      EVOLUTION_MESSAGES_PER_MINUTE: '6000',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-fallback-${newId()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
-    const connect = await app.inject({
-      method: 'POST',
-      url: '/api/v2/whatsapp/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'oficial',
-        phoneNumberId: number.phoneNumberId,
-        wabaId: number.wabaId,
-        accessToken: ACCESS_TOKEN,
+      env: {
+        CIRCUIT_WHATSAPP_FAILURE_THRESHOLD: '2',
+        CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS: '1000',
+        EVOLUTION_MESSAGES_PER_MINUTE: '6000',
       },
     });
-    expect(connect.statusCode).toBe(201);
+    ({ graph, app, db, tenant } = scenario);
     await app.get(ChannelAccountsService).create(tenant.id, {
       hub: 'whatsapp',
       provider: 'evolution',
@@ -97,33 +72,11 @@ describe('WhatsApp fallback from the Cloud API to Evolution', () => {
     expect(linked.statusCode).toBe(200);
 
     // The customer writes first, so free-form replies are inside the 24-hour window.
-    const raw = JSON.stringify(
-      metaMessagesWebhook(
-        number,
-        { waId: '5511987659999' },
-        metaMessages.text({ from: '5511987659999' }, 'Oi'),
-      ),
-    );
-    const delivered = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
-    });
-    expect(delivered.statusCode).toBe(200);
-    await eventually(async () =>
-      expect(
-        await db.query(`SELECT 1 FROM conversations WHERE tenant_id = $1`, [tenant.id]),
-      ).toHaveLength(1),
-    );
+    await scenario.customerWrites('5511987659999', 'Oi');
   });
 
   afterAll(async () => {
-    await app.close();
-    await graph.close();
+    await scenario.close();
     await evolution.close();
   });
 

@@ -1,34 +1,32 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
-import { startMetaGraphFake, MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
+import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import {
   metaMessages,
   metaMessagesWebhook,
   metaStatus,
   metaStatusesWebhook,
-  signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
-import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
+import type { TestTenant } from '@test/support/test-app';
 import { eventually } from '@test/support/eventually';
-
-const APP_SECRET = 'flow-app-secret-0123456789abcdef';
-const ACCESS_TOKEN = 'EAAGflowtoken0123456789abcdefghij';
 
 /**
  * WhatsApp Cloud API end to end, through HTTP only: Meta's signed webhooks in, the frontend's
  * routes out, the local Graph fake on the other side, the worker in the same process.
  */
 describe('WhatsApp Cloud API end to end', () => {
+  let scenario: CloudApiScenario;
   let graph: MetaGraphFake;
   let app: NestFastifyApplication;
   let db: DataSource;
   let tenant: TestTenant;
-  const number = { phoneNumberId: `10654${Date.now()}`.slice(0, 15), wabaId: '102290129340398' };
+  let number: CloudApiScenario['number'];
 
   beforeAll(async () => {
-    graph = await startMetaGraphFake({
-      accounts: [{ ...number, accessToken: ACCESS_TOKEN }],
+    scenario = await startCloudApiScenario({
+      accountName: 'recepcao',
       templates: [
         {
           name: 'appointment_reminder',
@@ -38,48 +36,15 @@ describe('WhatsApp Cloud API end to end', () => {
           components: [{ type: 'BODY', text: 'Olá {{1}}, sua consulta é às {{2}}.' }],
         },
       ],
+      env: { RETRY_BASE_DELAY_MS: '10' },
     });
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_GRAPH_BASE_URL: graph.baseUrl,
-      META_GRAPH_API_VERSION: graph.version,
-      META_APP_SECRET: APP_SECRET,
-      RETRY_BASE_DELAY_MS: '10',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}wa-flow-${newId()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
-    const connected = await app.inject({
-      method: 'POST',
-      url: '/api/v2/whatsapp/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'recepcao',
-        phoneNumberId: number.phoneNumberId,
-        wabaId: number.wabaId,
-        accessToken: ACCESS_TOKEN,
-      },
-    });
-    expect(connected.statusCode).toBe(201);
+    ({ graph, app, db, tenant, number } = scenario);
   });
 
-  afterAll(async () => {
-    await app.close();
-    await graph.close();
-  });
+  afterAll(() => scenario.close());
 
-  const webhook = (body: unknown) => {
-    const raw = JSON.stringify(body);
-    return app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
-    });
-  };
+  const webhook = (body: unknown) => scenario.webhook(body);
+  const customerWrites = (waId: string, text: string) => scenario.customerWrites(waId, text);
 
   const sendText = (to: string, text: string) =>
     app.inject({
@@ -93,25 +58,6 @@ describe('WhatsApp Cloud API end to end', () => {
     app
       .inject({ method: 'GET', url: `/api/v2/messages/${id}`, headers: tenant.headers })
       .then((r) => r.json());
-
-  const customerWrites = async (waId: string, text: string) => {
-    const wamid = `wamid.${newId()}`;
-    expect(
-      (
-        await webhook(
-          metaMessagesWebhook(
-            number,
-            { waId, name: 'Maria' },
-            metaMessages.text({ from: waId, id: wamid }, text),
-          ),
-        )
-      ).statusCode,
-    ).toBe(200);
-    await eventually(async () => {
-      const rows = await db.query(`SELECT 1 FROM messages WHERE provider_message_id = $1`, [wamid]);
-      expect(rows).toHaveLength(1);
-    });
-  };
 
   it('stores an inbound message, sends the reply with the documented body, and follows its statuses', async () => {
     await customerWrites('5511987650101', 'Quero remarcar minha consulta');
@@ -156,7 +102,7 @@ describe('WhatsApp Cloud API end to end', () => {
     const request = graph.requests.find(
       (r) => r.method === 'POST' && r.path.endsWith(`/${number.phoneNumberId}/messages`),
     );
-    expect(request?.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    expect(request?.headers.authorization).toBe(`Bearer ${scenario.accessToken}`);
     await eventually(async () => expect((await message(id)).status).toBe('sent'));
 
     for (const status of ['delivered', 'read', 'sent'] as const) {
