@@ -1,6 +1,5 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@config/config.module';
-import { PlatformError } from '@core/errors/platform-error';
 import { PlatformHttpModule } from '@core/http/http.module';
 import { PlatformCall } from '@core/http/platform-call';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
@@ -35,12 +34,4 @@ export function sendCall(
   } as PlatformCall;
 }
 
-/** The PlatformError a call failed with; fails the test when it resolved or threw another. */
-export async function failureOf(promise: Promise<unknown>): Promise<PlatformError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return error as PlatformError;
-}
+export { failureOf } from '@test/support/platform-failure';

@@ -1,7 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@config/config.module';
 import { ChannelModule } from '@core/channel/channel.module';
-import { PlatformError } from '@core/errors/platform-error';
 import { PlatformHttpModule } from '@core/http/http.module';
 import type { EvolutionAccount } from '@app/whatsapp/evolution/evolution.credentials';
 import { EvolutionModule } from '@app/whatsapp/evolution/evolution.module';
@@ -60,12 +59,4 @@ export async function startEvolution(
   };
 }
 
-/** The PlatformError a call failed with; fails the test when it resolved or threw another. */
-export async function failureOf(promise: Promise<unknown>): Promise<PlatformError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return error as PlatformError;
-}
+export { failureOf } from '@test/support/platform-failure';
