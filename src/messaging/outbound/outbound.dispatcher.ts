@@ -53,7 +53,9 @@ export class OutboundDispatcher {
       if (earlier) return { id: earlier.id, status: earlier.status, duplicate: true };
     }
 
-    const account = await this.accounts.open(tenantId, request.channelAccountId);
+    // The account without its credentials: accepting a send needs no secret opened.
+    const found = await this.accounts.get(tenantId, request.channelAccountId);
+    const account = { ...found, hub: found.hub as HubName };
     if (account.status !== 'active') {
       throw new DomainError(
         'CHANNEL_ACCOUNT.NOT_ACTIVE',
