@@ -1,115 +1,24 @@
-// `npm run bench`: the webhook-intake benchmark of issue 6. Omnihub (src/main.ts, api role)
-// and the hand-written baseline (bench/baseline-intake.ts) run side by side as child processes
-// on a database and Redis prefix of their own; this process generates the load.
+// `npm run bench [-- <name>...]`: runs the named benchmarks of issue 6 (all when none is named),
+// one after another so they never compete for the same cores. Each writes its JSON under
+// bench/results/ and prints a table with the targets it meets and misses.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from './bench-environment';
-import {
-  type LoadConfig,
-  measure,
-  type RunRecord,
-  type Scenario,
-  scenarioName,
-} from './intake-load';
-import { machine, medians, printTable, ratios, targets, writeResults } from './intake-report';
-import { type RunningServer, ROOT, startServer } from './servers';
-import { bodySizes, buildWebhookPool } from './webhook-pool';
+import { runIntakeBenchmark } from './intake/intake.bench';
 
-const numberFrom = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  intake: runIntakeBenchmark,
 };
-
-const RUNS = numberFrom('BENCH_RUNS', 3);
-const CONNECTIONS = numberFrom('BENCH_CONNECTIONS', 100);
-const RATES = [500, 1_000, 2_000];
-const config: LoadConfig = {
-  durationS: numberFrom('BENCH_DURATION_S', 10),
-  warmupS: numberFrom('BENCH_WARMUP_S', 2),
-  rateConnections: numberFrom('BENCH_RATE_CONNECTIONS', 50),
-  maxRps: numberFrom('BENCH_MAX_RPS', 15_000),
-  appSecret: randomBytes(24).toString('hex'),
-};
-const SCENARIOS: Scenario[] = [
-  { kind: 'sustained', connections: CONNECTIONS },
-  ...RATES.map((rate) => ({ kind: 'rate' as const, rate })),
-];
 
 async function main(): Promise<void> {
-  const environment = await prepareBenchEnvironment();
-  const servers: RunningServer[] = [];
-  try {
-    const shared = {
-      DATABASE_URL: environment.databaseUrl,
-      REDIS_URL: environment.redisUrl,
-      QUEUE_PREFIX: environment.queuePrefix,
-      META_APP_SECRET: config.appSecret,
-      DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
-    };
-    // One at a time, so a server that fails to start never leaves the other one running.
-    servers.push(
-      await startServer('omnihub', 'src/main.ts', {
-        ...shared,
-        APP_ROLE: 'api',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        ADMIN_API_KEY: randomBytes(24).toString('hex'),
-        SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      }),
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length) {
+    throw new Error(
+      `Unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`,
     );
-    servers.push(await startServer('baseline', 'bench/baseline-intake.ts', shared));
-
-    const runs: RunRecord[] = [];
-    for (let round = 1; round <= RUNS; round += 1) {
-      for (const scenario of SCENARIOS) {
-        // Alternate who goes first, so neither always meets the smaller table or a warmer cache.
-        const order = round % 2 ? servers : [...servers].reverse();
-        for (const server of order) {
-          const record = await measure(server, scenario, config, environment);
-          runs.push(record);
-          console.log(
-            `run ${round}/${RUNS} ${server.name} ${scenarioName(scenario)}: ` +
-              `${record.reqPerSec} req/s, p50 ${record.p50Ms} ms, p99 ${record.p99Ms} ms, ` +
-              `non-2xx ${record.measuredNon2xx}, errors ${record.errors}, ` +
-              `acknowledged ${record.acknowledged}, stored ${record.rowsStored}, ` +
-              `lost ${record.lost}` +
-              (record.poolExhausted ? ' (body pool exhausted: raise BENCH_MAX_RPS)' : ''),
-          );
-        }
-      }
-    }
-
-    const all = medians(runs);
-    const met = targets(all, scenarioName(SCENARIOS[0]));
-    const file = writeResults(join(ROOT, 'bench/results'), {
-      benchmark: 'webhook-intake',
-      finishedAt: new Date().toISOString(),
-      machine: machine(),
-      config: {
-        runs: RUNS,
-        connections: CONNECTIONS,
-        rates: RATES,
-        ...config,
-        appSecret: undefined,
-      },
-      bodyBytes: bodySizes(buildWebhookPool(2_000, config.appSecret)),
-      runs,
-      medians: all,
-      ratios: ratios(all),
-      targets: met,
-      correctness: {
-        lost: runs.reduce((sum, run) => sum + run.lost, 0),
-        storedUnacknowledged: runs.reduce((sum, run) => sum + run.storedUnacknowledged, 0),
-        poolExhaustedRuns: runs.filter((run) => run.poolExhausted).length,
-      },
-    });
-    printTable(all, runs, met);
-    console.log(`Results: ${file}`);
-  } finally {
-    for (const server of servers) await server.stop();
-    await environment.dispose();
+  }
+  for (const name of names.length ? names : Object.keys(BENCHMARKS)) {
+    console.log(`== bench ${name}`);
+    await BENCHMARKS[name]();
   }
 }
 

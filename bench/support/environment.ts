@@ -12,10 +12,8 @@ export interface BenchEnvironment {
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
-  /** Rows in `inbound_events`, for checking what a run stored. */
-  countInboxRows(): Promise<number>;
-  /** How many of these external ids (SHA-256 of Meta bodies) have a row. */
-  countInboxRowsWithExternalIds(externalIds: string[]): Promise<number>;
+  /** One connection to the bench database, for checking what a run stored. */
+  db: Pool;
   dispose(): Promise<void>;
 }
 
@@ -36,25 +34,13 @@ export async function prepareBenchEnvironment(): Promise<BenchEnvironment> {
 
   await ensureDatabase(databaseUrl);
   await runMigrations(dataSourceOptions({ url: databaseUrl, poolSize: 2, ssl: false }));
-  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
 
   return {
     databaseUrl,
     redisUrl,
     queuePrefix,
-    async countInboxRows() {
-      const { rows } = await pool.query<{ count: string }>(
-        'SELECT count(*) AS count FROM inbound_events',
-      );
-      return Number(rows[0].count);
-    },
-    async countInboxRowsWithExternalIds(externalIds) {
-      const { rows } = await pool.query<{ count: string }>(
-        `SELECT count(*) AS count FROM inbound_events WHERE source = 'meta' AND external_id = ANY($1::text[])`,
-        [externalIds],
-      );
-      return Number(rows[0].count);
-    },
+    db: pool,
     async dispose() {
       await pool.end();
       await dropDatabase(databaseUrl);

@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import type { RunRecord } from './intake-load';
+import { median, printTargets, type Target } from '../support/report';
+import type { RunRecord } from './load';
 
 export interface Median {
   server: string;
@@ -10,18 +8,6 @@ export interface Median {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-export interface Target {
-  target: string;
-  measured: string;
-  met: boolean;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Median of each figure on its own, per server and scenario. */
@@ -84,25 +70,6 @@ export function targets(all: readonly Median[], sustained: string): Target[] {
   ];
 }
 
-export function machine(): Record<string, unknown> {
-  const cores = cpus();
-  return {
-    cpus: cores.length,
-    model: cores[0]?.model ?? 'unknown',
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    totalmemBytes: totalmem(),
-  };
-}
-
-export function writeResults(directory: string, report: Record<string, unknown>): string {
-  mkdirSync(directory, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = join(directory, `intake-${stamp}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
-}
-
 export function printTable(
   all: readonly Median[],
   runs: readonly RunRecord[],
@@ -122,7 +89,5 @@ export function printTable(
     };
   });
   console.table(rows);
-  for (const target of met) {
-    console.log(`${target.met ? 'MET    ' : 'NOT MET'}  ${target.target}: ${target.measured}`);
-  }
+  printTargets(met);
 }

@@ -1,7 +1,8 @@
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
-import type { BenchEnvironment } from './bench-environment';
-import type { RunningServer } from './servers';
+import type { BenchEnvironment } from '../support/environment';
+import { round1 } from '../support/report';
+import type { RunningServer } from '../support/servers';
 import { buildWebhookPool, type SignedWebhook } from './webhook-pool';
 
 /** Saturation (as many connections as configured, no rate limit) or a fixed overall rate. */
@@ -60,7 +61,7 @@ export async function measure(
     config.appSecret,
   );
   const feed = new WebhookFeed(pool);
-  const rowsBefore = await environment.countInboxRows();
+  const rowsBefore = await countInboxRows(environment);
 
   const run = (duration: number) =>
     autocannon({
@@ -82,11 +83,11 @@ export async function measure(
 
   const rowsStored = (await settledCount(environment)) - rowsBefore;
   const acknowledged = feed.acknowledgedBodies();
-  const found = await environment.countInboxRowsWithExternalIds(acknowledged.map(sha256Hex));
+  const found = await countInboxRowsWithExternalIds(environment, acknowledged.map(sha256Hex));
   return {
     server: server.name,
     scenario: scenarioName(scenario),
-    reqPerSec: round(result.requests.average),
+    reqPerSec: round1(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     measured2xx: result['2xx'],
@@ -146,15 +147,32 @@ class WebhookFeed {
 /** Requests the client gave up on may still commit: count until the number stops moving. */
 async function settledCount(environment: BenchEnvironment): Promise<number> {
   let previous = -1;
-  let current = await environment.countInboxRows();
+  let current = await countInboxRows(environment);
   for (let i = 0; i < 20 && current !== previous; i += 1) {
     await new Promise((done) => setTimeout(done, 250));
     previous = current;
-    current = await environment.countInboxRows();
+    current = await countInboxRows(environment);
   }
   return current;
 }
 
 const sha256Hex = (body: string): string => createHash('sha256').update(body).digest('hex');
 
-const round = (value: number): number => Math.round(value * 10) / 10;
+async function countInboxRows(environment: BenchEnvironment): Promise<number> {
+  const { rows } = await environment.db.query<{ count: string }>(
+    'SELECT count(*) AS count FROM inbound_events',
+  );
+  return Number(rows[0].count);
+}
+
+/** How many of these external ids (SHA-256 of Meta bodies) have a row. */
+async function countInboxRowsWithExternalIds(
+  environment: BenchEnvironment,
+  externalIds: string[],
+): Promise<number> {
+  const { rows } = await environment.db.query<{ count: string }>(
+    `SELECT count(*) AS count FROM inbound_events WHERE source = 'meta' AND external_id = ANY($1::text[])`,
+    [externalIds],
+  );
+  return Number(rows[0].count);
+}

@@ -1,0 +1,98 @@
+// Webhook intake (issue 6, benchmark 1): Omnihub (src/main.ts, api role) and the hand-written
+// baseline (baseline-server.ts) run side by side as child processes on a database and Redis
+// prefix of their own; this process generates the load.
+import { randomBytes } from 'node:crypto';
+import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
+import { numberFromEnv, writeResults } from '../support/report';
+import { type RunningServer, startServer } from '../support/servers';
+import { type LoadConfig, measure, type RunRecord, type Scenario, scenarioName } from './load';
+import { medians, printTable, ratios, targets } from './report';
+import { bodySizes, buildWebhookPool } from './webhook-pool';
+
+const RATES = [500, 1_000, 2_000];
+
+export async function runIntakeBenchmark(): Promise<void> {
+  const RUNS = numberFromEnv('BENCH_RUNS', 3);
+  const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 100);
+  const config: LoadConfig = {
+    durationS: numberFromEnv('BENCH_DURATION_S', 10),
+    warmupS: numberFromEnv('BENCH_WARMUP_S', 2),
+    rateConnections: numberFromEnv('BENCH_RATE_CONNECTIONS', 50),
+    maxRps: numberFromEnv('BENCH_MAX_RPS', 15_000),
+    appSecret: randomBytes(24).toString('hex'),
+  };
+  const SCENARIOS: Scenario[] = [
+    { kind: 'sustained', connections: CONNECTIONS },
+    ...RATES.map((rate) => ({ kind: 'rate' as const, rate })),
+  ];
+  const environment = await prepareBenchEnvironment();
+  const servers: RunningServer[] = [];
+  try {
+    const shared = {
+      DATABASE_URL: environment.databaseUrl,
+      REDIS_URL: environment.redisUrl,
+      QUEUE_PREFIX: environment.queuePrefix,
+      META_APP_SECRET: config.appSecret,
+      DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
+    };
+    // One at a time, so a server that fails to start never leaves the other one running.
+    servers.push(
+      await startServer('omnihub', 'src/main.ts', {
+        ...shared,
+        APP_ROLE: 'api',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        ADMIN_API_KEY: randomBytes(24).toString('hex'),
+        SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      }),
+    );
+    servers.push(await startServer('baseline', 'bench/intake/baseline-server.ts', shared));
+
+    const runs: RunRecord[] = [];
+    for (let round = 1; round <= RUNS; round += 1) {
+      for (const scenario of SCENARIOS) {
+        // Alternate who goes first, so neither always meets the smaller table or a warmer cache.
+        const order = round % 2 ? servers : [...servers].reverse();
+        for (const server of order) {
+          const record = await measure(server, scenario, config, environment);
+          runs.push(record);
+          console.log(
+            `run ${round}/${RUNS} ${server.name} ${scenarioName(scenario)}: ` +
+              `${record.reqPerSec} req/s, p50 ${record.p50Ms} ms, p99 ${record.p99Ms} ms, ` +
+              `non-2xx ${record.measuredNon2xx}, errors ${record.errors}, ` +
+              `acknowledged ${record.acknowledged}, stored ${record.rowsStored}, ` +
+              `lost ${record.lost}` +
+              (record.poolExhausted ? ' (body pool exhausted: raise BENCH_MAX_RPS)' : ''),
+          );
+        }
+      }
+    }
+
+    const all = medians(runs);
+    const met = targets(all, scenarioName(SCENARIOS[0]));
+    const file = writeResults('intake', {
+      config: {
+        runs: RUNS,
+        connections: CONNECTIONS,
+        rates: RATES,
+        ...config,
+        appSecret: undefined,
+      },
+      bodyBytes: bodySizes(buildWebhookPool(2_000, config.appSecret)),
+      runs,
+      medians: all,
+      ratios: ratios(all),
+      targets: met,
+      correctness: {
+        lost: runs.reduce((sum, run) => sum + run.lost, 0),
+        storedUnacknowledged: runs.reduce((sum, run) => sum + run.storedUnacknowledged, 0),
+        poolExhaustedRuns: runs.filter((run) => run.poolExhausted).length,
+      },
+    });
+    printTable(all, runs, met);
+    console.log(`Results: ${file}`);
+  } finally {
+    for (const server of servers) await server.stop();
+    await environment.dispose();
+  }
+}
