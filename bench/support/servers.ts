@@ -36,6 +36,7 @@ export async function startServer(
   const child = spawn(
     process.execPath,
     [
+      ...profilingFlags(name),
       '-r',
       require.resolve('ts-node/register'),
       '-r',
@@ -58,6 +59,20 @@ export async function startServer(
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(name, url, child);
   return { name, url, stop: () => stopChild(child) };
+}
+
+/**
+ * BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile per server (named after it) when it stops:
+ * open it in Chrome DevTools, or summarise self time with `node bench/support/top-functions.js`.
+ */
+function profilingFlags(name: string): string[] {
+  const directory = process.env.BENCH_CPU_PROF_DIR;
+  if (!directory) return [];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${resolve(directory)}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+  ];
 }
 
 async function waitUntilReady(name: string, url: string, child: ChildProcess): Promise<void> {
