@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '..');
+export const ROOT = resolve(__dirname, '../..');
 
 export interface RunningServer {
   name: string;
