@@ -9,6 +9,8 @@ export const ROOT = resolve(__dirname, '../..');
 export interface RunningServer {
   name: string;
   url: string;
+  /** The child's process id, e.g. to read its memory from /proc/<pid>/status. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function startServer(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(name, url, child);
-  return { name, url, stop: () => stopChild(child) };
+  return { name, url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 /**
