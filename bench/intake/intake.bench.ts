@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
-import { type RunningServer, startServer } from '../support/servers';
+import { type RunningServer, startServer } from '@test/support/server-process';
 import { type LoadConfig, measure, type RunRecord, type Scenario, scenarioName } from './load';
 import { medians, printTable, ratios, targets } from './report';
 import { bodySizes, buildWebhookPool } from './webhook-pool';

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import type { BenchEnvironment } from '../support/environment';
 import { round1 } from '../support/report';
-import type { RunningServer } from '../support/servers';
+import type { RunningServer } from '@test/support/server-process';
 import { buildWebhookPool, type SignedWebhook } from './webhook-pool';
 
 /** Saturation (as many connections as configured, no rate limit) or a fixed overall rate. */

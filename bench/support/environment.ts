@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { withDatabase } from '@core/database/postgres-options';
 import { dropDatabase, ensureDatabase, runMigrations } from '@core/database/prepare-database';
 import { dataSourceOptions } from '@app/data-source';
-import { ROOT } from './servers';
+import { ROOT } from '@test/support/server-process';
 
 /** A database and a Redis prefix of the bench's own, removed again by `dispose`. */
 export interface BenchEnvironment {

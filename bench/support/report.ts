@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './servers';
+import { ROOT } from '@test/support/server-process';
 
 /** One target of issue 6, judged on measured figures. */
 export interface Target {

@@ -4,14 +4,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** The repository root (this file is test/support/server-process.ts). */
 export const ROOT = resolve(__dirname, '../..');
 
 export interface RunningServer {
   name: string;
   url: string;
-  /** The child's process id, e.g. to read its memory from /proc/<pid>/status. */
   pid: number;
+  /** SIGTERM, then SIGKILL if it has not exited within 15 s: a graceful stop. */
   stop(): Promise<void>;
+  /** Sends `signal` (e.g. SIGKILL for a crash) and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -26,8 +29,10 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Runs a TypeScript entry point as its own process, the way test/integration/boot.spec.ts
- * does: transpile-only through SWC, in an empty directory so no .env is picked up.
+ * Runs a TypeScript entry point (src/main.ts, a bench baseline) as its own process, the way
+ * test/integration/boot.spec.ts does: transpile-only through SWC, in an empty directory so no
+ * .env is picked up, and only the variables given in `env`. Resolves once
+ * `/health/ready` answers 2xx (every role listens, workers too).
  */
 export async function startServer(
   name: string,
@@ -38,7 +43,6 @@ export async function startServer(
   const child = spawn(
     process.execPath,
     [
-      ...profilingFlags(name),
       '-r',
       require.resolve('ts-node/register'),
       '-r',
@@ -46,7 +50,7 @@ export async function startServer(
       join(ROOT, entry),
     ],
     {
-      cwd: mkdtempSync(join(tmpdir(), 'omnihub-bench-')),
+      cwd: mkdtempSync(join(tmpdir(), 'omnihub-server-')),
       env: {
         PATH: process.env.PATH ?? '',
         TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
@@ -60,21 +64,13 @@ export async function startServer(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(name, url, child);
-  return { name, url, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-/**
- * BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile per server (named after it) when it stops:
- * open it in Chrome DevTools, or summarise self time with `node bench/support/top-functions.js`.
- */
-function profilingFlags(name: string): string[] {
-  const directory = process.env.BENCH_CPU_PROF_DIR;
-  if (!directory) return [];
-  return [
-    '--cpu-prof',
-    `--cpu-prof-dir=${resolve(directory)}`,
-    `--cpu-prof-name=${name}.cpuprofile`,
-  ];
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    stop: () => stopChild(child),
+    kill: (signal) => signalAndWait(child, signal),
+  };
 }
 
 async function waitUntilReady(name: string, url: string, child: ChildProcess): Promise<void> {
@@ -93,8 +89,18 @@ async function waitUntilReady(name: string, url: string, child: ChildProcess): P
   throw new Error(`${name} was not ready at ${url}/health/ready within 90 s`);
 }
 
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (hasExited(child)) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill(signal);
+  });
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (hasExited(child)) return Promise.resolve();
   return new Promise((done) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.once('exit', () => {
