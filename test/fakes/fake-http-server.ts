@@ -18,6 +18,10 @@ export interface RecordedRequest {
   rawBody: Buffer;
   /** The body parsed as JSON when it is JSON, else undefined. */
   json?: unknown;
+  /** When the fake had read the whole request (Date.now()), for spacing and ordering checks. */
+  receivedAt: number;
+  /** What the fake answered (or, while a delayed answer is pending, will answer). */
+  answer?: { status: number; headers: Record<string, string>; delayMs: number };
 }
 
 /** A scripted answer. Objects are sent as JSON, strings and Buffers as they are. */
@@ -154,6 +158,7 @@ export class FakeHttpServer {
       headers: req.headers,
       rawBody,
       json: parseJson(rawBody),
+      receivedAt: Date.now(),
     };
     this.requests.push(recorded);
 
@@ -172,6 +177,11 @@ export class FakeHttpServer {
       (name, i) => (recorded.params[name] = decodeURIComponent(match?.[i + 1] ?? '')),
     );
     const answer = typeof responder === 'function' ? await responder(recorded) : responder;
+    recorded.answer = {
+      status: answer.status ?? 200,
+      headers: answer.headers ?? {},
+      delayMs: answer.delayMs ?? 0,
+    };
     if (answer.delayMs) await this.wait(answer.delayMs);
     if (!res.destroyed) send(res, answer);
   }

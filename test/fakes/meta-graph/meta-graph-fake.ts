@@ -35,6 +35,10 @@ export interface SentMessage {
   phoneNumberId: string;
   wamid: string;
   body: Record<string, unknown>;
+  /** When the fake accepted it (Date.now()): on arrival, whether or not the answer got back. */
+  acceptedAt: number;
+  /** How long after accepting it the fake answered (see `answerSendsAfter`). */
+  answerDelayMs: number;
 }
 
 export interface FakeMedia {
@@ -58,6 +62,14 @@ export interface MetaGraphFake {
   requests: RecordedRequest[];
   /** The next `n` authorised Graph requests answer with `failure` instead of their result. */
   failNext(n: number, failure: ScriptedFailure): void;
+  /**
+   * A slow platform: every send is accepted on arrival (it counts in `sent()`) and answered
+   * `ms` later; 0 answers at once again. A client that gives up or dies meanwhile never learns
+   * the message went out, as with the real Cloud API, which has no idempotency key.
+   */
+  answerSendsAfter(ms: number): void;
+  /** Like `answerSendsAfter`, for the next `n` accepted sends only (timeouts in bursts). */
+  answerNextSendsAfter(n: number, ms: number): void;
   sent(): SentMessage[];
   /** message_ids marked as read. */
   readReceipts(): string[];
@@ -82,6 +94,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
   const accounts = options.accounts;
   const templates = new TemplateStore(options.templates ?? [], options.templatePageSize ?? 25);
   const failures: ScriptedFailure[] = [];
+  const slowAnswers: number[] = [];
+  let sendLatencyMs = 0;
   const sent: SentMessage[] = [];
   const receipts: string[] = [];
   const media = new Map<string, FakeMedia>();
@@ -125,8 +139,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
     }
     const to = String(body.to);
     const wamid = fakeWamid(to);
-    sent.push({ phoneNumberId: account.phoneNumberId, wamid, body });
+    const delayMs = slowAnswers.shift() ?? sendLatencyMs;
+    sent.push({
+      phoneNumberId: account.phoneNumberId,
+      wamid,
+      body,
+      acceptedAt: Date.now(),
+      answerDelayMs: delayMs,
+    });
     return {
+      delayMs,
       status: 200,
       body: {
         messaging_product: 'whatsapp',
@@ -225,6 +247,12 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
     requests: server.requests,
     failNext: (n, failure) => {
       for (let i = 0; i < n; i += 1) failures.push(failure);
+    },
+    answerSendsAfter: (ms) => {
+      sendLatencyMs = ms;
+    },
+    answerNextSendsAfter: (n, ms) => {
+      for (let i = 0; i < n; i += 1) slowAnswers.push(ms);
     },
     sent: () => [...sent],
     readReceipts: () => [...receipts],
