@@ -30,26 +30,29 @@ export class InboxRepository {
   ) {}
 
   /**
-   * Stores the event unless (source, external_id) is already there. One statement, so
-   * concurrent deliveries of the same event race inside PostgreSQL and exactly one wins.
-   * Returns the new row's id, or undefined for a duplicate.
+   * Stores each event unless its (source, external_id) is already there, all in one statement
+   * (intake's group commit), so concurrent deliveries of the same event race inside PostgreSQL
+   * and exactly one wins. Returns the ids of the rows it inserted: an event that already
+   * existed, or appeared earlier in the same batch, is left out. Fails as a whole.
    */
-  async insertIfNew(event: NewInboundEvent): Promise<string | undefined> {
+  async insertManyIfNew(events: readonly NewInboundEvent[]): Promise<Set<string>> {
     const inserted: { id: string }[] = await this.dataSource.query(
       `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       SELECT id, source, external_id, tenant_id, account_ref, payload::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
+           AS batch (id, source, external_id, tenant_id, account_ref, payload)
        ON CONFLICT (source, external_id) DO NOTHING
        RETURNING id`,
       [
-        event.id,
-        event.source,
-        event.externalId,
-        event.tenantId,
-        event.accountRef,
-        JSON.stringify(event.payload),
+        events.map((event) => event.id),
+        events.map((event) => event.source),
+        events.map((event) => event.externalId),
+        events.map((event) => event.tenantId),
+        events.map((event) => event.accountRef),
+        events.map((event) => jsonForJsonb(event.payload)),
       ],
     );
-    return inserted[0]?.id;
+    return new Set(inserted.map((row) => row.id));
   }
 
   async findIdByExternalId(source: string, externalId: string): Promise<string | undefined> {
@@ -60,10 +63,10 @@ export class InboxRepository {
     return found[0]?.id;
   }
 
-  async markEnqueued(id: string): Promise<void> {
+  async markEnqueued(ids: readonly string[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE inbound_events SET enqueued_at = now() WHERE id = $1 AND enqueued_at IS NULL`,
-      [id],
+      `UPDATE inbound_events SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,
+      [ids],
     );
   }
 
@@ -142,4 +145,17 @@ export class InboxRepository {
     );
     return deleted;
   }
+}
+
+/**
+ * jsonb cannot hold U+0000, and refusing the delivery would only make the platform resend it
+ * forever: such strings are stored with U+FFFD in its place. The check is a substring search,
+ * so ordinary payloads are serialised once.
+ */
+function jsonForJsonb(payload: unknown): string {
+  const text = JSON.stringify(payload);
+  if (!text.includes('\\u0000')) return text;
+  return JSON.stringify(payload, (_key, value: unknown) =>
+    typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value,
+  );
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
+import { eventually } from '@test/support/eventually';
 import { TcpProxy, proxiedUrl, startTcpProxyFor } from '@test/support/tcp-proxy';
 import { InboxTestContext, createInboxContext } from './inbox-test-context';
 
@@ -47,8 +48,65 @@ describe('Inbox intake', () => {
     const forEvent = jobs.filter((job) => job.data.inboxId === fresh[0].id);
     expect(forEvent.map((job) => job.id)).toEqual([fresh[0].id]);
     expect(forEvent[0].name).toBe(SOURCE);
-    expect((await ctx.row(fresh[0].id))?.enqueued_at).toBeInstanceOf(Date);
     expect(await ctx.intakeCount(SOURCE, 'duplicate')).toBe(49);
+    // Marking the row enqueued happens after the answer (sweeper bookkeeping).
+    await eventually(async () =>
+      expect((await ctx.row(fresh[0].id))?.enqueued_at).toBeInstanceOf(Date),
+    );
+  });
+
+  it('stores a burst of distinct deliveries with one statement and one job each', async () => {
+    const burst = Array.from({ length: 300 }, () => {
+      const externalId = `wamid.${newId()}`;
+      return { source: SOURCE, externalId, rawBody: externalId, payload: { externalId } };
+    });
+    const queries = jest.spyOn(ctx.db, 'query');
+
+    const results = await Promise.all(burst.map((delivery) => ctx.inbox.accept(delivery)));
+    const inserts = queries.mock.calls.filter(([sql]) =>
+      sql.includes('INSERT INTO inbound_events'),
+    );
+    queries.mockRestore();
+
+    expect(results.every((result) => !result.duplicate)).toBe(true);
+    const rows: { count: string }[] = await ctx.db.query(
+      'SELECT count(*) FROM inbound_events WHERE id = ANY($1::uuid[])',
+      [results.map((result) => result.id)],
+    );
+    expect(Number(rows[0].count)).toBe(300);
+    const jobs = await ctx.inboundQueue.getJobs(['waiting']);
+    const ids = new Set(jobs.map((job) => job.id));
+    expect(results.filter((result) => !ids.has(result.id))).toEqual([]);
+    // 300 arrivals in one turn of the event loop: two batches of at most 256, not 300 INSERTs.
+    expect(inserts.length).toBeLessThanOrEqual(2);
+  });
+
+  it('fails only the delivery PostgreSQL refuses when it arrives in a batch with others', async () => {
+    const good = Array.from({ length: 5 }, () => {
+      const externalId = newId();
+      return { source: SOURCE, externalId, rawBody: externalId, payload: { externalId } };
+    });
+    const refused = { ...good[0], externalId: newId(), tenantId: 'not-a-uuid' };
+
+    const results = await Promise.allSettled(
+      [...good, refused].map((delivery) => ctx.inbox.accept(delivery)),
+    );
+
+    expect(results.slice(0, 5).map((result) => result.status)).toEqual(Array(5).fill('fulfilled'));
+    expect(results[5]).toMatchObject({ status: 'rejected' });
+    expect((results[5] as PromiseRejectedResult).reason).not.toBeInstanceOf(UnavailableError);
+  });
+
+  it('stores a payload holding U+0000, which jsonb cannot, with U+FFFD in its place', async () => {
+    const externalId = newId();
+    const accepted = await ctx.inbox.accept({
+      source: SOURCE,
+      externalId,
+      rawBody: externalId,
+      payload: { text: 'before\u0000after' },
+    });
+
+    expect((await ctx.row(accepted.id))?.payload).toEqual({ text: 'before\uFFFDafter' });
   });
 
   it('identifies an event without a platform id by the SHA-256 of its raw body', async () => {

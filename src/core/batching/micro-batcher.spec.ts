@@ -1,0 +1,60 @@
+import { MicroBatcher, sameForAll } from './micro-batcher';
+
+describe('MicroBatcher', () => {
+  it('flushes everything submitted in one turn of the event loop as one batch', async () => {
+    const flushed: number[][] = [];
+    const batcher = new MicroBatcher<number, number>((items) => {
+      flushed.push(items);
+      return Promise.resolve(items.map((item) => ({ status: 'fulfilled', value: item * 10 })));
+    }, 100);
+
+    const results = await Promise.all([1, 2, 3].map((item) => batcher.submit(item)));
+    const later = await batcher.submit(4);
+
+    expect(results).toEqual([10, 20, 30]);
+    expect(later).toBe(40);
+    expect(flushed).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('starts a new batch as soon as one holds maxBatch items', async () => {
+    const sizes: number[] = [];
+    const batcher = new MicroBatcher<number, void>((items) => {
+      sizes.push(items.length);
+      return sameForAll(items.length, () => Promise.resolve());
+    }, 4);
+
+    await Promise.all(Array.from({ length: 10 }, (_, item) => batcher.submit(item)));
+
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('rejects only the callers whose items failed', async () => {
+    const batcher = new MicroBatcher<number, number>(
+      (items) =>
+        Promise.resolve(
+          items.map((item) =>
+            item % 2
+              ? { status: 'rejected', reason: new Error(`odd ${item}`) }
+              : { status: 'fulfilled', value: item },
+          ),
+        ),
+      100,
+    );
+
+    const results = await Promise.allSettled([1, 2, 3].map((item) => batcher.submit(item)));
+
+    expect(results).toEqual([
+      { status: 'rejected', reason: new Error('odd 1') },
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('odd 3') },
+    ]);
+  });
+
+  it('rejects every caller of the batch when the flush itself fails', async () => {
+    const batcher = new MicroBatcher<number, number>(() => Promise.reject(new Error('down')), 100);
+
+    const results = await Promise.allSettled([1, 2].map((item) => batcher.submit(item)));
+
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+  });
+});
