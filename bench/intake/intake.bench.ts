@@ -59,6 +59,7 @@ export async function runIntakeBenchmark(): Promise<void> {
           console.log(
             `run ${round}/${RUNS} ${server.name} ${scenarioName(scenario)}: ` +
               `${record.reqPerSec} req/s, p50 ${record.p50Ms} ms, p99 ${record.p99Ms} ms, ` +
+              `cpu ${record.cpuMsPerRequest} ms/req, ` +
               `non-2xx ${record.measuredNon2xx}, errors ${record.errors}, ` +
               `acknowledged ${record.acknowledged}, stored ${record.rowsStored}, ` +
               `lost ${record.lost}` +

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import type { BenchEnvironment } from '../support/environment';
+import { processCpuMs } from '../support/process-cpu';
 import { round1 } from '../support/report';
 import type { RunningServer } from '@test/support/server-process';
 import { buildWebhookPool, type SignedWebhook } from './webhook-pool';
@@ -40,6 +41,8 @@ export interface RunRecord {
    */
   storedUnacknowledged: number;
   poolExhausted: boolean;
+  /** CPU time the server used per request in the measured run (user + system), in ms. */
+  cpuMsPerRequest: number;
 }
 
 export const scenarioName = (scenario: Scenario): string =>
@@ -79,7 +82,9 @@ export async function measure(
       ],
     });
   await run(config.warmupS);
+  const cpuBefore = processCpuMs(server.pid);
   const result = await run(config.durationS);
+  const cpuMs = processCpuMs(server.pid) - cpuBefore;
 
   const rowsStored = (await settledCount(environment)) - rowsBefore;
   const acknowledged = feed.acknowledgedBodies();
@@ -102,6 +107,7 @@ export async function measure(
     lost: acknowledged.length - found,
     storedUnacknowledged: rowsStored - found,
     poolExhausted: feed.exhausted,
+    cpuMsPerRequest: round3(cpuMs / Math.max(1, result.requests.total)),
   };
 }
 
@@ -157,6 +163,8 @@ async function settledCount(environment: BenchEnvironment): Promise<number> {
 }
 
 const sha256Hex = (body: string): string => createHash('sha256').update(body).digest('hex');
+
+const round3 = (value: number): number => Math.round(value * 1_000) / 1_000;
 
 async function countInboxRows(environment: BenchEnvironment): Promise<number> {
   const { rows } = await environment.db.query<{ count: string }>(

@@ -8,6 +8,7 @@ export interface Median {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  cpuMsPerRequest: number;
 }
 
 /** Median of each figure on its own, per server and scenario. */
@@ -24,6 +25,7 @@ export function medians(runs: readonly RunRecord[]): Median[] {
     reqPerSec: median(group.map((run) => run.reqPerSec)),
     p50Ms: median(group.map((run) => run.p50Ms)),
     p99Ms: median(group.map((run) => run.p99Ms)),
+    cpuMsPerRequest: median(group.map((run) => run.cpuMsPerRequest)),
   }));
 }
 
@@ -38,6 +40,7 @@ export function ratios(all: readonly Median[]): Record<string, Record<string, nu
       reqPerSec: ratio(target.reqPerSec, base.reqPerSec),
       p50Ms: ratio(target.p50Ms, base.p50Ms),
       p99Ms: ratio(target.p99Ms, base.p99Ms),
+      cpuMsPerRequest: ratio(target.cpuMsPerRequest, base.cpuMsPerRequest),
     };
   }
   return result;
@@ -84,6 +87,7 @@ export function printTable(
       'req/s': m.reqPerSec,
       'p50 ms': m.p50Ms,
       'p99 ms': m.p99Ms,
+      'cpu ms/req': m.cpuMsPerRequest,
       non2xx: own.reduce((sum, run) => sum + run.measuredNon2xx + run.errors, 0),
       lost: own.reduce((sum, run) => sum + run.lost, 0),
     };
