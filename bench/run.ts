@@ -2,10 +2,12 @@
 // one after another so they never compete for the same cores. Each writes its JSON under
 // bench/results/ and prints a table with the targets it meets and misses.
 import 'reflect-metadata';
+import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake: runIntakeBenchmark,
+  history: runHistoryBenchmark,
 };
 
 async function main(): Promise<void> {
