@@ -31,8 +31,10 @@ export function freePort(): Promise<number> {
 /**
  * Runs a TypeScript entry point (src/main.ts, a bench baseline) as its own process, the way
  * test/integration/boot.spec.ts does: transpile-only through SWC, in an empty directory so no
- * .env is picked up, and only the variables given in `env`. Resolves once
- * `/health/ready` answers 2xx (every role listens, workers too).
+ * .env is picked up, and only the variables given in `env`. A compiled `.js` entry (relative
+ * to the repository root, path aliases resolved by tsconfig-paths from TS_NODE_BASEURL) runs
+ * on plain node, as in production. Resolves once `/health/ready` answers 2xx (every role
+ * listens, workers too).
  */
 export async function startServer(
   name: string,
@@ -40,11 +42,13 @@ export async function startServer(
   env: Record<string, string>,
 ): Promise<RunningServer> {
   const port = await freePort();
+  // A compiled entry (.js) runs without ts-node, whose TypeScript compiler would stay resident.
+  const transpile = entry.endsWith('.ts') ? ['-r', require.resolve('ts-node/register')] : [];
   const child = spawn(
     process.execPath,
     [
-      '-r',
-      require.resolve('ts-node/register'),
+      ...profilingFlags(name),
+      ...transpile,
       '-r',
       require.resolve('tsconfig-paths/register'),
       join(ROOT, entry),
@@ -71,6 +75,20 @@ export async function startServer(
     stop: () => stopChild(child),
     kill: (signal) => signalAndWait(child, signal),
   };
+}
+
+/**
+ * BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile per server (named after it) when it stops:
+ * open it in Chrome DevTools, or summarise self time with `node bench/support/top-functions.js`.
+ */
+function profilingFlags(name: string): string[] {
+  const directory = process.env.BENCH_CPU_PROF_DIR;
+  if (!directory) return [];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${resolve(directory)}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+  ];
 }
 
 async function waitUntilReady(name: string, url: string, child: ChildProcess): Promise<void> {
