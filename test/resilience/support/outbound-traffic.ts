@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
+import type { RecordedRequest } from '@test/fakes/fake-http-server';
 import type { MetaGraphFake, SentMessage } from '@test/fakes/meta-graph/meta-graph-fake';
 import type { TestTenant } from '@test/support/test-app';
 
@@ -91,6 +92,10 @@ export function startSteadySends(
 /** The text of a text message the Graph fake accepted. */
 export const textOf = (message: SentMessage): string | undefined =>
   (message.body.text as { body?: string } | undefined)?.body;
+
+/** The text of a text message the Graph fake received, whatever it answered. */
+export const textOfRequest = (request: RecordedRequest): string | undefined =>
+  (request.json as { text?: { body?: string } } | undefined)?.text?.body;
 
 /** How many times the fake accepted each text (a text accepted twice went out twice). */
 export function deliveriesByText(graph: MetaGraphFake): Map<string, number> {
