@@ -2,6 +2,7 @@ import { CreateTenantsAndApiKeys1795360000000 } from './1795360000000-create-ten
 import { CreateInboundEvents1795360100000 } from './1795360100000-create-inbound-events';
 import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
 import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
+import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateInboundEvents1795360100000,
   CreateMessaging1795360200000,
   AddProviderFallback1795360300000,
+  AddStalledJobIndexes1795360450000,
 ];

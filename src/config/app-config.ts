@@ -37,7 +37,12 @@ export class AppConfig {
     retry: { maxAttempts: number; baseDelayMs: number };
     breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
   };
-  readonly inbox: { retentionDays: number; sweepIntervalMs: number; sweepAfterMs: number };
+  readonly inbox: {
+    retentionDays: number;
+    sweepIntervalMs: number;
+    sweepAfterMs: number;
+    sweepStalledAfterMs: number;
+  };
   readonly meta: {
     graphBaseUrl: string;
     graphApiVersion: string;
@@ -127,6 +132,7 @@ export class AppConfig {
       retentionDays: env.INBOX_RETENTION_DAYS,
       sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,
       sweepAfterMs: env.INBOX_SWEEP_AFTER_MS,
+      sweepStalledAfterMs: env.INBOX_SWEEP_STALLED_AFTER_MS,
     };
   }
 

@@ -258,4 +258,14 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   INBOX_SWEEP_AFTER_MS = 30_000;
+
+  /**
+   * An inbox row or queued message whose job was added this long ago without running is added
+   * again (same job id: a no-op while the job still exists). Recovers work whose jobs Redis
+   * lost (a restart without persistence, a failover to a lagging replica).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  INBOX_SWEEP_STALLED_AFTER_MS = 300_000;
 }

@@ -99,25 +99,30 @@ export class InboxRepository {
   }
 
   /**
-   * Locks up to `limit` rows that never reached the queue (received more than `olderThanMs`
-   * ago), runs `enqueue` on them and marks them enqueued, all in one transaction. SKIP LOCKED
-   * lets a second sweeper take the next rows instead of the same ones; if `enqueue` throws,
-   * the transaction rolls back and the rows stay pending. Returns how many were enqueued.
+   * Locks up to `limit` unprocessed rows that need a job: never enqueued and received more
+   * than `after.neverEnqueuedMs` ago, or enqueued more than `after.stalledMs` ago and never
+   * attempted (Redis lost the job, or it still waits: re-adding the same job id is a no-op).
+   * Runs `enqueue` on them and stamps them enqueued, all in one transaction. SKIP LOCKED lets
+   * a second sweeper take the next rows instead of the same ones; if `enqueue` throws, the
+   * transaction rolls back and the rows stay pending. Rows with failed attempts are left to
+   * BullMQ's retries and dead letters. Returns how many were enqueued.
    */
   async withPendingBatch(
-    olderThanMs: number,
+    after: { neverEnqueuedMs: number; stalledMs: number },
     limit: number,
     enqueue: (rows: PendingInboundEvent[]) => Promise<void>,
   ): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const pending: PendingInboundEvent[] = await manager.query(
         `SELECT id, source FROM inbound_events
-          WHERE enqueued_at IS NULL AND processed_at IS NULL
-            AND received_at < now() - make_interval(secs => $1::double precision / 1000)
+          WHERE (enqueued_at IS NULL AND processed_at IS NULL
+                 AND received_at < now() - make_interval(secs => $1::double precision / 1000))
+             OR (processed_at IS NULL AND attempts = 0
+                 AND enqueued_at < now() - make_interval(secs => $2::double precision / 1000))
           ORDER BY received_at
-          LIMIT $2
+          LIMIT $3
           FOR UPDATE SKIP LOCKED`,
-        [olderThanMs, limit],
+        [after.neverEnqueuedMs, after.stalledMs, limit],
       );
       if (!pending.length) return 0;
       await enqueue(pending);

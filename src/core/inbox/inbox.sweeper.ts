@@ -15,7 +15,8 @@ const MAX_BATCHES_PER_RUN = 20;
 const BATCH_ENQUEUE_TIMEOUT_MS = 5_000;
 
 /**
- * Enqueues inbox rows that intake stored but could not enqueue (Redis down or slow). Runs as
+ * Enqueues inbox rows that intake stored but could not enqueue (Redis down or slow), and rows
+ * whose job Redis lost (their job never ran long after it was added). Runs as
  * the `inbox.sweep` maintenance job; safe to run on many pods at once (rows are claimed with
  * SKIP LOCKED) and against rows that were enqueued late after all (same jobId, one job).
  */
@@ -45,7 +46,10 @@ export class InboxSweeper implements PeriodicTask {
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch += 1) {
       const count = await this.inbox.withPendingBatch(
-        this.config.inbox.sweepAfterMs,
+        {
+          neverEnqueuedMs: this.config.inbox.sweepAfterMs,
+          stalledMs: this.config.inbox.sweepStalledAfterMs,
+        },
         BATCH_SIZE,
         (rows) => this.enqueuer.enqueue(rows, BATCH_ENQUEUE_TIMEOUT_MS),
       );

@@ -30,6 +30,7 @@ export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read
 @Index('messages_unenqueued_idx', ['createdAt'], {
   where: `status = 'queued' AND enqueued_at IS NULL`,
 })
+@Index('messages_queued_enqueued_idx', ['enqueuedAt'], { where: `status = 'queued'` })
 @Check('messages_direction_check', `direction IN ('inbound', 'outbound')`)
 @Check(
   'messages_status_check',

@@ -133,20 +133,31 @@ export class MessagesRepository {
     return this.entities.findOneBy({ id, status: 'queued', direction: 'outbound' });
   }
 
+  /** Stamps when the messages' jobs were (last) added, for the outbox sweeper. */
   async markEnqueued(ids: readonly string[]): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,
+      `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
       [ids],
     );
   }
 
-  /** Queued sends that never reached the queue (Redis was away): the outbox sweeper's work. */
-  async findUnenqueued(olderThanMs: number, limit: number): Promise<string[]> {
+  /**
+   * Queued sends that need a job: never enqueued (Redis was away) for `after.neverEnqueuedMs`,
+   * or enqueued more than `after.stalledMs` ago and still queued (Redis lost the job, or it
+   * still waits: re-adding the same job id is a no-op). The outbox sweeper's work.
+   */
+  async findUnenqueued(
+    after: { neverEnqueuedMs: number; stalledMs: number },
+    limit: number,
+  ): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT id FROM messages
-       WHERE status = 'queued' AND enqueued_at IS NULL AND created_at < now() - ($1 || ' milliseconds')::interval
-       ORDER BY created_at LIMIT $2`,
-      [String(olderThanMs), limit],
+        WHERE status = 'queued'
+          AND ((enqueued_at IS NULL
+                AND created_at < now() - make_interval(secs => $1::double precision / 1000))
+            OR enqueued_at < now() - make_interval(secs => $2::double precision / 1000))
+        ORDER BY created_at LIMIT $3`,
+      [after.neverEnqueuedMs, after.stalledMs, limit],
     );
     return rows.map((row) => row.id);
   }

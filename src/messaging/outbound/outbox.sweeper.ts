@@ -33,7 +33,13 @@ export class OutboxSweeper implements PeriodicTask {
 
   /** Enqueues stranded messages; returns how many it handed to the queue. */
   async sweepOnce(): Promise<number> {
-    const ids = await this.messages.findUnenqueued(this.config.inbox.sweepAfterMs, BATCH);
+    const ids = await this.messages.findUnenqueued(
+      {
+        neverEnqueuedMs: this.config.inbox.sweepAfterMs,
+        stalledMs: this.config.inbox.sweepStalledAfterMs,
+      },
+      BATCH,
+    );
     for (const id of ids) await this.dispatcher.enqueue(id);
     if (ids.length)
       this.logger.log({ count: ids.length }, 'Re-enqueued stranded outbound messages');

@@ -1,4 +1,5 @@
 import { newId } from '@core/database/ids';
+import { MaintenanceScheduler } from '@core/queue/maintenance.scheduler';
 import { TcpProxy, proxiedUrl, startTcpProxyFor } from '@test/support/tcp-proxy';
 import { InboxTestContext, createInboxContext, eventually } from './inbox-test-context';
 import { RecordingHandler } from './test-handlers';
@@ -19,6 +20,7 @@ describe('Inbox sweeper and retention', () => {
         APP_ROLE: 'all',
         REDIS_URL: proxiedUrl(process.env.REDIS_URL!, proxy),
         INBOX_SWEEP_AFTER_MS: '1000',
+        INBOX_SWEEP_STALLED_AFTER_MS: '60000',
         // Tests run sweeps themselves; the schedule's first run at boot is the only other one.
         INBOX_SWEEP_INTERVAL_MS: '3600000',
       },
@@ -105,6 +107,36 @@ describe('Inbox sweeper and retention', () => {
       for (const id of ids) expect(await processedAt(id)).toBeInstanceOf(Date);
     });
     expect(ids.map((id) => handler.timesHandled(id))).toEqual(ids.map(() => 1));
+  });
+
+  it('re-adds a job Redis lost: enqueued a while ago, never attempted, not in the queue', async () => {
+    const lost = await plantRow('5 minutes', { enqueued: true });
+    const failing = await plantRow('5 minutes', { enqueued: true });
+    await ctx.db.query(
+      `UPDATE inbound_events SET enqueued_at = now() - interval '2 minutes' WHERE id = ANY($1)`,
+      [[lost, failing]],
+    );
+    // A row with a failed attempt belongs to BullMQ's retries and dead letters, not the sweeper.
+    await ctx.db.query(`UPDATE inbound_events SET attempts = 1 WHERE id = $1`, [failing]);
+
+    expect(await ctx.sweeper.sweepOnce()).toBe(1);
+
+    await eventually(async () => expect(await processedAt(lost)).toBeInstanceOf(Date));
+    expect(handler.timesHandled(lost)).toBe(1);
+    expect(await ctx.inboundQueue.getJob(failing)).toBeUndefined();
+    expect(await ctx.sweeper.sweepOnce()).toBe(0);
+    await ctx.db.query(`DELETE FROM inbound_events WHERE id = $1`, [failing]);
+  });
+
+  it('restores maintenance schedules that Redis lost', async () => {
+    const scheduler = ctx.moduleRef.get(MaintenanceScheduler);
+    await ctx.maintenanceQueue.removeJobScheduler('inbox.sweep');
+
+    expect(await scheduler.restoreMissing()).toEqual(['inbox.sweep']);
+    expect(await ctx.maintenanceQueue.getJobScheduler('inbox.sweep')).toMatchObject({
+      every: 3_600_000,
+    });
+    expect(await scheduler.restoreMissing()).toEqual([]);
   });
 
   it('registers the sweep and retention schedules in worker roles', async () => {

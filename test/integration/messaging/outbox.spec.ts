@@ -1,11 +1,15 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubHealth } from '@core/channel/hub-health';
 import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { newId } from '@core/database/ids';
+import { QueueName } from '@core/queue/queue-names';
+import { OutboxSweeper } from '@app/messaging/outbound/outbox.sweeper';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { TcpProxy, proxiedUrl, startTcpProxyFor } from '@test/support/tcp-proxy';
 import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
@@ -54,6 +58,7 @@ describe('Outbox: sends accepted while Redis is away', () => {
         QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}outbox-${newId()}`,
         INBOX_SWEEP_INTERVAL_MS: '1000',
         INBOX_SWEEP_AFTER_MS: '1000',
+        INBOX_SWEEP_STALLED_AFTER_MS: '60000',
       },
       [CountingChannelModule],
     );
@@ -108,5 +113,33 @@ describe('Outbox: sends accepted while Redis is away', () => {
       return Number(rows[0].n) === ids.length;
     });
     for (const id of ids) expect(provider.sent.filter((sent) => sent === id)).toHaveLength(1);
+  }, 60_000);
+
+  it('sends a queued message whose job Redis lost (enqueued long ago, never run)', async () => {
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v2/messages',
+      headers: tenant.headers,
+      payload: {
+        channelAccountId: 'line',
+        to: '+5511900000099',
+        type: 'text',
+        text: { body: 'x' },
+      },
+    });
+    const id = accepted.json<{ id: string }>().id;
+    const db = app.get(DataSource);
+    await until(() => Promise.resolve(provider.sent.includes(id)));
+    // As if Redis restarted empty before the job ran: the row is queued, its job gone.
+    await app.get<Queue>(getQueueToken(QueueName.Outbound)).remove(id);
+    await db.query(
+      `UPDATE messages SET status = 'queued', enqueued_at = now() - interval '2 minutes' WHERE id = $1`,
+      [id],
+    );
+    await app.get(OutboxSweeper).sweepOnce();
+
+    await until(() => Promise.resolve(provider.sent.filter((sent) => sent === id).length === 2));
+    const [row] = await db.query(`SELECT status FROM messages WHERE id = $1`, [id]);
+    expect(row.status).toBe('sent');
   }, 60_000);
 });

@@ -9,6 +9,9 @@ import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 @Unique('inbound_events_source_external_id_key', ['source', 'externalId'])
 @Index('inbound_events_received_at_idx', ['receivedAt'])
 @Index('inbound_events_unenqueued_idx', ['receivedAt'], { where: 'enqueued_at IS NULL' })
+@Index('inbound_events_stalled_idx', ['enqueuedAt'], {
+  where: 'processed_at IS NULL AND attempts = 0',
+})
 export class InboundEventEntity {
   /** UUIDv7 (see newId); also the BullMQ job id of the `inbound` job that processes it. */
   @PrimaryColumn('uuid')
