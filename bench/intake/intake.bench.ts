@@ -9,7 +9,16 @@ import { type LoadConfig, measure, type RunRecord, type Scenario, scenarioName }
 import { medians, printTable, ratios, targets } from './report';
 import { bodySizes, buildWebhookPool } from './webhook-pool';
 
-const RATES = [500, 1_000, 2_000];
+/** BENCH_RATES=500,1000 picks the fixed-rate scenarios; BENCH_RATES=none measures saturation only. */
+function ratesFromEnv(): number[] {
+  const value = process.env.BENCH_RATES ?? '500,1000,2000';
+  if (value === 'none') return [];
+  return value.split(',').map((rate) => {
+    const parsed = Number(rate);
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`BENCH_RATES: bad rate ${rate}`);
+    return parsed;
+  });
+}
 
 export async function runIntakeBenchmark(): Promise<void> {
   const RUNS = numberFromEnv('BENCH_RUNS', 3);
@@ -21,6 +30,7 @@ export async function runIntakeBenchmark(): Promise<void> {
     maxRps: numberFromEnv('BENCH_MAX_RPS', 15_000),
     appSecret: randomBytes(24).toString('hex'),
   };
+  const RATES = ratesFromEnv();
   const SCENARIOS: Scenario[] = [
     { kind: 'sustained', connections: CONNECTIONS },
     ...RATES.map((rate) => ({ kind: 'rate' as const, rate })),
