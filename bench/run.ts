@@ -4,9 +4,13 @@
 import 'reflect-metadata';
 import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
+import { runMemoryBenchmark } from './memory/memory.bench';
+import { runOutboundBenchmark } from './outbound/outbound.bench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake: runIntakeBenchmark,
+  outbound: runOutboundBenchmark,
+  memory: runMemoryBenchmark,
   history: runHistoryBenchmark,
 };
 

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '@test/support/server-process';
+
+/** How to start Omnihub: an entry for startServer, and the variables it needs. */
+export interface OmnihubEntry {
+  entry: string;
+  env: Record<string, string>;
+}
+
+/** Inside the repository, so the compiled files find node_modules by walking up. */
+const BUILD_DIR = 'node_modules/.cache/omnihub-bench-build';
+
+let compiled: OmnihubEntry | undefined;
+
+/**
+ * The Omnihub the benchmarks run. By default the compiled build, as production runs it
+ * (`node dist/src/main.js`): under ts-node the TypeScript compiler stays resident and adds
+ * about 110 MB of RSS, which the memory benchmark would otherwise report as Omnihub's.
+ * Compiled once per bench process with tsconfig.build.json into its own directory (dist/ is
+ * left alone); path aliases resolve at run time through tsconfig-paths. BENCH_APP=ts runs
+ * src/main.ts through ts-node instead.
+ */
+export function omnihubEntry(): OmnihubEntry {
+  if (process.env.BENCH_APP === 'ts') return { entry: 'src/main.ts', env: {} };
+  if (compiled) return compiled;
+  const outDir = join(ROOT, BUILD_DIR);
+  rmSync(outDir, { recursive: true, force: true });
+  console.log('compiling Omnihub (tsconfig.build.json) for the benchmark...');
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+      '--incremental',
+      'false',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  const entry = join(BUILD_DIR, 'src/main.js');
+  if (!existsSync(join(ROOT, entry))) {
+    throw new Error(`compiling Omnihub failed:\n${tsc.stdout}${tsc.stderr}`);
+  }
+  // tsc emits despite type errors; a half-edited checkout still runs, but say so.
+  if (tsc.status !== 0) console.warn(`tsc reported errors (the build ran anyway):\n${tsc.stdout}`);
+  compiled = { entry, env: { TS_NODE_BASEURL: outDir } };
+  return compiled;
+}
