@@ -11,6 +11,7 @@ import {
   deliveriesByText,
   textOfRequest,
   SendTarget,
+  SteadySends,
   startSteadySends,
   statusesOf,
 } from './support/outbound-traffic';
@@ -117,6 +118,7 @@ function spacingViolations(attempts: Map<string, Attempt[]>): SpacingViolation[]
 describe('The platform failing in bursts (500, 429, timeouts) under a steady stream of sends', () => {
   let scenario: CloudApiScenario;
   let journal: CircuitJournal | undefined;
+  let sends: SteadySends | undefined;
 
   beforeAll(async () => {
     scenario = await startCloudApiScenario({
@@ -132,6 +134,8 @@ describe('The platform failing in bursts (500, 429, timeouts) under a steady str
   });
 
   afterAll(async () => {
+    // A failed test leaves the stream running, and its timer would keep Jest from exiting.
+    await sends?.stop().catch(() => undefined);
     journal?.stop();
     await scenario?.close();
   });
@@ -151,7 +155,7 @@ describe('The platform failing in bursts (500, 429, timeouts) under a steady str
       (_account, message) => (message as { text?: string }).text ?? '',
     );
     const target: SendTarget = { app, tenant, account: 'faults', to: `+${CUSTOMER}` };
-    const sends = startSteadySends(target, 'fault', SEND_INTERVAL_MS);
+    sends = startSteadySends(target, 'fault', SEND_INTERVAL_MS);
 
     const isSend = (r: RecordedRequest) => r.method === 'POST' && r.path.endsWith('/messages');
     const cycles: Partial<Record<FaultKind, string>> = {};
