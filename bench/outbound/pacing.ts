@@ -19,7 +19,10 @@ export interface PacingRecord {
   configuredPerSec: number;
   /** Messages accepted per account before the worker started. */
   backlogPerAccount: number;
-  /** Seconds after each number's first send left out: the bucket starts full (one second's burst). */
+  /**
+   * Seconds after each number's first send left out: the bucket starts full (one second's
+   * burst) and the worker starts cold; tokens it leaves unused while slow, it spends later.
+   */
   burstSkipS: number;
   accounts: PacedAccount[];
   run: SendRunRecord;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { percentile, round1 } from '../support/report';
 import type { BenchGraph } from './bench-graph';
-import { type CpuMeter, cpuPerMessage } from './cpu-meter';
+import { type CostMeter, costPerMessage } from './cost-meter';
 import type { BenchAccount } from './hub-fixture';
 
 /**
@@ -28,6 +28,8 @@ export interface SendRunRecord {
   durationS: number;
   /** Requests issued during the run. */
   issued: number;
+  /** Due at a fixed rate but not issued: MAX_IN_FLIGHT requests were waiting (server too slow). */
+  notIssued: number;
   /** Answered 202. */
   accepted: number;
   acceptedPerSec: number;
@@ -56,10 +58,14 @@ export interface SendRunRecord {
    * for the PostgreSQL backends (`postgres`): what each message costs, however busy the machine.
    */
   cpuMsPerMessage: Record<string, number>;
+  /** PostgreSQL transactions committed per accepted message (autocommit queries count one each). */
+  commitsPerMessage: number;
 }
 
 const SEQ = /^b(\d+) /;
 const FILLER = 'Your order has shipped and will arrive tomorrow between 9 and 12. Reply to change.';
+/** Requests an open loop lets wait for an answer before it stops keeping up with its rate. */
+const MAX_IN_FLIGHT = 256;
 /** One sequence for every SendLoad, so a late arrival from an earlier load is never mistaken. */
 let nextSeq = 0;
 
@@ -74,6 +80,7 @@ export class SendLoad {
   private sent = new Map<number, number>();
   private refused: Record<string, number> = {};
   private duplicates = 0;
+  private notIssued = 0;
   private firstSeq = 0;
   private readonly pool: Pool;
 
@@ -81,7 +88,7 @@ export class SendLoad {
     apiUrl: string,
     private readonly accounts: readonly BenchAccount[],
     graph: BenchGraph,
-    private readonly cpu?: CpuMeter,
+    private readonly cost?: CostMeter,
     connections = 64,
   ) {
     this.pool = new Pool(apiUrl, { connections, pipelining: 1 });
@@ -114,8 +121,9 @@ export class SendLoad {
     this.sent = new Map();
     this.refused = {};
     this.duplicates = 0;
+    this.notIssued = 0;
     this.firstSeq = nextSeq;
-    const cpuBefore = await this.cpu?.read();
+    const costBefore = await this.cost?.read();
     const started = performance.now();
     const deadline = started + durationS * 1000;
     if (scenario.kind === 'rate') {
@@ -132,21 +140,33 @@ export class SendLoad {
     const ended = performance.now();
     await beforeDrain?.();
     await this.drain();
-    const cpu =
-      this.cpu && cpuBefore
-        ? cpuPerMessage(cpuBefore, await this.cpu.read(), Math.max(this.accepted.size, 1))
-        : {};
+    const cost =
+      this.cost && costBefore
+        ? costPerMessage(costBefore, await this.cost.read(), Math.max(this.accepted.size, 1))
+        : { cpuMs: {}, commits: 0 };
     const actualS = Math.round((ended - started) / 100) / 10;
-    return { ...this.record(mode, scenario, actualS, started, ended), cpuMsPerMessage: cpu };
+    return {
+      ...this.record(mode, scenario, actualS, started, ended),
+      cpuMsPerMessage: cost.cpuMs,
+      commitsPerMessage: cost.commits,
+    };
   }
 
-  /** Issues requests on a 1 ms tick so that `rate × elapsed` have gone out, then awaits them. */
+  /**
+   * Issues requests on a 1 ms tick so that `rate × elapsed` have gone out, then awaits them.
+   * A server slower than the rate is not buried under a queue that would outlive the run: past
+   * MAX_IN_FLIGHT waiting requests, a due request is counted in `notIssued` instead.
+   */
   private async openLoop(rate: number, started: number, deadline: number): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    let issued = 0;
+    let due = 0;
     while (performance.now() < deadline) {
-      const due = Math.floor(((performance.now() - started) / 1000) * rate);
-      for (; issued < due; issued += 1) {
+      const target = Math.floor(((performance.now() - started) / 1000) * rate);
+      for (; due < target; due += 1) {
+        if (inFlight.size >= MAX_IN_FLIGHT) {
+          this.notIssued += 1;
+          continue;
+        }
         const request = this.sendOne().finally(() => inFlight.delete(request));
         inFlight.add(request);
       }
@@ -206,7 +226,7 @@ export class SendLoad {
     durationS: number,
     started: number,
     ended: number,
-  ): Omit<SendRunRecord, 'cpuMsPerMessage'> {
+  ): Omit<SendRunRecord, 'cpuMsPerMessage' | 'commitsPerMessage'> {
     const acceptLatencies: number[] = [];
     const toSent: number[] = [];
     const issuedToSent: number[] = [];
@@ -228,6 +248,7 @@ export class SendLoad {
       scenario: sendScenarioName(scenario),
       durationS,
       issued: this.issued.size,
+      notIssued: this.notIssued,
       accepted: this.accepted.size,
       acceptedPerSec: round1(this.accepted.size / ((ended - started) / 1000)),
       sentPerSec: delivered ? round1(delivered / ((lastSent - firstAccept) / 1000)) : 0,
