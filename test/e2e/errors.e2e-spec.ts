@@ -57,6 +57,17 @@ describe('Errors as application/problem+json', () => {
     expect(response.headers['x-request-id']).toBe('trace-test-0001');
   });
 
+  it('answers JSON nested too deeply with 400 instead of overflowing the stack', async () => {
+    const deep = '['.repeat(900) + ']'.repeat(900);
+    const response = await createTenant(`{"name":${deep}}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({
+      code: 'REQUEST.MALFORMED_JSON',
+      detail: 'Body nests deeper than 64 levels',
+    });
+  });
+
   it('answers a non-JSON content type with 415', async () => {
     const response = await createTenant('name=Acme', 'application/x-www-form-urlencoded');
     expect(response.statusCode).toBe(415);

@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'secure-json-parse';
 import { DomainError } from '@core/errors/domain-error';
+import { nestsDeeperThan } from './json-depth';
+
+/**
+ * Deepest nesting of objects and arrays a body may have. Platform payloads and our DTOs stay
+ * under ten levels; a body nested a thousand levels deep would overflow the stack of
+ * class-transformer and answer 500.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +20,8 @@ declare module 'fastify' {
 /**
  * The only body parser: JSON (`application/json` and `application/*+json`). Every other
  * content type is refused with 415 by Fastify. The raw bytes are kept for signature checks,
- * and `__proto__`/`constructor` keys are refused (prototype poisoning).
+ * and `__proto__`/`constructor` keys (prototype poisoning) and nesting deeper than
+ * MAX_JSON_DEPTH are refused.
  */
 export function useJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
@@ -23,6 +32,9 @@ export function useJsonBodyParser(fastify: FastifyInstance): void {
       request.rawBody = body;
       if (body.length === 0) {
         return done(malformed('Body is empty but Content-Type is JSON'), undefined);
+      }
+      if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+        return done(malformed(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       }
       try {
         done(null, parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
