@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@config/app-config';
 import { useJsonBodyParser } from '@core/api/json-body-parser';
+import { answerFrameworkError } from '@core/errors/send-problem';
 import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
 import { requestIdFor } from '@core/observability/correlation-id';
 import { AppModule } from './app.module';
@@ -22,6 +23,7 @@ export async function createApp(
     genReqId: requestIdFor,
     trustProxy: true,
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, extraModules),

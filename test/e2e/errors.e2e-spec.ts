@@ -106,6 +106,20 @@ describe('Errors as application/problem+json', () => {
     expect(response.json().errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
   });
 
+  it.each([
+    ['a malformed percent-encoding', '/api/v2/tenants/%FF', 400],
+    ['a path parameter over the router limit', `/api/v2/tenants/${'x'.repeat(200)}`, 414],
+  ])('answers %s, refused by the router itself, with problem+json', async (_, url, status) => {
+    const response = await app.inject({
+      method: 'GET',
+      url,
+      headers: { ...adminHeaders, 'x-request-id': 'trace-test-0002' },
+    });
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({ status, traceId: 'trace-test-0002' });
+  });
+
   it('mints a request id when the caller sends none', async () => {
     const response = await app.inject({
       method: 'GET',

@@ -1,11 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { sendProblem } from './send-problem';
 import { toProblem } from './to-problem';
 
 /**
- * The single place an error becomes a response. Nest routes Fastify's own errors (body
- * parsing, content type, size) through global filters too, so this sees every failure.
+ * Where an error becomes a response. Nest routes Fastify's own errors (body parsing, content
+ * type, size) through global filters too, so this sees every failure but the few Fastify's
+ * router refuses before routing; answerFrameworkError renders those the same way.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -22,11 +23,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'Unhandled error while serving request',
       );
     }
-    if (reply.sent) return;
-    void reply
-      .code(rendered.body.status)
-      .headers(rendered.headers)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(rendered.body);
+    sendProblem(reply, rendered);
   }
 }
