@@ -172,9 +172,10 @@ export class HistoryLoader {
 
   /**
    * Brings every tenant to its share of the step's conversation count. Each new conversation
-   * gets a contact (with a wa_id identity, and a phone identity for half of them) and a
-   * Pareto-distributed weight (shape 1.5: most conversations are short, a few run long). The
-   * first step also names each tenant's long conversation and the measured tenant's typical one.
+   * gets a contact (with a wa_id identity, and a phone identity for half of them) and a weight
+   * drawn from a Lomax (Pareto II) distribution of shape 1.5, which starts at 0: many
+   * conversations stay at a handful of messages, a few run to tens of thousands. The first step
+   * also names each tenant's long conversation and the measured tenant's typical one.
    */
   private async addConversations(step: GrowthStep): Promise<number> {
     const { rows: existing } = await this.client.query<{ tenant_id: string; count: string }>(
@@ -205,7 +206,7 @@ export class HistoryLoader {
               ${uuidV7Sql('$8::timestamptz')} AS conversation_id,
               CASE WHEN r_account < $9 THEN main_id ELSE backup_id END AS channel_account_id,
               CASE WHEN r_account < $9 THEN main_provider ELSE backup_provider END AS provider,
-              r_status, power(1 - r_weight, -1 / 1.5) AS weight
+              r_status, power(1 - r_weight, -1 / 1.5) - 1 AS weight
        FROM (
          SELECT t.*, g AS ordinal, random() AS r_account, random() AS r_status, random() AS r_weight
          FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],

@@ -11,6 +11,7 @@ import { type GrowthStep, growthSteps, parseSizes, sizeLabel } from './data-plan
 import { type Deployment, startDeployment } from './deployment';
 import { type DatabaseRole, type LoadConfig, measure, type RunRecord } from './load';
 import { growth, medians, printTable, targets } from './report';
+import { measureSql, printSqlTable, type SqlRecord, sqlGrowth, sqlTargets } from './sql-timing';
 import { explain, type MeasuredRoute, measuredRoutes, PAGE_LIMIT, type QueryPlan } from './routes';
 
 interface Measured {
@@ -38,6 +39,7 @@ interface RouteRecord {
 export async function runHistoryBenchmark(): Promise<void> {
   const sizes = parseSizes(process.env.BENCH_HISTORY_SIZES);
   const RUNS = numberFromEnv('BENCH_HISTORY_RUNS', 3);
+  const SQL_ITERATIONS = numberFromEnv('BENCH_HISTORY_SQL_ITERATIONS', 200);
   const config: LoadConfig = {
     rate: numberFromEnv('BENCH_HISTORY_RATE', 50),
     rateConnections: numberFromEnv('BENCH_HISTORY_RATE_CONNECTIONS', 10),
@@ -66,6 +68,7 @@ export async function runHistoryBenchmark(): Promise<void> {
 
     const records: StepRecord[] = [];
     const runs: RunRecord[] = [];
+    const sqlRecords: SqlRecord[] = [];
     for (const step of steps) {
       const load = await loadStep(growing, step);
       const growingMeasured: Measured = {
@@ -76,6 +79,16 @@ export async function runHistoryBenchmark(): Promise<void> {
       };
       const routes = await describeRoutes(growingMeasured);
       const loadBefore = round2(loadavg()[0]);
+      sqlRecords.push(
+        ...(await measureSql(
+          step.size,
+          [growingMeasured, referenceMeasured].map((measured) => ({
+            ...measured,
+            db: measured.deployment.environment.db,
+          })),
+          SQL_ITERATIONS,
+        )),
+      );
       for (let round = 1; round <= RUNS; round += 1) {
         // Alternate who goes first, so neither always meets a warmer cache or a quieter machine.
         const pair =
@@ -112,16 +125,25 @@ export async function runHistoryBenchmark(): Promise<void> {
 
     const all = medians(runs);
     const ratios = growth(all);
-    const met = targets(all, ratios);
+    const sqlRatios = sqlGrowth(sqlRecords);
+    const met = [...targets(all, ratios), ...sqlTargets(sqlRecords, sqlRatios)];
     const file = writeResults('history', {
-      config: { sizes, runs: RUNS, pageLimit: PAGE_LIMIT, ...config },
+      config: {
+        sizes,
+        runs: RUNS,
+        sqlIterations: SQL_ITERATIONS,
+        pageLimit: PAGE_LIMIT,
+        ...config,
+      },
       steps: records,
       reference: { size: steps[0].size, load: referenceLoad, routes: referenceRoutes },
       runs,
       medians: all,
       ratios,
+      sql: { records: sqlRecords, ratios: sqlRatios },
       targets: met,
     });
+    printSqlTable(sqlRecords, sqlRatios);
     printTable(all, ratios, met, config.rate);
     console.log(`Results: ${file}`);
   } finally {
