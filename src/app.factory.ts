@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@config/app-config';
 import { useJsonBodyParser } from '@core/api/json-body-parser';
+import { RequestInputPipe } from '@core/api/request-input.pipe';
 import { answerFrameworkError } from '@core/errors/send-problem';
 import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
 import { requestIdFor } from '@core/observability/correlation-id';
@@ -42,6 +43,7 @@ export async function createApp(
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(
+    new RequestInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -1,5 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminHeaders, createTestApp } from '@test/support/test-app';
+import {
+  adminHeaders,
+  createTenant as createTestTenant,
+  createTestApp,
+} from '@test/support/test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 
@@ -66,6 +70,36 @@ describe('Errors as application/problem+json', () => {
       code: 'REQUEST.MALFORMED_JSON',
       detail: 'Body nests deeper than 64 levels',
     });
+  });
+
+  it('refuses a JSON array where an object is expected, in one error rather than one per item', async () => {
+    const response = await createTenant(JSON.stringify(Array.from({ length: 500 }, () => 1)));
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'REQUEST.VALIDATION_FAILED' });
+    expect(response.json().errors).toEqual([
+      { field: 'body', message: 'body must be a JSON object' },
+    ]);
+  });
+
+  it('refuses U+0000 and unpaired surrogates, which PostgreSQL cannot store, naming the field', async () => {
+    for (const name of ['Acme\u0000Dental', 'Acme \ud83d']) {
+      const response = await createTenant(JSON.stringify({ name }));
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(response.json().errors).toEqual([
+        { field: 'name', message: 'name must not contain U+0000 or unpaired surrogates' },
+      ]);
+    }
+    const tenant = await createTestTenant(app);
+    const lookup = await app.inject({
+      method: 'GET',
+      url: '/api/v2/channel-accounts/line%00one',
+      headers: tenant.headers,
+    });
+    expect(lookup.statusCode).toBe(400);
+    expect(lookup.json().errors).toEqual([
+      { field: 'idOrName', message: 'idOrName must not contain U+0000 or unpaired surrogates' },
+    ]);
   });
 
   it('answers a non-JSON content type with 415', async () => {

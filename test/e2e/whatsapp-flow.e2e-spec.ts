@@ -126,6 +126,25 @@ describe('WhatsApp Cloud API end to end', () => {
     ]);
   });
 
+  it('refuses text PostgreSQL cannot store (an unpaired surrogate, U+0000) with 400, queueing nothing', async () => {
+    const waId = '5511987650909';
+    await customerWrites(waId, 'oi');
+    const outbound = async () =>
+      Number(
+        (await db.query(`SELECT count(*) AS n FROM messages WHERE direction = 'outbound'`))[0].n,
+      );
+    const [storedBefore, sentBefore] = [await outbound(), graph.sent().length];
+    for (const text of ['a broken emoji \ud83d', 'a\u0000b']) {
+      const response = await sendText(`+${waId}`, text);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors).toEqual([
+        { field: 'text', message: 'text must not contain U+0000 or unpaired surrogates' },
+      ]);
+    }
+    expect(await outbound()).toBe(storedBefore);
+    expect(graph.sent()).toHaveLength(sentBefore);
+  });
+
   it('refuses free text to someone who has not written in the last 24 hours, with 422', async () => {
     const response = await sendText('+5511987650202', 'Oi!');
     expect(response.statusCode).toBe(422);
