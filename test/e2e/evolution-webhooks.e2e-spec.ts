@@ -131,6 +131,18 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     expect(await inboxRows(id)).toHaveLength(0);
   });
 
+  it('answers 404 for an instance name PostgreSQL could not hold (U+0000), storing nothing', async () => {
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(
+      { ...instance, name: `${instance.name}\u0000` },
+      { remoteJid: '5511987650001@s.whatsapp.net', id },
+    );
+    const response = await post(body);
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(await inboxRows(id)).toHaveLength(0);
+  });
+
   it('stores an inbound text as contact, conversation and message, without the key', async () => {
     const id = newEvolutionKeyId();
     const body = evolutionUpsert(

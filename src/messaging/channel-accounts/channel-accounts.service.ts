@@ -155,6 +155,9 @@ export class ChannelAccountsService {
     provider: string,
     externalId: string,
   ): Promise<(ChannelAccountRef<T> & { status: ChannelAccountStatus }) | null> {
+    // Webhook payloads reach here unvalidated; PostgreSQL refuses U+0000 in a query (500)
+    // and can never have stored it in an id.
+    if (externalId.includes('\u0000')) return null;
     const account = await this.accounts
       .createQueryBuilder('account')
       .addSelect('account.credentials')
