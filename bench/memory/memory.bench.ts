@@ -8,15 +8,15 @@ import { prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
 import { MixedLoad } from './mixed-load';
 import { memoryTargets, printMemoryTable, summarise } from './report';
-import { peakRssMb, RssSampler } from './rss';
+import { MemorySampler, peakRssMb } from './memory-sampler';
 
 export async function runMemoryBenchmark(): Promise<void> {
   const MINUTES = numberFromEnv('BENCH_SOAK_MINUTES', 10);
   const SAMPLE_S = numberFromEnv('BENCH_SOAK_SAMPLE_S', 5);
   const rates = {
-    webhooksPerSecond: numberFromEnv('BENCH_SOAK_WEBHOOKS_PER_S', 40),
-    sendsPerSecond: numberFromEnv('BENCH_SOAK_SENDS_PER_S', 30),
-    readsPerSecond: numberFromEnv('BENCH_SOAK_READS_PER_S', 20),
+    webhooksPerSecond: numberFromEnv('BENCH_SOAK_WEBHOOKS_PER_S', 20),
+    sendsPerSecond: numberFromEnv('BENCH_SOAK_SENDS_PER_S', 15),
+    readsPerSecond: numberFromEnv('BENCH_SOAK_READS_PER_S', 10),
   };
   const ACCOUNTS = 4;
   const durationS = MINUTES * 60;
@@ -41,24 +41,27 @@ export async function runMemoryBenchmark(): Promise<void> {
       if (text.startsWith('Soak ')) soakSends += 1;
     });
 
-    const pids = { api: api.pid, worker: worker.pid };
-    const sampler = new RssSampler(pids, SAMPLE_S);
+    const sampler = new MemorySampler(
+      { api: { pid: api.pid, url: api.url }, worker: { pid: worker.pid, url: worker.url } },
+      SAMPLE_S,
+    );
     const load = new MixedLoad(api.url, accounts, graph, secrets.appSecret, rates);
     console.log(
       `soak ${MINUTES} min: ${rates.webhooksPerSecond} webhooks/s, ${rates.sendsPerSecond} sends/s, ` +
         `${rates.readsPerSecond} reads/s; RSS every ${SAMPLE_S} s`,
     );
-    sampler.start();
+    await sampler.start();
     load.start();
     for (let elapsed = 0; elapsed < durationS; elapsed += 60) {
       await new Promise((done) => setTimeout(done, Math.min(60, durationS - elapsed) * 1000));
       const last = sampler.samples.at(-1)!;
       console.log(
-        `  ${Math.round(last.atS)} s: api ${last.mb.api} MB, worker ${last.mb.worker} MB`,
+        `  ${Math.round(last.atS)} s: RSS api ${last.rssMb.api} MB, worker ${last.rssMb.worker} MB; ` +
+          `heap used api ${last.heapUsedMb.api} MB, worker ${last.heapUsedMb.worker} MB`,
       );
     }
     await load.stop();
-    sampler.stop();
+    await sampler.stop();
     const peaks = { api: peakRssMb(api.pid), worker: peakRssMb(worker.pid) };
 
     const accepted = load.streams[1].stats.statuses['202'] ?? 0;

@@ -1,5 +1,5 @@
 import { printTargets, round1, type Target } from '../support/report';
-import type { RssSample } from './rss';
+import type { MemorySample } from './memory-sampler';
 import type { StreamStats } from './steady-stream';
 
 export interface ProcessMemory {
@@ -14,6 +14,10 @@ export interface ProcessMemory {
   growthPct: number;
   /** The kernel's high-water mark (VmHWM) at the end: peaks between samples included. */
   peakMb: number;
+  /** Mean V8 heap in use over the same two tenths, and its growth in percent. */
+  earlyHeapMb: number;
+  lateHeapMb: number;
+  heapGrowthPct: number;
 }
 
 const MAX_RSS_MB = 250;
@@ -25,24 +29,32 @@ const MAX_GROWTH_PCT = 10;
  * sample caught before a garbage collection does not decide it.
  */
 export function summarise(
-  samples: readonly RssSample[],
+  samples: readonly MemorySample[],
   durationS: number,
   peaks: Record<string, number>,
 ): ProcessMemory[] {
-  const mean = (name: string, from: number, to: number) => {
-    const window = samples.filter((s) => s.atS > from && s.atS <= to).map((s) => s.mb[name]);
-    return window.reduce((sum, value) => sum + value, 0) / Math.max(window.length, 1);
+  const mean = (values: (number | null)[]) => {
+    const known = values.filter((value): value is number => value !== null);
+    return known.reduce((sum, value) => sum + value, 0) / Math.max(known.length, 1);
   };
-  return Object.keys(samples[0]?.mb ?? {}).map((name) => {
-    const earlyMb = mean(name, durationS * 0.1, durationS * 0.2);
-    const lateMb = mean(name, durationS * 0.9, durationS);
+  const within = (from: number, to: number) =>
+    samples.filter((s) => s.atS > durationS * from && s.atS <= durationS * to);
+  const [early, late] = [within(0.1, 0.2), within(0.9, 1)];
+  return Object.keys(samples[0]?.rssMb ?? {}).map((name) => {
+    const earlyMb = mean(early.map((s) => s.rssMb[name]));
+    const lateMb = mean(late.map((s) => s.rssMb[name]));
+    const earlyHeapMb = mean(early.map((s) => s.heapUsedMb[name]));
+    const lateHeapMb = mean(late.map((s) => s.heapUsedMb[name]));
     return {
       process: name,
-      maxMb: Math.max(...samples.map((s) => s.mb[name])),
+      maxMb: Math.max(...samples.map((s) => s.rssMb[name])),
       earlyMb: round1(earlyMb),
       lateMb: round1(lateMb),
       growthPct: round1((lateMb / earlyMb - 1) * 100),
       peakMb: round1(peaks[name]),
+      earlyHeapMb: round1(earlyHeapMb),
+      lateHeapMb: round1(lateHeapMb),
+      heapGrowthPct: round1((lateHeapMb / earlyHeapMb - 1) * 100),
     };
   });
 }
@@ -76,6 +88,9 @@ export function printMemoryTable(
       'early MB': p.earlyMb,
       'late MB': p.lateMb,
       'growth %': p.growthPct,
+      'heap early MB': p.earlyHeapMb,
+      'heap late MB': p.lateHeapMb,
+      'heap growth %': p.heapGrowthPct,
     })),
   );
   console.table(

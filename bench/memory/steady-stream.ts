@@ -23,7 +23,7 @@ export class SteadyStream {
     name: string,
     perSecond: number,
     private readonly fire: () => Promise<number>,
-    private readonly maxInFlight = 200,
+    private readonly maxInFlight = 50,
   ) {
     this.stats = { name, perSecond, issued: 0, statuses: {}, skipped: 0 };
   }

@@ -3,28 +3,19 @@ import type { Pool } from 'pg';
 import { processCpuMs } from '../support/process-cpu';
 import { round2 } from '../support/report';
 
-/** What the processes under test and the bench database have used so far. */
+/** CPU time used so far by the processes under test and the bench database's backends. */
 export interface CostReading {
   /** CPU ms per Omnihub process. */
   processes: Record<string, number>;
   /** CPU ms per PostgreSQL backend serving the bench database. */
   backends: Map<number, number>;
-  /** Transactions committed in the bench database (pg_stat_database.xact_commit). */
-  commits: number;
-}
-
-/** Per message: CPU ms per process and for PostgreSQL, and database transactions. */
-export interface MessageCost {
-  cpuMs: Record<string, number>;
-  commits: number;
 }
 
 /**
  * Reads the CPU time of the Omnihub processes under test and of the PostgreSQL backends
- * serving the bench database (found in pg_stat_activity), and the database's commit count.
- * Per message these are the figures a shared machine does not distort. A backend that exits
- * between two readings loses its share, which does not happen under load: the pool's
- * connections stay busy.
+ * serving the bench database (found in pg_stat_activity). Per message, the figure a shared
+ * machine does not distort. A backend that exits between two readings loses its share, which
+ * does not happen under load: the pool's connections stay busy.
  */
 export class CostMeter {
   constructor(
@@ -43,21 +34,16 @@ export class CostMeter {
     for (const { pid } of rows) {
       if (existsSync(`/proc/${pid}/stat`)) backends.set(pid, processCpuMs(pid));
     }
-    // Backends publish their counters at most once a second; read after they have.
-    await new Promise((done) => setTimeout(done, 1_100));
-    const stats = await this.db.query<{ commits: string }>(
-      `SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`,
-    );
-    return { processes, backends, commits: Number(stats.rows[0].commits) };
+    return { processes, backends };
   }
 }
 
-/** The cost of each of `messages` messages between two readings. */
-export function costPerMessage(
+/** CPU ms per message between two readings: per process, and `postgres` for the backends. */
+export function cpuPerMessage(
   before: CostReading,
   after: CostReading,
   messages: number,
-): MessageCost {
+): Record<string, number> {
   const cpuMs: Record<string, number> = {};
   for (const [name, ms] of Object.entries(after.processes)) {
     cpuMs[name] = round2((ms - before.processes[name]) / messages);
@@ -65,5 +51,13 @@ export function costPerMessage(
   let postgres = 0;
   for (const [pid, ms] of after.backends) postgres += ms - (before.backends.get(pid) ?? 0);
   cpuMs.postgres = round2(postgres / messages);
-  return { cpuMs, commits: round2((after.commits - before.commits) / messages) };
+  return cpuMs;
+}
+
+/** Transactions committed in the bench database so far (pg_stat_database.xact_commit). */
+export async function databaseCommits(db: Pool): Promise<number> {
+  const { rows } = await db.query<{ commits: string }>(
+    `SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Number(rows[0].commits);
 }

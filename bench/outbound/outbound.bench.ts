@@ -1,19 +1,33 @@
 // Outbound pipeline (issue 6, benchmark 2): messages accepted by POST /api/v2/messages until
 // the Meta Graph fake (in this process, so both timestamps share one clock) has received them,
-// with the worker in the API process (APP_ROLE=all) and in a process of its own (api + worker);
-// then per-account pacing on a process configured with a send rate.
-import { prepareBenchEnvironment } from '../support/environment';
-import { numberFromEnv, writeResults } from '../support/report';
+// with the worker in the API process (APP_ROLE=all) and in a process of its own (api + worker),
+// against a hand-written baseline doing the same durable work; then per-account pacing on a
+// pair of processes configured with a send rate.
 import type { RunningServer } from '@test/support/server-process';
-import { startBenchGraph } from './bench-graph';
+import { type BenchEnvironment, prepareBenchEnvironment } from '../support/environment';
+import { numberFromEnv, writeResults } from '../support/report';
+import { type BenchGraph, startBenchGraph } from './bench-graph';
+import { measureCommitsPerMessage } from './commit-count';
 import { CostMeter } from './cost-meter';
-import { type BenchAccount, connectAccounts, hubEnv, newHubSecrets, startHub } from './hub-fixture';
+import {
+  type BenchAccount,
+  connectAccounts,
+  hubEnv,
+  type HubSecrets,
+  newHubSecrets,
+  startHub,
+} from './hub-fixture';
+import {
+  type Mode,
+  type ModeContext,
+  MODES,
+  type RunningMode,
+  startBaselineMode,
+  startOmnihubMode,
+} from './modes';
 import { measurePacing, type PacingRecord } from './pacing';
-import { outboundTargets, printOutboundTable, sendMedians } from './report';
+import { outboundRatios, outboundTargets, printOutboundTable, sendMedians } from './report';
 import { SendLoad, type SendRunRecord, type SendScenario, sendScenarioName } from './send-load';
-
-/** How the roles are laid out over processes: one `all`, or one `api` beside one `worker`. */
-const MODES: Record<string, string[]> = { all: ['all'], split: ['api', 'worker'] };
 
 export async function runOutboundBenchmark(): Promise<void> {
   const RUNS = numberFromEnv('BENCH_RUNS', 3);
@@ -38,99 +52,83 @@ export async function runOutboundBenchmark(): Promise<void> {
     { kind: 'saturation', connections: CONNECTIONS },
     ...RATES.map((rate) => ({ kind: 'rate' as const, rate, connections: CONNECTIONS })),
   ];
-  const names = (process.env.BENCH_OUTBOUND_MODES ?? Object.keys(MODES).join(','))
+  const names = (process.env.BENCH_OUTBOUND_MODES ?? MODES.join(','))
     .split(',')
-    .filter((mode) => mode in MODES);
+    .filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode));
 
   const environment = await prepareBenchEnvironment();
   const graph = await startBenchGraph(ACCOUNTS + PACED_ACCOUNTS);
   const secrets = newHubSecrets();
+  const context: ModeContext = { environment, graph, secrets, accountRate: UNPACED_RATE };
   const running: RunningServer[] = [];
   const stopAll = async () => {
     for (const server of running.splice(0).reverse()) await server.stop();
   };
   try {
-    const runs: SendRunRecord[] = [];
-    let accounts: BenchAccount[] | undefined;
-    for (const mode of names) {
-      // Workers first: the api is only used once every process of the mode is ready.
-      for (const role of [...MODES[mode]].reverse()) {
-        running.push(
-          await startHub(
-            `outbound-${role}`,
-            hubEnv(environment, graph, secrets, {
-              APP_ROLE: role,
-              WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(UNPACED_RATE),
-            }),
-          ),
-        );
-      }
-      const api = running.at(-1)!;
-      accounts ??= await connectAccounts(api.url, secrets, graph.accounts.slice(0, ACCOUNTS), {
-        accountsPerTenant: 2,
-        customersPerAccount: CUSTOMERS,
-      });
-      const pids = Object.fromEntries(running.map((server) => [server.name, server.pid]));
-      const load = new SendLoad(api.url, accounts, graph, new CostMeter(pids, environment.db));
-      await load.run(mode, { kind: 'rate', rate: 200, connections: 10 }, 3);
-      for (let round = 1; round <= RUNS; round += 1) {
-        for (const scenario of scenarios) {
-          const record = await load.run(mode, scenario, DURATION_S);
-          runs.push(record);
-          console.log(
-            `run ${round}/${RUNS} ${mode} ${sendScenarioName(scenario)}: ` +
-              `${record.acceptedPerSec} accepted/s (${record.notIssued} not issued), ` +
-              `${record.sentPerSec} sent/s, ` +
-              `accept->sent p50 ${record.p50Ms} ms p99 ${record.p99Ms} ms, ` +
-              `202 p99 ${record.acceptP99Ms} ms, drain ${record.drainS} s, ` +
-              `unsent ${record.unsent}, dup ${record.duplicates}, ` +
-              `refused ${JSON.stringify(record.refused)}, ` +
-              `CPU ms/msg ${JSON.stringify(record.cpuMsPerMessage)}, ` +
-              `commits/msg ${record.commitsPerMessage}`,
-          );
-        }
-      }
-      await load.close();
-      await stopAll();
+    // Every mode runs at once, each on queues of its own, and each round goes through them all
+    // (starting with a different one each time): a load change on the shared machine then
+    // falls on every mode alike. Idle modes cost little: their workers block on Redis.
+    const modes: RunningMode[] = [];
+    for (const mode of names.filter((name) => name !== 'baseline')) {
+      const started = await startOmnihubMode(mode, context);
+      running.push(...started.processes);
+      modes.push(started);
+    }
+    if (!modes.length) throw new Error('choose an Omnihub mode: it sets up the accounts');
+    const accounts = await connectAccounts(
+      modes[0].api.url,
+      secrets,
+      graph.accounts.slice(0, ACCOUNTS),
+      { accountsPerTenant: 2, customersPerAccount: CUSTOMERS },
+    );
+    if (names.includes('baseline')) {
+      const baseline = await startBaselineMode(accounts, context);
+      running.push(...baseline.processes);
+      modes.push(baseline);
     }
 
-    let pacing: PacingRecord | undefined;
-    if (process.env.BENCH_OUTBOUND_PACING !== 'off') {
-      const pacedEnv = (role: string) =>
-        hubEnv(environment, graph, secrets, {
-          APP_ROLE: role,
-          WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(PACED_RATE),
-        });
-      const worker = await startHub('outbound-paced-worker', pacedEnv('worker'));
-      const api = await startHub('outbound-paced-api', pacedEnv('api'));
-      running.push(api);
-      // The worker is needed to open the windows (it processes the inbound webhooks), then
-      // stopped while the backlog is accepted.
-      const pacedAccounts = await connectAccounts(
-        api.url,
-        secrets,
-        graph.accounts.slice(ACCOUNTS),
-        { accountsPerTenant: PACED_ACCOUNTS, customersPerAccount: 20 },
-      );
-      await worker.stop();
-      pacing = await measurePacing(
-        api.url,
-        pacedAccounts,
+    const loads = modes.map((m) => ({
+      mode: m.mode,
+      load: new SendLoad(
+        m.api.url,
+        accounts,
         graph,
-        async () => {
-          running.push(await startHub('outbound-paced-worker', pacedEnv('worker')));
-        },
-        { ratePerSecond: PACED_RATE, backlogS: PACED_BACKLOG_S, burstSkipS: PACED_SKIP_S },
-      );
-      console.log(
-        `paced ${PACED_RATE}/s: ` +
-          pacing.accounts.map((a) => `${a.achievedPerSec}/s (${a.deviationPct}%)`).join(', '),
-      );
-      await stopAll();
+        new CostMeter(Object.fromEntries(m.processes.map((p) => [p.name, p.pid])), environment.db),
+      ),
+    }));
+    const commits: Record<string, number> = {};
+    for (const { mode, load } of loads) {
+      await load.run(mode, { kind: 'rate', rate: 200, connections: 10 }, 3);
+      commits[mode] = await measureCommitsPerMessage(load, mode, environment.db);
+      console.log(`${mode}: ${commits[mode]} PostgreSQL commits per message`);
     }
+    const runs: SendRunRecord[] = [];
+    for (let round = 1; round <= RUNS; round += 1) {
+      for (const scenario of scenarios) {
+        for (let turn = 0; turn < loads.length; turn += 1) {
+          const { mode, load } = loads[(round + turn) % loads.length];
+          const record = await load.run(mode, scenario, DURATION_S);
+          runs.push(record);
+          logRun(round, RUNS, mode, scenario, record);
+        }
+      }
+    }
+    for (const { load } of loads) await load.close();
+    await stopAll();
+
+    const pacing =
+      process.env.BENCH_OUTBOUND_PACING === 'off'
+        ? undefined
+        : await runPacing(environment, graph, secrets, running, graph.accounts.slice(ACCOUNTS), {
+            rate: PACED_RATE,
+            backlogS: PACED_BACKLOG_S,
+            skipS: PACED_SKIP_S,
+          });
+    await stopAll();
 
     const all = sendMedians(runs);
     const met = outboundTargets(all, names, pacing);
+    const ratios = outboundRatios(all, commits);
     const file = writeResults('outbound', {
       config: {
         runs: RUNS,
@@ -143,17 +141,84 @@ export async function runOutboundBenchmark(): Promise<void> {
         unpacedAccountRate: UNPACED_RATE,
         pacedRate: PACED_RATE,
         pacedBacklogS: PACED_BACKLOG_S,
+        pacedSkipS: PACED_SKIP_S,
+        app: process.env.BENCH_APP === 'ts' ? 'src via ts-node' : 'compiled build',
       },
       runs,
       medians: all,
+      commitsPerMessage: commits,
+      ratios,
       pacing,
       targets: met,
     });
-    printOutboundTable(all, pacing, met);
+    printOutboundTable(all, commits, ratios, pacing, met);
     console.log(`Results: ${file}`);
   } finally {
     await stopAll();
     await graph.close();
     await environment.dispose();
   }
+}
+
+/**
+ * Pacing on its own api and worker processes, configured with `rate`: the worker opens the
+ * customers' windows (it processes the inbound webhooks), is stopped while the api accepts a
+ * backlog, and started again to drain it.
+ */
+async function runPacing(
+  environment: BenchEnvironment,
+  graph: BenchGraph,
+  secrets: HubSecrets,
+  running: RunningServer[],
+  numbers: BenchGraph['accounts'],
+  options: { rate: number; backlogS: number; skipS: number },
+): Promise<PacingRecord> {
+  const pacedEnv = (role: string) =>
+    hubEnv(environment, graph, secrets, {
+      APP_ROLE: role,
+      QUEUE_PREFIX: `${environment.queuePrefix}paced`,
+      WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(options.rate),
+    });
+  const worker = await startHub('outbound-paced-worker', pacedEnv('worker'));
+  running.push(worker);
+  const api = await startHub('outbound-paced-api', pacedEnv('api'));
+  running.push(api);
+  const accounts: BenchAccount[] = await connectAccounts(api.url, secrets, numbers, {
+    accountsPerTenant: numbers.length,
+    customersPerAccount: 20,
+  });
+  await worker.stop();
+  const pacing = await measurePacing(
+    api.url,
+    accounts,
+    graph,
+    async () => {
+      running.push(await startHub('outbound-paced-worker', pacedEnv('worker')));
+    },
+    { ratePerSecond: options.rate, backlogS: options.backlogS, burstSkipS: options.skipS },
+  );
+  console.log(
+    `paced ${options.rate}/s: ` +
+      pacing.accounts.map((a) => `${a.achievedPerSec}/s (${a.deviationPct}%)`).join(', '),
+  );
+  return pacing;
+}
+
+function logRun(
+  round: number,
+  runs: number,
+  mode: string,
+  scenario: SendScenario,
+  record: SendRunRecord,
+): void {
+  console.log(
+    `run ${round}/${runs} ${mode} ${sendScenarioName(scenario)}: ` +
+      `${record.acceptedPerSec} accepted/s (${record.notIssued} not issued), ` +
+      `${record.sentPerSec} sent/s, ` +
+      `accept->sent p50 ${record.p50Ms} ms p99 ${record.p99Ms} ms, ` +
+      `202 p99 ${record.acceptP99Ms} ms, drain ${record.drainS} s, ` +
+      `unsent ${record.unsent}, dup ${record.duplicates}, ` +
+      `refused ${JSON.stringify(record.refused)}, ` +
+      `CPU ms/msg ${JSON.stringify(record.cpuMsPerMessage)}`,
+  );
 }

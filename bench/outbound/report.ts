@@ -23,7 +23,6 @@ export interface SendMedian {
    * Omnihub and PostgreSQL had them to themselves (Redis not counted): cores × 1000 / CPU ms.
    */
   cpuBoundPerSec: number;
-  commitsPerMessage: number;
 }
 
 /** Median of each figure on its own per mode and scenario; failures are summed, not medianed. */
@@ -54,7 +53,7 @@ export function sendMedians(runs: readonly SendRunRecord[]): SendMedian[] {
 
 function cpuFigures(
   group: readonly SendRunRecord[],
-): Pick<SendMedian, 'cpuMsPerMessage' | 'cpuBoundPerSec' | 'commitsPerMessage'> {
+): Pick<SendMedian, 'cpuMsPerMessage' | 'cpuBoundPerSec'> {
   const cpuMsPerMessage: Record<string, number> = {};
   for (const name of Object.keys(group[0].cpuMsPerMessage)) {
     cpuMsPerMessage[name] = round2(median(group.map((run) => run.cpuMsPerMessage[name])));
@@ -64,7 +63,6 @@ function cpuFigures(
   return {
     cpuMsPerMessage,
     cpuBoundPerSec: total ? round1((cpus().length * 1_000) / total) : 0,
-    commitsPerMessage: round2(median(group.map((run) => run.commitsPerMessage))),
   };
 }
 
@@ -79,7 +77,7 @@ export function outboundTargets(
   pacing: PacingRecord | undefined,
 ): Target[] {
   const targets: Target[] = [];
-  for (const mode of modes) {
+  for (const mode of modes.filter((name) => name !== 'baseline')) {
     const saturated = all.find((m) => m.mode === mode && m.scenario.startsWith('saturation'));
     targets.push({
       target: `>= 1,000 messages/s accepted and sent (${mode})`,
@@ -89,15 +87,18 @@ export function outboundTargets(
       met: Boolean(saturated && saturated.sentPerSec >= 1_000 && saturated.acceptedPerSec >= 1_000),
     });
     for (const fixed of all.filter((m) => m.mode === mode && m.scenario.startsWith('rate@'))) {
-      if (Number(fixed.scenario.slice('rate@'.length)) > 1_000) continue;
+      const rate = Number(fixed.scenario.slice('rate@'.length));
+      if (rate > 1_000) continue;
+      // A rate the pipeline did not sustain measures its backlog, not its latency.
+      const keptUp = fixed.acceptedPerSec >= rate * 0.95 && fixed.sentPerSec >= rate * 0.95;
       targets.push({
         target: `p99 accept->sent < 200 ms at ${fixed.scenario} (${mode})`,
         measured:
           `p50 ${fixed.p50Ms} ms, p99 ${fixed.p99Ms} ms` +
-          (fixed.acceptedPerSec < Number(fixed.scenario.slice('rate@'.length)) * 0.95
-            ? ` (did not keep up: ${fixed.acceptedPerSec} accepted/s)`
-            : ''),
-        met: fixed.p99Ms < 200,
+          (keptUp
+            ? ''
+            : ` (did not keep up: ${fixed.acceptedPerSec} accepted/s, ${fixed.sentPerSec} sent/s)`),
+        met: keptUp && fixed.p99Ms < 200,
       });
     }
   }
@@ -117,8 +118,33 @@ export function outboundTargets(
   return targets;
 }
 
+/** Omnihub over the baseline, per mode and scenario (throughput: higher is better, else lower). */
+export type OutboundRatios = Record<string, Record<string, number>>;
+
+export function outboundRatios(
+  all: readonly SendMedian[],
+  commits: Record<string, number>,
+): OutboundRatios {
+  const ratio = (a: number, b: number) => (b ? round2(a / b) : NaN);
+  const result: OutboundRatios = {};
+  for (const m of all.filter((median) => median.mode !== 'baseline')) {
+    const base = all.find((b) => b.mode === 'baseline' && b.scenario === m.scenario);
+    if (!base) continue;
+    result[`${m.mode} ${m.scenario}`] = {
+      sentPerSec: ratio(m.sentPerSec, base.sentPerSec),
+      p50Ms: ratio(m.p50Ms, base.p50Ms),
+      p99Ms: ratio(m.p99Ms, base.p99Ms),
+      cpuMsPerMessage: ratio(m.cpuMsPerMessage.total, base.cpuMsPerMessage.total),
+      commitsPerMessage: ratio(commits[m.mode], commits.baseline),
+    };
+  }
+  return result;
+}
+
 export function printOutboundTable(
   all: readonly SendMedian[],
+  commits: Record<string, number>,
+  ratios: OutboundRatios,
   pacing: PacingRecord | undefined,
   met: readonly Target[],
 ): void {
@@ -137,12 +163,20 @@ export function printOutboundTable(
         .map(([name, ms]) => `${name.replace(/^outbound-/, '')} ${ms}`)
         .join(', '),
       'CPU-bound/s': m.cpuBoundPerSec,
-      'commits/msg': m.commitsPerMessage,
       unsent: m.unsent,
       dup: m.duplicates,
       refused: m.refused,
     })),
   );
+  console.log(
+    `PostgreSQL commits per message: ${Object.entries(commits)
+      .map(([mode, count]) => `${mode} ${count}`)
+      .join(', ')}`,
+  );
+  if (Object.keys(ratios).length) {
+    console.log('Omnihub / baseline:');
+    console.table(ratios);
+  }
   if (pacing) {
     console.table(
       pacing.accounts.map((account) => ({

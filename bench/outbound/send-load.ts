@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { percentile, round1 } from '../support/report';
 import type { BenchGraph } from './bench-graph';
-import { type CostMeter, costPerMessage } from './cost-meter';
+import { type CostMeter, cpuPerMessage } from './cost-meter';
 import type { BenchAccount } from './hub-fixture';
 
 /**
@@ -58,8 +58,6 @@ export interface SendRunRecord {
    * for the PostgreSQL backends (`postgres`): what each message costs, however busy the machine.
    */
   cpuMsPerMessage: Record<string, number>;
-  /** PostgreSQL transactions committed per accepted message (autocommit queries count one each). */
-  commitsPerMessage: number;
 }
 
 const SEQ = /^b(\d+) /;
@@ -140,16 +138,12 @@ export class SendLoad {
     const ended = performance.now();
     await beforeDrain?.();
     await this.drain();
-    const cost =
+    const cpu =
       this.cost && costBefore
-        ? costPerMessage(costBefore, await this.cost.read(), Math.max(this.accepted.size, 1))
-        : { cpuMs: {}, commits: 0 };
+        ? cpuPerMessage(costBefore, await this.cost.read(), Math.max(this.accepted.size, 1))
+        : {};
     const actualS = Math.round((ended - started) / 100) / 10;
-    return {
-      ...this.record(mode, scenario, actualS, started, ended),
-      cpuMsPerMessage: cost.cpuMs,
-      commitsPerMessage: cost.commits,
-    };
+    return { ...this.record(mode, scenario, actualS, started, ended), cpuMsPerMessage: cpu };
   }
 
   /**
@@ -226,7 +220,7 @@ export class SendLoad {
     durationS: number,
     started: number,
     ended: number,
-  ): Omit<SendRunRecord, 'cpuMsPerMessage' | 'commitsPerMessage'> {
+  ): Omit<SendRunRecord, 'cpuMsPerMessage'> {
     const acceptLatencies: number[] = [];
     const toSent: number[] = [];
     const issuedToSent: number[] = [];

@@ -1,0 +1,84 @@
+import { type RunningServer, startServer } from '@test/support/server-process';
+import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
+import type { BenchGraph } from './bench-graph';
+import { type BenchAccount, hubEnv, type HubSecrets, startHub } from './hub-fixture';
+
+/**
+ * How the work is laid out over processes: Omnihub with the worker in the api process, Omnihub
+ * with one api and one worker process, or the hand-written baseline (baseline-server.ts).
+ */
+export const MODES = ['all', 'split', 'baseline'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface RunningMode {
+  mode: Mode;
+  /** Every process of the mode, the one taking sends last. */
+  processes: RunningServer[];
+  api: RunningServer;
+}
+
+export interface ModeContext {
+  environment: BenchEnvironment;
+  graph: BenchGraph;
+  secrets: HubSecrets;
+  /** WHATSAPP_CLOUD_MESSAGES_PER_SECOND for Omnihub. */
+  accountRate: number;
+}
+
+/**
+ * Starts an Omnihub mode on queues of its own (QUEUE_PREFIX + mode), so modes can run side by
+ * side without one's worker taking another's jobs; workers first, so the api is used only
+ * once every process is ready.
+ */
+export async function startOmnihubMode(
+  mode: Exclude<Mode, 'baseline'>,
+  context: ModeContext,
+): Promise<RunningMode> {
+  const roles = mode === 'all' ? ['all'] : ['worker', 'api'];
+  const processes: RunningServer[] = [];
+  try {
+    for (const role of roles) {
+      processes.push(
+        await startHub(
+          `outbound-${role}`,
+          hubEnv(context.environment, context.graph, context.secrets, {
+            APP_ROLE: role,
+            QUEUE_PREFIX: `${context.environment.queuePrefix}${mode}`,
+            WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(context.accountRate),
+          }),
+        ),
+      );
+    }
+  } catch (error) {
+    for (const started of processes) await started.stop();
+    throw error;
+  }
+  return { mode, processes, api: processes.at(-1)! };
+}
+
+/** Starts the baseline, told each account's number and token (it has no credentials store). */
+export async function startBaselineMode(
+  accounts: readonly BenchAccount[],
+  context: ModeContext,
+): Promise<RunningMode> {
+  const numbers = new Map(context.graph.accounts.map((a) => [a.phoneNumberId, a]));
+  const routes = Object.fromEntries(
+    accounts.map((account) => [
+      account.id,
+      {
+        phoneNumberId: account.phoneNumberId,
+        accessToken: numbers.get(account.phoneNumberId)!.accessToken,
+      },
+    ]),
+  );
+  const baseline = await startServer('outbound-baseline', 'bench/outbound/baseline-server.ts', {
+    DATABASE_URL: context.environment.databaseUrl,
+    DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
+    REDIS_URL: context.environment.redisUrl,
+    QUEUE_PREFIX: `${context.environment.queuePrefix}baseline`,
+    META_GRAPH_BASE_URL: context.graph.fake.baseUrl,
+    META_GRAPH_API_VERSION: context.graph.fake.version,
+    BASELINE_ACCOUNTS: JSON.stringify(routes),
+  });
+  return { mode: 'baseline', processes: [baseline], api: baseline };
+}
