@@ -1,0 +1,51 @@
+import { DocumentedRoute, collectionOf, fillPath, pathParameters } from './openapi-routes';
+import type { TenantEstate } from './tenant-estate';
+
+/**
+ * The resources a path parameter can name, by parameter name, else by the collection segment
+ * before it. Ids come first, then names where a route also takes a name. A documented route
+ * whose parameter is in neither table makes `idsFor` throw until it is added here, so a new
+ * route cannot go unchecked.
+ */
+const BY_PARAMETER: Record<string, (estate: TenantEstate) => string[]> = {
+  instanceId: accountHandles,
+  idOrName: accountHandles,
+  accountId: (estate) => [estate.evolutionAccount.id, estate.cloudAccount.id],
+};
+const BY_COLLECTION: Record<string, (estate: TenantEstate) => string[]> = {
+  'api-keys': (estate) => [estate.spareApiKeyId],
+  'channel-accounts': accountHandles,
+  conversations: (estate) => [estate.conversationId],
+  messages: (estate) => [estate.inboundMessageId, estate.outboundMessageId],
+  contacts: (estate) => [estate.contactId],
+  tenants: (estate) => [estate.tenant.id],
+};
+
+/** The Evolution instance first: it is the one account every instance route applies to. */
+function accountHandles(estate: TenantEstate): string[] {
+  const { evolutionAccount: evo, cloudAccount: cloud } = estate;
+  return [evo.name, evo.id, cloud.name, cloud.id];
+}
+
+/** The estate's ids (and names) that the route's `{name}` parameter can take. */
+export function idsFor(route: DocumentedRoute, name: string, estate: TenantEstate): string[] {
+  const pick = BY_PARAMETER[name] ?? BY_COLLECTION[collectionOf(route, name)];
+  if (!pick) {
+    throw new Error(
+      `${route.method} ${route.path}: which resource does {${name}} name? ` +
+        'Add it to BY_PARAMETER or BY_COLLECTION in test/resilience/support/estate-ids.ts',
+    );
+  }
+  return pick(estate);
+}
+
+/** The route's path for every combination of the estate's values for its path parameters. */
+export function estatePaths(route: DocumentedRoute, estate: TenantEstate): string[] {
+  let combinations: Record<string, string>[] = [{}];
+  for (const { name } of pathParameters(route)) {
+    combinations = combinations.flatMap((values) =>
+      idsFor(route, name, estate).map((value) => ({ ...values, [name]: value })),
+    );
+  }
+  return combinations.map((values) => fillPath(route, values));
+}

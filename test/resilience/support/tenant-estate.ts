@@ -1,0 +1,251 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
+import { MetaGraphFake, startMetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
+import {
+  MetaBusinessNumber,
+  metaMessages,
+  metaMessagesWebhook,
+  signMetaWebhook,
+} from '@test/fakes/meta-graph/webhooks';
+import { eventually } from '@test/support/eventually';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import { TEST_JWT_SECRET } from '@test/support/test-env';
+import type { BodyOwner } from './example-body';
+
+/** The app secret Meta signs this world's webhooks with. */
+export const ESTATE_APP_SECRET = 'estate-app-secret-0123456789abcdef';
+const EVOLUTION_KEY = 'ESTATE-EVOLUTION-GLOBAL-KEY-0001';
+const PUBLIC_BASE_URL = 'https://omnihub.example.com';
+
+/** One app with its worker and both platform fakes, where several tenants set up shop. */
+export interface EstateWorld {
+  app: NestFastifyApplication;
+  db: DataSource;
+  graph: MetaGraphFake;
+  evolution: EvolutionFake;
+  close(): Promise<void>;
+}
+
+/** A tenant with one resource of every kind the tenant routes serve. */
+export interface TenantEstate {
+  label: string;
+  tenant: TestTenant;
+  /** Headers with a JWT naming the tenant (the frontend's credential). */
+  jwtHeaders: { authorization: string };
+  number: MetaBusinessNumber;
+  cloudAccount: { id: string; name: string };
+  /** `instanceName` is the instance's name on Evolution, `instanceKey` its webhook key. */
+  evolutionAccount: { id: string; name: string; instanceName: string; instanceKey: string };
+  /** A second API key, so revoking it does not lock the tenant out. */
+  spareApiKeyId: string;
+  contactId: string;
+  conversationId: string;
+  /** A received image: it has media to download and can be marked read. */
+  inboundMessageId: string;
+  inboundWamid: string;
+  mediaId: string;
+  outboundMessageId: string;
+}
+
+/** `env` overrides the app's variables. */
+export async function startEstateWorld(
+  numbers: readonly MetaBusinessNumber[],
+  env: Record<string, string> = {},
+): Promise<EstateWorld> {
+  const accessToken = (number: MetaBusinessNumber) => `EAAGestate${number.phoneNumberId}`;
+  const graph = await startMetaGraphFake({
+    accounts: numbers.map((number) => ({
+      phoneNumberId: number.phoneNumberId,
+      wabaId: number.wabaId ?? '102290129340398',
+      accessToken: accessToken(number),
+    })),
+  });
+  const evolution = await startEvolutionFake({ globalApiKey: EVOLUTION_KEY });
+  const app = await createTestApp({
+    APP_ROLE: 'all',
+    META_GRAPH_BASE_URL: graph.baseUrl,
+    META_GRAPH_API_VERSION: graph.version,
+    META_APP_SECRET: ESTATE_APP_SECRET,
+    EVOLUTION_BASE_URL: evolution.baseUrl,
+    EVOLUTION_API_KEY: EVOLUTION_KEY,
+    PUBLIC_BASE_URL,
+    QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}estate-${newId()}`,
+    ...env,
+  });
+  return {
+    app,
+    db: app.get(DataSource),
+    graph,
+    evolution,
+    close: async () => {
+      await app.close();
+      await graph.close();
+      await evolution.close();
+    },
+  };
+}
+
+/** A Cloud API number of its own for each tenant (phone_number_id is unique per account). */
+export function businessNumber(index: number): MetaBusinessNumber {
+  const stamp = `${Date.now()}`.slice(-9);
+  return { phoneNumberId: `1${index}${stamp}`, wabaId: `20${index}${stamp}` };
+}
+
+/**
+ * Creates a tenant and, through the public routes and a signed webhook as a real frontend and
+ * Meta would, gives it a Cloud API number, an Evolution instance, a spare API key, a customer
+ * who sent an image (contact, conversation, inbound message) and a reply (outbound message).
+ */
+export async function buildTenantEstate(
+  world: EstateWorld,
+  label: string,
+  number: MetaBusinessNumber,
+): Promise<TenantEstate> {
+  const { app, db, graph, evolution } = world;
+  const tenant = await createTenant(app, `Estate ${label} ${newId()}`);
+  const call = async (method: 'POST', url: string, payload: object, expected: number) => {
+    const response = await app.inject({ method, url, headers: tenant.headers, payload });
+    if (response.statusCode !== expected)
+      throw new Error(
+        `${label}: ${method} ${url} answered ${response.statusCode}: ${response.body}`,
+      );
+    return response.json<Record<string, unknown>>();
+  };
+
+  const cloud = await call(
+    'POST',
+    '/api/v2/whatsapp/accounts',
+    {
+      name: `${label}-cloud`,
+      phoneNumberId: number.phoneNumberId,
+      wabaId: number.wabaId,
+      accessToken: `EAAGestate${number.phoneNumberId}`,
+    },
+    201,
+  );
+  const instance = await call(
+    'POST',
+    '/api/v2/whatsapp/connect',
+    { instanceId: `${label}-evo`, businessId: tenant.id },
+    200,
+  );
+  const instanceName = evolution.requests
+    .filter((request) => request.path === '/instance/create')
+    .map((request) => (request.json as { instanceName: string }).instanceName)
+    .find((name) => name.endsWith(`-${label}-evo`));
+  const instanceKey = instanceName && evolution.instance(instanceName)?.token;
+  if (!instanceName || !instanceKey)
+    throw new Error(`${label}: Evolution instance was not created`);
+  const spareKey = await call('POST', '/api/v2/api-keys', { name: `${label}-spare` }, 201);
+
+  const waId = `55119${number.phoneNumberId.slice(-8)}`;
+  const mediaId = graph.addMedia(number.phoneNumberId, {
+    mimeType: 'image/jpeg',
+    body: Buffer.from(`${label} photo`),
+  });
+  const inboundWamid = `wamid.${newId()}`;
+  const raw = JSON.stringify(
+    metaMessagesWebhook(
+      number,
+      { waId, name: `${label} customer` },
+      metaMessages.image({ from: waId, id: inboundWamid }, mediaId, 'photo'),
+    ),
+  );
+  const delivered = await app.inject({
+    method: 'POST',
+    url: '/webhooks/meta',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signMetaWebhook(raw, ESTATE_APP_SECRET),
+    },
+    payload: raw,
+  });
+  if (delivered.statusCode !== 200) throw new Error(`${label}: webhook refused: ${delivered.body}`);
+  const [inbound] = await eventually(async () => {
+    const rows: { id: string; conversation_id: string; contact_id: string }[] = await db.query(
+      `SELECT m.id, m.conversation_id, c.contact_id
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE m.provider_message_id = $1`,
+      [inboundWamid],
+    );
+    if (rows.length !== 1) throw new Error(`${label}: inbound message not stored yet`);
+    return rows;
+  });
+
+  const reply = await call(
+    'POST',
+    '/api/v2/messages',
+    {
+      channelAccountId: `${label}-cloud`,
+      to: `+${waId}`,
+      type: 'text',
+      text: { body: `hello from ${label}` },
+    },
+    202,
+  );
+
+  return {
+    label,
+    tenant,
+    jwtHeaders: { authorization: `Bearer ${await tenantJwt(tenant.id)}` },
+    number,
+    cloudAccount: { id: String(cloud.id), name: `${label}-cloud` },
+    evolutionAccount: {
+      id: String(instance.accountId),
+      name: `${label}-evo`,
+      instanceName,
+      instanceKey,
+    },
+    spareApiKeyId: String(spareKey.id),
+    contactId: inbound.contact_id,
+    conversationId: inbound.conversation_id,
+    inboundMessageId: inbound.id,
+    inboundWamid,
+    mediaId,
+    outboundMessageId: String(reply.id),
+  };
+}
+
+/** The estate as the owner of a request body (see exampleBody). */
+export function bodyOwner(estate: TenantEstate): BodyOwner {
+  return {
+    accountId: estate.cloudAccount.id,
+    instanceName: estate.evolutionAccount.instanceName,
+    instanceKey: estate.evolutionAccount.instanceKey,
+  };
+}
+
+function tenantJwt(tenantId: string): Promise<string> {
+  return new SignJWT({ tenant_id: tenantId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('estate-user')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+/**
+ * Every row of every tenant-owned table (those with a tenant_id column) that belongs to
+ * `tenantId`, as JSON, to compare before and after. `last_used_at` is left out: it records the
+ * tenant's own requests, asynchronously.
+ */
+export async function tenantRows(db: DataSource, tenantId: string): Promise<string> {
+  const tables: { table_name: string }[] = await db.query(
+    `SELECT table_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`,
+  );
+  const snapshot: Record<string, unknown[]> = {};
+  for (const { table_name: table } of tables) {
+    const rows: Record<string, unknown>[] = await db.query(
+      `SELECT * FROM "${table}" WHERE tenant_id = $1 ORDER BY 1`,
+      [tenantId],
+    );
+    snapshot[table] = rows.map(({ last_used_at: _ignored, ...row }) => row);
+  }
+  const tenant: unknown[] = await db.query(`SELECT * FROM tenants WHERE id = $1`, [tenantId]);
+  snapshot.tenants = tenant;
+  return JSON.stringify(snapshot);
+}
