@@ -30,9 +30,14 @@ export class ContactsService {
     identities: readonly Identity[],
     profile: ContactProfile = {},
   ): Promise<string> {
-    const existing = await this.findByIdentities(tenantId, identities);
+    const { contactId: existing, known } = await this.findByIdentities(tenantId, identities);
     if (existing) {
-      await this.attach(tenantId, existing, identities);
+      // Repeat senders and recipients are known under every identity: no write needed.
+      await this.attach(
+        tenantId,
+        existing,
+        identities.filter((identity) => !known.has(identityKey(identity))),
+      );
       if (profile.name) {
         await this.db.query(
           `UPDATE contacts SET display_name = $3, updated_at = now()
@@ -70,17 +75,21 @@ export class ContactsService {
     );
   }
 
+  /**
+   * The contact owning the oldest matching identity, and every given identity already known
+   * (to whichever contact: an identity is never moved).
+   */
   private async findByIdentities(
     tenantId: string,
     identities: readonly Identity[],
-  ): Promise<string | undefined> {
-    const rows: { contact_id: string }[] = await this.db.query(
-      `SELECT contact_id FROM contact_identities
+  ): Promise<{ contactId: string | undefined; known: Set<string> }> {
+    const rows: (Identity & { contact_id: string })[] = await this.db.query(
+      `SELECT contact_id, type, value FROM contact_identities
        WHERE tenant_id = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       ORDER BY id LIMIT 1`,
+       ORDER BY id`,
       [tenantId, identities.map((i) => i.type), identities.map((i) => i.value)],
     );
-    return rows[0]?.contact_id;
+    return { contactId: rows[0]?.contact_id, known: new Set(rows.map(identityKey)) };
   }
 
   /** Adds identities not yet known; one already owned by another contact is left there. */
@@ -105,3 +114,5 @@ export class ContactsService {
     );
   }
 }
+
+const identityKey = (identity: Identity): string => `${identity.type}:${identity.value}`;

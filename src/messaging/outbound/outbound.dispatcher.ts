@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { HubName } from '@core/channel/hub-name';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
@@ -17,6 +18,9 @@ import { OutboundRules } from './outbound-rules';
 import type { SendMessageDto } from './send-message.dto';
 import { isUUID } from 'class-validator';
 
+/** Jobs per addBulk, stamps per UPDATE. */
+const MAX_BATCH = 256;
+
 export interface AcceptedMessage {
   id: string;
   status: string;
@@ -32,6 +36,25 @@ export interface AcceptedMessage {
 @Injectable()
 export class OutboundDispatcher {
   private readonly logger = new Logger(OutboundDispatcher.name);
+  private readonly adds = new MicroBatcher<string, void>(
+    (ids) =>
+      sameForAll(ids.length, () =>
+        addWhenLive(
+          this.queue,
+          ids.map((id) => ({
+            name: OutboundJob.Send,
+            data: { messageId: id },
+            opts: { jobId: id },
+          })),
+          ENQUEUE_TIMEOUT_MS,
+        ),
+      ),
+    MAX_BATCH,
+  );
+  private readonly enqueuedStamps = new MicroBatcher<string, void>(
+    (ids) => sameForAll(ids.length, () => this.messages.markEnqueued(ids)),
+    MAX_BATCH,
+  );
 
   constructor(
     private readonly accounts: ChannelAccountsService,
@@ -108,21 +131,29 @@ export class OutboundDispatcher {
     return { id: stored.id, status: 'queued', duplicate: false };
   }
 
-  /** Enqueues a stored message now, or leaves it to the sweeper when Redis cannot take it. */
+  /**
+   * Enqueues a stored message now, or leaves it to the sweeper when Redis cannot take it.
+   * Sends accepted together share one addBulk, and their enqueued stamps one UPDATE after the
+   * answer (the stamp only spares the sweeper a re-add under the same job id).
+   */
   async enqueue(messageId: string): Promise<void> {
     try {
-      await addWhenLive(
-        this.queue,
-        [{ name: OutboundJob.Send, data: { messageId }, opts: { jobId: messageId } }],
-        ENQUEUE_TIMEOUT_MS,
-      );
-      await this.messages.markEnqueued([messageId]);
+      await this.adds.submit(messageId);
     } catch (error) {
       this.logger.warn(
         { messageId, reason: (error as Error).message },
         'Message stored; enqueueing left to the sweeper',
       );
+      return;
     }
+    this.enqueuedStamps
+      .submit(messageId)
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { messageId, reason: (error as Error).message },
+          'Could not stamp a message enqueued; the sweeper will re-add it (same job id)',
+        ),
+      );
   }
 
   private async providerIdOf(tenantId: string, id: string): Promise<string> {
