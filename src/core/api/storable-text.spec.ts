@@ -1,4 +1,4 @@
-import { firstUnstorableText } from './storable-text';
+import { firstUnstorableText, storableText } from './storable-text';
 
 describe('firstUnstorableText', () => {
   it('accepts any well-formed text, emoji and right-to-left included', () => {
@@ -22,5 +22,13 @@ describe('firstUnstorableText', () => {
     expect(firstUnstorableText('\ud83d', 'x')).toBe('x');
     expect(firstUnstorableText('\ude42x', 'x')).toBe('x');
     expect(firstUnstorableText('x\ud83d\ud83d\ude42', 'x')).toBe('x');
+  });
+});
+
+describe('storableText', () => {
+  it('replaces U+0000 and unpaired surrogates with U+FFFD and keeps pairs', () => {
+    expect(storableText('a\u0000b')).toBe('a\uFFFDb');
+    expect(storableText('x\ud83d\ud83d\ude42\ude42')).toBe('x\uFFFD\ud83d\ude42\uFFFD');
+    expect(storableText('plain 😀')).toBe('plain 😀');
   });
 });

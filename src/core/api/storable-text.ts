@@ -3,6 +3,13 @@ const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 
 const isUnstorable = (text: string) => text.includes('\u0000') || UNPAIRED_SURROGATE.test(text);
 
+/** `text` with U+0000 and unpaired surrogates replaced by U+FFFD, for data kept as received. */
+export function storableText(text: string): string {
+  return isUnstorable(text)
+    ? text.replaceAll('\u0000', '\uFFFD').replace(new RegExp(UNPAIRED_SURROGATE, 'g'), '\uFFFD')
+    : text;
+}
+
 /**
  * The path (`text.body`, `items[2]`) of the first string in `value`, key or value, that
  * PostgreSQL cannot take: U+0000 (text and jsonb refuse it) or an unpaired surrogate (jsonb

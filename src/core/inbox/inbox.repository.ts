@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { storableText } from '@core/api/storable-text';
 import { InboundEventEntity } from './entities/inbound-event.entity';
 
 export interface NewInboundEvent {
@@ -152,15 +153,18 @@ export class InboxRepository {
   }
 }
 
+/** How JSON.stringify writes U+0000 and unpaired surrogates (paired ones stay raw). */
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+
 /**
- * jsonb cannot hold U+0000, and refusing the delivery would only make the platform resend it
- * forever: such strings are stored with U+FFFD in its place. The check is a substring search,
- * so ordinary payloads are serialised once.
+ * jsonb cannot hold U+0000 or unpaired surrogates, and refusing the delivery would only make
+ * the platform resend it forever: such strings are stored with U+FFFD in their place. The
+ * check is one regex over the serialised text, so ordinary payloads are serialised once.
  */
 function jsonForJsonb(payload: unknown): string {
   const text = JSON.stringify(payload);
-  if (!text.includes('\\u0000')) return text;
+  if (!UNSTORABLE_ESCAPE.test(text)) return text;
   return JSON.stringify(payload, (_key, value: unknown) =>
-    typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value,
+    typeof value === 'string' ? storableText(value) : value,
   );
 }

@@ -97,16 +97,20 @@ describe('Inbox intake', () => {
     expect((results[5] as PromiseRejectedResult).reason).not.toBeInstanceOf(UnavailableError);
   });
 
-  it('stores a payload holding U+0000, which jsonb cannot, with U+FFFD in its place', async () => {
+  it('stores text jsonb cannot hold (U+0000, a lone surrogate) with U+FFFD in its place', async () => {
     const externalId = newId();
     const accepted = await ctx.inbox.accept({
       source: SOURCE,
       externalId,
       rawBody: externalId,
-      payload: { text: 'before\u0000after' },
+      payload: { text: 'before\u0000after', emoji: 'half \ud83d', whole: 'ok \ud83d\ude00' },
     });
 
-    expect((await ctx.row(accepted.id))?.payload).toEqual({ text: 'before\uFFFDafter' });
+    expect((await ctx.row(accepted.id))?.payload).toEqual({
+      text: 'before\uFFFDafter',
+      emoji: 'half \uFFFD',
+      whole: 'ok \ud83d\ude00',
+    });
   });
 
   it('identifies an event without a platform id by the SHA-256 of its raw body', async () => {
