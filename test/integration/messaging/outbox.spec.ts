@@ -129,9 +129,11 @@ describe('Outbox: sends accepted while Redis is away', () => {
     });
     const id = accepted.json<{ id: string }>().id;
     const db = app.get(DataSource);
-    await until(() => Promise.resolve(provider.sent.includes(id)));
+    const queue = app.get<Queue>(getQueueToken(QueueName.Outbound));
+    // Sent and its job finished (an active job cannot be removed, and markSent must be done).
+    await until(async () => (await queue.getJobState(id)) === 'completed');
     // As if Redis restarted empty before the job ran: the row is queued, its job gone.
-    await app.get<Queue>(getQueueToken(QueueName.Outbound)).remove(id);
+    await queue.remove(id);
     await db.query(
       `UPDATE messages SET status = 'queued', enqueued_at = now() - interval '2 minutes' WHERE id = $1`,
       [id],
