@@ -36,4 +36,31 @@ describe('Tenants and API keys', () => {
     ]);
     expect(listed.body).not.toContain(body.apiKey.key);
   });
+
+  it('refuses null for a field a tenant cannot be without, and still takes real changes', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v2/tenants',
+      headers: adminHeaders,
+      payload: { name: 'Clínica Nula' },
+    });
+    const { id } = created.json().tenant;
+    for (const payload of [{ name: null }, { status: null }]) {
+      const response = await app.inject({
+        method: 'PATCH',
+        url: `/api/v2/tenants/${id}`,
+        headers: adminHeaders,
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'REQUEST.VALIDATION_FAILED' });
+    }
+    const renamed = await app.inject({
+      method: 'PATCH',
+      url: `/api/v2/tenants/${id}`,
+      headers: adminHeaders,
+      payload: { name: 'Clínica Sorriso Nova' },
+    });
+    expect(renamed.json()).toMatchObject({ name: 'Clínica Sorriso Nova', status: 'active' });
+  });
 });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { PageInfoDoc } from '@core/api/pagination';
 import type { TenantEntity, TenantStatus } from '../entities/tenant.entity';
 import { CreatedApiKeyDto } from './api-key.dto';
@@ -22,9 +22,15 @@ export class CreateTenantDto {
   slug?: string;
 }
 
+/**
+ * Validates the field unless it is left out. @IsOptional() would also let `null` through
+ * unchecked, and these columns cannot be cleared (NOT NULL): `{"name": null}` answered 500.
+ */
+const OmittableButNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
 export class UpdateTenantDto {
   @ApiPropertyOptional({ example: 'Acme Dental Clinics', minLength: 2, maxLength: 120 })
-  @IsOptional()
+  @OmittableButNotNull()
   @IsString()
   @Length(2, 120)
   name?: string;
@@ -33,7 +39,7 @@ export class UpdateTenantDto {
     enum: ['active', 'suspended'],
     description: 'Suspended tenants cannot authenticate',
   })
-  @IsOptional()
+  @OmittableButNotNull()
   @IsIn(['active', 'suspended'])
   status?: TenantStatus;
 }
