@@ -145,6 +145,31 @@ describe('WhatsApp Cloud API end to end', () => {
     expect(graph.sent()).toHaveLength(sentBefore);
   });
 
+  it('refuses an access token that cannot travel in a header, connecting nothing', async () => {
+    for (const [i, accessToken] of [
+      'EAAG🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂',
+      'EAAGtoken0123456789\r\nX-Evil: 1',
+    ].entries()) {
+      const name = `bad-token-${i}`;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v2/whatsapp/accounts',
+        headers: tenant.headers,
+        payload: { name, phoneNumberId: `1065403522429${i}`, wabaId: number.wabaId, accessToken },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors).toEqual([
+        { field: 'accessToken', message: 'accessToken must be printable ASCII without spaces' },
+      ]);
+      const templates = await app.inject({
+        method: 'GET',
+        url: `/api/v2/whatsapp/templates?instanceId=${name}`,
+        headers: tenant.headers,
+      });
+      expect(templates.statusCode).toBe(404);
+    }
+  });
+
   it('refuses free text to someone who has not written in the last 24 hours, with 422', async () => {
     const response = await sendText('+5511987650202', 'Oi!');
     expect(response.statusCode).toBe(422);

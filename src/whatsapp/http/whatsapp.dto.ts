@@ -45,6 +45,8 @@ export class ConnectCloudAccountDto {
   @ApiProperty({ description: 'System-user access token; stored encrypted, never shown again' })
   @IsString()
   @Length(20, 1024)
+  // It travels in an Authorization header: any other character makes every Graph call fail.
+  @Matches(/^[\x21-\x7e]+$/, { message: 'accessToken must be printable ASCII without spaces' })
   accessToken!: string;
 
   @ApiPropertyOptional({
