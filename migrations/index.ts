@@ -3,6 +3,7 @@ import { CreateInboundEvents1795360100000 } from './1795360100000-create-inbound
 import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
 import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
 import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
+import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateMessaging1795360200000,
   AddProviderFallback1795360300000,
   AddStalledJobIndexes1795360450000,
+  AddMessageConversationTenantStatistics1795360520000,
 ];

@@ -46,6 +46,9 @@ export type MessageFilters = Pick<MessageListQueryDto, 'direction' | 'status' | 
  * `limit + 1` entries, so it reads the same few index pages for page 1 or page 1,000 and for
  * a thousand or a hundred million rows; there is no OFFSET to skip over. Messages written
  * while a client pages have larger ids, so they never shift the pages still to be read.
+ * The planner keeps choosing that walk because it knows a conversation implies its tenant
+ * (statistics messages_conversation_tenant_dependency); without that it underestimates the
+ * rows and reads a whole mid-length conversation to sort it.
  */
 export function messagePageSql(
   tenantId: string,
