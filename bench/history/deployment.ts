@@ -5,11 +5,14 @@ import {
   prepareBenchEnvironment,
 } from '../support/environment';
 import { type RunningServer, startServer } from '@test/support/server-process';
+import { omnihubEntry } from '../support/compiled-app';
+import { cpuProfileEnv } from '../support/cpu-profile';
 import { HistoryLoader } from './bulk-load';
 
 /**
- * One Omnihub (src/main.ts, api role) on a database of its own, with the measured tenant created
- * through the admin API and the bulk loader ready on the same database.
+ * One Omnihub (api role; the compiled build of src/main.ts unless BENCH_APP=ts) on a database
+ * of its own, with the measured tenant created through the admin API and the bulk loader ready
+ * on the same database.
  */
 export interface Deployment {
   name: string;
@@ -28,7 +31,8 @@ export async function startDeployment(name: string): Promise<Deployment> {
   let server: RunningServer | undefined;
   let loader: HistoryLoader | undefined;
   try {
-    server = await startServer(name, 'src/main.ts', {
+    const app = omnihubEntry();
+    server = await startServer(name, app.entry, {
       DATABASE_URL: environment.databaseUrl,
       REDIS_URL: environment.redisUrl,
       QUEUE_PREFIX: environment.queuePrefix,
@@ -40,6 +44,8 @@ export async function startDeployment(name: string): Promise<Deployment> {
       SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       // The per-tenant budget stays on the request path, but high enough never to answer 429.
       THROTTLE_LIMIT: '1000000000',
+      ...app.env,
+      ...cpuProfileEnv(),
     });
     const tenant = await createTenant(server, adminKey);
     loader = await HistoryLoader.open(environment.databaseUrl);

@@ -1,9 +1,15 @@
-// History as data grows (issue 6, benchmark 3). Two Omnihubs (src/main.ts, api role) run as
+// History as data grows (issue 6, benchmark 3). Two Omnihubs (api role, see omnihubEntry) run as
 // child processes, each on a database of its own: the growing one is bulk-loaded in steps
 // (10k, 1M, 5M stored messages by default; BENCH_HISTORY_SIZES=10k,200k for a quick check),
 // the reference one is loaded once to the smallest size. After each step this process reads
 // the conversation list and conversation histories of both over HTTP, alternating between
-// them, so "p99 at 5M against p99 at 10k" compares runs that met the same machine load.
+// them, so "p99 at 5M against p99 at 10k" compares runs that met the same machine load, and
+// runs each read's SQL inside PostgreSQL (time and shared buffers) the same way.
+//
+// Knobs: BENCH_HISTORY_SIZES, BENCH_HISTORY_RUNS (3), BENCH_HISTORY_RATE (50 req/s) with
+// BENCH_HISTORY_RATE_CONNECTIONS (10) and BENCH_HISTORY_DURATION_S (8),
+// BENCH_HISTORY_CONNECTIONS (8) with BENCH_HISTORY_SATURATION_S (3) for req/s,
+// BENCH_HISTORY_WARMUP_S (1), BENCH_HISTORY_SQL_ITERATIONS (200).
 import { loadavg } from 'node:os';
 import { numberFromEnv, round2, writeResults } from '../support/report';
 import type { StepLoad } from './bulk-load';
