@@ -2,6 +2,7 @@
 // baseline (baseline-server.ts) run side by side as child processes on a database and Redis
 // prefix of their own; this process generates the load.
 import { randomBytes } from 'node:crypto';
+import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
 import { type RunningServer, startServer } from '@test/support/server-process';
@@ -54,6 +55,7 @@ export async function runIntakeBenchmark(): Promise<void> {
         HOST: '127.0.0.1',
         ADMIN_API_KEY: randomBytes(24).toString('hex'),
         SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+        ...cpuProfileEnv(),
       }),
     );
     servers.push(await startServer('baseline', 'bench/intake/baseline-server.ts', shared));
