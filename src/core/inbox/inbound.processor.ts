@@ -12,7 +12,9 @@ export class InboundProcessor extends QueueWorker {
     super();
   }
 
-  process(job: Job<InboundJobData>): Promise<InboundJobStatus> {
-    return this.dispatcher.process(job.data.inboxId);
+  process(job: Job<InboundJobData>, token?: string): Promise<InboundJobStatus> {
+    return this.outlastingDatabaseOutages(job, token, () =>
+      this.dispatcher.process(job.data.inboxId),
+    );
   }
 }

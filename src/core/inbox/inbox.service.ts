@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { isDatabaseUnavailable } from '@core/database/database-unavailable';
 import { InboundEnqueuer } from './inbound-enqueuer';
 import { INBOX_INTAKE_TOTAL, IntakeOutcome } from './inbox.metrics';
 import { InboxRepository, NewInboundEvent, PendingInboundEvent } from './inbox.repository';

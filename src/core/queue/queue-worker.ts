@@ -1,5 +1,10 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import { isDatabaseUnavailable } from '@core/database/database-unavailable';
+
+/** How long a job waits for PostgreSQL to come back before it runs again. */
+const DATABASE_OUTAGE_RETRY_MS = 10_000;
 
 /**
  * Base class of every processor. BullMQ reports lost locks and Redis reconnects as worker
@@ -12,5 +17,29 @@ export abstract class QueueWorker extends WorkerHost {
   @OnWorkerEvent('error')
   onWorkerError(error: Error): void {
     this.logger.warn({ reason: error.message }, 'Worker error (BullMQ recovers by itself)');
+  }
+
+  /**
+   * Runs `work`; when it fails because PostgreSQL is unreachable, the job waits and runs again
+   * later without spending an attempt. The work is durable in PostgreSQL, so an outage longer
+   * than the retry budget (5 attempts, ~15 s) must not turn every job in flight into a dead
+   * letter that the sweepers cannot re-add (its job id still exists).
+   */
+  protected async outlastingDatabaseOutages<T>(
+    job: Job,
+    token: string | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!token || !isDatabaseUnavailable(error)) throw error;
+      this.logger.warn(
+        { jobId: job.id, queue: job.queueName, reason: (error as Error).message },
+        'PostgreSQL unreachable: the job waits for it without spending an attempt',
+      );
+      await job.moveToDelayed(Date.now() + DATABASE_OUTAGE_RETRY_MS, token);
+      throw new DelayedError();
+    }
   }
 }

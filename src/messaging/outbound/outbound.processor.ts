@@ -13,6 +13,6 @@ export class OutboundProcessor extends QueueWorker {
   }
 
   process(job: Job<OutboundJobData>, token?: string): Promise<SendOutcome> {
-    return this.sender.send(job, token);
+    return this.outlastingDatabaseOutages(job, token, () => this.sender.send(job, token));
   }
 }
