@@ -13,7 +13,19 @@ import {
   type TenantShare,
   TYPICAL_CONVERSATION,
 } from './data-plan';
-import { INSERT_MESSAGE_SLICE, uuidV7Sql } from './message-sql';
+import {
+  ALLOCATE_STEP_MESSAGES,
+  CREATE_ALLOCATION_TABLE,
+  CREATE_PLAN_TABLE,
+  DRAW_NEW_CONVERSATIONS,
+  INSERT_NEW_CONTACTS,
+  INSERT_NEW_CONVERSATIONS,
+  INSERT_NEW_IDENTITIES,
+  PLAN_NEW_CONVERSATIONS,
+  UPDATE_CONTACT_FIRST_SEEN,
+  UPDATE_CONVERSATION_ACTIVITY,
+} from './conversation-sql';
+import { INSERT_MESSAGE_SLICE } from './message-sql';
 
 const SLICE_MESSAGES = 500_000;
 
@@ -59,20 +71,8 @@ export class HistoryLoader {
     // Sorting a 500k-row slice and vacuuming millions of rows in memory, for this session only.
     await client.query(`SET work_mem = '256MB'`);
     await client.query(`SET maintenance_work_mem = '512MB'`);
-    await client.query(`
-      CREATE TABLE bench_conversation_plan (
-        conversation_id     uuid PRIMARY KEY,
-        tenant_id           uuid NOT NULL,
-        channel_account_id  uuid NOT NULL,
-        provider            text NOT NULL,
-        role                text,
-        fixed_share         float8,
-        weight              float8 NOT NULL,
-        created_step        int NOT NULL
-      )`);
-    await client.query(
-      `CREATE TABLE bench_step_allocation (conversation_id uuid PRIMARY KEY, n int NOT NULL)`,
-    );
+    await client.query(CREATE_PLAN_TABLE);
+    await client.query(CREATE_ALLOCATION_TABLE);
     return new HistoryLoader(client);
   }
 
@@ -173,9 +173,8 @@ export class HistoryLoader {
   /**
    * Brings every tenant to its share of the step's conversation count. Each new conversation
    * gets a contact (with a wa_id identity, and a phone identity for half of them) and a weight
-   * drawn from a Lomax (Pareto II) distribution of shape 1.5, which starts at 0: many
-   * conversations stay at a handful of messages, a few run to tens of thousands. The first step
-   * also names each tenant's long conversation and the measured tenant's typical one.
+   * (see DRAW_NEW_CONVERSATIONS). The first step also names each tenant's long conversation and
+   * the measured tenant's typical one.
    */
   private async addConversations(step: GrowthStep): Promise<number> {
     const { rows: existing } = await this.client.query<{ tenant_id: string; count: string }>(
@@ -198,73 +197,24 @@ export class HistoryLoader {
       `SELECT count(*) AS count FROM contacts`,
     );
 
-    await this.client.query(
-      `CREATE TABLE bench_fresh AS
-       SELECT tenant_id, long_share, measured, ordinal,
-              $7::bigint + row_number() OVER () AS serial,
-              ${uuidV7Sql('$8::timestamptz')} AS contact_id,
-              ${uuidV7Sql('$8::timestamptz')} AS conversation_id,
-              CASE WHEN r_account < $9 THEN main_id ELSE backup_id END AS channel_account_id,
-              CASE WHEN r_account < $9 THEN main_provider ELSE backup_provider END AS provider,
-              r_status, power(1 - r_weight, -1 / 1.5) - 1 AS weight
-       FROM (
-         SELECT t.*, g AS ordinal, random() AS r_account, random() AS r_status, random() AS r_weight
-         FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
-                     $10::float8[], $11::bool[])
-                AS t(tenant_id, count, main_id, main_provider, backup_id, backup_provider,
-                     long_share, measured)
-         CROSS JOIN LATERAL generate_series(1, t.count) g
-         -- one draw per row: without it, r_account could be drawn again for each use
-         OFFSET 0
-       ) drawn`,
-      [
-        this.tenants.map((tenant) => tenant.id),
-        counts,
-        this.tenants.map((tenant) => tenant.main.id),
-        this.tenants.map((tenant) => tenant.main.provider),
-        this.tenants.map((tenant) => tenant.backup.id),
-        this.tenants.map((tenant) => tenant.backup.provider),
-        Number(serial[0].count),
-        step.from,
-        MAIN_ACCOUNT_SHARE,
-        this.tenants.map((tenant) => tenant.longConversation),
-        this.tenants.map((_, index) => index === 0),
-      ],
-    );
+    await this.client.query(DRAW_NEW_CONVERSATIONS, [
+      this.tenants.map((tenant) => tenant.id),
+      counts,
+      this.tenants.map((tenant) => tenant.main.id),
+      this.tenants.map((tenant) => tenant.main.provider),
+      this.tenants.map((tenant) => tenant.backup.id),
+      this.tenants.map((tenant) => tenant.backup.provider),
+      Number(serial[0].count),
+      step.from,
+      MAIN_ACCOUNT_SHARE,
+      this.tenants.map((tenant) => tenant.longConversation),
+      this.tenants.map((_, index) => index === 0),
+    ]);
     // Placeholders until the step's messages exist: updateActivity sets the real values.
-    await this.client.query(
-      `INSERT INTO contacts (id, tenant_id, display_name, phone, created_at, updated_at)
-       SELECT contact_id, tenant_id, 'Cliente ' || serial, '+55119' || lpad(serial::text, 8, '0'), $1, $1
-       FROM bench_fresh`,
-      [step.to],
-    );
-    await this.client.query(
-      `INSERT INTO contact_identities (id, tenant_id, contact_id, type, value, created_at)
-       SELECT ${uuidV7Sql('$1::timestamptz')}, tenant_id, contact_id, 'wa_id', '55119' || lpad(serial::text, 8, '0'), $1
-       FROM bench_fresh
-       UNION ALL
-       SELECT ${uuidV7Sql('$1::timestamptz')}, tenant_id, contact_id, 'phone', '+55119' || lpad(serial::text, 8, '0'), $1
-       FROM bench_fresh WHERE serial % 2 = 0`,
-      [step.from],
-    );
-    await this.client.query(
-      `INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, status, last_message_at, created_at, updated_at)
-       SELECT conversation_id, tenant_id, channel_account_id, contact_id,
-              CASE WHEN r_status < 0.3 THEN 'open' ELSE 'closed' END, $1, $2, $2
-       FROM bench_fresh`,
-      [step.from, step.to],
-    );
-    await this.client.query(
-      `INSERT INTO bench_conversation_plan
-         (conversation_id, tenant_id, channel_account_id, provider, role, fixed_share, weight, created_step)
-       SELECT conversation_id, tenant_id, channel_account_id, provider,
-              CASE WHEN $1 = 0 AND ordinal = 1 THEN 'long'
-                   WHEN $1 = 0 AND ordinal = 2 AND measured THEN 'typical' END,
-              CASE WHEN $1 = 0 AND ordinal = 1 THEN long_share END,
-              weight, $1
-       FROM bench_fresh`,
-      [step.index],
-    );
+    await this.client.query(INSERT_NEW_CONTACTS, [step.to]);
+    await this.client.query(INSERT_NEW_IDENTITIES, [step.from]);
+    await this.client.query(INSERT_NEW_CONVERSATIONS, [step.from, step.to]);
+    await this.client.query(PLAN_NEW_CONVERSATIONS, [step.index]);
     await this.client.query(`DROP TABLE bench_fresh`);
     return counts.reduce((sum, count) => sum + count, 0);
   }
@@ -276,34 +226,12 @@ export class HistoryLoader {
    */
   private async allocateMessages(step: GrowthStep): Promise<void> {
     await this.client.query(`TRUNCATE bench_step_allocation`);
-    await this.client.query(
-      `INSERT INTO bench_step_allocation (conversation_id, n)
-       WITH base AS (
-         SELECT conversation_id, role, weight,
-           CASE
-             WHEN role = 'long' THEN round($1 * fixed_share)::int
-             WHEN role = 'typical' THEN CASE WHEN created_step = $2 THEN $3::int ELSE $4::int END
-             WHEN created_step = $2 THEN 1
-             ELSE 0
-           END AS fixed
-         FROM bench_conversation_plan
-       ),
-       spare AS (
-         SELECT $1 - sum(fixed) AS messages, sum(weight) FILTER (WHERE role IS NULL) AS weight FROM base
-       ),
-       floored AS (
-         SELECT b.conversation_id, b.fixed,
-                floor(CASE WHEN b.role IS NULL THEN s.messages * b.weight / s.weight ELSE 0 END)::int AS whole,
-                CASE WHEN b.role IS NULL THEN s.messages * b.weight / s.weight ELSE 0 END AS exact
-         FROM base b CROSS JOIN spare s
-       ),
-       leftover AS (SELECT (SELECT messages FROM spare) - sum(whole) AS n FROM floored)
-       SELECT conversation_id,
-              fixed + whole + CASE WHEN row_number() OVER (ORDER BY exact - whole DESC, conversation_id)
-                                        <= (SELECT n FROM leftover) THEN 1 ELSE 0 END
-       FROM floored`,
-      [step.messages, step.index, TYPICAL_CONVERSATION.firstStep, TYPICAL_CONVERSATION.laterSteps],
-    );
+    await this.client.query(ALLOCATE_STEP_MESSAGES, [
+      step.messages,
+      step.index,
+      TYPICAL_CONVERSATION.firstStep,
+      TYPICAL_CONVERSATION.laterSteps,
+    ]);
     const { rows } = await this.client.query<{ total: string; smallest: number }>(
       `SELECT sum(n) AS total, min(n) AS smallest FROM bench_step_allocation`,
     );
@@ -320,25 +248,8 @@ export class HistoryLoader {
    * and when it and its contact first appeared.
    */
   private async updateActivity(step: GrowthStep): Promise<void> {
-    await this.client.query(
-      `UPDATE conversations c
-       SET last_message_at = s.last_at,
-           last_inbound_at = GREATEST(c.last_inbound_at, s.last_inbound_at),
-           updated_at = s.last_at,
-           created_at = LEAST(c.created_at, s.first_at)
-       FROM (
-         SELECT conversation_id, min(created_at) AS first_at, max(created_at) AS last_at,
-                max(created_at) FILTER (WHERE direction = 'inbound') AS last_inbound_at
-         FROM messages WHERE created_at >= $1 GROUP BY conversation_id
-       ) s
-       WHERE c.id = s.conversation_id`,
-      [step.from],
-    );
-    await this.client.query(
-      `UPDATE contacts ct SET created_at = c.created_at, updated_at = c.created_at
-       FROM conversations c
-       WHERE c.contact_id = ct.id AND ct.created_at > c.created_at`,
-    );
+    await this.client.query(UPDATE_CONVERSATION_ACTIVITY, [step.from]);
+    await this.client.query(UPDATE_CONTACT_FIRST_SEEN);
   }
 
   private async tableFigures(size: number): Promise<Pick<StepLoad, 'rows' | 'bytes'>> {

@@ -6,10 +6,10 @@
 // them, so "p99 at 5M against p99 at 10k" compares runs that met the same machine load, and
 // runs each read's SQL inside PostgreSQL (time and shared buffers) the same way.
 //
-// Knobs: BENCH_HISTORY_SIZES, BENCH_HISTORY_RUNS (3), BENCH_HISTORY_RATE (50 req/s) with
-// BENCH_HISTORY_RATE_CONNECTIONS (10) and BENCH_HISTORY_DURATION_S (8),
-// BENCH_HISTORY_CONNECTIONS (8) with BENCH_HISTORY_SATURATION_S (3) for req/s,
-// BENCH_HISTORY_WARMUP_S (1), BENCH_HISTORY_SQL_ITERATIONS (200).
+// Knobs: BENCH_HISTORY_SIZES, BENCH_HISTORY_RUNS (3), BENCH_HISTORY_LATENCY_CONNECTIONS (1)
+// with BENCH_HISTORY_DURATION_S (8) for latency, BENCH_HISTORY_CONNECTIONS (8) with
+// BENCH_HISTORY_SATURATION_S (3) for req/s, BENCH_HISTORY_WARMUP_S (1),
+// BENCH_HISTORY_SQL_ITERATIONS (200).
 import { loadavg } from 'node:os';
 import { numberFromEnv, round2, writeResults } from '../support/report';
 import type { StepLoad } from './bulk-load';
@@ -47,8 +47,7 @@ export async function runHistoryBenchmark(): Promise<void> {
   const RUNS = numberFromEnv('BENCH_HISTORY_RUNS', 3);
   const SQL_ITERATIONS = numberFromEnv('BENCH_HISTORY_SQL_ITERATIONS', 200);
   const config: LoadConfig = {
-    rate: numberFromEnv('BENCH_HISTORY_RATE', 50),
-    rateConnections: numberFromEnv('BENCH_HISTORY_RATE_CONNECTIONS', 10),
+    latencyConnections: numberFromEnv('BENCH_HISTORY_LATENCY_CONNECTIONS', 1),
     saturationConnections: numberFromEnv('BENCH_HISTORY_CONNECTIONS', 8),
     durationS: numberFromEnv('BENCH_HISTORY_DURATION_S', 8),
     saturationDurationS: numberFromEnv('BENCH_HISTORY_SATURATION_S', 3),
@@ -100,7 +99,7 @@ export async function runHistoryBenchmark(): Promise<void> {
         const pair =
           round % 2 ? [growingMeasured, referenceMeasured] : [referenceMeasured, growingMeasured];
         for (const [index, route] of growingMeasured.routes.entries()) {
-          for (const mode of ['rate', 'saturation'] as const) {
+          for (const mode of ['latency', 'saturation'] as const) {
             for (const measured of pair) {
               const { deployment } = measured;
               const run = await measure(
@@ -150,7 +149,7 @@ export async function runHistoryBenchmark(): Promise<void> {
       targets: met,
     });
     printSqlTable(sqlRecords, sqlRatios);
-    printTable(all, ratios, met, config.rate);
+    printTable(all, ratios, met, config);
     console.log(`Results: ${file}`);
   } finally {
     for (const deployment of deployments) await deployment.stop();

@@ -5,14 +5,16 @@ import type { RunningServer } from '@test/support/server-process';
 import type { MeasuredRoute, RouteName } from './routes';
 
 /**
- * `rate`: a fixed, moderate request rate, whose latency is the figure the target is judged on.
- * `saturation`: a fixed number of connections sending as fast as answers come, for req/s.
+ * `latency`: few connections (one by default), each sending its next request when the previous
+ * one is answered, so requests seldom wait for each other and p99 is the read's own cost: the
+ * figure the target is judged on. (autocannon's overallRate sends each second's quota in one
+ * burst, whose queueing would swamp a read of a few milliseconds.)
+ * `saturation`: more connections sending as fast as answers come, for req/s.
  */
-export type Mode = 'rate' | 'saturation';
+export type Mode = 'latency' | 'saturation';
 
 export interface LoadConfig {
-  rate: number;
-  rateConnections: number;
+  latencyConnections: number;
   saturationConnections: number;
   durationS: number;
   saturationDurationS: number;
@@ -58,8 +60,7 @@ export async function measure(
     const instance = autocannon({
       url: server.url,
       duration: durationS,
-      connections: mode === 'rate' ? config.rateConnections : config.saturationConnections,
-      ...(mode === 'rate' ? { overallRate: config.rate } : {}),
+      connections: mode === 'latency' ? config.latencyConnections : config.saturationConnections,
       requests: [{ method: 'GET', path: route.path, headers }],
     }) as PromiseLike<autocannon.Result> & EventEmitter;
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -69,7 +70,7 @@ export async function measure(
   };
   await run(config.warmupS);
   const { result, latencies } = await run(
-    mode === 'rate' ? config.durationS : config.saturationDurationS,
+    mode === 'latency' ? config.durationS : config.saturationDurationS,
   );
   return {
     ...context,

@@ -1,6 +1,6 @@
 import { median, printTargets, round2, type Target } from '../support/report';
 import { sizeLabel } from './data-plan';
-import type { DatabaseRole, RunRecord } from './load';
+import type { DatabaseRole, LoadConfig, RunRecord } from './load';
 import { ROUTE_NAMES, type RouteName } from './routes';
 
 /** The issue's bound: p99 at the largest size within this factor of p99 at the smallest. */
@@ -12,9 +12,10 @@ export interface Median {
   size: number;
   route: RouteName;
   runs: number;
-  /** At the fixed rate. */
+  /** With the latency connections. */
   p50Ms: number;
   p99Ms: number;
+  reqPerSec: number;
   /** With saturating connections. */
   saturationReqPerSec: number;
   saturationP99Ms: number;
@@ -30,16 +31,17 @@ export function medians(runs: readonly RunRecord[]): Median[] {
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   return [...groups.values()].map((group) => {
-    const rate = group.filter((run) => run.mode === 'rate');
+    const latency = group.filter((run) => run.mode === 'latency');
     const saturation = group.filter((run) => run.mode === 'saturation');
     return {
       step: group[0].step,
       database: group[0].database,
       size: group[0].size,
       route: group[0].route,
-      runs: rate.length,
-      p50Ms: median(rate.map((run) => run.p50Ms)),
-      p99Ms: median(rate.map((run) => run.p99Ms)),
+      runs: latency.length,
+      p50Ms: median(latency.map((run) => run.p50Ms)),
+      p99Ms: median(latency.map((run) => run.p99Ms)),
+      reqPerSec: median(latency.map((run) => run.reqPerSec)),
       saturationReqPerSec: median(saturation.map((run) => run.reqPerSec)),
       saturationP99Ms: median(saturation.map((run) => run.p99Ms)),
       failed: group.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
@@ -125,10 +127,11 @@ export function printTable(
   all: readonly Median[],
   ratios: readonly Growth[],
   met: Target[],
-  rate: number,
+  config: LoadConfig,
 ): void {
   console.log(
-    `Latency at ${rate} req/s and req/s with saturating connections (medians of runs); ` +
+    `Latency with ${config.latencyConnections} connection(s) and req/s with ` +
+      `${config.saturationConnections} (medians of runs); ` +
       'each step measures the growing database and the reference in alternating order:',
   );
   console.table(
@@ -139,6 +142,7 @@ export function printTable(
       runs: m.runs,
       'p50 ms': m.p50Ms,
       'p99 ms': m.p99Ms,
+      'req/s': m.reqPerSec,
       'sat req/s': m.saturationReqPerSec,
       'sat p99 ms': m.saturationP99Ms,
       failed: m.failed,
