@@ -19,6 +19,11 @@ export enum AppRole {
   All = 'all',
 }
 
+const ADDRESS_OR_RANGE = String.raw`(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)`;
+const TRUST_PROXY_FORMAT = new RegExp(
+  String.raw`^(false|\d{1,2}|${ADDRESS_OR_RANGE}(\s*,\s*${ADDRESS_OR_RANGE})*)$`,
+);
+
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
@@ -89,6 +94,38 @@ export class EnvironmentVariables {
 
   @IsString()
   JWT_TENANT_CLAIM = 'tenant_id';
+
+  /**
+   * Longest lifetime a JWT may have: `exp - iat`, and `exp - now` (so neither a missing nor a
+   * future `iat` stretches it). Tokens without `exp` are refused.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  JWT_MAX_AGE_SECONDS = 86_400;
+
+  /** Failed authentications per client address (and per address + key prefix) per window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_WINDOW_SECONDS = 300;
+
+  /**
+   * Which peers may set X-Forwarded-For (Fastify `trustProxy`): `false`, a hop count, or a comma
+   * list of addresses, CIDRs and the names loopback, linklocal, uniquelocal. The client address
+   * buckets failed authentications and anonymous rate limits, so trusting every peer would let a
+   * client pick its own address.
+   */
+  @Matches(TRUST_PROXY_FORMAT, {
+    message:
+      'TRUST_PROXY must be false, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY = 'loopback,linklocal,uniquelocal';
 
   @Type(() => Number)
   @IsInt()
