@@ -17,6 +17,10 @@ export class AppConfig {
     swaggerEnabled: boolean;
     /** Fastify `trustProxy`: which peers' X-Forwarded-For names the client. */
     trustProxy: boolean | number | string;
+    /** Bearer token of GET /metrics; undefined: /metrics is refused. */
+    metricsToken?: string;
+    /** Token guarding /api/docs; undefined: the docs (when enabled) are open. */
+    docsToken?: string;
   };
   readonly log: { level: string };
   readonly database: { url: string; poolSize: number; ssl: boolean };
@@ -71,6 +75,8 @@ export class AppConfig {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       swaggerEnabled: env.SWAGGER_ENABLED,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      metricsToken: env.METRICS_TOKEN,
+      docsToken: env.DOCS_TOKEN,
     };
     this.log = { level: env.LOG_LEVEL };
     this.database = {

@@ -127,6 +127,18 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY = 'loopback,linklocal,uniquelocal';
 
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is refused. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /api/docs and /api/docs-json need it (Bearer, or Basic with it as password). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'DOCS_TOKEN must be at least 32 characters' })
+  DOCS_TOKEN?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -147,9 +159,10 @@ export class EnvironmentVariables {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
 
+  /** Off unless asked for: production serves no docs by accident (.env.example turns them on). */
   @Transform(toBoolean)
   @IsBoolean()
-  SWAGGER_ENABLED = true;
+  SWAGGER_ENABLED = false;
 
   /** Key ring for secrets at rest: `keyId:base64(32 bytes)`, comma-separated, newest first. */
   @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {

@@ -35,8 +35,11 @@ describe('loadConfig', () => {
     expect(config.runsApi && config.runsWorkers).toBe(true);
   });
 
-  it('defaults to closed surfaces: proxies trusted only on private networks', () => {
+  it('defaults to closed surfaces: no docs, no metrics, proxies trusted only on private networks', () => {
     const config = loadConfig(VALID);
+    expect(config.http.swaggerEnabled).toBe(false);
+    expect(config.http.metricsToken).toBeUndefined();
+    expect(config.http.docsToken).toBeUndefined();
     expect(config.http.trustProxy).toBe('loopback,linklocal,uniquelocal');
     expect(config.auth.jwt.maxAgeSeconds).toBe(86_400);
     expect(config.auth.failures).toEqual({ limit: 20, windowSeconds: 300 });
