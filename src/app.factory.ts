@@ -22,7 +22,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
-    trustProxy: true,
+    trustProxy: config.http.trustProxy,
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
   });

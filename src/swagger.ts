@@ -2,9 +2,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@config/app-config';
 import { ProblemDetailsDoc } from '@core/api/api-problems.decorator';
+import { guardDocs } from './docs-access';
 
-/** Swagger UI at /api/docs, the OpenAPI document at /api/docs-json. */
+/**
+ * Swagger UI at /api/docs, the OpenAPI document at /api/docs-json; behind DOCS_TOKEN when
+ * one is set.
+ */
 export function setupSwagger(app: NestFastifyApplication, config: AppConfig): void {
+  if (config.http.docsToken) guardDocs(app.getHttpAdapter().getInstance(), config.http.docsToken);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -18,10 +18,11 @@ function kbField(pid: number, field: string): number {
   return Number(match[1]);
 }
 
-/** A process to watch: its pid, and its base URL for /metrics. */
+/** A process to watch: its pid, and its base URL and METRICS_TOKEN for /metrics. */
 export interface WatchedProcess {
   pid: number;
   url: string;
+  metricsToken: string;
 }
 
 export interface MemorySample {
@@ -63,7 +64,7 @@ export class MemorySampler {
     const entries = Object.entries(this.processes);
     const rss = entries.map(([name, { pid }]) => [name, round1(rssMb(pid))]);
     const heaps = await Promise.all(
-      entries.map(async ([name, { url }]) => [name, await heapUsedMb(url)] as const),
+      entries.map(async ([name, watched]) => [name, await heapUsedMb(watched)] as const),
     );
     this.samples.push({
       atS,
@@ -75,9 +76,11 @@ export class MemorySampler {
 
 const HEAP_USED = /^\w*nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m;
 
-async function heapUsedMb(url: string): Promise<number | null> {
+async function heapUsedMb({ url, metricsToken }: WatchedProcess): Promise<number | null> {
   try {
-    const response = await fetch(`${url}/metrics`);
+    const response = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
     const match = HEAP_USED.exec(await response.text());
     return match ? round1(Number(match[1]) / 1024 / 1024) : null;
   } catch {

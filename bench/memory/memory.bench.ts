@@ -42,7 +42,10 @@ export async function runMemoryBenchmark(): Promise<void> {
     });
 
     const sampler = new MemorySampler(
-      { api: { pid: api.pid, url: api.url }, worker: { pid: worker.pid, url: worker.url } },
+      {
+        api: { pid: api.pid, url: api.url, metricsToken: secrets.metricsToken },
+        worker: { pid: worker.pid, url: worker.url, metricsToken: secrets.metricsToken },
+      },
       SAMPLE_S,
     );
     const load = new MixedLoad(api.url, accounts, graph, secrets.appSecret, rates);

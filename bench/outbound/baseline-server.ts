@@ -10,7 +10,7 @@ import { Pool } from 'pg';
 import { Pool as HttpPool } from 'undici';
 import { v7 } from 'uuid';
 import { DEFAULT_JOB_OPTIONS, WORKER_DEFAULTS } from '@core/queue/queue-defaults';
-import { hashApiKey } from '@app/tenants/api-key-format';
+import { hashApiKey } from '@core/auth/api-key-format';
 
 const env = (name: string): string => {
   const value = process.env[name];

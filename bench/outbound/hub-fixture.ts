@@ -17,6 +17,8 @@ export interface HubSecrets {
   adminKey: string;
   appSecret: string;
   secretsKeys: string;
+  /** Bearer token of GET /metrics (the memory soak reads the heap there). */
+  metricsToken: string;
 }
 
 export function newHubSecrets(): HubSecrets {
@@ -24,6 +26,7 @@ export function newHubSecrets(): HubSecrets {
     adminKey: randomBytes(24).toString('hex'),
     appSecret: randomBytes(24).toString('hex'),
     secretsKeys: `bench:${randomBytes(32).toString('base64')}`,
+    metricsToken: randomBytes(24).toString('hex'),
   };
 }
 
@@ -47,6 +50,7 @@ export function hubEnv(
     HOST: '127.0.0.1',
     ADMIN_API_KEY: secrets.adminKey,
     SECRETS_KEYS: secrets.secretsKeys,
+    METRICS_TOKEN: secrets.metricsToken,
     META_APP_SECRET: secrets.appSecret,
     META_GRAPH_BASE_URL: graph.fake.baseUrl,
     META_GRAPH_API_VERSION: graph.fake.version,

@@ -15,6 +15,12 @@ export class AppConfig {
     publicBaseUrl: string;
     bodyLimitBytes: number;
     swaggerEnabled: boolean;
+    /** Fastify `trustProxy`: which peers' X-Forwarded-For names the client. */
+    trustProxy: boolean | number | string;
+    /** Bearer token of GET /metrics; undefined: /metrics is refused. */
+    metricsToken?: string;
+    /** Token guarding /api/docs; undefined: the docs (when enabled) are open. */
+    docsToken?: string;
   };
   readonly log: { level: string };
   readonly database: { url: string; poolSize: number; ssl: boolean };
@@ -27,7 +33,9 @@ export class AppConfig {
       issuer?: string;
       audience?: string;
       tenantClaim: string;
+      maxAgeSeconds: number;
     };
+    failures: { limit: number; windowSeconds: number };
   };
   readonly throttle: { ttlSeconds: number; limit: number };
   readonly shutdownTimeoutMs: number;
@@ -66,6 +74,9 @@ export class AppConfig {
       publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       swaggerEnabled: env.SWAGGER_ENABLED,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      metricsToken: env.METRICS_TOKEN,
+      docsToken: env.DOCS_TOKEN,
     };
     this.log = { level: env.LOG_LEVEL };
     this.database = {
@@ -82,7 +93,9 @@ export class AppConfig {
         issuer: env.JWT_ISSUER,
         audience: env.JWT_AUDIENCE,
         tenantClaim: env.JWT_TENANT_CLAIM,
+        maxAgeSeconds: env.JWT_MAX_AGE_SECONDS,
       },
+      failures: { limit: env.AUTH_FAILURE_LIMIT, windowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS },
     };
     this.throttle = { ttlSeconds: env.THROTTLE_TTL_SECONDS, limit: env.THROTTLE_LIMIT };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
@@ -143,4 +156,10 @@ export class AppConfig {
   get runsWorkers(): boolean {
     return this.role === AppRole.Worker || this.role === AppRole.All;
   }
+}
+
+/** `false`, a hop count, or proxy-addr's comma list of trusted addresses and ranges. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -19,6 +19,11 @@ export enum AppRole {
   All = 'all',
 }
 
+const ADDRESS_OR_RANGE = String.raw`(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)`;
+const TRUST_PROXY_FORMAT = new RegExp(
+  String.raw`^(false|\d{1,2}|${ADDRESS_OR_RANGE}(\s*,\s*${ADDRESS_OR_RANGE})*)$`,
+);
+
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
@@ -90,6 +95,50 @@ export class EnvironmentVariables {
   @IsString()
   JWT_TENANT_CLAIM = 'tenant_id';
 
+  /**
+   * Longest lifetime a JWT may have: `exp - iat`, and `exp - now` (so neither a missing nor a
+   * future `iat` stretches it). Tokens without `exp` are refused.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  JWT_MAX_AGE_SECONDS = 86_400;
+
+  /** Failed authentications per client address (and per address + key prefix) per window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_WINDOW_SECONDS = 300;
+
+  /**
+   * Which peers may set X-Forwarded-For (Fastify `trustProxy`): `false`, a hop count, or a comma
+   * list of addresses, CIDRs and the names loopback, linklocal, uniquelocal. The client address
+   * buckets failed authentications and anonymous rate limits, so trusting every peer would let a
+   * client pick its own address.
+   */
+  @Matches(TRUST_PROXY_FORMAT, {
+    message:
+      'TRUST_PROXY must be false, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY = 'loopback,linklocal,uniquelocal';
+
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is refused. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /api/docs and /api/docs-json need it (Bearer, or Basic with it as password). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'DOCS_TOKEN must be at least 32 characters' })
+  DOCS_TOKEN?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -110,9 +159,10 @@ export class EnvironmentVariables {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
 
+  /** Off unless asked for: production serves no docs by accident (.env.example turns them on). */
   @Transform(toBoolean)
   @IsBoolean()
-  SWAGGER_ENABLED = true;
+  SWAGGER_ENABLED = false;
 
   /** Key ring for secrets at rest: `keyId:base64(32 bytes)`, comma-separated, newest first. */
   @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {

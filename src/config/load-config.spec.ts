@@ -35,6 +35,26 @@ describe('loadConfig', () => {
     expect(config.runsApi && config.runsWorkers).toBe(true);
   });
 
+  it('defaults to closed surfaces: no docs, no metrics, proxies trusted only on private networks', () => {
+    const config = loadConfig(VALID);
+    expect(config.http.swaggerEnabled).toBe(false);
+    expect(config.http.metricsToken).toBeUndefined();
+    expect(config.http.docsToken).toBeUndefined();
+    expect(config.http.trustProxy).toBe('loopback,linklocal,uniquelocal');
+    expect(config.auth.jwt.maxAgeSeconds).toBe(86_400);
+    expect(config.auth.failures).toEqual({ limit: 20, windowSeconds: 300 });
+  });
+
+  it('reads TRUST_PROXY as false, a hop count or a list, and refuses anything else', () => {
+    const trust = (value: string) => loadConfig({ ...VALID, TRUST_PROXY: value }).http.trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('10.0.0.0/8, 192.168.1.7,::1')).toBe('10.0.0.0/8, 192.168.1.7,::1');
+    for (const value of ['true', 'everyone', '10.0.0.0/8;rm']) {
+      expect(problemsOf({ ...VALID, TRUST_PROXY: value })[0]).toMatch(/^TRUST_PROXY=.* is invalid/);
+    }
+  });
+
   it('names a missing required variable', () => {
     const { DATABASE_URL: _omitted, ...env } = VALID;
     const problems = problemsOf(env);

@@ -5,7 +5,7 @@ import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
 import { newId } from '@core/database/ids';
 import { NotFoundError } from '@core/errors/domain-error';
-import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
+import { generateApiKey, hashApiKey, looksLikeApiKey } from '@core/auth/api-key-format';
 import { ApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
 

@@ -179,14 +179,56 @@ describe('Authentication and tenant scoping', () => {
       expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
     });
 
-    it("scopes a JWT caller to its tenant: another tenant's key is 404", async () => {
+    it("scopes a JWT caller to its tenant: it lists its own keys, not another tenant's", async () => {
       const token = await jwtFor({ tenant_id: acme.id });
       const response = await app.inject({
-        method: 'DELETE',
-        url: `/api/v2/api-keys/${globex.apiKeyId}`,
+        method: 'GET',
+        url: '/api/v2/api-keys',
         headers: { authorization: `Bearer ${token}` },
       });
-      expect(response.statusCode).toBe(404);
+      expect(response.statusCode).toBe(200);
+      const ids = response.json().items.map((key: { id: string }) => key.id);
+      expect(ids).toContain(acme.apiKeyId);
+      expect(ids).not.toContain(globex.apiKeyId);
+    });
+
+    it('may not create or revoke API keys: 403 AUTH.CREDENTIAL_NOT_ACCEPTED, key unchanged', async () => {
+      const headers = { authorization: `Bearer ${await jwtFor({ tenant_id: acme.id })}` };
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v2/api-keys',
+        headers,
+        payload: { name: 'minted by a browser session' },
+      });
+      const revoked = await app.inject({
+        method: 'DELETE',
+        url: `/api/v2/api-keys/${acme.apiKeyId}`,
+        headers,
+      });
+      for (const response of [created, revoked]) {
+        expect(response.statusCode).toBe(403);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.json().code).toBe('AUTH.CREDENTIAL_NOT_ACCEPTED');
+      }
+      expect((await me(acme.headers)).statusCode).toBe(200);
+      const keys = await app.inject({ method: 'GET', url: '/api/v2/api-keys', headers });
+      expect(keys.json().items.map((key: { name: string }) => key.name)).not.toContain(
+        'minted by a browser session',
+      );
+    });
+
+    it('rejects a token without exp, and one living longer than JWT_MAX_AGE_SECONDS', async () => {
+      const key = new TextEncoder().encode(TEST_JWT_SECRET);
+      const forever = await new SignJWT({ tenant_id: acme.id })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .sign(key);
+      const yearLong = await jwtFor({ tenant_id: acme.id }, TEST_JWT_SECRET, '365d');
+      for (const token of [forever, yearLong]) {
+        const response = await me({ authorization: `Bearer ${token}` });
+        expect(response.statusCode).toBe(401);
+        expect(response.json().code).toBe('AUTH.INVALID_TOKEN');
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { adminHeaders, createTestApp } from '@test/support/test-app';
+import { adminHeaders, createTenant, createTestApp, metricsHeaders } from '@test/support/test-app';
 
 /** A port nobody listens on: bind, read the port, close. */
 async function closedPort(): Promise<number> {
@@ -45,7 +45,7 @@ describe('Health probes and metrics', () => {
         url: '/api/v2/tenants/01900000-0000-7000-8000-000000000000',
         headers: adminHeaders,
       });
-      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
       expect(metrics.statusCode).toBe(200);
       expect(metrics.body).toMatch(
         /http_request_duration_seconds_count\{method="GET",route="\/api\/v2\/tenants\/:id",status_code="404"\} 1/,
@@ -58,12 +58,25 @@ describe('Health probes and metrics', () => {
       await app.inject({ method: 'GET', url: '/api/v2/tenants' });
       // A path no metric value can contain by chance (a number did: a heap size held "12345").
       await app.inject({ method: 'GET', url: '/no/such/route/unmatched-path-probe' });
-      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = (
+        await app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders })
+      ).body;
       expect(metrics).toMatch(
         /http_request_duration_seconds_count\{method="GET",route="\/api\/v2\/tenants",status_code="401"\} 1/,
       );
       expect(metrics).toMatch(/route="unmatched",status_code="404"/);
       expect(metrics).not.toContain('unmatched-path-probe');
+    });
+
+    it('refuses /metrics without the metrics token, or with any other credential', async () => {
+      const tenant = await createTenant(app);
+      for (const headers of [{}, adminHeaders, tenant.headers, { authorization: 'Bearer nope' }]) {
+        const response = await app.inject({ method: 'GET', url: '/metrics', headers });
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.json().code).toBe('METRICS.TOKEN_REQUIRED');
+        expect(response.body).not.toContain('http_request_duration_seconds');
+      }
     });
 
     it('serves Swagger UI and an OpenAPI document with every route and both auth schemes', async () => {
@@ -88,6 +101,67 @@ describe('Health probes and metrics', () => {
       expect(doc.paths['/api/v2/tenants'].post.responses['400'].content).toHaveProperty([
         'application/problem+json',
       ]);
+    });
+  });
+
+  describe('with no METRICS_TOKEN, and DOCS_TOKEN set', () => {
+    const DOCS_TOKEN = 'test-docs-token-0123456789abcdefghijklmnop';
+    let app: NestFastifyApplication;
+
+    beforeAll(async () => {
+      app = await createTestApp({ METRICS_TOKEN: '', DOCS_TOKEN });
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('refuses /metrics to everyone rather than serving it openly', async () => {
+      for (const headers of [{}, metricsHeaders, adminHeaders]) {
+        const response = await app.inject({ method: 'GET', url: '/metrics', headers });
+        expect(response.statusCode).toBe(403);
+        expect(response.json().code).toBe('METRICS.DISABLED');
+      }
+    });
+
+    it('serves the docs only with the docs token, as Bearer or as Basic password', async () => {
+      const basic = `Basic ${Buffer.from(`anyone:${DOCS_TOKEN}`).toString('base64')}`;
+      for (const url of ['/api/docs', '/api/docs-json']) {
+        for (const headers of [{}, adminHeaders, { authorization: 'Basic YTpi' }]) {
+          const refused = await app.inject({ method: 'GET', url, headers });
+          expect(refused.statusCode).toBe(401);
+          expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(refused.json().code).toBe('DOCS.TOKEN_REQUIRED');
+          expect(refused.headers['www-authenticate']).toMatch(/^Basic realm=/);
+        }
+        for (const authorization of [`Bearer ${DOCS_TOKEN}`, basic]) {
+          const served = await app.inject({ method: 'GET', url, headers: { authorization } });
+          expect(served.statusCode).toBe(200);
+        }
+      }
+    });
+
+    it('leaves the API and health probes as they were', async () => {
+      expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+      const tenants = await app.inject({
+        method: 'GET',
+        url: '/api/v2/tenants',
+        headers: adminHeaders,
+      });
+      expect(tenants.statusCode).toBe(200);
+    });
+  });
+
+  describe('with SWAGGER_ENABLED unset', () => {
+    it('serves no docs: they are opt-in', async () => {
+      const app = await createTestApp({ SWAGGER_ENABLED: '' });
+      try {
+        for (const url of ['/api/docs', '/api/docs-json']) {
+          expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+        }
+      } finally {
+        await app.close();
+      }
     });
   });
 

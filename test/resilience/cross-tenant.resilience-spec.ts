@@ -14,6 +14,7 @@ import {
 } from './support/tenant-estate';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
+const CREDENTIAL_NOT_ACCEPTED = 'AUTH.CREDENTIAL_NOT_ACCEPTED';
 
 function bodyFor(route: DocumentedRoute, owner: BodyOwner): object | undefined {
   return route.body && (exampleBody(route.body, owner) as object);
@@ -40,7 +41,7 @@ const METHOD_ORDER = ['GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
  * with a path parameter is then called with B's credentials (API key and JWT) and each of A's
  * ids and names. A control call with B's own ids must NOT be 404, which proves the route and
  * the id mapping work, so the 404s are about ownership. Admin routes answer B 403 whatever the
- * id; public routes (platform webhooks) authenticate with the platform's credential, checked
+ * id, and so do routes that take no JWT to B's JWT (AUTH.CREDENTIAL_NOT_ACCEPTED); public routes (platform webhooks) authenticate with the platform's credential, checked
  * with B's instance key against A's account.
  */
 describe("Resilience: tenant routes called with another tenant's ids", () => {
@@ -153,6 +154,21 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
         record(route, url, "B's instance", await send(route, url, bravoKey, bodyOwner(bravo))),
       );
     }
+    // Routes that take no JWT (creating or revoking API keys) refuse B's JWT before looking at
+    // any id: its control call with B's own id must be refused the same way (and changes
+    // nothing, so it runs before the API-key control calls that delete B's resources).
+    const jwtRefusedRoutes = new Set(
+      foreign
+        .filter((call) => call.credential === 'jwt' && call.code === CREDENTIAL_NOT_ACCEPTED)
+        .map((call) => call.route),
+    );
+    const jwtControl: CheckedCall[] = [];
+    for (const route of withCredentials) {
+      if (!jwtRefusedRoutes.has(`${route.method} ${route.path}`)) continue;
+      const [url] = estatePaths(route, bravo);
+      const response = await send(route, url, bravo.jwtHeaders, bodyOwner(bravo));
+      jwtControl.push(record(route, url, 'jwt', response));
+    }
     for (const route of withCredentials) {
       const [url] = estatePaths(route, bravo);
       const response = await send(route, url, bravo.tenant.headers, bodyOwner(bravo));
@@ -161,7 +177,9 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
     const adminOnly = new Set(
       control.filter((call) => call.code === 'AUTH.FORBIDDEN').map((call) => call.route),
     );
-    const tenantScoped = foreign.filter((call) => !adminOnly.has(call.route));
+    const refusedJwt = (call: CheckedCall) =>
+      call.credential === 'jwt' && jwtRefusedRoutes.has(call.route);
+    const tenantScoped = foreign.filter((call) => !adminOnly.has(call.route) && !refusedJwt(call));
     const adminCalls = foreign.filter((call) => adminOnly.has(call.route));
 
     printScenarioSummary('cross-tenant', {
@@ -170,12 +188,18 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
       notFound404: tenantScoped.filter((call) => call.status === 404).length,
       adminRoutes: adminOnly.size,
       adminCalls403: adminCalls.filter((call) => call.status === 403).length,
+      jwtRefusedRoutes: jwtRefusedRoutes.size,
       platformRoutes: new Set(platformCalls.map((call) => call.route)).size,
       platformCallsRefused: platformCalls.filter((call) => call.status >= 400).length,
       alphaUnchanged: alphaAfter === alphaBefore,
     });
 
     expect(control.filter((call) => call.status === 404).map(describeCall)).toEqual([]);
+    expect(
+      jwtControl
+        .filter((call) => call.status !== 403 || call.code !== CREDENTIAL_NOT_ACCEPTED)
+        .map(describeCall),
+    ).toEqual([]);
     expect(tenantScoped.length).toBeGreaterThan(0);
     expect(
       tenantScoped

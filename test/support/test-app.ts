@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import { AppConfig } from '@config/app-config';
 import { loadConfig } from '@config/load-config';
 import { createApp } from '@app/app.factory';
-import { TEST_ADMIN_KEY } from './test-env';
+import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from './test-env';
 
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({ ...process.env, ...overrides });
@@ -24,6 +24,8 @@ export async function createTestApp(
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+/** What Prometheus sends to GET /metrics. */
+export const metricsHeaders = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 
 export interface TestTenant {
   id: string;

@@ -4,6 +4,7 @@
  */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijklmnop';
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdefghijklmnop';
 /** Two keys, newest first, so rotation paths are exercised. */
 export const TEST_SECRETS_KEYS =
   'test2:' +
@@ -16,6 +17,12 @@ export const BASE_TEST_ENV: Record<string, string> = {
   ADMIN_API_KEY: TEST_ADMIN_KEY,
   JWT_SECRET: TEST_JWT_SECRET,
   SECRETS_KEYS: TEST_SECRETS_KEYS,
+  METRICS_TOKEN: TEST_METRICS_TOKEN,
+  // Every suite of a run calls from 127.0.0.1 under one Redis prefix: their 401s must not add
+  // up to a lockout. failed-auth-throttling.e2e-spec.ts tests the limit with its own value.
+  AUTH_FAILURE_LIMIT: '200',
+  // Suites read /api/docs-json (the resilience scenarios walk its routes); off by default.
+  SWAGGER_ENABLED: 'true',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   SHUTDOWN_TIMEOUT_MS: '5000',
 };

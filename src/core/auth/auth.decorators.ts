@@ -1,15 +1,39 @@
-import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  ExecutionContext,
+  SetMetadata,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Principal, Role } from './principal';
+import { CredentialKind, Principal, Role } from './principal';
 
 export const PUBLIC_ROUTE = 'omnihub:public';
 export const REQUIRED_ROLE = 'omnihub:role';
+export const ACCEPTED_CREDENTIALS = 'omnihub:credentials';
 
 /** No credentials needed (health, metrics, platform webhooks that authenticate by signature). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. */
 export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+
+/**
+ * Only these kinds of credential may call the route (default: any the role allows); others are
+ * refused with 403 `AUTH.CREDENTIAL_NOT_ACCEPTED`. For actions a browser session must not take,
+ * such as minting keys that outlive the session.
+ */
+export const AcceptCredentials = (...kinds: CredentialKind[]) =>
+  applyDecorators(
+    SetMetadata(ACCEPTED_CREDENTIALS, kinds),
+    ApiResponse({
+      status: 403,
+      description: `Takes only ${kinds.join(' or ')} credentials; any other is refused with AUTH.CREDENTIAL_NOT_ACCEPTED`,
+      content: {
+        'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDoc' } },
+      },
+    }),
+  );
 
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, context: ExecutionContext): Principal | undefined =>

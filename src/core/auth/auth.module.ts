@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { JwtVerifier } from './jwt-verifier';
 
@@ -7,8 +8,8 @@ import { JwtVerifier } from './jwt-verifier';
  * module supplies the TenantDirectory it needs.
  */
 @Module({
-  providers: [JwtVerifier],
-  exports: [JwtVerifier],
+  providers: [JwtVerifier, AuthFailureLimiter],
+  exports: [JwtVerifier, AuthFailureLimiter],
 })
 export class AuthModule {}
 

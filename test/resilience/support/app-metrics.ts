@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { metricsHeaders } from '@test/support/test-app';
 
 /**
  * The sum of a metric's samples whose labels include `labels`, as the app's own /metrics
@@ -9,7 +10,7 @@ export async function metricSum(
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const text = (await app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders })).body;
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   let sum = 0;
   for (const line of text.split('\n')) {

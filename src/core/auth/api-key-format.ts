@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 /**
  * Key format: `ohk_` + 32 base62 characters (~190 bits). The fixed prefix lets secret scanners
  * and our auth guard recognise a key; the first 12 characters are kept as its visible prefix.
+ * Authentication owns the format (it recognises keys and buckets failed attempts by their
+ * prefix); the tenants module issues and stores keys in it.
  */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PREFIX = 'ohk_';
@@ -25,6 +27,15 @@ export function generateApiKey(): GeneratedApiKey {
   }
   const key = KEY_PREFIX + random;
   return { key, prefix: key.slice(0, VISIBLE_LENGTH), hash: hashApiKey(key) };
+}
+
+const VISIBLE_PREFIX = new RegExp(
+  `^${KEY_PREFIX}[0-9A-Za-z]{${VISIBLE_LENGTH - KEY_PREFIX.length}}`,
+);
+
+/** The visible prefix (as listed by GET /api-keys) of something shaped like a key, if it is. */
+export function visibleKeyPrefix(value: string): string | undefined {
+  return VISIBLE_PREFIX.exec(value)?.[0];
 }
 
 export function hashApiKey(key: string): Buffer {
