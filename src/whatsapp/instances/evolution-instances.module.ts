@@ -26,8 +26,7 @@ const maintenance = [EvolutionWebhookRegistrationTask];
 /**
  * Evolution instances for the frontend (connect with QR / pairing code, list, QR, logout,
  * delete, recovery), the session health check and the webhook registration (maintenance
- * tasks). Exports the instances
- * service so the status route can show Evolution's session state.
+ * tasks). Exports the instances service so the status route can show Evolution's session state.
  */
 @Module({
   imports: [MessagingModule, EvolutionModule, EvolutionWebhooksModule],
