@@ -4,6 +4,8 @@ import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
 import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
 import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
 import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
+import { ScopeEvolutionInboxIdsToAccount1795363000000 } from './1795363000000-scope-evolution-inbox-ids-to-account';
+import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-evolution-webhook-keys';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   AddProviderFallback1795360300000,
   AddStalledJobIndexes1795360450000,
   AddMessageConversationTenantStatistics1795360520000,
+  ScopeEvolutionInboxIdsToAccount1795363000000,
+  CreateEvolutionWebhookKeys1795363010000,
 ];

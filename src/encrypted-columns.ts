@@ -1,9 +1,13 @@
 import type { EncryptedColumn } from '@core/crypto/encrypted-column';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
+import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
 
 /**
  * Every column holding a `SecretBox`-sealed value, listed once for `rotate-secrets`
  * (`node dist/src/cli/rotate-secrets.js`). A module that stores a sealed column adds it here
  * and seals with the context `encryptedColumnContext(column, rowId)`, or rotation cannot open it.
  */
-export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [CHANNEL_ACCOUNT_CREDENTIALS];
+export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
+  CHANNEL_ACCOUNT_CREDENTIALS,
+  EVOLUTION_WEBHOOK_SECRET_COLUMN,
+];

@@ -1,8 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { DataSource } from 'typeorm';
 import { EVOLUTION_WEBHOOK_EVENTS } from '@app/whatsapp/evolution/evolution-instance-bodies';
-import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
+import { EVOLUTION_WEBHOOK_SECRET_HEADER } from '@app/whatsapp/evolution/evolution-webhook-keys';
+import { EvolutionWebhookRegistrationTask } from '@app/whatsapp/instances/evolution-webhook-registration.task';
+import {
+  EvolutionFake,
+  EvolutionWebhookDelivery,
+  startEvolutionFake,
+} from '@test/fakes/evolution/evolution-fake';
+import { evolutionUpsert, newEvolutionKeyId } from '@test/fakes/evolution/webhooks';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -42,6 +50,12 @@ describe('Evolution instances API (/api/v2/whatsapp/connect, instances, recovery
   const connect = (instanceId: string, extra: Record<string, unknown> = {}) =>
     call('POST', '/connect', { instanceId, businessId: tenant.id, ...extra });
 
+  const createdInstanceName = (instanceId: string) =>
+    fake.requests
+      .filter((r) => r.path === '/instance/create')
+      .map((r) => (r.json as { instanceName: string }).instanceName)
+      .find((name) => name.endsWith(`-${instanceId}`)) ?? '';
+
   const accountStatus = async (accountId: string) =>
     (await app.get(ChannelAccountsService).get(tenant.id, accountId)).status;
 
@@ -63,6 +77,7 @@ describe('Evolution instances API (/api/v2/whatsapp/connect, instances, recovery
       byEvents: false,
       base64: false,
       events: [...EVOLUTION_WEBHOOK_EVENTS],
+      headers: { [EVOLUTION_WEBHOOK_SECRET_HEADER]: expect.stringMatching(/^[\w-]{43}$/) },
     });
 
     const account = await app.get(ChannelAccountsService).open(tenant.id, 'loja-centro');
@@ -94,6 +109,81 @@ describe('Evolution instances API (/api/v2/whatsapp/connect, instances, recovery
     expect(again.json().accountId).toBe(first.json().accountId);
     expect(fake.requests.filter((r) => r.path === '/instance/create')).toHaveLength(creates + 1);
     expect(fake.requests.at(-1)?.path).toMatch(/^\/instance\/connect\/oh-[0-9a-f]{10}-clinica$/);
+    // The webhook is set again first, with the secret the instance was created with.
+    const [created, set] = ['/instance/create', '/webhook/set/'].map((path) =>
+      fake.requests.filter((r) => r.path.startsWith(path)).at(-1),
+    );
+    expect((set?.json as { webhook: unknown }).webhook).toEqual({
+      ...(created?.json as { webhook: object }).webhook,
+    });
+  });
+
+  /** What Evolution posts for an inbound text on `instanceId`'s instance, as it would post it. */
+  /** Connects an instance for a tenant of its own, so the other tests' listings stay as they are. */
+  const connectAlone = async (instanceId: string): Promise<string> => {
+    const owner = await createTenant(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/connect',
+      headers: owner.headers,
+      payload: { instanceId, businessId: owner.id },
+    });
+    return response.json<{ accountId: string }>().accountId;
+  };
+
+  const deliveryOfAnInboundText = (instanceName: string) =>
+    fake.webhookDelivery(
+      instanceName,
+      evolutionUpsert(
+        { name: instanceName, apiKey: 'unused' },
+        { remoteJid: '5511987650001@s.whatsapp.net', id: newEvolutionKeyId() },
+      ),
+    );
+
+  const injectDelivery = (delivery: EvolutionWebhookDelivery | undefined) => {
+    if (!delivery) throw new Error('Evolution has no webhook for this event');
+    return app.inject({
+      method: 'POST',
+      url: delivery.path,
+      headers: delivery.headers,
+      payload: JSON.stringify(delivery.body),
+    });
+  };
+
+  it('accepts the webhooks Evolution sends under its default settings (body apikey null)', async () => {
+    const accountId = await connectAlone('padaria');
+    const instanceName = createdInstanceName('padaria');
+    const delivery = deliveryOfAnInboundText(instanceName);
+    expect(delivery?.body.apikey).toBeNull();
+    expect(delivery?.path).toBe(`/webhooks/evolution/${accountId}`);
+    const response = await injectDelivery(delivery);
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('gives an instance made before webhook secrets its secret header (registration task)', async () => {
+    const accountId = await connectAlone('legado');
+    const instanceName = createdInstanceName('legado');
+    // As an instance created before this release: no keys, a webhook without headers.
+    await app
+      .get(DataSource)
+      .query(`DELETE FROM evolution_webhook_keys WHERE account_id = $1`, [accountId]);
+    const { headers: _headers, ...bare } = fake.instance(instanceName)?.webhook ?? {};
+    fake.instance(instanceName)!.webhook = bare;
+    expect((await injectDelivery(deliveryOfAnInboundText(instanceName))).statusCode).toBe(503);
+
+    const report = await app.get(EvolutionWebhookRegistrationTask).run();
+    expect(report.failed).toBe(0);
+    expect(report.registered).toBeGreaterThanOrEqual(1);
+    expect(fake.instance(instanceName)?.webhook?.headers).toEqual({
+      [EVOLUTION_WEBHOOK_SECRET_HEADER]: expect.any(String),
+    });
+    expect((await injectDelivery(deliveryOfAnInboundText(instanceName))).statusCode).toBe(200);
+    // Registered once: the next pass has nothing to do for it.
+    const sets = fake.requests.filter((r) => r.path === `/webhook/set/${instanceName}`).length;
+    await app.get(EvolutionWebhookRegistrationTask).run();
+    expect(fake.requests.filter((r) => r.path === `/webhook/set/${instanceName}`)).toHaveLength(
+      sets,
+    );
   });
 
   it("refuses another tenant's businessId with 403 WHATSAPP.BUSINESS_MISMATCH", async () => {

@@ -5,6 +5,10 @@ import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { EvolutionQrStore } from '@app/whatsapp/evolution/evolution-webhook-qr.store';
+import {
+  EVOLUTION_WEBHOOK_SECRET_HEADER,
+  EvolutionWebhookKeys,
+} from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { EvolutionWebhooksModule } from '@app/whatsapp/evolution/evolution-webhooks.module';
 import {
   EvolutionInstance,
@@ -26,8 +30,11 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
   let tenantId: string;
   let accountId: string;
   let otherAccountId: string;
+  let secret: string;
+  let otherSecret: string;
   const instance: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
   const other: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
+  const withSecret = (value: string) => ({ [EVOLUTION_WEBHOOK_SECRET_HEADER]: value });
 
   beforeAll(async () => {
     app = await createTestApp(
@@ -36,24 +43,31 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     );
     db = app.get(DataSource);
     tenantId = (await createTenant(app)).id;
-    const accounts = app.get(ChannelAccountsService);
-    const create = (name: string, target: EvolutionInstance) =>
-      accounts.create(tenantId, {
-        hub: 'whatsapp',
-        provider: 'evolution',
-        name,
-        externalId: target.name,
-        credentials: { baseUrl: 'https://evolution.example.com', apiKey: target.apiKey },
-      });
-    accountId = (await create('evo-line', instance)).id;
-    otherAccountId = (await create('evo-other', other)).id;
+    accountId = (await createAccount(tenantId, 'evo-line', instance)).id;
+    otherAccountId = (await createAccount(tenantId, 'evo-other', other)).id;
+    const keys = app.get(EvolutionWebhookKeys);
+    secret = await keys.issue(tenantId, accountId, instance.apiKey);
+    otherSecret = await keys.issue(tenantId, otherAccountId, other.apiKey);
   });
+
+  const createAccount = (tenant: string, name: string, target: EvolutionInstance) =>
+    app.get(ChannelAccountsService).create(tenant, {
+      hub: 'whatsapp',
+      provider: 'evolution',
+      name,
+      externalId: target.name,
+      credentials: { baseUrl: 'https://evolution.example.com', apiKey: target.apiKey },
+    });
 
   afterAll(async () => {
     await app?.close();
   });
 
-  const post = (body: unknown, headers: Record<string, string> = {}, id = accountId) =>
+  const post = (
+    body: unknown,
+    headers: Record<string, string> = withSecret(secret),
+    id = accountId,
+  ) =>
     app.inject({
       method: 'POST',
       url: `/webhooks/evolution/${id}`,
@@ -106,14 +120,20 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
 
   it('rejects a missing or wrong key with 401 problem+json and stores nothing', async () => {
     const id = newEvolutionKeyId();
-    const options = { remoteJid: '5511987650001@s.whatsapp.net', id };
+    const body = evolutionUpsert(instance, { remoteJid: '5511987650001@s.whatsapp.net', id });
     const attempts = [
-      await post(evolutionUpsert(instance, options, undefined, { apikey: null })),
-      await post(evolutionUpsert(instance, options, undefined, { apikey: 'not-the-key' })),
-      await post(evolutionUpsert(instance, options, undefined, { apikey: other.apiKey })),
-      await post(evolutionUpsert(instance, options, undefined, { apikey: null }), {
-        apikey: 'not-the-key',
-      }),
+      await post(body, {}),
+      await post(body, withSecret('not-the-secret')),
+      await post(body, withSecret(otherSecret)),
+      await post(body, withSecret(instance.apiKey)),
+      await post(body, { apikey: 'not-the-key' }),
+      await post(body, { apikey: other.apiKey }),
+      await post(
+        evolutionUpsert(instance, { remoteJid: '5511987650001@s.whatsapp.net', id }, undefined, {
+          apikey: other.apiKey,
+        }),
+        {},
+      ),
     ];
     for (const response of attempts) {
       expect(response.statusCode).toBe(401);
@@ -123,24 +143,112 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     expect(await inboxRows(id)).toHaveLength(0);
   });
 
-  it('answers 404 for an account that is not this instance’s, storing nothing', async () => {
+  it('answers an unknown account, another account and another instance like a wrong key', async () => {
     const id = newEvolutionKeyId();
     const body = evolutionUpsert(instance, { remoteJid: '5511987650001@s.whatsapp.net', id });
-    expect((await post(body, {}, otherAccountId)).statusCode).toBe(404);
-    expect((await post(body, {}, newId())).statusCode).toBe(404);
+    const wrongKey = await post(body, withSecret('not-the-secret'));
+    const answers = [
+      await post(body, withSecret(secret), otherAccountId),
+      await post(body, withSecret(otherSecret), otherAccountId),
+      await post(body, withSecret(secret), newId()),
+      await post(body, withSecret(secret), 'not-an-account-id'),
+      await post(evolutionUpsert(other, { remoteJid: '5511987650001@s.whatsapp.net', id })),
+      await post(
+        evolutionUpsert(
+          { ...instance, name: `${instance.name}\u0000` },
+          { remoteJid: '5511987650001@s.whatsapp.net', id },
+        ),
+      ),
+    ];
+    const {
+      traceId: _trace,
+      instance: _path,
+      ...expected
+    } = wrongKey.json<Record<string, unknown>>();
+    for (const response of answers) {
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(response.json()).toMatchObject(expected);
+    }
     expect(await inboxRows(id)).toHaveLength(0);
   });
 
-  it('answers 404 for an instance name PostgreSQL could not hold (U+0000), storing nothing', async () => {
+  it('accepts the instance key in the body apikey (Evolution with EXPOSE_IN_FETCH_INSTANCES)', async () => {
     const id = newEvolutionKeyId();
     const body = evolutionUpsert(
-      { ...instance, name: `${instance.name}\u0000` },
-      { remoteJid: '5511987650001@s.whatsapp.net', id },
+      instance,
+      { remoteJid: '5511987650009@s.whatsapp.net', id },
+      undefined,
+      { apikey: instance.apiKey },
     );
-    const response = await post(body);
-    expect(response.statusCode).toBe(404);
-    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect((await post(body, {})).statusCode).toBe(200);
+    await stored(id);
+    const [row] = await inboxRows(id);
+    expect(row.payload).not.toHaveProperty('apikey');
+  });
+
+  it('asks Evolution to retry (503) a delivery for an account that has no webhook secret yet', async () => {
+    const legacy: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
+    const legacyId = (await createAccount(tenantId, `evo-legacy-${newId()}`, legacy)).id;
+    const id = newEvolutionKeyId();
+    const body = evolutionUpsert(
+      legacy,
+      { remoteJid: '5511987650001@s.whatsapp.net', id },
+      undefined,
+      { apikey: legacy.apiKey },
+    );
+    const response = await post(body, {}, legacyId);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('60');
+    expect(response.json()).toMatchObject({ code: 'WEBHOOK.KEYS_PENDING' });
     expect(await inboxRows(id)).toHaveLength(0);
+
+    await app.get(EvolutionWebhookKeys).issue(tenantId, legacyId, legacy.apiKey);
+    expect((await post(body, {}, legacyId)).statusCode).toBe(200);
+  });
+
+  it('stores an event whose name or key id holds U+0000 instead of answering 500', async () => {
+    const id = newEvolutionKeyId();
+    const options = { remoteJid: '5511987650001@s.whatsapp.net', id };
+    const badEvent = evolutionUpsert(instance, options, undefined, {
+      event: 'messages.upsert\u0000',
+    });
+    const badKey = evolutionUpsert(instance, { ...options, id: `${id}\u0000` });
+    const badStatus = evolutionStatusUpdate(instance, id, 'READ');
+    (badStatus.data as Record<string, unknown>).status = 'READ\u0000';
+    for (const body of [badEvent, badKey, badStatus]) {
+      const response = await post(body);
+      expect(response.statusCode).toBe(200);
+    }
+    expect(await inboxRows(id)).toHaveLength(3);
+  });
+
+  it('keeps the same message seen by two tenants’ instances apart (WhatsApp ids are shared)', async () => {
+    const otherTenant = (await createTenant(app)).id;
+    const peer: EvolutionInstance = { name: `inst-${newId()}`, apiKey: `key-${randomUUID()}` };
+    const peerAccountId = (await createAccount(otherTenant, 'evo-peer', peer)).id;
+    const peerSecret = await app
+      .get(EvolutionWebhookKeys)
+      .issue(otherTenant, peerAccountId, peer.apiKey);
+    // One message between the two businesses: sent by ours (fromMe), received by the peer.
+    const id = newEvolutionKeyId();
+    const sent = evolutionUpsert(instance, {
+      remoteJid: '5511911112222@s.whatsapp.net',
+      id,
+      fromMe: true,
+    });
+    const received = evolutionUpsert(peer, { remoteJid: '5511900000000@s.whatsapp.net', id });
+    expect((await post(sent)).statusCode).toBe(200);
+    expect((await post(received, withSecret(peerSecret), peerAccountId)).statusCode).toBe(200);
+    expect(await inboxRows(id)).toHaveLength(2);
+    await stored(id);
+    await eventually(async () => {
+      const rows = await db.query<{ direction: string }[]>(
+        `SELECT direction FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2`,
+        [peerAccountId, id],
+      );
+      expect(rows).toEqual([{ direction: 'inbound' }]);
+    });
   });
 
   it('stores an inbound text as contact, conversation and message, without the key', async () => {
@@ -168,12 +276,7 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
 
   it('accepts the key in the apikey header as well', async () => {
     const id = newEvolutionKeyId();
-    const body = evolutionUpsert(
-      instance,
-      { remoteJid: '5511987650003@s.whatsapp.net', id },
-      undefined,
-      { apikey: null },
-    );
+    const body = evolutionUpsert(instance, { remoteJid: '5511987650003@s.whatsapp.net', id });
     expect((await post(body, { apikey: instance.apiKey })).statusCode).toBe(200);
     await stored(id);
   });
@@ -243,7 +346,7 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     await eventually(async () => {
       const rows = await db.query<{ processed_at: Date | null }[]>(
         `SELECT processed_at FROM inbound_events WHERE external_id = $1`,
-        [`messages.update:${keyId}:SERVER_ACK`],
+        [`${accountId}:messages.update:${keyId}:SERVER_ACK`],
       );
       expect(rows[0]?.processed_at).toBeTruthy();
     });
@@ -252,11 +355,21 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
 
   it('marks the account active on connection open and disconnected on close', async () => {
     expect(
-      (await post(evolutionConnectionUpdate(other, 'close'), {}, otherAccountId)).statusCode,
+      (
+        await post(
+          evolutionConnectionUpdate(other, 'close'),
+          withSecret(otherSecret),
+          otherAccountId,
+        )
+      ).statusCode,
     ).toBe(200);
     await eventually(async () => expect(await accountStatus(otherAccountId)).toBe('disconnected'));
-    await post(evolutionConnectionUpdate(other, 'connecting'), {}, otherAccountId);
-    await post(evolutionConnectionUpdate(other, 'open'), {}, otherAccountId);
+    await post(
+      evolutionConnectionUpdate(other, 'connecting'),
+      withSecret(otherSecret),
+      otherAccountId,
+    );
+    await post(evolutionConnectionUpdate(other, 'open'), withSecret(otherSecret), otherAccountId);
     await eventually(async () => expect(await accountStatus(otherAccountId)).toBe('active'));
   });
 
@@ -267,11 +380,16 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
       code: `2@${randomUUID()}`,
       pairingCode: 'WZYEH1YY',
     };
-    expect((await post(evolutionQrCodeUpdated(other, qr), {}, otherAccountId)).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await post(evolutionQrCodeUpdated(other, qr), withSecret(otherSecret), otherAccountId))
+        .statusCode,
+    ).toBe(200);
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toMatchObject(qr));
-    await post(evolutionConnectionUpdate(other, 'open', 201), {}, otherAccountId);
+    await post(
+      evolutionConnectionUpdate(other, 'open', 201),
+      withSecret(otherSecret),
+      otherAccountId,
+    );
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toBeNull());
   });
 

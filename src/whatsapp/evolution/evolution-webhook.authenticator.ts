@@ -1,48 +1,70 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
-import { safeEqual } from '@core/crypto/hmac';
-import { NotFoundError } from '@core/errors/domain-error';
-import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { isUUID } from 'class-validator';
+import { timingSafeEqual } from 'node:crypto';
 import { asObject, asString } from '@app/whatsapp/webhooks/meta-payload.reader';
-import { InvalidEvolutionWebhookKeyError } from './evolution-webhook.errors';
+import { EvolutionWebhookKeys, webhookKeyDigest } from './evolution-webhook-keys';
+import {
+  EvolutionWebhookKeysPendingError,
+  InvalidEvolutionWebhookKeyError,
+} from './evolution-webhook.errors';
 
-/** The one credentials field the webhook side reads (the provider owns the full shape). */
-interface WebhookCredentials {
-  apiKey?: string;
+/** The keys a delivery may carry; any one of them may prove it. */
+export interface OfferedEvolutionKeys {
+  /** The per-account secret Omnihub registers as a webhook header (always sent by Evolution). */
+  secretHeader?: string;
+  /** An `apikey` header (an operator may configure one by hand). */
+  apikeyHeader?: string;
 }
 
+export interface AuthenticatedEvolutionAccount {
+  id: string;
+  tenantId: string;
+}
+
+/** Compared with when there is nothing to compare with, so that costs what a wrong key costs. */
+const NO_KEY_DIGEST = webhookKeyDigest('no key');
+const NO_ACCOUNT_DIGESTS = { secret: NO_KEY_DIGEST, instanceKey: NO_KEY_DIGEST };
+
 /**
- * Authenticity of Evolution's webhooks: Evolution puts the instance key in the body's `apikey`
- * (or a configured `apikey` header); it must be the key sealed in the account's credentials.
+ * Authenticity of Evolution's webhooks. A delivery proves itself with the account's webhook
+ * secret (the header registered with the webhook) or the instance key (body `apikey`, which
+ * Evolution fills only with AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES=true, or an `apikey`
+ * header). Only SHA-256 digests are compared, timing-safely, so no credential is opened for
+ * a caller who has not proved anything; an unknown account, a wrong key and a body naming
+ * another instance all answer the same 401.
  */
 @Injectable()
 export class EvolutionWebhookAuthenticator {
-  constructor(private readonly accounts: ChannelAccountsService) {}
+  constructor(private readonly keys: EvolutionWebhookKeys) {}
 
-  /**
-   * The account `accountId` names, if the payload comes from its instance with its key.
-   * The account is found through the instance the payload names (accounts are unique per
-   * hub + provider + external id) and must be the one in the URL: a delivery for another
-   * instance, or for a non-Evolution account, is a 404.
-   */
   async authenticate(
     accountId: string,
     payload: unknown,
-    headerKey: string | undefined,
-  ): Promise<ChannelAccountRef<WebhookCredentials>> {
-    const instance = asString(asObject(payload)?.instance);
-    const account = instance
-      ? await this.accounts.openByExternalId<WebhookCredentials>('whatsapp', 'evolution', instance)
-      : null;
-    if (!account || account.id !== accountId) throw new NotFoundError('Channel account');
-
-    const expected = account.credentials.apiKey;
-    const offered = [asString(asObject(payload)?.apikey), headerKey].filter(
-      (key): key is string => typeof key === 'string' && key !== '',
-    );
+    offered: OfferedEvolutionKeys,
+  ): Promise<AuthenticatedEvolutionAccount> {
+    const account = isUUID(accountId) ? await this.keys.digestsFor(accountId) : null;
+    const digests = account?.digests ?? NO_ACCOUNT_DIGESTS;
+    const instanceKeys = [offered.apikeyHeader, asString(asObject(payload)?.apikey)];
     // Every offered key is compared, so the time taken does not tell which one matched.
-    const matches = offered.map((key) => Boolean(expected) && safeEqual(key, expected ?? ''));
-    if (!matches.includes(true)) throw new InvalidEvolutionWebhookKeyError();
-    return account;
+    const matches = [
+      matchesDigest(offered.secretHeader, digests.secret),
+      ...instanceKeys.map((key) => matchesDigest(key, digests.instanceKey)),
+    ];
+    if (account && !account.digests) {
+      // Created before webhook secrets: the registration task gives it one within a pass,
+      // and Evolution retries a 503 (it drops a 401).
+      throw new EvolutionWebhookKeysPendingError();
+    }
+    const instance = asString(asObject(payload)?.instance);
+    if (!account?.digests || !matches.includes(true) || instance !== account.instance) {
+      throw new InvalidEvolutionWebhookKeyError();
+    }
+    return { id: account.accountId, tenantId: account.tenantId };
   }
+}
+
+function matchesDigest(key: string | undefined, expected: Buffer | null): boolean {
+  if (typeof key !== 'string' || key === '') return false;
+  const digest = webhookKeyDigest(key);
+  return timingSafeEqual(digest, expected ?? NO_KEY_DIGEST) && expected !== null;
 }

@@ -23,8 +23,9 @@ import { ApiProblems } from '@core/api/api-problems.decorator';
 import { Public } from '@core/auth/auth.decorators';
 import { InboxService } from '@core/inbox/inbox.service';
 import { asObject } from '@app/whatsapp/webhooks/meta-payload.reader';
+import { evolutionInboxIdOf } from './evolution-inbox-id';
 import { EvolutionWebhookAuthenticator } from './evolution-webhook.authenticator';
-import { evolutionEventIdOf } from './evolution-webhook.parser';
+import { EVOLUTION_WEBHOOK_SECRET_HEADER } from './evolution-webhook-keys';
 
 export const EVOLUTION_INBOX_SOURCE = 'evolution';
 
@@ -35,8 +36,9 @@ class EvolutionWebhookReceivedDto {
 
 /**
  * Evolution API's webhook endpoint, one URL per channel account (set on the instance when it
- * is created). Authenticated by the instance key, never throttled: a refused delivery is lost
- * or retried harder by Evolution.
+ * is created). Authenticated by the account's webhook secret (a header registered with the
+ * webhook) or the instance key; never throttled: Evolution drops a refused delivery (4xx) or
+ * retries harder (5xx).
  */
 @ApiTags('webhooks')
 @Public()
@@ -54,13 +56,20 @@ export class EvolutionWebhookController {
     summary: 'Receive Evolution API events',
     description:
       'MESSAGES_UPSERT, MESSAGES_UPDATE, SEND_MESSAGE, CONNECTION_UPDATE and QRCODE_UPDATED ' +
-      '(upper-case or dotted names). The body `apikey` or the `apikey` header must be the ' +
-      'instance key; the delivery is stored durably (duplicates acknowledged once stored) and ' +
-      'processed in the background.',
+      '(upper-case or dotted names). The `X-Omnihub-Webhook-Secret` header (registered with ' +
+      "the webhook) must be the account's webhook secret, or the body `apikey` (or an `apikey` " +
+      'header) the instance key; anything else, an unknown account included, is 401. The ' +
+      'delivery is stored durably (duplicates acknowledged once stored) and processed in the ' +
+      'background.',
   })
   @ApiParam({
     name: 'accountId',
     description: 'Our channel account id (hub whatsapp, provider evolution)',
+  })
+  @ApiHeader({
+    name: EVOLUTION_WEBHOOK_SECRET_HEADER,
+    required: false,
+    description: "The account's webhook secret (Omnihub registers it with the webhook)",
   })
   @ApiHeader({ name: 'apikey', required: false, description: 'Instance key, if not in the body' })
   @ApiBody({
@@ -80,27 +89,32 @@ export class EvolutionWebhookController {
         date_time: '2025-06-08T21:39:43.000Z',
         sender: '5511888888888@s.whatsapp.net',
         server_url: 'https://evolution.example.com',
-        apikey: '<instance key>',
+        apikey: null,
       },
     },
   })
   @ApiOkResponse({ type: EvolutionWebhookReceivedDto })
-  @ApiProblems(400, 401, 404, 413, 415, 503)
+  @ApiProblems(400, 401, 413, 415, 503)
   async receive(
     @Param('accountId') accountId: string,
     @Req() request: FastifyRequest,
-    @Headers('apikey') headerKey?: string,
+    @Headers(EVOLUTION_WEBHOOK_SECRET_HEADER) secretHeader?: string,
+    @Headers('apikey') apikeyHeader?: string,
   ): Promise<EvolutionWebhookReceivedDto> {
-    const { rawBody, body } = request;
-    const account = await this.authenticator.authenticate(accountId, body, headerKey);
+    const { body } = request;
+    const rawBody = request.rawBody ?? JSON.stringify(body);
+    const account = await this.authenticator.authenticate(accountId, body, {
+      secretHeader,
+      apikeyHeader,
+    });
     await this.inbox.accept({
       source: EVOLUTION_INBOX_SOURCE,
-      rawBody: rawBody ?? JSON.stringify(body),
+      rawBody,
       // The instance key is a credential: it proved the delivery and is not kept in the inbox.
       payload: withoutKey(body),
       tenantId: account.tenantId,
       accountRef: account.id,
-      externalId: evolutionEventIdOf(body),
+      externalId: evolutionInboxIdOf(account.id, body, rawBody),
     });
     return { received: true };
   }

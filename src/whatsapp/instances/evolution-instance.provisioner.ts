@@ -5,18 +5,17 @@ import { NotFoundError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import type { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
-import {
-  EVOLUTION_WEBHOOK_EVENTS,
-  EvolutionConnectResult,
-} from '@app/whatsapp/evolution/evolution-instance-bodies';
+import type { EvolutionConnectResult } from '@app/whatsapp/evolution/evolution-instance-bodies';
 import { EvolutionInstancesClient } from '@app/whatsapp/evolution/evolution-instances.client';
 import { EvolutionQrStore } from '@app/whatsapp/evolution/evolution-webhook-qr.store';
+import { EvolutionWebhookKeys } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import {
   EvolutionCredentials,
   EvolutionServerAccess,
   evolutionAccessOf,
 } from '@app/whatsapp/evolution/evolution.credentials';
 import { qrOfConnectResult, qrOfStored } from './connect-outcome';
+import { EvolutionWebhookRegistrar } from './evolution-webhook.registrar';
 import { evolutionInstanceName } from './instance-name';
 import {
   BusinessMismatchError,
@@ -37,6 +36,8 @@ export class EvolutionInstanceProvisioner {
     private readonly accounts: ChannelAccountsService,
     private readonly instances: EvolutionInstancesClient,
     private readonly qrCodes: EvolutionQrStore,
+    private readonly keys: EvolutionWebhookKeys,
+    private readonly webhooks: EvolutionWebhookRegistrar,
   ) {}
 
   async connect(tenantId: string, input: ConnectInstanceDto): Promise<ConnectedInstanceDto> {
@@ -53,7 +54,11 @@ export class EvolutionInstanceProvisioner {
     return this.answer(account, result);
   }
 
-  /** Reconnects an existing instance (recovery uses it too). */
+  /**
+   * Reconnects an existing instance (recovery uses it too), registering its webhook again
+   * first: an instance made before webhook secrets gets its secret header here, and one whose
+   * webhook was changed on the server gets Omnihub's back.
+   */
   async reconnect(
     tenantId: string,
     account: ChannelAccountDto,
@@ -61,6 +66,7 @@ export class EvolutionInstanceProvisioner {
   ): Promise<EvolutionConnectResult> {
     const opened = await this.accounts.open<EvolutionCredentials>(tenantId, account.id);
     try {
+      await this.webhooks.register(tenantId, account.id);
       const result = await this.instances.connect(evolutionAccessOf(opened, 'connect_instance'), {
         number,
       });
@@ -77,17 +83,20 @@ export class EvolutionInstanceProvisioner {
 
   /**
    * The account row comes first, so the webhook URL given to Evolution can name its id. Its
-   * token is ours, so the row already holds the key Evolution will authenticate webhooks with.
+   * token and webhook secret are ours, so they are stored before Evolution ever uses them.
    */
-  private createAccount(tenantId: string, name: string): Promise<ChannelAccountDto> {
+  private async createAccount(tenantId: string, name: string): Promise<ChannelAccountDto> {
     const server = this.server();
-    return this.accounts.create(tenantId, {
+    const apiKey = randomUUID();
+    const account = await this.accounts.create(tenantId, {
       hub: 'whatsapp',
       provider: 'evolution',
       name,
       externalId: evolutionInstanceName(tenantId, name),
-      credentials: { baseUrl: server.baseUrl, apiKey: randomUUID() },
+      credentials: { baseUrl: server.baseUrl, apiKey },
     });
+    await this.keys.issue(tenantId, account.id, apiKey);
+    return account;
   }
 
   private async createInstance(
@@ -99,22 +108,24 @@ export class EvolutionInstanceProvisioner {
     const server = this.server();
     const opened = await this.accounts.open<EvolutionCredentials>(tenantId, account.id);
     const token = fresh ? opened.credentials.apiKey : randomUUID();
+    const secret =
+      (await this.keys.secretOf(account.id)) ??
+      (await this.keys.issue(tenantId, account.id, token));
     try {
       const created = await this.instances.create(server, {
         instanceName: account.externalId,
         token,
         number,
-        webhook: {
-          url: `${this.config.http.publicBaseUrl}/webhooks/evolution/${account.id}`,
-          events: EVOLUTION_WEBHOOK_EVENTS,
-        },
+        webhook: this.webhooks.settings(account.id, secret),
       });
       if (!fresh || created.token !== token) {
         await this.accounts.replaceCredentials(tenantId, account.id, {
           baseUrl: server.baseUrl,
           apiKey: created.token,
         });
+        await this.keys.setInstanceKey(account.id, created.token);
       }
+      await this.keys.markRegistered(account.id);
       const result =
         created.connect ??
         (await this.instances.connect(

@@ -31,6 +31,21 @@ export interface EvolutionFakeOptions {
   instances?: readonly { name: string; token: string; state?: FakeConnectionState }[];
   /** Phone numbers (digits) WhatsApp does not know: sends to them fail the number check. */
   unregisteredNumbers?: readonly string[];
+  /**
+   * AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES: only then does a webhook body carry the
+   * instance token in `apikey`; off by default, as on Evolution, and the body says null.
+   */
+  exposeApiKeyInWebhooks?: boolean;
+}
+
+/** One webhook POST as Evolution would make it to an instance's configured webhook. */
+export interface EvolutionWebhookDelivery {
+  url: string;
+  /** The URL's path (and query), for app.inject. */
+  path: string;
+  /** `content-type` plus every header configured with the webhook, as Evolution sends them. */
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
 }
 
 /** A message Evolution accepted, as the fake received it. */
@@ -50,6 +65,16 @@ export interface EvolutionFake {
   setState(instance: string, state: FakeConnectionState): void;
   instance(name: string): FakeInstance | undefined;
   sent(): EvolutionSentMessage[];
+  /**
+   * The POST Evolution makes for `envelope` (built with test/fakes/evolution/webhooks.ts) to
+   * the instance's webhook: its URL (with `/<event>` appended when byEvents is on), its
+   * configured headers, and the body with `destination` and `apikey` as Evolution fills them.
+   * Undefined when the instance has no enabled webhook or the event is not subscribed.
+   */
+  webhookDelivery(
+    instance: string,
+    envelope: Record<string, unknown>,
+  ): EvolutionWebhookDelivery | undefined;
   close(): Promise<void>;
 }
 
@@ -271,6 +296,40 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
     },
     instance: (name) => instances.get(name),
     sent: () => [...sent],
+    webhookDelivery: (name, envelope) => {
+      const instance = instances.get(name);
+      return instance && webhookDeliveryOf(instance, envelope, options.exposeApiKeyInWebhooks);
+    },
     close: () => server.close(),
+  };
+}
+
+/** Evolution's WebhookController.emit for an instance webhook (REPO webhook.controller.ts). */
+function webhookDeliveryOf(
+  instance: FakeInstance,
+  envelope: Record<string, unknown>,
+  exposeApiKey = false,
+): EvolutionWebhookDelivery | undefined {
+  const webhook = instance.webhook;
+  if (!webhook || webhook.enabled === false || typeof webhook.url !== 'string') return undefined;
+  const event = String(envelope.event).replace(/[.-]/g, '_').toUpperCase();
+  const events = Array.isArray(webhook.events) ? (webhook.events as string[]) : [];
+  if (!events.includes(event)) return undefined;
+  const url =
+    webhook.byEvents === true
+      ? `${webhook.url}/${event.replace(/_/g, '-').toLowerCase()}`
+      : webhook.url;
+  const configured = (webhook.headers ?? {}) as Record<string, string>;
+  const { pathname, search } = new URL(url);
+  return {
+    url,
+    path: `${pathname}${search}`,
+    headers: { 'content-type': 'application/json', ...configured },
+    body: {
+      ...envelope,
+      instance: instance.name,
+      destination: webhook.url,
+      apikey: exposeApiKey ? instance.token : null,
+    },
   };
 }

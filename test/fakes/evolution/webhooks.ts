@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
  * Evolution API v2 webhook envelopes as its WebhookController sends them
  * (`{ event, instance, data, destination, date_time, sender, server_url, apikey }`), with
  * Baileys message shapes in `data`, for tests to POST to /webhooks/evolution/:accountId.
+ * `apikey` is null unless asked for, as Evolution sends it unless the server runs with
+ * AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES=true (channel.service.ts `sendDataWebhook`).
  */
 type Json = Record<string, unknown>;
 
@@ -32,7 +34,7 @@ export function evolutionEnvelope(
     date_time: options.dateTime ?? new Date().toISOString(),
     sender: `${instance.ownNumber ?? '5511900000000'}@s.whatsapp.net`,
     server_url: 'https://evolution.example.com',
-    ...(options.apikey === null ? {} : { apikey: options.apikey ?? instance.apiKey }),
+    apikey: options.apikey ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { EVOLUTION_WEBHOOK_SECRET_HEADER } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { idsFor } from './estate-ids';
 import { exampleBody } from './example-body';
 import {
@@ -175,6 +176,11 @@ function headerValue(
   if (name === 'apikey') {
     if (random.chance(0.6)) headers.apikey = target.estate.evolutionAccount.instanceKey;
     else if (random.chance(0.5)) headers.apikey = random.hex(32);
+    return;
+  }
+  if (name === EVOLUTION_WEBHOOK_SECRET_HEADER) {
+    if (random.chance(0.6)) headers[name] = target.estate.evolutionAccount.webhookSecret;
+    else if (random.chance(0.5)) headers[name] = random.pick(HOSTILE_HEADER_VALUES);
     return;
   }
   if (name.includes('signature')) {

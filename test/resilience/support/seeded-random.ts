@@ -50,7 +50,7 @@ export class SeededRandom {
   }
 }
 
-/** The run's seed: RESILIENCE_SEED to replay a run, else a fresh one (printed by the scenario). */
+/** A fresh seed (a random fuzz run), or RESILIENCE_SEED to replay one; printed by the scenario. */
 export function runSeed(): number {
   const given = Number(process.env.RESILIENCE_SEED);
   return Number.isInteger(given) && given > 0 ? given : 1 + Math.floor(Math.random() * 2 ** 31);

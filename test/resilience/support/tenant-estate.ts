@@ -37,8 +37,17 @@ export interface TenantEstate {
   jwtHeaders: { authorization: string };
   number: MetaBusinessNumber;
   cloudAccount: { id: string; name: string };
-  /** `instanceName` is the instance's name on Evolution, `instanceKey` its webhook key. */
-  evolutionAccount: { id: string; name: string; instanceName: string; instanceKey: string };
+  /**
+   * `instanceName` is the instance's name on Evolution, `instanceKey` its token (a webhook key
+   * too), `webhookSecret` the secret header Omnihub registered with its webhook.
+   */
+  evolutionAccount: {
+    id: string;
+    name: string;
+    instanceName: string;
+    instanceKey: string;
+    webhookSecret: string;
+  };
   /** A second API key, so revoking it does not lock the tenant out. */
   spareApiKeyId: string;
   contactId: string;
@@ -136,8 +145,10 @@ export async function buildTenantEstate(
     .filter((request) => request.path === '/instance/create')
     .map((request) => (request.json as { instanceName: string }).instanceName)
     .find((name) => name.endsWith(`-${label}-evo`));
-  const instanceKey = instanceName && evolution.instance(instanceName)?.token;
-  if (!instanceName || !instanceKey)
+  const created = instanceName ? evolution.instance(instanceName) : undefined;
+  const instanceKey = created?.token;
+  const webhookSecret = Object.values(created?.webhook?.headers ?? {})[0];
+  if (!instanceName || !instanceKey || typeof webhookSecret !== 'string')
     throw new Error(`${label}: Evolution instance was not created`);
   const spareKey = await call('POST', '/api/v2/api-keys', { name: `${label}-spare` }, 201);
 
@@ -198,6 +209,7 @@ export async function buildTenantEstate(
       name: `${label}-evo`,
       instanceName,
       instanceKey,
+      webhookSecret,
     },
     spareApiKeyId: String(spareKey.id),
     contactId: inbound.contact_id,

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EncryptedColumn, encryptedColumnContext } from '@core/crypto/encrypted-column';
+import { SecretBox } from '@core/crypto/secret-box';
+
+/** evolution_webhook_keys.secret holds SecretBox ciphertext (rotated by rotate-secrets). */
+export const EVOLUTION_WEBHOOK_SECRET_COLUMN: EncryptedColumn = {
+  table: 'evolution_webhook_keys',
+  idColumn: 'account_id',
+  column: 'secret',
+};
+
+/** The header Evolution sends the account's webhook secret in (set as a webhook header). */
+export const EVOLUTION_WEBHOOK_SECRET_HEADER = 'x-omnihub-webhook-secret';
+
+/** What intake compares a delivery's keys with: digests only, nothing to open. */
+export interface EvolutionWebhookKeyDigests {
+  accountId: string;
+  tenantId: string;
+  /** The Evolution instance name (the account's external id). */
+  instance: string;
+  /** Null while the account has no keys yet (created before webhook secrets existed). */
+  digests: { secret: Buffer; instanceKey: Buffer | null } | null;
+}
+
+export const webhookKeyDigest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/**
+ * Per-account webhook keys of Evolution accounts: a random secret Evolution sends as a webhook
+ * header (sealed, so it can be registered again), and digests of it and of the instance key
+ * (the body `apikey` Evolution sends when AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES is on).
+ * Digests of random 256-bit and UUID keys need no salt: they cannot be searched for.
+ */
+@Injectable()
+export class EvolutionWebhookKeys {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** A new secret for the account (replacing any), not yet registered on Evolution. */
+  async issue(tenantId: string, accountId: string, instanceKey: string): Promise<string> {
+    const secret = randomBytes(32).toString('base64url');
+    const sealed = this.box.seal(secret, this.context(accountId));
+    await this.db.query(
+      `INSERT INTO evolution_webhook_keys
+         (account_id, tenant_id, secret, secret_digest, instance_key_digest, registered_at)
+       VALUES ($1, $2, $3, $4, $5, NULL)
+       ON CONFLICT (account_id) DO UPDATE
+         SET secret = EXCLUDED.secret, secret_digest = EXCLUDED.secret_digest,
+             instance_key_digest = EXCLUDED.instance_key_digest, registered_at = NULL,
+             updated_at = now()`,
+      [accountId, tenantId, sealed, webhookKeyDigest(secret), webhookKeyDigest(instanceKey)],
+    );
+    return secret;
+  }
+
+  /** The account's secret, opened for registering it on Evolution; null when it has none. */
+  async secretOf(accountId: string): Promise<string | null> {
+    const rows: { secret: string }[] = await this.db.query(
+      `SELECT secret FROM evolution_webhook_keys WHERE account_id = $1`,
+      [accountId],
+    );
+    return rows.length ? this.box.open(rows[0].secret, this.context(accountId)) : null;
+  }
+
+  /** The instance key changed (the instance was created again): its digest follows. */
+  async setInstanceKey(accountId: string, instanceKey: string): Promise<void> {
+    await this.db.query(
+      `UPDATE evolution_webhook_keys SET instance_key_digest = $2, updated_at = now()
+        WHERE account_id = $1`,
+      [accountId, webhookKeyDigest(instanceKey)],
+    );
+  }
+
+  async markRegistered(accountId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE evolution_webhook_keys SET registered_at = now(), updated_at = now()
+        WHERE account_id = $1`,
+      [accountId],
+    );
+  }
+
+  /** The Evolution account `accountId` names and its key digests; null when there is none. */
+  async digestsFor(accountId: string): Promise<EvolutionWebhookKeyDigests | null> {
+    const rows: {
+      tenantId: string;
+      instance: string;
+      secretDigest: Buffer | null;
+      instanceKeyDigest: Buffer | null;
+    }[] = await this.db.query(
+      `SELECT a.tenant_id AS "tenantId", a.external_id AS instance,
+              k.secret_digest AS "secretDigest", k.instance_key_digest AS "instanceKeyDigest"
+         FROM channel_accounts a
+         LEFT JOIN evolution_webhook_keys k ON k.account_id = a.id
+        WHERE a.id = $1 AND a.hub = 'whatsapp' AND a.provider = 'evolution'`,
+      [accountId],
+    );
+    if (!rows.length) return null;
+    const [row] = rows;
+    const digests = row.secretDigest
+      ? { secret: row.secretDigest, instanceKey: row.instanceKeyDigest }
+      : null;
+    return { accountId, tenantId: row.tenantId, instance: row.instance, digests };
+  }
+
+  /**
+   * Up to `limit` Evolution accounts in use (not deleted) whose secret Evolution has not
+   * accepted yet, or that have none: the registration task's work. Ordered by id for paging.
+   */
+  unregistered(
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ accountId: string; tenantId: string }[]> {
+    return this.db.query(
+      `SELECT a.id AS "accountId", a.tenant_id AS "tenantId"
+         FROM channel_accounts a
+         LEFT JOIN evolution_webhook_keys k ON k.account_id = a.id
+        WHERE a.hub = 'whatsapp' AND a.provider = 'evolution' AND a.status <> 'disabled'
+          AND k.registered_at IS NULL AND ($1::uuid IS NULL OR a.id > $1)
+        ORDER BY a.id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  private context(accountId: string): string {
+    return encryptedColumnContext(EVOLUTION_WEBHOOK_SECRET_COLUMN, accountId);
+  }
+}
