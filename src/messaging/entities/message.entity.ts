@@ -10,6 +10,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import type { ReferredProduct } from '../inbound/normalized-event';
 import { ConversationEntity } from './conversation.entity';
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -77,6 +78,14 @@ export class MessageEntity {
 
   @Column({ name: 'reply_to_provider_message_id', type: 'text', nullable: true })
   replyToProviderMessageId!: string | null;
+
+  /** Our id of the replied-to message, when we had it as the reply was stored. */
+  @Column({ name: 'reply_to_message_id', type: 'uuid', nullable: true })
+  replyToMessageId!: string | null;
+
+  /** The catalog product a customer's enquiry is about (Meta's context.referred_product). */
+  @Column({ name: 'referred_product', type: 'jsonb', nullable: true })
+  referredProduct!: ReferredProduct | null;
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;

@@ -123,6 +123,7 @@ export class OutboundDispatcher {
       replyToProviderMessageId: request.replyTo
         ? await this.providerIdOf(tenantId, request.replyTo)
         : undefined,
+      replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
       idempotencyKey,
     });
     if (!stored.created) return { id: stored.id, status: 'queued', duplicate: true };
