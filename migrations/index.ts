@@ -5,6 +5,7 @@ import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-f
 import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
 import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
 import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
+import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddStalledJobIndexes1795360450000,
   AddMessageConversationTenantStatistics1795360520000,
   AddMessageReplyContext1795365000000,
+  AddIdempotencyFingerprint1795365010000,
 ];

@@ -28,6 +28,9 @@ export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read
   unique: true,
   where: 'idempotency_key IS NOT NULL',
 })
+@Index('messages_idempotency_key_created_idx', ['createdAt'], {
+  where: 'idempotency_key IS NOT NULL',
+})
 @Index('messages_unenqueued_idx', ['createdAt'], {
   where: `status = 'queued' AND enqueued_at IS NULL`,
 })
@@ -87,8 +90,13 @@ export class MessageEntity {
   @Column({ name: 'referred_product', type: 'jsonb', nullable: true })
   referredProduct!: ReferredProduct | null;
 
+  /** The client's Idempotency-Key, per tenant, until IDEMPOTENCY_KEY_RETENTION_HOURS release it. */
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
+
+  /** Hash of the route and request the key came with (request-fingerprint.ts). */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
+  idempotencyFingerprint!: string | null;
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

@@ -32,7 +32,7 @@ export interface NewOutboundMessage {
   replyToProviderMessageId?: string;
   /** Our id of the replied-to message when the request named it by that id. */
   replyToMessageId?: string;
-  idempotencyKey?: string;
+  idempotency?: { key: string; fingerprint: string };
 }
 
 const STATUS_COLUMN: Record<DeliveryStatus, string> = {
@@ -94,15 +94,17 @@ export class MessagesRepository {
   }
 
   /**
-   * Stores a queued outbound message. With an idempotency key already used by this tenant,
-   * nothing is inserted and the earlier message's id is returned instead.
+   * Stores a queued outbound message. With an idempotency key this tenant already holds,
+   * nothing is inserted and `created` is false (a concurrent INSERT of the same key waits on
+   * the unique index until the other commits, so exactly one of them creates the message).
    */
   async insertOutbound(message: NewOutboundMessage): Promise<{ id: string; created: boolean }> {
     const rows: { id: string }[] = await this.db.query(
       `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
-                             provider, reply_to_provider_message_id, reply_to_message_id, idempotency_key)
+                             provider, reply_to_provider_message_id, reply_to_message_id,
+                             idempotency_key, idempotency_fingerprint)
        VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8,
-               COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9)
+               COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11)
        ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -114,27 +116,12 @@ export class MessagesRepository {
         message.content,
         message.provider,
         message.replyToProviderMessageId ?? null,
-        message.idempotencyKey ?? null,
+        message.idempotency?.key ?? null,
         message.replyToMessageId ?? null,
+        message.idempotency?.fingerprint ?? null,
       ],
     );
-    if (rows.length) return { id: rows[0].id, created: true };
-    const earlier: { id: string }[] = await this.db.query(
-      `SELECT id FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [message.tenantId, message.idempotencyKey],
-    );
-    return { id: earlier[0].id, created: false };
-  }
-
-  async findByIdempotencyKey(
-    tenantId: string,
-    key: string,
-  ): Promise<{ id: string; status: string } | undefined> {
-    const rows: { id: string; status: string }[] = await this.db.query(
-      `SELECT id, status FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [tenantId, key],
-    );
-    return rows[0];
+    return { id: message.id, created: rows.length > 0 };
   }
 
   /** The provider's id of one of this tenant's messages (null until it was sent). */
