@@ -6,6 +6,8 @@ import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-j
 import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
 import { ScopeEvolutionInboxIdsToAccount1795363000000 } from './1795363000000-scope-evolution-inbox-ids-to-account';
 import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-evolution-webhook-keys';
+import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
+import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   AddMessageConversationTenantStatistics1795360520000,
   ScopeEvolutionInboxIdsToAccount1795363000000,
   CreateEvolutionWebhookKeys1795363010000,
+  AddMessageReplyContext1795365000000,
+  AddIdempotencyFingerprint1795365010000,
 ];

@@ -65,6 +65,8 @@ export class AppConfig {
   };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
+  /** How long a send's Idempotency-Key is kept. */
+  readonly idempotencyKeyRetentionHours: number;
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -141,6 +143,7 @@ export class AppConfig {
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),
     );
+    this.idempotencyKeyRetentionHours = env.IDEMPOTENCY_KEY_RETENTION_HOURS;
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,
       sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,

@@ -297,6 +297,15 @@ export class EnvironmentVariables {
   @Min(7)
   INBOX_RETENTION_DAYS = 7;
 
+  /**
+   * Hours an Idempotency-Key of a send is kept after its first request: a retry within them
+   * gets the first message back; after them the key may name a new send (Stripe keeps 24).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
   /** How often the sweeper looks for inbox rows that never reached the queue. */
   @Type(() => Number)
   @IsInt()

@@ -22,6 +22,9 @@ import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
+import { IdempotencyKeyRetention } from './outbound/idempotency/idempotency-key.retention';
+import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-keys.repository';
+import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency';
 import { FallbackPolicy } from './outbound/fallback-policy';
 import { outboundMetrics } from './outbound/outbound.metrics';
 
@@ -32,7 +35,7 @@ const entities = [
   ConversationEntity,
   MessageEntity,
 ];
-const repositories = [MessagesRepository];
+const repositories = [MessagesRepository, IdempotencyKeysRepository];
 const services = [
   ChannelAccountsService,
   ContactsService,
@@ -44,6 +47,8 @@ const services = [
   OutboundRules,
   OutboundSender,
   OutboxSweeper,
+  OutboundIdempotency,
+  IdempotencyKeyRetention,
   FallbackPolicy,
 ];
 const processors = [OutboundProcessor];

@@ -20,13 +20,14 @@ import {
   newEvolutionKeyId,
 } from '@test/fakes/evolution/webhooks';
 import { eventually } from '@test/support/eventually';
-import { createTenant, createTestApp } from '@test/support/test-app';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 
 describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
   let app: NestFastifyApplication;
   let db: DataSource;
+  let tenant: TestTenant;
   let tenantId: string;
   let accountId: string;
   let otherAccountId: string;
@@ -42,7 +43,8 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
       [EvolutionWebhooksModule],
     );
     db = app.get(DataSource);
-    tenantId = (await createTenant(app)).id;
+    tenant = await createTenant(app);
+    tenantId = tenant.id;
     accountId = (await createAccount(tenantId, 'evo-line', instance)).id;
     otherAccountId = (await createAccount(tenantId, 'evo-other', other)).id;
     const keys = app.get(EvolutionWebhookKeys);
@@ -272,6 +274,38 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     });
     const [row] = await inboxRows(id);
     expect(row.payload).not.toHaveProperty('apikey');
+  });
+
+  it("shows a quoted reply's target and the customer's send time, also when Evolution flattened the text", async () => {
+    const remoteJid = '5511987650010@s.whatsapp.net';
+    const quotedId = newEvolutionKeyId();
+    await post(evolutionUpsert(instance, { remoteJid, id: quotedId }));
+    await stored(quotedId);
+    const sentAt = Math.floor(Date.now() / 1000) - 600;
+    const replies = [newEvolutionKeyId(), newEvolutionKeyId()];
+    for (const [i, id] of replies.entries()) {
+      const body = evolutionUpsert(
+        instance,
+        { remoteJid, id, timestamp: sentAt, flattenExtendedText: i === 1 },
+        evolutionBodies.extendedText('Sim, esse mesmo', quotedId),
+      );
+      expect((await post(body)).statusCode).toBe(200);
+    }
+    const quoted = await stored(quotedId);
+    for (const id of replies) {
+      const reply = await stored(id);
+      const view = await app.inject({
+        method: 'GET',
+        url: `/api/v2/messages/${reply.id}`,
+        headers: tenant.headers,
+      });
+      expect(view.json()).toMatchObject({
+        content: { text: 'Sim, esse mesmo' },
+        replyTo: { messageId: quoted.id, providerMessageId: quotedId },
+        platformTimestamp: new Date(sentAt * 1000).toISOString(),
+        referredProduct: null,
+      });
+    }
   });
 
   it('accepts the key in the apikey header as well', async () => {

@@ -102,6 +102,30 @@ describe('Health probes and metrics', () => {
         'application/problem+json',
       ]);
     });
+
+    it('documents Idempotency-Key, the replay header and the 422 on every send route', async () => {
+      const doc = (await app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      for (const path of [
+        '/api/v2/messages',
+        '/api/v2/whatsapp/send/text',
+        '/api/v2/whatsapp/messages/image',
+        '/api/v2/whatsapp/messages/video',
+        '/api/v2/whatsapp/messages/document',
+        '/api/v2/whatsapp/messages/template',
+      ]) {
+        const post = doc.paths[path].post;
+        const header = post.parameters.find(
+          (p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key',
+        );
+        expect({ path, header: header?.schema }).toEqual({
+          path,
+          header: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 255 }),
+        });
+        expect(header.description).toMatch(/REQUEST\.IDEMPOTENCY_KEY_REUSED/);
+        expect(post.responses['202'].headers).toHaveProperty('Idempotent-Replayed');
+        expect(post.responses['422'].content).toHaveProperty(['application/problem+json']);
+      }
+    });
   });
 
   describe('with no METRICS_TOKEN, and DOCS_TOKEN set', () => {

@@ -327,6 +327,8 @@ describe('Conversation and message history', () => {
   });
 
   it('refuses malformed filters and cursors with 400 naming the field', async () => {
+    const cursorOf = (...values: string[]) =>
+      Buffer.from(JSON.stringify(values)).toString('base64url');
     const cases: [string, string][] = [
       ['/api/v2/conversations?channelAccountId=abc', 'channelAccountId'],
       ['/api/v2/conversations?contactId=1', 'contactId'],
@@ -334,6 +336,11 @@ describe('Conversation and message history', () => {
       ['/api/v2/conversations?hub=telegram', 'hub'],
       ['/api/v2/conversations?limit=0', 'limit'],
       [`/api/v2/conversations?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'cursor'],
+      // In the cursor's syntax but beyond bigint, or beyond the years a timestamp holds.
+      [`/api/v2/conversations?cursor=${cursorOf('9999999999999999999', newId())}`, 'cursor'],
+      [`/api/v2/conversations?cursor=${cursorOf('9223372036854775807', newId())}`, 'cursor'],
+      [`/api/v2/conversations?cursor=${cursorOf('-9223372036854775808', newId())}`, 'cursor'],
+      [`/api/v2/conversations/${newId()}/messages?cursor=${cursorOf('12345')}`, 'cursor'],
       [`/api/v2/conversations/${newId()}/messages?direction=sideways`, 'direction'],
       [`/api/v2/conversations/${newId()}/messages?status=lost`, 'status'],
       [`/api/v2/conversations/${newId()}/messages?type=DROP%20TABLE`, 'type'],

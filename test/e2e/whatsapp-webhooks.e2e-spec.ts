@@ -14,7 +14,7 @@ import {
   newWamid,
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
-import { createTenant, createTestApp } from '@test/support/test-app';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 import { eventually } from '@test/support/eventually';
 
 const APP_SECRET = 'global-app-secret-for-tests';
@@ -35,6 +35,7 @@ function createWebhooksApp(): Promise<NestFastifyApplication> {
 describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
   let app: NestFastifyApplication;
   let db: DataSource;
+  let tenant: TestTenant;
   let tenantId: string;
   let accountId: string;
   const number: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
@@ -43,7 +44,8 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
   beforeAll(async () => {
     app = await createWebhooksApp();
     db = app.get(DataSource);
-    tenantId = (await createTenant(app)).id;
+    tenant = await createTenant(app);
+    tenantId = tenant.id;
     const accounts = app.get(ChannelAccountsService);
     accountId = (
       await accounts.create(tenantId, {
@@ -120,7 +122,7 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
       expect(rows).toHaveLength(1);
       return rows;
     });
-    return row;
+    return { ...row, wamid };
   };
 
   describe('GET handshake', () => {
@@ -165,6 +167,67 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
         contact_name: 'Maria Souza',
         contact_phone: '+5511987650001',
       });
+    });
+
+    it("shows the customer's send time, the replied-to message and the enquired product", async () => {
+      const waId = '5511987650009';
+      const quoted = await receiveText(waId, 'Temos este modelo em azul.');
+      const quotedWamid = quoted.wamid;
+      const [unknownWamid, replyWamid] = [newWamid(), newWamid()];
+      const sentAt = Math.floor(Date.now() / 1000) - 3600;
+      const body = metaMessagesWebhook(
+        number,
+        { waId, name: 'Maria Souza' },
+        metaMessages.text(
+          {
+            from: waId,
+            id: replyWamid,
+            timestamp: sentAt,
+            replyTo: quotedWamid,
+            referredProduct: { catalogId: '194836987003835', productRetailerId: 'SKU-01' },
+          },
+          'Tem em azul?',
+        ),
+        metaMessages.text({ from: waId, replyTo: unknownWamid }, 'E este?'),
+      );
+      expect((await post(body)).statusCode).toBe(200);
+      const [reply] = await eventually(async () => {
+        const rows = await messageRows(replyWamid);
+        expect(rows).toHaveLength(1);
+        return rows;
+      });
+
+      const view = app.inject({
+        method: 'GET',
+        url: `/api/v2/messages/${reply.id}`,
+        headers: tenant.headers,
+      });
+      expect((await view).json()).toMatchObject({
+        replyTo: { messageId: quoted.id, providerMessageId: quotedWamid },
+        referredProduct: { catalogId: '194836987003835', productRetailerId: 'SKU-01' },
+        platformTimestamp: new Date(sentAt * 1000).toISOString(),
+      });
+
+      const page = await eventually(async () => {
+        const response = await app.inject({
+          method: 'GET',
+          url: `/api/v2/conversations/${reply.conversation_id}/messages`,
+          headers: tenant.headers,
+        });
+        const items = response.json<{ items: Record<string, unknown>[] }>().items;
+        expect(items).toHaveLength(3);
+        return items;
+      });
+      const [toUnknown, answered, original] = page;
+      expect(toUnknown.replyTo).toEqual({ messageId: null, providerMessageId: unknownWamid });
+      expect(toUnknown.referredProduct).toBeNull();
+      expect(answered).toMatchObject({
+        id: reply.id,
+        replyTo: { messageId: quoted.id, providerMessageId: quotedWamid },
+        referredProduct: { catalogId: '194836987003835', productRetailerId: 'SKU-01' },
+        platformTimestamp: new Date(sentAt * 1000).toISOString(),
+      });
+      expect(original).toMatchObject({ id: quoted.id, replyTo: null, referredProduct: null });
     });
 
     it('rejects unsigned and forged deliveries with 401 and stores nothing', async () => {

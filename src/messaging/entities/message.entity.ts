@@ -10,6 +10,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import type { ReferredProduct } from '../inbound/normalized-event';
 import { ConversationEntity } from './conversation.entity';
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -25,6 +26,9 @@ export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read
 @Index('messages_conversation_id_idx', ['conversationId', 'id'])
 @Index('messages_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], {
   unique: true,
+  where: 'idempotency_key IS NOT NULL',
+})
+@Index('messages_idempotency_key_created_idx', ['createdAt'], {
   where: 'idempotency_key IS NOT NULL',
 })
 @Index('messages_unenqueued_idx', ['createdAt'], {
@@ -78,8 +82,21 @@ export class MessageEntity {
   @Column({ name: 'reply_to_provider_message_id', type: 'text', nullable: true })
   replyToProviderMessageId!: string | null;
 
+  /** Our id of the replied-to message, when we had it as the reply was stored. */
+  @Column({ name: 'reply_to_message_id', type: 'uuid', nullable: true })
+  replyToMessageId!: string | null;
+
+  /** The catalog product a customer's enquiry is about (Meta's context.referred_product). */
+  @Column({ name: 'referred_product', type: 'jsonb', nullable: true })
+  referredProduct!: ReferredProduct | null;
+
+  /** The client's Idempotency-Key, per tenant, until IDEMPOTENCY_KEY_RETENTION_HOURS release it. */
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
+
+  /** Hash of the route and request the key came with (request-fingerprint.ts). */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
+  idempotencyFingerprint!: string | null;
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

@@ -5,6 +5,7 @@ import { Page, toPage } from '@core/api/pagination';
 import { NotFoundError } from '@core/errors/domain-error';
 import type { MessageDirection, MessageStatus } from '@app/messaging/entities/message.entity';
 import { decodeIdCursor } from '@core/api/pagination';
+import type { ReferredProduct } from '@app/messaging/inbound/normalized-event';
 import type { MessageListQueryDto } from './history-query.dto';
 import type { MessageDetailDto, MessageDto } from './message.view';
 import { SqlParams } from './sql-params';
@@ -21,6 +22,9 @@ interface MessageRow {
   providerMessageId: string | null;
   errorCode: string | null;
   errorTitle: string | null;
+  replyToProviderMessageId: string | null;
+  replyToMessageId: string | null;
+  referredProduct: ReferredProduct | null;
   platformTimestamp: Date | null;
   createdAt: Date;
   sentAt: Date | null;
@@ -31,7 +35,9 @@ interface MessageRow {
 
 const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.direction, m.type, m.content, m.status,
   m.provider, m.provider_message_id AS "providerMessageId", m.error_code AS "errorCode",
-  m.error_title AS "errorTitle", m.platform_timestamp AS "platformTimestamp",
+  m.error_title AS "errorTitle", m.reply_to_provider_message_id AS "replyToProviderMessageId",
+  m.reply_to_message_id AS "replyToMessageId", m.referred_product AS "referredProduct",
+  m.platform_timestamp AS "platformTimestamp",
   m.created_at AS "createdAt", m.sent_at AS "sentAt", m.delivered_at AS "deliveredAt",
   m.read_at AS "readAt", m.failed_at AS "failedAt"`;
 
@@ -113,6 +119,11 @@ function toMessageDto(row: MessageRow): MessageDto {
     provider: row.provider,
     providerMessageId: row.providerMessageId,
     error: row.errorCode ? { code: row.errorCode, title: row.errorTitle ?? '' } : null,
+    replyTo: row.replyToProviderMessageId
+      ? { messageId: row.replyToMessageId, providerMessageId: row.replyToProviderMessageId }
+      : null,
+    referredProduct: row.referredProduct,
+    platformTimestamp: row.platformTimestamp,
     createdAt: row.createdAt,
     sentAt: row.sentAt,
     deliveredAt: row.deliveredAt,

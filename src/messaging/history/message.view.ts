@@ -11,6 +11,34 @@ export class MessageErrorDto {
   title!: string;
 }
 
+export class RepliedToMessageDto {
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '01939b6e-4c1a-7f3e-9b2d-5a8c0e1f2a3b',
+    description:
+      'Our id of the replied-to message (GET /api/v2/messages/{id}); null when we never ' +
+      'stored it (sent before the account was connected, or not arrived yet when the reply was)',
+  })
+  messageId!: string | null;
+
+  @ApiProperty({
+    example: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEjQ2QTk4RkE2QzY5QjI5MzY2AA==',
+    description:
+      "The platform's id of the replied-to message (Meta context.id, Evolution stanzaId)",
+  })
+  providerMessageId!: string;
+}
+
+export class ReferredProductDto {
+  @ApiProperty({ example: '194836987003835', description: 'The Meta catalog' })
+  catalogId!: string;
+
+  @ApiProperty({ example: 'SKU-CLEAR-ALIGNERS-01', description: "The item's id (SKU) in it" })
+  productRetailerId!: string;
+}
+
 export class MessageDto {
   @ApiProperty({ format: 'uuid', description: 'UUIDv7: ordering by id is ordering by creation' })
   id!: string;
@@ -48,7 +76,37 @@ export class MessageDto {
   @ApiProperty({ type: MessageErrorDto, nullable: true })
   error!: MessageErrorDto | null;
 
-  @ApiProperty({ description: 'Received (inbound) or queued (outbound)' })
+  @ApiProperty({
+    type: RepliedToMessageDto,
+    nullable: true,
+    description: 'The message this one quotes or answers; null when it answers none',
+  })
+  replyTo!: RepliedToMessageDto | null;
+
+  @ApiProperty({
+    type: ReferredProductDto,
+    nullable: true,
+    description:
+      'The catalog product a customer asks about ("Message business" on a product, Meta ' +
+      'context.referred_product); null otherwise',
+  })
+  referredProduct!: ReferredProductDto | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    example: '2031-07-13T10:11:09.000Z',
+    description:
+      "When the sender sent it by the platform's clock (Meta's and Evolution's timestamp, " +
+      "whole seconds): the customer's own send time, or the phone app's for messages the " +
+      'business sent there. Null for messages sent through Omnihub (see sentAt).',
+  })
+  platformTimestamp!: Date | null;
+
+  @ApiProperty({
+    example: '2031-07-13T10:11:10.284Z',
+    description: 'When Omnihub received (inbound) or queued (outbound) it',
+  })
   createdAt!: Date;
 
   @ApiProperty({ nullable: true, type: Date })

@@ -87,6 +87,7 @@ export class InboundPipeline {
       content,
       platformTimestamp: event.sentAt,
       replyToProviderMessageId: event.replyToProviderMessageId,
+      referredProduct: event.referredProduct,
       fromMe: event.fromMe,
     });
   }

@@ -65,16 +65,29 @@ export interface InboundSender {
   name?: string;
 }
 
+/** A product of the business's catalog, as the platform names it. */
+export interface ReferredProduct {
+  catalogId: string;
+  /** The business's own product id (SKU) in that catalog. */
+  productRetailerId: string;
+}
+
 export interface InboundMessageEvent {
   kind: 'message';
   /** The platform's id of the receiving account (Meta phone_number_id, Evolution instance...). */
   accountExternalId: string;
   providerMessageId: string;
   from: InboundSender;
+  /** When the sender sent it, by the platform's clock (its `timestamp`), not when we got it. */
   sentAt: Date;
   content: InboundContent;
-  /** Provider id of the message this one quotes or answers (context.id on Meta). */
+  /**
+   * Provider id of the message this one quotes or answers (Meta context.id, Evolution
+   * contextInfo.stanzaId).
+   */
   replyToProviderMessageId?: string;
+  /** The product a customer asks about from the catalog (Meta context.referred_product). */
+  referredProduct?: ReferredProduct;
   /** The message was sent by the business itself from another client (e.g. the phone app). */
   fromMe?: boolean;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { DeliveryStatus } from '../inbound/normalized-event';
+import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
 import { MessageEntity } from '../entities/message.entity';
 import { STATUS_RANK_SQL } from './status-machine';
 
@@ -16,6 +16,7 @@ export interface NewInboundMessage {
   content: Record<string, unknown>;
   platformTimestamp: Date;
   replyToProviderMessageId?: string;
+  referredProduct?: ReferredProduct;
   /** Sent by the business from another client (the phone app): stored as outbound + sent. */
   fromMe?: boolean;
 }
@@ -29,7 +30,9 @@ export interface NewOutboundMessage {
   type: string;
   content: Record<string, unknown>;
   replyToProviderMessageId?: string;
-  idempotencyKey?: string;
+  /** Our id of the replied-to message when the request named it by that id. */
+  replyToMessageId?: string;
+  idempotency?: { key: string; fingerprint: string };
 }
 
 const STATUS_COLUMN: Record<DeliveryStatus, string> = {
@@ -38,6 +41,11 @@ const STATUS_COLUMN: Record<DeliveryStatus, string> = {
   read: 'read_at',
   failed: 'failed_at',
 };
+
+/** Our id of the message an account knows by a provider id (the unique key's index). */
+const REPLIED_TO_ID_SQL = (accountParam: string, providerIdParam: string) =>
+  `(SELECT r.id FROM messages r
+     WHERE r.channel_account_id = ${accountParam}::uuid AND r.provider_message_id = ${providerIdParam})`;
 
 /**
  * SQL for messages: inserts that are idempotent and status updates that only move forward.
@@ -50,12 +58,19 @@ export class MessagesRepository {
     @InjectRepository(MessageEntity) readonly entities: Repository<MessageEntity>,
   ) {}
 
-  /** Stores a platform's message once; returns false when it was already stored. */
+  /**
+   * Stores a platform's message once; returns false when it was already stored. A reply gets
+   * our id of the message it answers here, once, by one probe of the (account, provider id)
+   * key: history pages then read a column rather than join every row back to messages. A
+   * reply to something we never stored (older than the account, or not arrived yet) keeps
+   * only the provider's id.
+   */
   async insertInbound(message: NewInboundMessage): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
-                             provider, provider_message_id, reply_to_provider_message_id, platform_timestamp, sent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                             provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
+                             referred_product, platform_timestamp, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13)
        ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
        RETURNING id`,
       [
@@ -72,20 +87,24 @@ export class MessagesRepository {
         message.replyToProviderMessageId ?? null,
         message.platformTimestamp,
         message.fromMe ? message.platformTimestamp : null,
+        message.referredProduct ?? null,
       ],
     );
     return rows.length > 0;
   }
 
   /**
-   * Stores a queued outbound message. With an idempotency key already used by this tenant,
-   * nothing is inserted and the earlier message's id is returned instead.
+   * Stores a queued outbound message. With an idempotency key this tenant already holds,
+   * nothing is inserted and `created` is false (a concurrent INSERT of the same key waits on
+   * the unique index until the other commits, so exactly one of them creates the message).
    */
   async insertOutbound(message: NewOutboundMessage): Promise<{ id: string; created: boolean }> {
     const rows: { id: string }[] = await this.db.query(
       `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
-                             provider, reply_to_provider_message_id, idempotency_key)
-       VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8, $9)
+                             provider, reply_to_provider_message_id, reply_to_message_id,
+                             idempotency_key, idempotency_fingerprint)
+       VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8,
+               COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11)
        ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -97,26 +116,12 @@ export class MessagesRepository {
         message.content,
         message.provider,
         message.replyToProviderMessageId ?? null,
-        message.idempotencyKey ?? null,
+        message.idempotency?.key ?? null,
+        message.replyToMessageId ?? null,
+        message.idempotency?.fingerprint ?? null,
       ],
     );
-    if (rows.length) return { id: rows[0].id, created: true };
-    const earlier: { id: string }[] = await this.db.query(
-      `SELECT id FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [message.tenantId, message.idempotencyKey],
-    );
-    return { id: earlier[0].id, created: false };
-  }
-
-  async findByIdempotencyKey(
-    tenantId: string,
-    key: string,
-  ): Promise<{ id: string; status: string } | undefined> {
-    const rows: { id: string; status: string }[] = await this.db.query(
-      `SELECT id, status FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [tenantId, key],
-    );
-    return rows[0];
+    return { id: message.id, created: rows.length > 0 };
   }
 
   /** The provider's id of one of this tenant's messages (null until it was sent). */

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
+import type { IdempotentRequest } from '@core/api/idempotency-key';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { HubName } from '@core/channel/hub-name';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
@@ -14,6 +15,7 @@ import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job';
 import { toOutboundContent } from './outbound-content';
+import { OutboundIdempotency } from './idempotency/outbound-idempotency';
 import { OutboundRules } from './outbound-rules';
 import type { SendMessageDto } from './send-message.dto';
 import { isUUID } from 'class-validator';
@@ -31,7 +33,7 @@ export interface AcceptedMessage {
  * Accepts a send: checks the account, the provider's capabilities and every outbound rule,
  * then stores the message as `queued` and enqueues it (jobId = message id). The row is the
  * outbox: if Redis cannot take the job now, the sweeper enqueues it later, so an accepted
- * message is never lost. Honours Idempotency-Key per tenant.
+ * message is never lost. Honours Idempotency-Key per tenant (OutboundIdempotency).
  */
 @Injectable()
 export class OutboundDispatcher {
@@ -63,17 +65,19 @@ export class OutboundDispatcher {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesRepository,
     private readonly rules: OutboundRules,
+    private readonly idempotency: OutboundIdempotency,
     @InjectQueue(QueueName.Outbound) private readonly queue: Queue<OutboundJobData>,
   ) {}
 
   async accept(
     tenantId: string,
     request: SendMessageDto,
-    idempotencyKey?: string,
+    idempotent?: IdempotentRequest,
   ): Promise<AcceptedMessage> {
-    if (idempotencyKey) {
-      const earlier = await this.messages.findByIdempotencyKey(tenantId, idempotencyKey);
-      if (earlier) return { id: earlier.id, status: earlier.status, duplicate: true };
+    const claim = idempotent && this.idempotency.claim(idempotent, request);
+    if (claim) {
+      const earlier = await this.idempotency.earlierSend(tenantId, claim);
+      if (earlier) return { ...earlier, duplicate: true };
     }
 
     // The account without its credentials: accepting a send needs no secret opened.
@@ -123,9 +127,12 @@ export class OutboundDispatcher {
       replyToProviderMessageId: request.replyTo
         ? await this.providerIdOf(tenantId, request.replyTo)
         : undefined,
-      idempotencyKey,
+      replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
+      idempotency: claim,
     });
-    if (!stored.created) return { id: stored.id, status: 'queued', duplicate: true };
+    if (!stored.created && claim) {
+      return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
+    }
 
     await this.enqueue(stored.id);
     return { id: stored.id, status: 'queued', duplicate: false };

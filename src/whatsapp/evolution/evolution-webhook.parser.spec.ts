@@ -95,6 +95,21 @@ describe('parseEvolutionWebhook: messages.upsert', () => {
     expect(event.replyToProviderMessageId).toBe('3EB0QUOTED');
   });
 
+  it('finds the quoted id beside the message when Evolution flattened the reply into a conversation', () => {
+    // Evolution copies the content's contextInfo to data.contextInfo, then replaces an
+    // extendedTextMessage by a plain `conversation` string, which carries no contextInfo.
+    const body = upsert({ conversation: 'Sim, esse mesmo' }) as { data: Record<string, unknown> };
+    body.data.contextInfo = {
+      stanzaId: '3EB0QUOTED',
+      participant: '5511900000000@s.whatsapp.net',
+      quotedMessage: { conversation: 'Quer o horário das 14h?' },
+    };
+    const event = messageOf(body);
+    expect(event.content).toEqual({ type: 'text', text: 'Sim, esse mesmo' });
+    expect(event.replyToProviderMessageId).toBe('3EB0QUOTED');
+    expect(event.sentAt).toEqual(new Date(TS * 1000));
+  });
+
   it('reads image, video, audio, document and sticker with the key id as the media id', () => {
     expect(
       contentOf({ imageMessage: { ...media, mimetype: 'image/jpeg', caption: 'Frente' } }),

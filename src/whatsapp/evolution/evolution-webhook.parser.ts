@@ -151,9 +151,21 @@ function readMessage(
     from,
     sentAt,
     content,
-    replyToProviderMessageId: asString(asObject(asObject(typed.body)?.contextInfo)?.stanzaId),
+    replyToProviderMessageId: quotedIdOf(item, typed.body),
     fromMe: fromMe || undefined,
   });
+}
+
+/**
+ * The id of the quoted message. Evolution copies the content's contextInfo beside the message
+ * (`data.contextInfo`), and recent v2 builds then turn an extendedTextMessage into a plain `conversation`,
+ * which has no contextInfo of its own: a quoted text reply keeps its stanzaId only there.
+ */
+function quotedIdOf(item: JsonObject, body: unknown): string | undefined {
+  return (
+    asString(asObject(item.contextInfo)?.stanzaId) ??
+    asString(asObject(asObject(body)?.contextInfo)?.stanzaId)
+  );
 }
 
 /**

@@ -1,19 +1,16 @@
 import { Body, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@config/app-config';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
+import { IdempotencyKey, IdempotentRequest } from '@core/api/idempotency-key';
 import { TenantId } from '@core/auth/auth.decorators';
 import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
 import { AcceptedMessageDto, SendMessageDto } from '@app/messaging/outbound/send-message.dto';
+import { ApiSendRoute, answerAccepted } from '@app/messaging/outbound/send-route';
 import type { MetaTemplate } from '../meta-cloud/meta-template';
 import { TemplateCatalog } from '../templates/template-catalog';
 import {
@@ -61,14 +58,14 @@ export class WhatsappController {
   @Post('send/text')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a text message (inside the 24-hour window)' })
-  @ApiAcceptedResponse({ type: AcceptedMessageDto })
-  @ApiProblems(400, 404, 422)
+  @ApiSendRoute()
   sendText(
     @TenantId() tenantId: string,
     @Body() body: SendTextDto,
+    @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.accept(tenantId, reply, {
+    return this.accept(tenantId, reply, idempotent, {
       channelAccountId: body.instanceId,
       to: body.to,
       type: 'text',
@@ -79,54 +76,54 @@ export class WhatsappController {
   @Post('messages/image')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send an image by URL or media id' })
-  @ApiAcceptedResponse({ type: AcceptedMessageDto })
-  @ApiProblems(400, 404, 422)
+  @ApiSendRoute()
   sendImage(
     @TenantId() tenantId: string,
     @Body() body: SendMediaDto,
+    @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.sendMedia(tenantId, 'image', body, reply);
+    return this.sendMedia(tenantId, 'image', body, idempotent, reply);
   }
 
   @Post('messages/video')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a video by URL or media id' })
-  @ApiAcceptedResponse({ type: AcceptedMessageDto })
-  @ApiProblems(400, 404, 422)
+  @ApiSendRoute()
   sendVideo(
     @TenantId() tenantId: string,
     @Body() body: SendMediaDto,
+    @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.sendMedia(tenantId, 'video', body, reply);
+    return this.sendMedia(tenantId, 'video', body, idempotent, reply);
   }
 
   @Post('messages/document')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a document by URL or media id' })
-  @ApiAcceptedResponse({ type: AcceptedMessageDto })
-  @ApiProblems(400, 404, 422)
+  @ApiSendRoute()
   sendDocument(
     @TenantId() tenantId: string,
     @Body() body: SendMediaDto,
+    @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.sendMedia(tenantId, 'document', body, reply);
+    return this.sendMedia(tenantId, 'document', body, idempotent, reply);
   }
 
   @Post('messages/template')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send an approved template (allowed outside the 24-hour window)' })
-  @ApiAcceptedResponse({ type: AcceptedMessageDto })
-  @ApiProblems(400, 404, 422)
+  @ApiSendRoute()
   sendTemplate(
     @TenantId() tenantId: string,
     @Body() body: SendTemplateDto,
+    @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { instanceId, to, name, language, components } = body;
-    return this.accept(tenantId, reply, {
+    return this.accept(tenantId, reply, idempotent, {
       channelAccountId: instanceId,
       to,
       type: 'template',
@@ -190,20 +187,25 @@ export class WhatsappController {
     tenantId: string,
     type: 'image' | 'video' | 'document',
     body: SendMediaDto,
+    idempotent: IdempotentRequest | undefined,
     reply: FastifyReply,
   ) {
     const { instanceId, to, ...media } = body;
-    return this.accept(tenantId, reply, { channelAccountId: instanceId, to, type, media });
+    return this.accept(tenantId, reply, idempotent, {
+      channelAccountId: instanceId,
+      to,
+      type,
+      media,
+    });
   }
 
   private async accept(
     tenantId: string,
     reply: FastifyReply,
+    idempotent: IdempotentRequest | undefined,
     request: SendMessageDto,
   ): Promise<AcceptedMessageDto> {
-    const accepted = await this.dispatcher.accept(tenantId, request);
-    const url = `${this.config.http.publicBaseUrl}/api/v2/messages/${accepted.id}`;
-    void reply.header('location', url);
-    return { ...accepted, url };
+    const accepted = await this.dispatcher.accept(tenantId, request, idempotent);
+    return answerAccepted(reply, accepted, this.config.http.publicBaseUrl);
   }
 }

@@ -62,6 +62,36 @@ describe('parseMetaWebhook: messages', () => {
     });
   });
 
+  it('reads the catalog product a product enquiry is about', () => {
+    const event = only(
+      incoming({
+        type: 'text',
+        text: { body: 'Is this still available?' },
+        context: {
+          from: '15550783881',
+          id: 'wamid.CATALOG1',
+          referred_product: { catalog_id: '194836987003835', product_retailer_id: 'SKU-01' },
+        },
+      }),
+    );
+    expect(event).toMatchObject({
+      replyToProviderMessageId: 'wamid.CATALOG1',
+      referredProduct: { catalogId: '194836987003835', productRetailerId: 'SKU-01' },
+    });
+  });
+
+  it('leaves out a referred product without both its ids', () => {
+    const event = only(
+      incoming({
+        type: 'text',
+        text: { body: 'Hi' },
+        context: { referred_product: { catalog_id: '194836987003835' } },
+      }),
+    );
+    expect(event).not.toHaveProperty('referredProduct');
+    expect(event).not.toHaveProperty('replyToProviderMessageId');
+  });
+
   it('reads an image with caption, mime type and hash', () => {
     expect(
       contentOf({

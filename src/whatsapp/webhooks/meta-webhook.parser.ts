@@ -3,6 +3,7 @@ import type {
   InboundMessageEvent,
   InboundSender,
   NormalizedEvent,
+  ReferredProduct,
   StatusUpdateEvent,
 } from '@app/messaging/inbound/normalized-event';
 import { contentOf } from './meta-message-content';
@@ -101,6 +102,7 @@ function readMessage(
     return asString(message.from_user_id) ? 'sender has a user_id but no wa_id' : 'from is missing';
   const content = contentOf(message, type);
   if ('invalid' in content) return `${type} message without ${content.invalid}`;
+  const context = asObject(message.context);
   return compact({
     kind: 'message' as const,
     accountExternalId,
@@ -108,8 +110,16 @@ function readMessage(
     from: senderOf(waId, contacts),
     sentAt,
     content,
-    replyToProviderMessageId: asString(asObject(message.context)?.id),
+    replyToProviderMessageId: asString(context?.id),
+    referredProduct: referredProductOf(asObject(context?.referred_product)),
   });
+}
+
+/** A product enquiry ("Message business" on a catalog item) names the catalog and the item. */
+function referredProductOf(product: JsonObject | undefined): ReferredProduct | undefined {
+  const catalogId = asString(product?.catalog_id);
+  const productRetailerId = asString(product?.product_retailer_id);
+  return catalogId && productRetailerId ? { catalogId, productRetailerId } : undefined;
 }
 
 function senderOf(waId: string, contacts: readonly (JsonObject | undefined)[]): InboundSender {

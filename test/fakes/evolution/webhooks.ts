@@ -47,10 +47,23 @@ export interface UpsertOptions {
   timestamp?: number;
   /** Extra key fields (remoteJidAlt, senderPn, participant, addressingMode). */
   key?: Json;
+  /**
+   * As the upsert handler of v2 builds does: an extendedTextMessage becomes a plain
+   * `conversation` string, its contextInfo surviving only beside the message.
+   */
+  flattenExtendedText?: boolean;
 }
 
-/** One `messages.upsert` item: key, pushName, message, messageType, messageTimestamp. */
+/**
+ * One `messages.upsert` item: key, pushName, message, messageType, `contextInfo` (Evolution's
+ * copy of the content's own contextInfo: quoted message, mentions), messageTimestamp.
+ */
 export function evolutionMessage(options: UpsertOptions, messageType: string, body: unknown): Json {
+  const contextInfo = (body as { contextInfo?: Json } | null)?.contextInfo;
+  const flatten = options.flattenExtendedText && messageType === 'extendedTextMessage';
+  const [type, content] = flatten
+    ? ['conversation', (body as { text: string }).text]
+    : [messageType, body];
   return {
     key: {
       remoteJid: options.remoteJid,
@@ -60,8 +73,9 @@ export function evolutionMessage(options: UpsertOptions, messageType: string, bo
     },
     pushName: options.pushName ?? 'Maria Souza',
     status: options.fromMe ? 'SERVER_ACK' : 'DELIVERY_ACK',
-    message: { [messageType]: body, messageContextInfo: { messageSecret: 'c2VjcmV0' } },
-    messageType,
+    message: { [type]: content, messageContextInfo: { messageSecret: 'c2VjcmV0' } },
+    ...(contextInfo ? { contextInfo } : {}),
+    messageType: type,
     messageTimestamp: options.timestamp ?? unixNow(),
     instanceId: 'af6c5b7c-ee27-4f94-9ea8-192393746ddd',
     source: 'android',
@@ -83,7 +97,18 @@ export const evolutionBodies = {
   extendedText: (text: string, quotedId?: string) =>
     [
       'extendedTextMessage',
-      { text, ...(quotedId ? { contextInfo: { stanzaId: quotedId, participant: '' } } : {}) },
+      {
+        text,
+        ...(quotedId
+          ? {
+              contextInfo: {
+                stanzaId: quotedId,
+                participant: '5511900000000@s.whatsapp.net',
+                quotedMessage: { conversation: 'the quoted text' },
+              },
+            }
+          : {}),
+      },
     ] as const,
   image: (caption?: string) =>
     ['imageMessage', media('image/jpeg', caption ? { caption } : {})] as const,

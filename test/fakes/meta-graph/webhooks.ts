@@ -24,6 +24,8 @@ export interface MessageOptions {
   timestamp?: number;
   /** wamid of the message this one replies to (`context.id`). */
   replyTo?: string;
+  /** A product enquiry: the catalog item the customer asks about (`context.referred_product`). */
+  referredProduct?: { catalogId: string; productRetailerId: string };
 }
 
 const unixNow = () => Math.floor(Date.now() / 1000);
@@ -31,8 +33,20 @@ export const newWamid = () =>
   `wamid.${Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64')}`;
 
 function message(options: MessageOptions, type: string, body: Json): Json {
+  const product = options.referredProduct;
+  const context = {
+    ...(options.replyTo ? { from: '15550783881', id: options.replyTo } : {}),
+    ...(product
+      ? {
+          referred_product: {
+            catalog_id: product.catalogId,
+            product_retailer_id: product.productRetailerId,
+          },
+        }
+      : {}),
+  };
   return {
-    ...(options.replyTo ? { context: { from: '15550783881', id: options.replyTo } } : {}),
+    ...(Object.keys(context).length ? { context } : {}),
     from: options.from,
     id: options.id ?? newWamid(),
     timestamp: String(options.timestamp ?? unixNow()),

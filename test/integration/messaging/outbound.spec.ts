@@ -14,6 +14,8 @@ import {
   OutboundRule,
   OutboundRuleCheck,
 } from '@app/messaging/outbound/outbound-rule';
+import { AppConfig } from '@config/app-config';
+import { IdempotencyKeyRetention } from '@app/messaging/outbound/idempotency/idempotency-key.retention';
 import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
 
 /** A platform double: records what it is asked to send and fails as scripted. */
@@ -22,7 +24,14 @@ import { createTenant, createTestApp, TestTenant } from '@test/support/test-app'
 class RecordingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'recording';
-  readonly capabilities = new Set<MessageType>(['text', 'image', 'template', 'reaction']);
+  readonly capabilities = new Set<MessageType>([
+    'text',
+    'image',
+    'video',
+    'document',
+    'template',
+    'reaction',
+  ]);
   readonly sent: OutboundMessage[] = [];
   readonly failures: PlatformError[] = [];
 
@@ -160,12 +169,248 @@ describe('Outbound messages', () => {
       [1, 2, 3].map(() => send(request, { 'idempotency-key': 'order-42' })),
     );
     expect(first.statusCode).toBe(202);
+    expect(first.headers).not.toHaveProperty('idempotent-replayed');
     for (const response of again) {
+      // As Stripe: the first answer's status code again, marked as a replay.
       expect(response.statusCode).toBe(202);
+      expect(response.headers['idempotent-replayed']).toBe('true');
+      expect(response.headers.location).toBe(first.headers.location);
       expect(response.json()).toMatchObject({ id: first.json().id, duplicate: true });
     }
     await settled(first.json().id);
     expect(provider.sent.filter((m) => m.id === first.json().id)).toHaveLength(1);
+  });
+
+  describe('Idempotency-Key on every send route', () => {
+    let seq = 0;
+    const key = () => `key-${newId()}`;
+    const recipient = () =>
+      `+55119${String(process.pid % 1000).padStart(3, '0')}4${String(++seq).padStart(4, '0')}`;
+    const post = (url: string, payload: Record<string, unknown>, idempotencyKey?: string) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          ...tenant.headers,
+          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+        },
+        payload,
+      });
+    const keyed = (idempotencyKey: string) =>
+      db.query<{ id: string }[]>(
+        `SELECT id FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [tenant.id, idempotencyKey],
+      );
+
+    /** Every route that creates an outbound message, with a valid body and a variant of it. */
+    const routes: [string, (to: string) => Record<string, unknown>, string][] = [
+      [
+        '/api/v2/messages',
+        (to) => ({ channelAccountId: 'main-line', to, type: 'text', text: { body: 'Olá' } }),
+        'text.body',
+      ],
+      [
+        '/api/v2/whatsapp/send/text',
+        (to) => ({ instanceId: 'main-line', to, text: 'Olá' }),
+        'text',
+      ],
+      [
+        '/api/v2/whatsapp/messages/image',
+        (to) => ({ instanceId: 'main-line', to, url: 'https://cdn.example.com/a.jpg' }),
+        'url',
+      ],
+      [
+        '/api/v2/whatsapp/messages/video',
+        (to) => ({ instanceId: 'main-line', to, url: 'https://cdn.example.com/a.mp4' }),
+        'url',
+      ],
+      [
+        '/api/v2/whatsapp/messages/document',
+        (to) => ({ instanceId: 'main-line', to, url: 'https://cdn.example.com/a.pdf' }),
+        'url',
+      ],
+      [
+        '/api/v2/whatsapp/messages/template',
+        (to) => ({ instanceId: 'main-line', to, name: 'reminder', language: 'pt_BR' }),
+        'language',
+      ],
+    ];
+    const changed = (body: Record<string, unknown>, field: string): Record<string, unknown> =>
+      field === 'text.body'
+        ? { ...body, text: { body: 'Olá de novo' } }
+        : field === 'language'
+          ? { ...body, language: 'en_US' }
+          : field === 'text'
+            ? { ...body, text: 'Olá de novo' }
+            : { ...body, [field]: `${String(body[field]).replace(/(\.\w+)$/, '-2$1')}` };
+
+    it.each(routes)(
+      '%s replays the same request and refuses the key with another body (422), queueing one message',
+      async (url, bodyFor, field) => {
+        const idempotencyKey = key();
+        const body = bodyFor(recipient());
+        const first = await post(url, body, idempotencyKey);
+        expect(first.statusCode).toBe(202);
+        // Same fields in another order: the same request.
+        const reordered = Object.fromEntries(Object.entries(body).reverse());
+        const replay = await post(url, reordered, idempotencyKey);
+        expect(replay.statusCode).toBe(202);
+        expect(replay.headers['idempotent-replayed']).toBe('true');
+        expect(replay.json()).toMatchObject({ id: first.json().id, duplicate: true });
+
+        for (const different of [changed(body, field), { ...body, to: recipient() }]) {
+          const refused = await post(url, different, idempotencyKey);
+          expect(refused.statusCode).toBe(422);
+          expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(refused.json()).toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED' });
+          expect(refused.json().detail).toMatch(/different request/);
+        }
+        expect(await keyed(idempotencyKey)).toEqual([{ id: first.json().id }]);
+      },
+    );
+
+    it('refuses a key sent before to another send route, even with the same message', async () => {
+      const idempotencyKey = key();
+      const to = recipient();
+      const generic = await post(
+        '/api/v2/messages',
+        { channelAccountId: 'main-line', to, type: 'text', text: { body: 'Olá' } },
+        idempotencyKey,
+      );
+      expect(generic.statusCode).toBe(202);
+      const whatsapp = await post(
+        '/api/v2/whatsapp/send/text',
+        { instanceId: 'main-line', to, text: 'Olá' },
+        idempotencyKey,
+      );
+      expect(whatsapp.statusCode).toBe(422);
+      expect(whatsapp.json().code).toBe('REQUEST.IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('keeps keys per tenant: another tenant may use the same key', async () => {
+      const idempotencyKey = key();
+      const mine = await post('/api/v2/messages', routes[0][1](recipient()), idempotencyKey);
+      const stranger = await createTenant(app);
+      const theirs = await app.inject({
+        method: 'POST',
+        url: '/api/v2/messages',
+        headers: { ...stranger.headers, 'idempotency-key': idempotencyKey },
+        payload: {
+          channelAccountId: 'no-account-here',
+          to: recipient(),
+          type: 'text',
+          text: { body: 'x' },
+        },
+      });
+      expect(mine.statusCode).toBe(202);
+      expect(theirs.statusCode).toBe(404);
+    });
+
+    it('creates one message when requests with one key race, refusing those with another body', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const idempotencyKey = key();
+        const to = recipient();
+        const bodies = Array.from({ length: 10 }, (_, i) => ({
+          instanceId: 'main-line',
+          to,
+          text: i % 2 ? 'corpo A' : 'corpo B',
+        }));
+        const answers = await Promise.all(
+          bodies.map((body) => post('/api/v2/whatsapp/send/text', body, idempotencyKey)),
+        );
+        const rows = await keyed(idempotencyKey);
+        expect(rows).toHaveLength(1);
+        const accepted = answers.filter((a) => a.statusCode === 202);
+        const refused = answers.filter((a) => a.statusCode === 422);
+        expect(accepted.length + refused.length).toBe(10);
+        expect(accepted.filter((a) => !a.json().duplicate)).toHaveLength(1);
+        expect(new Set(accepted.map((a) => a.json().id))).toEqual(new Set([rows[0].id]));
+        // Whichever body won, every request with it was accepted and every other refused.
+        expect(accepted).toHaveLength(5);
+        await settled(rows[0].id);
+        expect(provider.sent.filter((m) => m.id === rows[0].id)).toHaveLength(1);
+      }
+    });
+
+    it.each([
+      ['/api/v2/messages', ''],
+      ['/api/v2/messages', 'k'.repeat(256)],
+      ['/api/v2/messages', 'order 42'],
+      ['/api/v2/whatsapp/send/text', 'pedido-nº42'],
+      ['/api/v2/whatsapp/messages/template', 'a\\b'],
+    ])('%s refuses the malformed key %j with 400 naming the header', async (url, bad) => {
+      const body =
+        url === '/api/v2/messages'
+          ? routes[0][1](recipient())
+          : url.endsWith('template')
+            ? routes[5][1](recipient())
+            : routes[1][1](recipient());
+      const response = await post(url, body, bad);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().errors).toEqual([
+        expect.objectContaining({ field: 'Idempotency-Key' }),
+      ]);
+    });
+
+    it('accepts the key as the IETF draft writes it, a quoted string, as the same key', async () => {
+      const idempotencyKey = key();
+      const body = routes[0][1](recipient());
+      const first = await post('/api/v2/messages', body, `"${idempotencyKey}"`);
+      const again = await post('/api/v2/messages', body, idempotencyKey);
+      expect(first.statusCode).toBe(202);
+      expect(again.json()).toMatchObject({ id: first.json().id, duplicate: true });
+    });
+
+    it('lets a key name a new send once it has expired, and the retention task releases old keys', async () => {
+      const hours = app.get(AppConfig).idempotencyKeyRetentionHours;
+      const [early, late] = [key(), key()];
+      const first = await post('/api/v2/messages', routes[0][1](recipient()), early);
+      const second = await post('/api/v2/messages', routes[0][1](recipient()), late);
+      await db.query(
+        `UPDATE messages SET created_at = now() - make_interval(hours => $2 + 1) WHERE id = ANY($1::uuid[])`,
+        [[first.json().id, second.json().id], hours],
+      );
+
+      const reused = await post('/api/v2/messages', routes[0][1](recipient()), early);
+      expect(reused.statusCode).toBe(202);
+      expect(reused.json()).toMatchObject({ duplicate: false });
+      expect(reused.json().id).not.toBe(first.json().id);
+      expect(await keyed(early)).toEqual([{ id: reused.json().id }]);
+
+      expect(await app.get(IdempotencyKeyRetention).run()).toBeGreaterThanOrEqual(1);
+      expect(await keyed(late)).toEqual([]);
+      expect(await keyed(early)).toEqual([{ id: reused.json().id }]);
+    });
+  });
+
+  it('records the replied-to message by our id and by the provider id', async () => {
+    const original = await send({
+      channelAccountId: accountId,
+      to: '+5511911113333',
+      type: 'text',
+      text: { body: 'Consulta amanhã às 14h' },
+    });
+    const originalId = original.json().id;
+    await settled(originalId);
+    for (const replyTo of [originalId, `rec.${originalId}`]) {
+      const reply = await send({
+        channelAccountId: accountId,
+        to: '+5511911113333',
+        type: 'text',
+        text: { body: 'Confirma?' },
+        replyTo,
+      });
+      const view = await app.inject({
+        method: 'GET',
+        url: `/api/v2/messages/${reply.json().id}`,
+        headers: tenant.headers,
+      });
+      expect(view.json().replyTo).toEqual({
+        messageId: originalId,
+        providerMessageId: `rec.${originalId}`,
+      });
+    }
   });
 
   it('retries a retryable platform failure and then sends', async () => {
