@@ -16,6 +16,7 @@ import {
   newEvolutionKeyId,
 } from '@test/fakes/evolution/webhooks';
 import { eventually } from '@test/support/eventually';
+import { incompressibleText } from '@test/support/oversized-text';
 import { createTenant, createTestApp } from '@test/support/test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -273,6 +274,53 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toMatchObject(qr));
     await post(evolutionConnectionUpdate(other, 'open', 201), {}, otherAccountId);
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toBeNull());
+  });
+
+  describe('with platform strings longer than any index can hold (4,000 characters)', () => {
+    const processedOnce = (marker: string) =>
+      eventually(async () => {
+        const rows = await db.query<
+          { processed_at: Date | null; attempts: number; last_error: string | null }[]
+        >(
+          `SELECT processed_at, attempts, last_error FROM inbound_events
+            WHERE source = 'evolution' AND strpos(payload::text, $1) > 0`,
+          [marker],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ attempts: 1, last_error: null });
+        expect(rows[0].processed_at).toBeTruthy();
+      });
+
+    it('stores a delivery with a 4,000-character key id once and settles it without a message', async () => {
+      const id = incompressibleText(4_000, 'evolution-key-id');
+      const body = evolutionUpsert(instance, { remoteJid: '5511987650010@s.whatsapp.net', id });
+      const responses = [await post(body), await post(body)];
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+      await processedOnce(id);
+      expect(await messageRows(id)).toHaveLength(0);
+    });
+
+    it('settles a delivery from a 4,000-digit jid without storing a contact for it', async () => {
+      const digits = incompressibleText(4_000, 'evolution-jid', '0123456789');
+      const id = newEvolutionKeyId();
+      const body = evolutionUpsert(instance, { remoteJid: `${digits}@s.whatsapp.net`, id });
+      expect((await post(body)).statusCode).toBe(200);
+      await processedOnce(id);
+      expect(await messageRows(id)).toHaveLength(0);
+    });
+
+    it('stores a message whose sender has a 4,000-character name', async () => {
+      const pushName = incompressibleText(4_000, 'evolution-push-name');
+      const id = newEvolutionKeyId();
+      const body = evolutionUpsert(instance, {
+        remoteJid: '5511987650011@s.whatsapp.net',
+        id,
+        pushName,
+      });
+      expect((await post(body)).statusCode).toBe(200);
+      expect(await stored(id)).toMatchObject({ contact_name: pushName });
+      await processedOnce(id);
+    });
   });
 
   it('resolves an @lid sender with remoteJidAlt to the contact of their phone number', async () => {
