@@ -117,7 +117,7 @@ export class InboxService {
       if (!isDatabaseUnavailable(error)) throw error;
       this.count(source, 'unavailable');
       this.logger.error(
-        { source, reason: (error as Error).message },
+        { source, err: error },
         'Inbox unavailable: PostgreSQL did not store the event; the platform will retry',
       );
       throw new UnavailableError(
@@ -138,7 +138,7 @@ export class InboxService {
       await this.enqueues.submit({ id, source });
     } catch (error) {
       this.logger.warn(
-        { inboxId: id, source, reason: (error as Error).message },
+        { inboxId: id, source, err: error },
         'Inbound event stored; enqueueing it is left to the sweeper',
       );
       return 'deferred';
@@ -147,7 +147,7 @@ export class InboxService {
       .submit(id)
       .catch((error: unknown) =>
         this.logger.warn(
-          { inboxId: id, reason: (error as Error).message },
+          { inboxId: id, err: error },
           'Could not mark an inbound event enqueued; the sweeper will re-add it (same job id)',
         ),
       );
