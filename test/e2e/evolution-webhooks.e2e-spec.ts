@@ -10,6 +10,8 @@ import {
   EvolutionInstance,
   evolutionBodies,
   evolutionConnectionUpdate,
+  evolutionEnvelope,
+  evolutionMessage,
   evolutionQrCodeUpdated,
   evolutionStatusUpdate,
   evolutionUpsert,
@@ -274,6 +276,22 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toMatchObject(qr));
     await post(evolutionConnectionUpdate(other, 'open', 201), {}, otherAccountId);
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toBeNull());
+  });
+
+  it('accepts a messages.set delivery with more keys and items than an API body may have', async () => {
+    // History syncs arrive as one array of messages; REQUEST_KEY_LIMITS guard validation,
+    // which webhook bodies never reach.
+    const id = newEvolutionKeyId();
+    const messages = Array.from({ length: 2_000 }, (_, i) =>
+      evolutionMessage(
+        { remoteJid: '5511987650012@s.whatsapp.net', id: i === 0 ? id : newEvolutionKeyId() },
+        'conversation',
+        'history',
+      ),
+    );
+    const response = await post(evolutionEnvelope(instance, 'messages.set', { messages }));
+    expect(response.statusCode).toBe(200);
+    expect(await inboxRows(id)).toHaveLength(1);
   });
 
   describe('with platform strings longer than any index can hold (4,000 characters)', () => {

@@ -320,6 +320,19 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
       expect(longSender).toHaveLength(0);
     });
 
+    it('accepts a batch with more keys and items than an API body may have', async () => {
+      // Meta batches many changes per delivery; REQUEST_KEY_LIMITS (1,000 per object or
+      // array, 10,000 in all) guard validation, which webhook bodies never reach.
+      const statuses = Array.from({ length: 2_500 }, () =>
+        metaStatus({ id: newWamid(), status: 'deleted', recipientId: '5511987650008' }),
+      );
+      const body = metaStatusesWebhook(number, ...statuses);
+      const response = await post(body);
+      expect(response.statusCode).toBe(200);
+      const marker = String((statuses[0] as { id: string }).id);
+      await eventually(async () => expect((await inboxRows(marker))[0]?.processed_at).toBeTruthy());
+    });
+
     it('acknowledges a delivery for an unknown phone number id and counts it', async () => {
       const wamid = newWamid();
       const unknown = { phoneNumberId: `pn-unknown-${newId()}` };
