@@ -164,3 +164,62 @@ describe('Errors as application/problem+json', () => {
     expect(response.json().traceId).toBe(response.headers['x-request-id']);
   });
 });
+
+describe('Errors for bodies with many keys (default body limit)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const keys = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`ke${i}`, 0]));
+
+  const createTenant = (body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v2/tenants',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  it('refuses a 70,000-key body before validation, with one short error naming the object', async () => {
+    const payload = { name: 'Acme', ...keys(70_000) };
+    expect(JSON.stringify(payload).length).toBeGreaterThan(800_000);
+    const response = await createTenant(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({
+      code: 'REQUEST.TOO_MANY_KEYS',
+      detail: 'body has 70001 keys; at most 1000 are accepted',
+      errors: [{ field: 'body', message: 'body has 70001 keys; at most 1000 are accepted' }],
+    });
+    expect(response.body.length).toBeLessThan(1_000);
+  });
+
+  it('names a nested object with too many keys by its path', async () => {
+    const response = await createTenant({ name: 'Acme', settings: { nested: keys(1_001) } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      {
+        field: 'settings.nested',
+        message: 'settings.nested has 1001 keys; at most 1000 are accepted',
+      },
+    ]);
+  });
+
+  it('lists the first 20 field errors and counts the rest', async () => {
+    const response = await createTenant({ name: 'Acme', ...keys(500) });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.code).toBe('REQUEST.VALIDATION_FAILED');
+    expect(body.errors).toHaveLength(20);
+    expect(body.errorsOmitted).toBe(480);
+    expect(body.detail).toMatch(/ and 480 more$/);
+    expect(response.body.length).toBeLessThan(3_000);
+  });
+});

@@ -14,12 +14,15 @@ import {
   EvolutionInstance,
   evolutionBodies,
   evolutionConnectionUpdate,
+  evolutionEnvelope,
+  evolutionMessage,
   evolutionQrCodeUpdated,
   evolutionStatusUpdate,
   evolutionUpsert,
   newEvolutionKeyId,
 } from '@test/fakes/evolution/webhooks';
 import { eventually } from '@test/support/eventually';
+import { incompressibleText } from '@test/support/oversized-text';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -425,6 +428,69 @@ describe('Evolution API webhooks (/webhooks/evolution/:accountId)', () => {
       otherAccountId,
     );
     await eventually(async () => expect(await qrCodes.latest(otherAccountId)).toBeNull());
+  });
+
+  it('accepts a messages.set delivery with more keys and items than an API body may have', async () => {
+    // History syncs arrive as one array of messages; REQUEST_KEY_LIMITS guard validation,
+    // which webhook bodies never reach.
+    const id = newEvolutionKeyId();
+    const messages = Array.from({ length: 2_000 }, (_, i) =>
+      evolutionMessage(
+        { remoteJid: '5511987650012@s.whatsapp.net', id: i === 0 ? id : newEvolutionKeyId() },
+        'conversation',
+        'history',
+      ),
+    );
+    const response = await post(evolutionEnvelope(instance, 'messages.set', { messages }));
+    expect(response.statusCode).toBe(200);
+    expect(await inboxRows(id)).toHaveLength(1);
+  });
+
+  describe('with platform strings longer than any index can hold (4,000 characters)', () => {
+    const processedOnce = (marker: string) =>
+      eventually(async () => {
+        const rows = await db.query<
+          { processed_at: Date | null; attempts: number; last_error: string | null }[]
+        >(
+          `SELECT processed_at, attempts, last_error FROM inbound_events
+            WHERE source = 'evolution' AND strpos(payload::text, $1) > 0`,
+          [marker],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ attempts: 1, last_error: null });
+        expect(rows[0].processed_at).toBeTruthy();
+      });
+
+    it('stores a delivery with a 4,000-character key id once and settles it without a message', async () => {
+      const id = incompressibleText(4_000, 'evolution-key-id');
+      const body = evolutionUpsert(instance, { remoteJid: '5511987650010@s.whatsapp.net', id });
+      const responses = [await post(body), await post(body)];
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+      await processedOnce(id);
+      expect(await messageRows(id)).toHaveLength(0);
+    });
+
+    it('settles a delivery from a 4,000-digit jid without storing a contact for it', async () => {
+      const digits = incompressibleText(4_000, 'evolution-jid', '0123456789');
+      const id = newEvolutionKeyId();
+      const body = evolutionUpsert(instance, { remoteJid: `${digits}@s.whatsapp.net`, id });
+      expect((await post(body)).statusCode).toBe(200);
+      await processedOnce(id);
+      expect(await messageRows(id)).toHaveLength(0);
+    });
+
+    it('stores a message whose sender has a 4,000-character name', async () => {
+      const pushName = incompressibleText(4_000, 'evolution-push-name');
+      const id = newEvolutionKeyId();
+      const body = evolutionUpsert(instance, {
+        remoteJid: '5511987650011@s.whatsapp.net',
+        id,
+        pushName,
+      });
+      expect((await post(body)).statusCode).toBe(200);
+      expect(await stored(id)).toMatchObject({ contact_name: pushName });
+      await processedOnce(id);
+    });
   });
 
   it('resolves an @lid sender with remoteJidAlt to the contact of their phone number', async () => {

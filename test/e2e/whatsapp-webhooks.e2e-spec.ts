@@ -7,6 +7,8 @@ import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import {
   MetaBusinessNumber,
+  metaBatchWebhook,
+  metaChange,
   metaMessages,
   metaMessagesWebhook,
   metaStatus,
@@ -16,6 +18,7 @@ import {
 } from '@test/fakes/meta-graph/webhooks';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 import { eventually } from '@test/support/eventually';
+import { incompressibleText } from '@test/support/oversized-text';
 
 const APP_SECRET = 'global-app-secret-for-tests';
 const OWN_APP_SECRET = 'own-app-secret-of-the-second-number';
@@ -341,6 +344,56 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
         expect(rows[0]?.processed_at).toBeTruthy();
       });
       expect(await statusOf()).toEqual(afterRead);
+    });
+
+    it('settles a delivery with 4,000-character ids once, storing only its ordinary message', async () => {
+      const longWamid = incompressibleText(4_000, 'meta-wamid');
+      const longWaId = incompressibleText(4_000, 'meta-wa-id', '0123456789');
+      const ordinary = newWamid();
+      const body = metaBatchWebhook(
+        metaChange(number, {
+          sender: { waId: '5511987650007', name: incompressibleText(4_000, 'meta-name') },
+          messages: [
+            metaMessages.text({ from: '5511987650007', id: longWamid }, 'id too long'),
+            metaMessages.text({ from: longWaId, id: newWamid() }, 'sender too long'),
+            metaMessages.text({ from: '5511987650007', id: ordinary }, 'fine'),
+          ],
+          statuses: [metaStatus({ id: longWamid, status: 'read', recipientId: '5511987650007' })],
+        }),
+      );
+      const responses = [await post(body), await post(body)];
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+      const rows = await eventually(async () => {
+        const found = await db.query<
+          { processed_at: Date | null; attempts: number; last_error: string | null }[]
+        >(
+          `SELECT processed_at, attempts, last_error FROM inbound_events
+            WHERE source = 'meta' AND strpos(payload::text, $1) > 0`,
+          [ordinary],
+        );
+        expect(found[0]?.processed_at).toBeTruthy();
+        return found;
+      });
+      expect(rows).toEqual([expect.objectContaining({ attempts: 1, last_error: null })]);
+      expect(await messageRows(ordinary)).toHaveLength(1);
+      expect(await messageRows(longWamid)).toHaveLength(0);
+      const longSender = await db.query(`SELECT 1 FROM contacts WHERE phone = $1`, [
+        `+${longWaId}`,
+      ]);
+      expect(longSender).toHaveLength(0);
+    });
+
+    it('accepts a batch with more keys and items than an API body may have', async () => {
+      // Meta batches many changes per delivery; REQUEST_KEY_LIMITS (1,000 per object or
+      // array, 10,000 in all) guard validation, which webhook bodies never reach.
+      const statuses = Array.from({ length: 2_500 }, () =>
+        metaStatus({ id: newWamid(), status: 'deleted', recipientId: '5511987650008' }),
+      );
+      const body = metaStatusesWebhook(number, ...statuses);
+      const response = await post(body);
+      expect(response.statusCode).toBe(200);
+      const marker = String((statuses[0] as { id: string }).id);
+      await eventually(async () => expect((await inboxRows(marker))[0]?.processed_at).toBeTruthy());
     });
 
     it('acknowledges a delivery for an unknown phone number id and counts it', async () => {

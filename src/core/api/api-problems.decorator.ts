@@ -32,8 +32,14 @@ export class ProblemDetailsDoc {
   @ApiPropertyOptional({ example: '/api/v2/tenants' })
   instance?: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDoc] })
+  @ApiPropertyOptional({ type: [FieldErrorDoc], description: 'The first 20 field errors' })
   errors?: FieldErrorDoc[];
+
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'How many more field errors there were than `errors` lists',
+  })
+  errorsOmitted?: number;
 
   @ApiProperty({
     example: '3f0c2b8e-5b7a-4f2e-9a61-0d2f7c1f4b10',

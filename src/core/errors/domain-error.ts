@@ -72,9 +72,13 @@ export class UnavailableError extends DomainError {
   }
 }
 
+/** Fields a validation detail names; the rest are counted ("and 69980 more"). */
+const MAX_NAMED_FIELDS = 20;
+
 function describeFields(errors: FieldError[]): string {
   const fields = [...new Set(errors.map((e) => e.field))];
-  return fields.length === 1
-    ? `Invalid field: ${fields[0]}`
-    : `Invalid fields: ${fields.join(', ')}`;
+  if (fields.length === 1) return `Invalid field: ${fields[0]}`;
+  const named = fields.slice(0, MAX_NAMED_FIELDS).join(', ');
+  const more = fields.length - MAX_NAMED_FIELDS;
+  return `Invalid fields: ${named}${more > 0 ? ` and ${more} more` : ''}`;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DomainError } from '@core/errors/domain-error';
+import { describeError } from '@core/observability/error-serializer';
 import { InboundEventRecord } from './inbound-event-handler';
 import { InboundHandlerRegistry } from './inbound-handler.registry';
 import { InboxRepository } from './inbox.repository';
@@ -49,9 +49,9 @@ export class InboxDispatcher {
     try {
       await handler.handle(event);
     } catch (error) {
-      await this.inbox.recordFailure(row.id, describe(error));
+      await this.inbox.recordFailure(row.id, describeError(error));
       this.logger.warn(
-        { inboxId: row.id, source: row.source, attempt: row.attempts + 1, error: codeOf(error) },
+        { inboxId: row.id, source: row.source, attempt: row.attempts + 1, err: error },
         'Inbound handler failed; the job will be retried',
       );
       throw error;
@@ -59,14 +59,4 @@ export class InboxDispatcher {
     await this.inbox.markProcessed(row.id);
     return 'processed';
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** Error messages may quote payload data, so logs carry only the error's class or code. */
-function codeOf(error: unknown): string {
-  if (error instanceof DomainError) return error.code;
-  return error instanceof Error ? error.name : typeof error;
 }

@@ -1,19 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { createHash } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
 import { isDatabaseUnavailable } from '@core/database/database-unavailable';
 import { InboundEnqueuer } from './inbound-enqueuer';
+import { inboxExternalId, sha256Hex } from './inbox-external-id';
 import { INBOX_INTAKE_TOTAL, IntakeOutcome } from './inbox.metrics';
 import { InboxRepository, NewInboundEvent, PendingInboundEvent } from './inbox.repository';
 
 export interface AcceptInboundEvent {
   /** 'meta', 'evolution', 'bitrix24', 'google-calendar'... the key handlers register under. */
   source: string;
-  /** The platform's event id; when absent the SHA-256 of `rawBody` identifies the event. */
+  /**
+   * The platform's event id; when absent the SHA-256 of `rawBody` identifies the event. Ids of
+   * any length are accepted: an oversized one is stored hashed (inboxExternalId).
+   */
   externalId?: string;
   rawBody: Buffer | string;
   payload: unknown;
@@ -64,7 +67,7 @@ export class InboxService {
   ) {}
 
   async accept(event: AcceptInboundEvent): Promise<AcceptedInboundEvent> {
-    const externalId = event.externalId ?? sha256Hex(event.rawBody);
+    const externalId = inboxExternalId(event.externalId ?? sha256Hex(event.rawBody));
     const id = newId();
     const inserted = await this.database(event.source, () =>
       this.inserts.submit({
@@ -114,7 +117,7 @@ export class InboxService {
       if (!isDatabaseUnavailable(error)) throw error;
       this.count(source, 'unavailable');
       this.logger.error(
-        { source, reason: (error as Error).message },
+        { source, err: error },
         'Inbox unavailable: PostgreSQL did not store the event; the platform will retry',
       );
       throw new UnavailableError(
@@ -135,7 +138,7 @@ export class InboxService {
       await this.enqueues.submit({ id, source });
     } catch (error) {
       this.logger.warn(
-        { inboxId: id, source, reason: (error as Error).message },
+        { inboxId: id, source, err: error },
         'Inbound event stored; enqueueing it is left to the sweeper',
       );
       return 'deferred';
@@ -144,7 +147,7 @@ export class InboxService {
       .submit(id)
       .catch((error: unknown) =>
         this.logger.warn(
-          { inboxId: id, reason: (error as Error).message },
+          { inboxId: id, err: error },
           'Could not mark an inbound event enqueued; the sweeper will re-add it (same job id)',
         ),
       );
@@ -154,8 +157,4 @@ export class InboxService {
   private count(source: string, outcome: IntakeOutcome): void {
     this.intake.inc({ source, outcome });
   }
-}
-
-function sha256Hex(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
 }

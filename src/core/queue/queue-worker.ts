@@ -16,7 +16,7 @@ export abstract class QueueWorker extends WorkerHost {
 
   @OnWorkerEvent('error')
   onWorkerError(error: Error): void {
-    this.logger.warn({ reason: error.message }, 'Worker error (BullMQ recovers by itself)');
+    this.logger.warn({ err: error }, 'Worker error (BullMQ recovers by itself)');
   }
 
   /**
@@ -35,7 +35,7 @@ export abstract class QueueWorker extends WorkerHost {
     } catch (error) {
       if (!token || !isDatabaseUnavailable(error)) throw error;
       this.logger.warn(
-        { jobId: job.id, queue: job.queueName, reason: (error as Error).message },
+        { jobId: job.id, queue: job.queueName, err: error },
         'PostgreSQL unreachable: the job waits for it without spending an attempt',
       );
       await job.moveToDelayed(Date.now() + DATABASE_OUTAGE_RETRY_MS, token);

@@ -10,6 +10,7 @@ import type {
   NormalizedEvent,
   StatusUpdateEvent,
 } from './normalized-event';
+import { oversizedIdOf } from './oversized-ids';
 
 export interface IngestSummary {
   stored: number;
@@ -17,6 +18,8 @@ export interface IngestSummary {
   statusesApplied: number;
   /** Status updates naming a message we do not (yet) know: the send may still be recording it. */
   statusesUnmatched: number;
+  /** Events left out because an id was longer than any index holds (oversizedIdOf). */
+  skipped: number;
 }
 
 type Account = Pick<ChannelAccountRef, 'id' | 'tenantId' | 'provider'>;
@@ -25,6 +28,7 @@ type Account = Pick<ChannelAccountRef, 'id' | 'tenantId' | 'provider'>;
  * Stores what a platform told us, whatever the platform: contact and identities, the
  * conversation, the message (once per provider message id) and status updates (forward only).
  * Every step is idempotent, so a webhook processed twice changes nothing the second time.
+ * An event with an id too long to index is skipped here, for every platform at once.
  */
 @Injectable()
 export class InboundPipeline {
@@ -42,9 +46,15 @@ export class InboundPipeline {
       duplicates: 0,
       statusesApplied: 0,
       statusesUnmatched: 0,
+      skipped: 0,
     };
+    const oversized: string[] = [];
     for (const event of events) {
-      if (event.kind === 'message') {
+      const field = oversizedIdOf(event);
+      if (field) {
+        summary.skipped += 1;
+        oversized.push(`${event.kind}.${field}`);
+      } else if (event.kind === 'message') {
         if (await this.storeMessage(account, event)) summary.stored += 1;
         else summary.duplicates += 1;
       } else if (await this.applyStatus(account, event)) {
@@ -52,6 +62,13 @@ export class InboundPipeline {
       } else {
         summary.statusesUnmatched += 1;
       }
+    }
+    if (oversized.length) {
+      // Field names only: the ids themselves may be anything a sender chose.
+      this.logger.warn(
+        { accountId: account.id, skipped: oversized },
+        'Events with ids longer than any platform issues were skipped; no retry could store them',
+      );
     }
     if (summary.statusesUnmatched) {
       this.logger.warn(

@@ -8,6 +8,7 @@ import type {
 } from '@app/messaging/inbound/normalized-event';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { newId } from '@core/database/ids';
+import { incompressibleText } from '@test/support/oversized-text';
 import { createTenant, createTestApp } from '@test/support/test-app';
 
 describe('Inbound pipeline', () => {
@@ -157,7 +158,44 @@ describe('Inbound pipeline', () => {
         at: new Date(),
       },
     ]);
-    expect(summary).toEqual({ stored: 0, duplicates: 0, statusesApplied: 0, statusesUnmatched: 1 });
+    expect(summary).toEqual({
+      stored: 0,
+      duplicates: 0,
+      statusesApplied: 0,
+      statusesUnmatched: 1,
+      skipped: 0,
+    });
+  });
+
+  it('skips events whose ids no index can hold, and stores their neighbours', async () => {
+    const long = incompressibleText(4_000, 'pipeline-long-id');
+    const longDigits = incompressibleText(4_000, 'pipeline-long-wa-id', '0123456789');
+    const ordinary = textFrom('5511900000009');
+    const summary = await pipeline.ingest(account, [
+      textFrom('5511900000009', long),
+      textFrom(longDigits),
+      ordinary,
+      {
+        kind: 'status',
+        accountExternalId: 'x',
+        providerMessageId: long,
+        status: 'read',
+        at: new Date(),
+      },
+    ]);
+    expect(summary).toEqual({
+      stored: 1,
+      duplicates: 0,
+      statusesApplied: 0,
+      statusesUnmatched: 0,
+      skipped: 3,
+    });
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM messages WHERE channel_account_id = $1 AND provider_message_id = ANY($2)`,
+        [account.id, [ordinary.providerMessageId, long]],
+      ),
+    ).toBe(1);
   });
 
   it('keeps channel credentials sealed at rest', async () => {

@@ -21,7 +21,10 @@ export class InboundEventEntity {
   @Column({ type: 'text' })
   source!: string;
 
-  /** The platform's event id, or the SHA-256 hex of the raw body when it gives none. */
+  /**
+   * The platform's event id, or the SHA-256 hex of the raw body when it gives none; an id over
+   * MAX_EXTERNAL_ID_BYTES is kept as `sha256:<hex of the id>` (see inboxExternalId).
+   */
   @Column({ name: 'external_id', type: 'text' })
   externalId!: string;
 
