@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@config/app-config';
 import { NotFoundError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
+import { ChannelAccountConnector } from '@app/messaging/channel-accounts/channel-account.connector';
 import type { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import {
@@ -17,7 +18,7 @@ import {
   evolutionAccessOf,
 } from '@app/whatsapp/evolution/evolution.credentials';
 import { qrOfConnectResult, qrOfStored } from './connect-outcome';
-import { evolutionInstanceName } from './instance-name';
+import { evolutionInstanceName } from '@app/whatsapp/evolution/evolution-instance-name';
 import {
   BusinessMismatchError,
   EvolutionNotConfiguredError,
@@ -35,6 +36,7 @@ export class EvolutionInstanceProvisioner {
   constructor(
     private readonly config: AppConfig,
     private readonly accounts: ChannelAccountsService,
+    private readonly connector: ChannelAccountConnector,
     private readonly instances: EvolutionInstancesClient,
     private readonly qrCodes: EvolutionQrStore,
   ) {}
@@ -81,7 +83,7 @@ export class EvolutionInstanceProvisioner {
    */
   private createAccount(tenantId: string, name: string): Promise<ChannelAccountDto> {
     const server = this.server();
-    return this.accounts.create(tenantId, {
+    return this.connector.connect(tenantId, {
       hub: 'whatsapp',
       provider: 'evolution',
       name,
