@@ -85,7 +85,8 @@ type Handler = (request: RecordedRequest, account: MetaGraphFakeAccount) => Fake
 
 /**
  * A local stand-in for graph.facebook.com's Cloud API surface: messages (all types, mark as
- * read), media lookup / download / upload, message templates with paging, phone number fields.
+ * read), media lookup / download / upload, message templates with paging, phone number fields
+ * and a WABA's phone number list with paging (the ownership proof of a connect).
  * It checks the Bearer token (unknown: 401 code 190) and that it owns the object addressed
  * (else Graph's 400 100/33), validates bodies like Meta (400 code 100) and answers with Meta's
  * payloads. CONTRACT.md lists the facts it relies on and their sources.
