@@ -4,6 +4,7 @@ import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
 import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
 import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
 import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
+import { AddChannelAccountWebhookVerifyToken1795361000000 } from './1795361000000-add-channel-account-webhook-verify-token';
 import { ScopeEvolutionInboxIdsToAccount1795363000000 } from './1795363000000-scope-evolution-inbox-ids-to-account';
 import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-evolution-webhook-keys';
 import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   AddProviderFallback1795360300000,
   AddStalledJobIndexes1795360450000,
   AddMessageConversationTenantStatistics1795360520000,
+  AddChannelAccountWebhookVerifyToken1795361000000,
   ScopeEvolutionInboxIdsToAccount1795363000000,
   CreateEvolutionWebhookKeys1795363010000,
   AddMessageReplyContext1795365000000,

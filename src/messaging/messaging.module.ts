@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsService } from './channel-accounts/channel-accounts.service';
 import { ContactsService } from './contacts/contacts.service';
@@ -37,6 +38,7 @@ const entities = [
 ];
 const repositories = [MessagesRepository, IdempotencyKeysRepository];
 const services = [
+  ChannelAccountConnector,
   ChannelAccountsService,
   ContactsService,
   ConversationsService,
@@ -69,6 +71,7 @@ const httpControllers = [
   controllers: httpControllers,
   providers: [...repositories, ...services, ...processors, ...metrics],
   exports: [
+    ChannelAccountConnector,
     ChannelAccountsService,
     ContactsService,
     ConversationsService,

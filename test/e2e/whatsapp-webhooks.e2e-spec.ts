@@ -23,6 +23,9 @@ import { incompressibleText } from '@test/support/oversized-text';
 const APP_SECRET = 'global-app-secret-for-tests';
 const OWN_APP_SECRET = 'own-app-secret-of-the-second-number';
 const VERIFY_TOKEN = 'verify-token-for-tests';
+const OWN_VERIFY_TOKEN = 'verify-token-of-the-other-meta-app';
+/** A third Meta app whose business has more numbers than one delivery used to be allowed to name. */
+const BIG_APP_SECRET = 'app-secret-of-a-business-with-many-numbers';
 const PROBLEM_JSON = /^application\/problem\+json/;
 
 /** The production app with its worker; its own queue prefix keeps other suites' workers off its jobs. */
@@ -43,6 +46,9 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
   let accountId: string;
   const number: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
   const ownSecretNumber: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
+  const manyNumbers: MetaBusinessNumber[] = Array.from({ length: 12 }, () => ({
+    phoneNumberId: `pn-${newId()}`,
+  }));
 
   beforeAll(async () => {
     app = await createWebhooksApp();
@@ -65,7 +71,17 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
       name: 'other-app-line',
       externalId: ownSecretNumber.phoneNumberId,
       credentials: { accessToken: 'token-2', wabaId: 'waba-2', appSecret: OWN_APP_SECRET },
+      webhookVerifyToken: OWN_VERIFY_TOKEN,
     });
+    for (const [i, many] of manyNumbers.entries()) {
+      await accounts.create(tenantId, {
+        hub: 'whatsapp',
+        provider: 'meta-cloud',
+        name: `big-app-line-${i}`,
+        externalId: many.phoneNumberId,
+        credentials: { accessToken: 'token-3', wabaId: 'waba-3', appSecret: BIG_APP_SECRET },
+      });
+    }
   });
 
   afterAll(async () => {
@@ -142,6 +158,26 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.body).toBe('1158201444');
+    });
+
+    it("echoes hub.challenge for a number's own verify token, kept only as a hash", async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/webhooks/meta',
+        query: {
+          'hub.mode': 'subscribe',
+          'hub.verify_token': OWN_VERIFY_TOKEN,
+          'hub.challenge': '2258201444',
+        },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe('2258201444');
+      const stored = await db.query<{ credentials: string; hash: Buffer }[]>(
+        `SELECT credentials, webhook_verify_token_sha256 AS hash FROM channel_accounts WHERE external_id = $1`,
+        [ownSecretNumber.phoneNumberId],
+      );
+      expect(stored[0].hash).toHaveLength(32);
+      expect(JSON.stringify(stored)).not.toContain(OWN_VERIFY_TOKEN);
     });
 
     it('refuses a wrong verify token or mode with 403 problem+json', async () => {
@@ -275,6 +311,21 @@ describe('WhatsApp Cloud API webhooks (/webhooks/meta)', () => {
       );
       expect((await post(other, undefined, OWN_APP_SECRET)).statusCode).toBe(401);
       expect(await inboxRows(otherWamid)).toHaveLength(0);
+    });
+
+    it('accepts a delivery naming 12 numbers of one Meta app, signed with its own secret', async () => {
+      const wamids = manyNumbers.map(() => newWamid());
+      const body = metaBatchWebhook(
+        ...manyNumbers.map((many, i) =>
+          metaChange(many, {
+            sender: { waId: '5511987650004' },
+            messages: [metaMessages.text({ from: '5511987650004', id: wamids[i] }, `hi ${i}`)],
+          }),
+        ),
+      );
+      expect((await post(body, undefined, BIG_APP_SECRET)).statusCode).toBe(200);
+      expect(await inboxRows(wamids[11])).toHaveLength(1);
+      expect((await post(body, undefined, 'not-the-big-app-secret')).statusCode).toBe(401);
     });
 
     it('stores one message when the same delivery arrives 20 times at once', async () => {

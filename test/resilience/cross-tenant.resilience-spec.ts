@@ -1,14 +1,25 @@
 import type { Response as InjectResponse } from 'light-my-request';
+import { newId } from '@core/database/ids';
+import {
+  metaMessages,
+  metaMessagesWebhook,
+  signMetaWebhook,
+} from '@test/fakes/meta-graph/webhooks';
+import type { MetaBusinessNumber } from '@test/fakes/meta-graph/webhooks';
+import { eventually } from '@test/support/eventually';
+import { createTenant } from '@test/support/test-app';
 import { estatePaths } from './support/estate-ids';
 import { BodyOwner, exampleBody } from './support/example-body';
 import { DocumentedRoute, documentedRoutes, pathParameters } from './support/openapi-routes';
 import { printScenarioSummary } from './support/summary';
 import {
+  ESTATE_APP_SECRET,
   EstateWorld,
   TenantEstate,
   bodyOwner,
   buildTenantEstate,
   businessNumber,
+  estateAccessToken,
   startEstateWorld,
   tenantRows,
 } from './support/tenant-estate';
@@ -48,10 +59,12 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
   let world: EstateWorld;
   let alpha: TenantEstate;
   let bravo: TenantEstate;
+  /** A number of a third business, known to Meta, that nobody has connected yet. */
+  const unclaimedNumber = businessNumber(3);
 
   beforeAll(async () => {
     const numbers = [businessNumber(1), businessNumber(2)];
-    world = await startEstateWorld(numbers);
+    world = await startEstateWorld([...numbers, unclaimedNumber]);
     alpha = await buildTenantEstate(world, 'alpha', numbers[0]);
     bravo = await buildTenantEstate(world, 'bravo', numbers[1]);
   }, 60_000);
@@ -212,5 +225,142 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
     ).toEqual([]);
     expect(alphaAfter).toEqual(alphaBefore);
     expect(alphaPlatformCallsAfter).toBe(alphaPlatformCallsBefore);
+  }, 60_000);
+
+  /** B claims `number` through the connect route; what the answers say and whether they name `victim`. */
+  const claimAs = async (
+    claimant: TenantEstate,
+    number: MetaBusinessNumber,
+    victimMarks: readonly string[],
+  ) => {
+    const attempts = {
+      'a junk token': { wabaId: number.wabaId, accessToken: 'EAAGjunk-hijack-token-0123456789' },
+      "the claimant's own valid token for its own WABA": {
+        wabaId: claimant.number.wabaId,
+        accessToken: estateAccessToken(claimant.number),
+      },
+      "the claimant's own valid token with the number's WABA": {
+        wabaId: number.wabaId,
+        accessToken: estateAccessToken(claimant.number),
+      },
+    };
+    const answers = [];
+    for (const [label, claim] of Object.entries(attempts)) {
+      const response = await world.app.inject({
+        method: 'POST',
+        url: '/api/v2/whatsapp/accounts',
+        headers: claimant.tenant.headers,
+        payload: { name: `hijack-${newId()}`, phoneNumberId: number.phoneNumberId, ...claim },
+      });
+      answers.push({
+        label,
+        status: response.statusCode,
+        code: response.json<{ code?: string }>().code,
+        problemJson: PROBLEM_JSON.test(String(response.headers['content-type'])),
+        namesVictim: victimMarks.filter((mark) => response.body.includes(mark)),
+      });
+    }
+    return answers;
+  };
+
+  /** Refused as a claim that cannot be proven, so it tells nothing about who holds the number. */
+  const notRefusedAsUnproven = (answers: Awaited<ReturnType<typeof claimAs>>) =>
+    answers.filter(
+      (answer) =>
+        answer.status < 400 ||
+        answer.status >= 500 ||
+        !answer.problemJson ||
+        answer.namesVictim.length > 0 ||
+        !['CHANNEL_ACCOUNT.CREDENTIALS_REJECTED', 'CHANNEL_ACCOUNT.NOT_OWNED'].includes(
+          answer.code ?? '',
+        ),
+    );
+
+  const holdersOf = async (number: MetaBusinessNumber) =>
+    (
+      await world.db.query<{ tenant_id: string }[]>(
+        `SELECT tenant_id FROM channel_accounts WHERE provider = 'meta-cloud' AND external_id = $1`,
+        [number.phoneNumberId],
+      )
+    ).map((row) => row.tenant_id);
+
+  /** A signed Meta delivery for `number`; the tenants its message was stored for. */
+  const deliverTo = async (number: MetaBusinessNumber) => {
+    const wamid = `wamid.${newId()}`;
+    const waId = `55119${number.phoneNumberId.slice(-8)}`;
+    const raw = JSON.stringify(
+      metaMessagesWebhook(number, { waId }, metaMessages.text({ from: waId, id: wamid }, 'mine')),
+    );
+    const delivered = await world.app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, ESTATE_APP_SECRET),
+      },
+      payload: raw,
+    });
+    expect(delivered.statusCode).toBe(200);
+    return eventually(async () => {
+      const rows: { tenant_id: string }[] = await world.db.query(
+        `SELECT tenant_id FROM messages WHERE provider_message_id = $1`,
+        [wamid],
+      );
+      expect(rows).toHaveLength(1);
+      return rows.map((row) => row.tenant_id);
+    });
+  };
+
+  it("refuses B connecting another tenant's number, before or after its owner did, naming nobody", async () => {
+    // A's number, connected by A: B's claims must not even reveal that it is taken.
+    const alphaBefore = await tenantRows(world.db, alpha.tenant.id);
+    const alphaMarks = [alpha.tenant.id, alpha.cloudAccount.id, alpha.cloudAccount.name, 'alpha'];
+    const onAlpha = await claimAs(bravo, alpha.number, alphaMarks);
+    const alphaAfter = await tenantRows(world.db, alpha.tenant.id);
+    const alphaHolders = await holdersOf(alpha.number);
+    const landedInAlpha = await deliverTo(alpha.number);
+
+    // A number whose owner has not connected it yet: the original hijack. B tries first; the
+    // owner connects afterwards and receives its own deliveries.
+    const unclaimed = unclaimedNumber;
+    const onUnclaimed = await claimAs(bravo, unclaimed, []);
+    const unclaimedHoldersAfterHijack = await holdersOf(unclaimed);
+    const owner = await createTenant(world.app, `Estate owner ${newId()}`);
+    const ownerConnect = await world.app.inject({
+      method: 'POST',
+      url: '/api/v2/whatsapp/accounts',
+      headers: owner.headers,
+      payload: {
+        name: 'owner-line',
+        phoneNumberId: unclaimed.phoneNumberId,
+        wabaId: unclaimed.wabaId,
+        accessToken: estateAccessToken(unclaimed),
+      },
+    });
+    const landedInOwner = await deliverTo(unclaimed);
+
+    printScenarioSummary('cross-tenant-hijack', {
+      attempts: onAlpha.length + onUnclaimed.length,
+      refusedAsUnproven:
+        onAlpha.length +
+        onUnclaimed.length -
+        notRefusedAsUnproven(onAlpha).length -
+        notRefusedAsUnproven(onUnclaimed).length,
+      namingTheOwner: onAlpha.filter((answer) => answer.namesVictim.length > 0).length,
+      alphaUnchanged: alphaAfter === alphaBefore,
+      ownerConnected: ownerConnect.statusCode,
+      deliveriesLandedWithOwners:
+        landedInAlpha[0] === alpha.tenant.id && landedInOwner[0] === owner.id,
+    });
+
+    expect(notRefusedAsUnproven(onAlpha)).toEqual([]);
+    expect(alphaHolders).toEqual([alpha.tenant.id]);
+    expect(alphaAfter).toEqual(alphaBefore);
+    expect(landedInAlpha).toEqual([alpha.tenant.id]);
+
+    expect(notRefusedAsUnproven(onUnclaimed)).toEqual([]);
+    expect(unclaimedHoldersAfterHijack).toEqual([]);
+    expect(ownerConnect.statusCode).toBe(201);
+    expect(landedInOwner).toEqual([owner.id]);
   }, 60_000);
 });

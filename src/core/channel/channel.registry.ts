@@ -1,6 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { OwnershipProvingProvider, provesOwnership } from './account-ownership';
+import { OwnershipProofUnsupportedError } from './account-ownership.errors';
 import {
   ChannelProviderCannotSendError,
   ChannelProviderNotFoundError,
@@ -42,6 +44,13 @@ export class ChannelRegistry implements OnModuleInit {
   messaging(hub: HubName, provider: string): MessagingProvider {
     const found = this.resolve(hub, provider);
     if (!isMessagingProvider(found)) throw new ChannelProviderCannotSendError(hub, provider);
+    return found;
+  }
+
+  /** The provider that proves a claimed account of this kind; none means it cannot connect. */
+  ownershipProver(hub: HubName, provider: string): OwnershipProvingProvider {
+    const found = this.resolve(hub, provider);
+    if (!provesOwnership(found)) throw new OwnershipProofUnsupportedError(hub, provider);
     return found;
   }
 

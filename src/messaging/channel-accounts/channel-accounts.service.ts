@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
@@ -21,6 +22,15 @@ export interface NewChannelAccount {
   name: string;
   externalId: string;
   credentials: Readonly<Record<string, unknown>>;
+  /** The token the platform's webhook handshake presents for this account; stored hashed. */
+  webhookVerifyToken?: string;
+}
+
+/** An account found for webhook authentication, its credentials opened only when asked for. */
+export interface SealedChannelAccount<T> {
+  readonly id: string;
+  readonly externalId: string;
+  openCredentials(): T;
 }
 
 /**
@@ -36,15 +46,27 @@ export class ChannelAccountsService {
     private readonly box: SecretBox,
   ) {}
 
+  /**
+   * Stores an account as given. A tenant's connect goes through ChannelAccountConnector, which
+   * has the provider prove the claim first; this is the storage step behind it.
+   */
   async create(tenantId: string, input: NewChannelAccount): Promise<ChannelAccountDto> {
     const id = newId();
+    const { webhookVerifyToken, ...account } = input;
     const sealed = this.box.sealJson(
       input.credentials,
       encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, id),
     );
     try {
       const saved = await this.accounts.save(
-        this.accounts.create({ id, tenantId, ...input, credentials: sealed, status: 'active' }),
+        this.accounts.create({
+          id,
+          tenantId,
+          ...account,
+          credentials: sealed,
+          webhookVerifyTokenSha256: webhookVerifyToken ? sha256(webhookVerifyToken) : null,
+          status: 'active',
+        }),
       );
       return ChannelAccountDto.from(saved);
     } catch (error) {
@@ -173,6 +195,52 @@ export class ChannelAccountsService {
     return account ? this.toRef<T>(account) : null;
   }
 
+  /**
+   * Webhook authentication: the accounts these platform ids belong to, whatever their tenant,
+   * in one query. Credentials stay sealed until `openCredentials()`, so a caller that refuses
+   * a forged delivery early decrypts at most what it needed.
+   */
+  async sealedByExternalIds<T = Readonly<Record<string, unknown>>>(
+    hub: HubName,
+    provider: string,
+    externalIds: readonly string[],
+  ): Promise<SealedChannelAccount<T>[]> {
+    // Webhook payloads reach here unvalidated; PostgreSQL refuses U+0000 in a query (500)
+    // and can never have stored it in an id.
+    const ids = externalIds.filter((id) => !id.includes('\u0000'));
+    if (ids.length === 0) return [];
+    const rows: { id: string; external_id: string; credentials: string }[] =
+      await this.accounts.query(
+        `SELECT id, external_id, credentials FROM channel_accounts
+          WHERE hub = $1 AND provider = $2 AND external_id = ANY($3::text[])`,
+        [hub, provider, ids],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      externalId: row.external_id,
+      openCredentials: () =>
+        this.box.openJson<T>(
+          row.credentials,
+          encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, row.id),
+        ),
+    }));
+  }
+
+  /**
+   * True when some account of this hub and provider was connected with `token` as its webhook
+   * verify token. Looked up by its SHA-256, so the lookup's timing reveals nothing usable about
+   * a stored token (as with API keys).
+   */
+  async hasWebhookVerifyToken(hub: HubName, provider: string, token: string): Promise<boolean> {
+    if (token === '') return false;
+    const rows: unknown[] = await this.accounts.query(
+      `SELECT 1 FROM channel_accounts
+        WHERE webhook_verify_token_sha256 = $1 AND hub = $2 AND provider = $3 LIMIT 1`,
+      [sha256(token), hub, provider],
+    );
+    return rows.length > 0;
+  }
+
   private async find(
     tenantId: string,
     idOrName: string,
@@ -209,4 +277,8 @@ export class ChannelAccountsService {
       ),
     };
   }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

@@ -3,6 +3,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
@@ -23,6 +24,9 @@ export type { ChannelAccountStatus };
 @Entity({ name: 'channel_accounts' })
 @Unique('channel_accounts_external_key', ['hub', 'provider', 'externalId'])
 @Unique('channel_accounts_tenant_name_key', ['tenantId', 'name'])
+@Index('channel_accounts_webhook_verify_token_idx', ['webhookVerifyTokenSha256'], {
+  where: 'webhook_verify_token_sha256 IS NOT NULL',
+})
 @Check(
   'channel_accounts_status_check',
   `status IN ('active', 'needs_reauth', 'disconnected', 'disabled')`,
@@ -54,6 +58,14 @@ export class ChannelAccountEntity {
 
   @Column({ type: 'text', select: false })
   credentials!: string;
+
+  /**
+   * SHA-256 of the token this account's platform presents in its webhook handshake (Meta's
+   * hub.verify_token for a number on a Meta app of its own). Only compared, never read back,
+   * so it is hashed like an API key rather than sealed.
+   */
+  @Column({ name: 'webhook_verify_token_sha256', type: 'bytea', nullable: true, select: false })
+  webhookVerifyTokenSha256!: Buffer | null;
 
   @Column({ type: 'text', default: 'active' })
   status!: ChannelAccountStatus;

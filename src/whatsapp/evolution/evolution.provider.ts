@@ -1,5 +1,7 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
+import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
+import { AccountNotOwnedError } from '@core/channel/account-ownership.errors';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
@@ -16,6 +18,7 @@ import {
   healthOfFailedStateProbe,
   readConnectionState,
 } from './evolution-connection-state';
+import { evolutionInstanceName } from './evolution-instance-name';
 import { EVOLUTION_MESSAGE_TYPES, buildEvolutionSend } from './evolution-message-body';
 import { evolutionAccessOf } from './evolution.credentials';
 
@@ -34,7 +37,7 @@ interface EvolutionSentMessage {
  */
 @Injectable()
 @RegisterChannelProvider()
-export class EvolutionProvider implements MessagingProvider {
+export class EvolutionProvider implements MessagingProvider, OwnershipProvingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'evolution';
   readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(EVOLUTION_MESSAGE_TYPES);
@@ -50,6 +53,20 @@ export class EvolutionProvider implements MessagingProvider {
     config: AppConfig,
   ) {
     this.pacing = { ratePerSecond: config.whatsapp.evolutionMessagesPerMinute / 60, burst: 1 };
+  }
+
+  /**
+   * Instances live on Omnihub's shared server under names derived from the tenant id, created
+   * by Omnihub with a token of its own: an account may only name an instance in its tenant's
+   * namespace, so no tenant can attach to (and read the webhooks of) another tenant's instance.
+   */
+  proveOwnership(claim: AccountClaim): Promise<void> {
+    if (claim.externalId !== evolutionInstanceName(claim.tenantId, claim.name)) {
+      return Promise.reject(
+        new AccountNotOwnedError('instanceId', "the instance is not in this tenant's namespace"),
+      );
+    }
+    return Promise.resolve();
   }
 
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {

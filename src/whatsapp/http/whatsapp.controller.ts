@@ -6,6 +6,7 @@ import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { IdempotencyKey, IdempotentRequest } from '@core/api/idempotency-key';
 import { TenantId } from '@core/auth/auth.decorators';
+import { ChannelAccountConnector } from '@app/messaging/channel-accounts/channel-account.connector';
 import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
@@ -31,6 +32,7 @@ import { InstanceStatus, WhatsappOperationsService } from './whatsapp-operations
 export class WhatsappController {
   constructor(
     private readonly accounts: ChannelAccountsService,
+    private readonly connector: ChannelAccountConnector,
     private readonly dispatcher: OutboundDispatcher,
     private readonly operations: WhatsappOperationsService,
     private readonly templateCatalog: TemplateCatalog,
@@ -38,20 +40,28 @@ export class WhatsappController {
   ) {}
 
   @Post('accounts')
-  @ApiOperation({ summary: 'Connect a WhatsApp Cloud API phone number' })
+  @ApiOperation({
+    summary: 'Connect a WhatsApp Cloud API phone number',
+    description:
+      'The access token must act for the number and the number must be listed under the WABA ' +
+      '(checked with Meta before anything is stored): 422 CHANNEL_ACCOUNT.CREDENTIALS_REJECTED ' +
+      'or NOT_OWNED, 403 CHANNEL_ACCOUNT.PERMISSION_MISSING, each naming the field; 503 when ' +
+      'Meta cannot be asked; 409 when the number is connected already.',
+  })
   @ApiCreatedResponse({ type: ChannelAccountDto })
-  @ApiProblems(400, 409)
+  @ApiProblems(400, 403, 409, 422, 503)
   connect(
     @TenantId() tenantId: string,
     @Body() body: ConnectCloudAccountDto,
   ): Promise<ChannelAccountDto> {
-    const { name, phoneNumberId, ...credentials } = body;
-    return this.accounts.create(tenantId, {
+    const { name, phoneNumberId, verifyToken, ...credentials } = body;
+    return this.connector.connect(tenantId, {
       hub: 'whatsapp',
       provider: 'meta-cloud',
       name,
       externalId: phoneNumberId,
       credentials,
+      webhookVerifyToken: verifyToken,
     });
   }
 

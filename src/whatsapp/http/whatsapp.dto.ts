@@ -57,7 +57,11 @@ export class ConnectCloudAccountDto {
   @Length(16, 256)
   appSecret?: string;
 
-  @ApiPropertyOptional({ description: 'Webhook verify token if it differs from META_VERIFY_TOKEN' })
+  @ApiPropertyOptional({
+    description:
+      "The verify token set in this number's Meta app dashboard, if it is not META_VERIFY_TOKEN " +
+      '(the webhook handshake accepts either); stored as a hash, never shown again',
+  })
   @IsOptional()
   @IsString()
   @Length(8, 256)

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@config/app-config';
 import { NotFoundError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
+import { ChannelAccountConnector } from '@app/messaging/channel-accounts/channel-account.connector';
 import type { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import type { EvolutionConnectResult } from '@app/whatsapp/evolution/evolution-instance-bodies';
@@ -15,8 +16,8 @@ import {
   evolutionAccessOf,
 } from '@app/whatsapp/evolution/evolution.credentials';
 import { qrOfConnectResult, qrOfStored } from './connect-outcome';
+import { evolutionInstanceName } from '@app/whatsapp/evolution/evolution-instance-name';
 import { EvolutionWebhookRegistrar } from './evolution-webhook.registrar';
-import { evolutionInstanceName } from './instance-name';
 import {
   BusinessMismatchError,
   EvolutionNotConfiguredError,
@@ -34,6 +35,7 @@ export class EvolutionInstanceProvisioner {
   constructor(
     private readonly config: AppConfig,
     private readonly accounts: ChannelAccountsService,
+    private readonly connector: ChannelAccountConnector,
     private readonly instances: EvolutionInstancesClient,
     private readonly qrCodes: EvolutionQrStore,
     private readonly keys: EvolutionWebhookKeys,
@@ -88,7 +90,7 @@ export class EvolutionInstanceProvisioner {
   private async createAccount(tenantId: string, name: string): Promise<ChannelAccountDto> {
     const server = this.server();
     const apiKey = randomUUID();
-    const account = await this.accounts.create(tenantId, {
+    const account = await this.connector.connect(tenantId, {
       hub: 'whatsapp',
       provider: 'evolution',
       name,

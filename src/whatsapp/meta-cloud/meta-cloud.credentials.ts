@@ -3,8 +3,9 @@ import { PlatformError } from '@core/errors/platform-error';
 
 /**
  * What a Cloud API channel account holds (decrypted). The account's `externalId` is its
- * phone_number_id; the WABA id addresses the templates. App secret and verify token serve the
- * webhook side; when absent, the global META_APP_SECRET / META_VERIFY_TOKEN apply.
+ * phone_number_id; the WABA id addresses the templates. The app secret serves the webhook side;
+ * when absent, the global META_APP_SECRET applies. (The webhook verify token is not here: it is
+ * only compared, so the account row keeps its SHA-256 instead.)
  *
  * A type alias rather than an interface, so a MetaCloudAccount is also a plain
  * ChannelAccountRef (aliases are assignable to `Record<string, unknown>`, interfaces are not).
@@ -13,7 +14,6 @@ export type MetaCloudCredentials = {
   accessToken: string;
   wabaId: string;
   appSecret?: string;
-  verifyToken?: string;
 };
 
 export type MetaCloudAccount = ChannelAccountRef<MetaCloudCredentials>;

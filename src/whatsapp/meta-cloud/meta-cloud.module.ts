@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { MetaCloudProvider } from './meta-cloud.provider';
 import { MetaGraphClient } from './meta-graph.client';
 import { MetaMediaClient } from './meta-media.client';
+import { MetaNumberOwnership } from './meta-number-ownership';
 import { MetaTemplatesClient } from './meta-templates.client';
 
 const transport = [MetaGraphClient];
+const proofs = [MetaNumberOwnership];
 const clients = [MetaCloudProvider, MetaMediaClient, MetaTemplatesClient];
 
 /**
@@ -13,7 +15,7 @@ const clients = [MetaCloudProvider, MetaMediaClient, MetaTemplatesClient];
  * the global ConfigModule and PlatformHttpModule.
  */
 @Module({
-  providers: [...transport, ...clients],
+  providers: [...transport, ...proofs, ...clients],
   exports: clients,
 })
 export class MetaCloudModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
+import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
@@ -8,6 +9,7 @@ import { RegisterChannelProvider } from '@core/channel/register-channel-provider
 import { PlatformError } from '@core/errors/platform-error';
 import { metaAccessOf } from './meta-cloud.credentials';
 import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { MetaNumberOwnership } from './meta-number-ownership';
 import {
   META_CLOUD_MESSAGE_TYPES,
   buildMessageBody,
@@ -33,7 +35,7 @@ interface SendResponse {
  */
 @Injectable()
 @RegisterChannelProvider()
-export class MetaCloudProvider implements MessagingProvider {
+export class MetaCloudProvider implements MessagingProvider, OwnershipProvingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'meta-cloud';
   readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(META_CLOUD_MESSAGE_TYPES);
@@ -46,10 +48,16 @@ export class MetaCloudProvider implements MessagingProvider {
 
   constructor(
     private readonly graph: MetaGraphClient,
+    private readonly ownership: MetaNumberOwnership,
     config: AppConfig,
   ) {
     const perSecond = config.whatsapp.cloudMessagesPerSecond;
     this.pacing = { ratePerSecond: perSecond, burst: Math.max(1, Math.floor(perSecond)) };
+  }
+
+  /** The token acts for the phone number, and the number is listed under the WABA. */
+  proveOwnership(claim: AccountClaim): Promise<void> {
+    return this.ownership.prove(claim);
   }
 
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {

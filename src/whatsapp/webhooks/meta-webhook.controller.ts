@@ -59,17 +59,24 @@ export class MetaWebhookController {
     description: 'Meta calls this when the webhook is configured; the challenge is echoed back.',
   })
   @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
-  @ApiQuery({ name: 'hub.verify_token', description: 'Must equal META_VERIFY_TOKEN' })
+  @ApiQuery({
+    name: 'hub.verify_token',
+    description: 'META_VERIFY_TOKEN, or the verifyToken a Cloud API number was connected with',
+  })
   @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The hub.challenge, as plain text', schema: { type: 'string' } })
   @ApiProblems(403)
-  verify(
+  async verify(
     @Query('hub.mode') mode?: string,
     @Query('hub.verify_token') token?: string,
     @Query('hub.challenge') challenge?: string,
-  ): string {
-    if (mode !== 'subscribe' || !challenge || !this.authenticator.isVerifyTokenValid(token)) {
+  ): Promise<string> {
+    if (
+      mode !== 'subscribe' ||
+      !challenge ||
+      !(await this.authenticator.isVerifyTokenValid(token))
+    ) {
       throw new WebhookVerificationRefusedError();
     }
     return challenge;

@@ -6,6 +6,7 @@ import {
   metaErrorAnswer,
   unknownObjectAnswer,
 } from './meta-error-payloads';
+import { graphPage } from './graph-page';
 import { fakeGraphId, fakeWamid } from './meta-ids';
 import { checkMessageBody } from './message-body-rules';
 import { parseMultipart } from './multipart-form';
@@ -28,6 +29,8 @@ export interface MetaGraphFakeOptions {
   templates?: readonly FakeTemplate[];
   /** Largest template page the fake serves, whatever `limit` asks (Meta caps pages too). */
   templatePageSize?: number;
+  /** Largest `phone_numbers` page the fake serves, whatever `limit` asks. */
+  phoneNumberPageSize?: number;
 }
 
 /** A message Meta accepted, as the fake received it. */
@@ -82,7 +85,8 @@ type Handler = (request: RecordedRequest, account: MetaGraphFakeAccount) => Fake
 
 /**
  * A local stand-in for graph.facebook.com's Cloud API surface: messages (all types, mark as
- * read), media lookup / download / upload, message templates with paging, phone number fields.
+ * read), media lookup / download / upload, message templates with paging, phone number fields
+ * and a WABA's phone number list with paging (the ownership proof of a connect).
  * It checks the Bearer token (unknown: 401 code 190) and that it owns the object addressed
  * (else Graph's 400 100/33), validates bodies like Meta (400 code 100) and answers with Meta's
  * payloads. CONTRACT.md lists the facts it relies on and their sources.
@@ -184,13 +188,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
     const fields =
       typeof request.query.fields === 'string' ? request.query.fields.split(',') : undefined;
     if (id === account.phoneNumberId) {
-      const all: Record<string, unknown> = {
-        verified_name: account.verifiedName ?? 'Loja Exemplo',
-        display_phone_number: account.displayPhoneNumber ?? '+1 555-013-3001',
-        quality_rating: account.qualityRating ?? 'GREEN',
-      };
-      const picked = Object.entries(all).filter(([key]) => !fields || fields.includes(key));
-      return { status: 200, body: { ...Object.fromEntries(picked), id } };
+      return { status: 200, body: phoneNumberFields(account, fields) };
     }
     const file = media.get(id);
     const only = request.query.phone_number_id;
@@ -236,6 +234,19 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
     )
     .reply(
       'GET',
+      `${v}/:wabaId/phone_numbers`,
+      guarded('wabaId', byWaba, (request, account) =>
+        graphPage(
+          byWaba(account.wabaId),
+          request.query,
+          `${baseUrl}${request.path}`,
+          options.phoneNumberPageSize ?? 100,
+          phoneNumberFields,
+        ),
+      ),
+    )
+    .reply(
+      'GET',
       `${v}/:id`,
       guarded('id', (id) => (media.has(id) ? ownersOfMedia(id) : byPhone(id)), object),
     )
@@ -264,4 +275,22 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
     media: (id) => media.get(id),
     close: () => server.close(),
   };
+}
+
+/**
+ * A phone number as Graph shows it (`GET /{phone-number-id}`, `GET /{waba-id}/phone_numbers`):
+ * the fields asked for, or Meta's defaults, and always the id.
+ */
+function phoneNumberFields(
+  account: MetaGraphFakeAccount,
+  fields: string[] | undefined,
+): Record<string, unknown> {
+  const all: Record<string, unknown> = {
+    verified_name: account.verifiedName ?? 'Loja Exemplo',
+    code_verification_status: 'VERIFIED',
+    display_phone_number: account.displayPhoneNumber ?? '+1 555-013-3001',
+    quality_rating: account.qualityRating ?? 'GREEN',
+  };
+  const picked = Object.entries(all).filter(([key]) => !fields || fields.includes(key));
+  return { ...Object.fromEntries(picked), id: account.phoneNumberId };
 }

@@ -1,5 +1,6 @@
 import type { FakeResponse } from '@test/fakes/fake-http-server';
 import { metaErrorAnswer } from './meta-error-payloads';
+import { graphPage } from './graph-page';
 import { fakeGraphId } from './meta-ids';
 import { isRecord } from './message-body-rules';
 
@@ -29,22 +30,7 @@ export class TemplateStore {
 
   page(wabaId: string, query: Record<string, string | string[]>, selfUrl: string): FakeResponse {
     const all = this.templates.filter((t) => t.wabaId === undefined || t.wabaId === wabaId);
-    const limit = Math.min(Number(query.limit ?? 25) || 25, this.pageSize);
-    const offset = typeof query.after === 'string' ? decodeCursor(query.after) + 1 : 0;
-    const slice = all.slice(offset, offset + limit);
-    const fields = typeof query.fields === 'string' ? query.fields.split(',') : undefined;
-    const data = slice.map((t) => project(t, fields));
-    const last = offset + slice.length - 1;
-    const cursors =
-      slice.length > 0 ? { before: encodeCursor(offset), after: encodeCursor(last) } : undefined;
-    const next =
-      last + 1 < all.length
-        ? `${selfUrl}?${new URLSearchParams({ ...(fields ? { fields: fields.join(',') } : {}), limit: String(limit), after: encodeCursor(last) }).toString()}`
-        : undefined;
-    return {
-      status: 200,
-      body: { data, paging: { ...(cursors ? { cursors } : {}), ...(next ? { next } : {}) } },
-    };
+    return graphPage(all, query, selfUrl, this.pageSize, project);
   }
 
   /** Meta's verdict on a template send, or undefined when it would be accepted. */
@@ -79,11 +65,4 @@ function project(template: FakeTemplate, fields: string[] | undefined): Record<s
   return Object.fromEntries(
     Object.entries(meta).filter(([key]) => key === 'id' || fields.includes(key)),
   );
-}
-
-const encodeCursor = (index: number) => Buffer.from(`idx:${index}`).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-  const match = /^idx:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : -1;
 }

@@ -176,6 +176,21 @@ describe('ChannelRegistry', () => {
     }
   });
 
+  it('refuses to connect accounts of a provider that cannot prove ownership (fails closed)', async () => {
+    const app = await compile(FakeCalendarModule);
+    await app.init();
+    try {
+      expect(() => app.get(ChannelRegistry).ownershipProver('calendar', 'fake-google')).toThrow(
+        expect.objectContaining({
+          code: 'CHANNEL_ACCOUNT.CONNECT_UNSUPPORTED',
+          kind: 'unprocessable',
+        }) as Error,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it('fails the boot when two providers claim the same hub and provider, naming both', async () => {
     const message = await bootFailure(FakeWhatsappModule, RivalWhatsappModule);
     expect(message).toContain('Two channel providers claim whatsapp/fake-cloud');

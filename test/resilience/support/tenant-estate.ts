@@ -59,17 +59,20 @@ export interface TenantEstate {
   outboundMessageId: string;
 }
 
+/** The system-user token the Graph fake knows for a number of this world (its owner's). */
+export const estateAccessToken = (number: MetaBusinessNumber) =>
+  `EAAGestate${number.phoneNumberId}`;
+
 /** `env` overrides the app's variables. */
 export async function startEstateWorld(
   numbers: readonly MetaBusinessNumber[],
   env: Record<string, string> = {},
 ): Promise<EstateWorld> {
-  const accessToken = (number: MetaBusinessNumber) => `EAAGestate${number.phoneNumberId}`;
   const graph = await startMetaGraphFake({
     accounts: numbers.map((number) => ({
       phoneNumberId: number.phoneNumberId,
       wabaId: number.wabaId ?? '102290129340398',
-      accessToken: accessToken(number),
+      accessToken: estateAccessToken(number),
     })),
   });
   const evolution = await startEvolutionFake({ globalApiKey: EVOLUTION_KEY });
@@ -131,7 +134,7 @@ export async function buildTenantEstate(
       name: `${label}-cloud`,
       phoneNumberId: number.phoneNumberId,
       wabaId: number.wabaId,
-      accessToken: `EAAGestate${number.phoneNumberId}`,
+      accessToken: estateAccessToken(number),
     },
     201,
   );

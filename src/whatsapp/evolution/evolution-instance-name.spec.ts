@@ -1,4 +1,4 @@
-import { evolutionInstanceName } from './instance-name';
+import { evolutionInstanceName } from './evolution-instance-name';
 
 describe('evolutionInstanceName', () => {
   it('keeps the tenant name and is stable for one tenant', () => {
