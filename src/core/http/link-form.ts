@@ -7,10 +7,15 @@ import { refusedRangeOf } from './refused-addresses';
  * and reverse-DNS `.arpa`. A single-label name (`metadata`, `evolution-api`, `redis`) is a
  * neighbour found through the resolver's search domains: refused as well.
  */
-const INTERNAL_SUFFIXES = ['localhost', 'local', 'internal', 'arpa', 'home.arpa'];
+const INTERNAL_SUFFIXES = ['localhost', 'local', 'internal', 'arpa'];
 
-/** Characters that different URL parsers read differently (`https://a.com\@10.0.0.1/`). */
-const AMBIGUOUS = /[\\\s\u0000-\u001f\u007f]/;
+/**
+ * Characters that different URL parsers read differently (`https://a.com\@10.0.0.1/`): the
+ * backslash, whitespace and control characters (code points below 0x20, and 0x7f).
+ */
+function hasAmbiguousCharacters(raw: string): boolean {
+  return /[\\\s]/.test(raw) || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f');
+}
 
 /** A link whose form is acceptable: parsed, with its host lower-cased and unbracketed. */
 export interface LinkForm {
@@ -28,7 +33,8 @@ export interface LinkForm {
  * allow-listed host may use any.
  */
 export function checkLinkForm(raw: string): { refused: string } | LinkForm {
-  if (AMBIGUOUS.test(raw)) return { refused: 'contains spaces, control characters or a backslash' };
+  if (hasAmbiguousCharacters(raw))
+    return { refused: 'contains spaces, control characters or a backslash' };
   let url: URL;
   try {
     url = new URL(raw);

@@ -79,13 +79,14 @@ export class PublicLinkGuard {
       return addresses;
     } catch (error) {
       if (error instanceof PlatformError) throw error;
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && NO_SUCH_HOST.has(code)) throw noSuchHost(call, host);
+      const raw = (error as { code?: unknown }).code;
+      const code = typeof raw === 'string' ? raw : 'error';
+      if (NO_SUCH_HOST.has(code)) throw noSuchHost(call, host);
       throw new PlatformError(
         call.hub,
         call.operation,
         'network',
-        `${call.hub} ${call.operation}: could not resolve the media link host (${String(code ?? 'error')})`,
+        `${call.hub} ${call.operation}: could not resolve the media link host (${code})`,
       );
     } finally {
       clearTimeout(timer);

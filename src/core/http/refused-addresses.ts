@@ -105,7 +105,10 @@ function expandIpv6(address: string): number[] {
   return [...front, ...zeros, ...back];
 }
 
-function blockListOf(ranges: readonly [string, number, string][], type: 'ipv4' | 'ipv6'): BlockList {
+function blockListOf(
+  ranges: readonly [string, number, string][],
+  type: 'ipv4' | 'ipv6',
+): BlockList {
   const list = new BlockList();
   for (const [network, prefix] of ranges) list.addSubnet(network, prefix, type);
   return list;
