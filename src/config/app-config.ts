@@ -40,7 +40,11 @@ export class AppConfig {
   readonly throttle: { ttlSeconds: number; limit: number };
   readonly shutdownTimeoutMs: number;
   readonly secrets: { keyRing: string };
-  readonly outboundHttp: { timeoutMs: number };
+  readonly outboundHttp: {
+    timeoutMs: number;
+    /** Hosts whose media links may point inside the network (see PublicLinkGuard). */
+    mediaLinkAllowedHosts: ReadonlySet<string>;
+  };
   readonly resilience: {
     retry: { maxAttempts: number; baseDelayMs: number };
     breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
@@ -60,6 +64,7 @@ export class AppConfig {
   readonly whatsapp: {
     cloudMessagesPerSecond: number;
     templateCacheSeconds: number;
+    mediaDownloadMaxBytes: number;
     evolutionMessagesPerMinute: number;
     evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
@@ -102,7 +107,10 @@ export class AppConfig {
     this.throttle = { ttlSeconds: env.THROTTLE_TTL_SECONDS, limit: env.THROTTLE_LIMIT };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.secrets = { keyRing: env.SECRETS_KEYS };
-    this.outboundHttp = { timeoutMs: env.HTTP_TIMEOUT_MS };
+    this.outboundHttp = {
+      timeoutMs: env.HTTP_TIMEOUT_MS,
+      mediaLinkAllowedHosts: new Set(env.MEDIA_LINK_ALLOWED_HOSTS?.split(',') ?? []),
+    };
     this.resilience = {
       retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS },
       breakers: {
@@ -133,6 +141,7 @@ export class AppConfig {
     this.whatsapp = {
       cloudMessagesPerSecond: env.WHATSAPP_CLOUD_MESSAGES_PER_SECOND,
       templateCacheSeconds: env.WHATSAPP_TEMPLATE_CACHE_SECONDS,
+      mediaDownloadMaxBytes: env.MEDIA_DOWNLOAD_MAX_BYTES,
       evolutionMessagesPerMinute: env.EVOLUTION_MESSAGES_PER_MINUTE,
       evolution: {
         baseUrl: env.EVOLUTION_BASE_URL?.replace(/\/+$/, ''),

@@ -176,6 +176,18 @@ export class EnvironmentVariables {
   @Min(100)
   HTTP_TIMEOUT_MS = 10_000;
 
+  /**
+   * Host names whose media links may point inside the network (an internal media server for
+   * Evolution API): they skip the address and port checks, never the https one. Names only:
+   * a link to a literal private IP is always refused.
+   */
+  @Matches(
+    /^((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?)(,(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?)*$/,
+    { message: 'MEDIA_LINK_ALLOWED_HOSTS must be a comma list of lower-case host names (no IPs)' },
+  )
+  @IsOptional()
+  MEDIA_LINK_ALLOWED_HOSTS?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -251,6 +263,12 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   WHATSAPP_CLOUD_MESSAGES_PER_SECOND = 80;
+
+  /** Largest media file served back to the frontend (GET .../messages/:id/media), in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  MEDIA_DOWNLOAD_MAX_BYTES = 104_857_600;
 
   /** Templates are re-read from Meta after this long. */
   @Type(() => Number)

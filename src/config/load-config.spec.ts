@@ -101,4 +101,21 @@ describe('loadConfig', () => {
       /^SECRETS_KEYS=\(hidden\) is invalid/,
     );
   });
+
+  it('takes media link allow-list entries as lower-case host names, never IP addresses', () => {
+    const config = loadConfig({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: 'media.corp.example,minio' });
+    expect([...config.outboundHttp.mediaLinkAllowedHosts]).toEqual(['media.corp.example', 'minio']);
+    expect(loadConfig(VALID).outboundHttp.mediaLinkAllowedHosts.size).toBe(0);
+    for (const value of [
+      '10.0.0.5',
+      'media.example,127.0.0.1',
+      'Media.Example',
+      'a..b',
+      '*.example',
+    ]) {
+      expect(problemsOf({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: value })[0]).toMatch(
+        /^MEDIA_LINK_ALLOWED_HOSTS=.* is invalid/,
+      );
+    }
+  });
 });

@@ -31,6 +31,11 @@ export interface FakeResponse {
   body?: unknown;
   /** Wait this long before answering (timeouts); the wait ends early when the fake closes. */
   delayMs?: number;
+  /**
+   * A slow download: instead of `body`, these pieces are written one by one, `gapMs`
+   * apart, so the client reads them as separate chunks.
+   */
+  pieces?: { data: readonly Buffer[]; gapMs: number };
 }
 
 export type FakeResponder =
@@ -183,7 +188,15 @@ export class FakeHttpServer {
       delayMs: answer.delayMs ?? 0,
     };
     if (answer.delayMs) await this.wait(answer.delayMs);
-    if (!res.destroyed) send(res, answer);
+    if (res.destroyed) return;
+    if (!answer.pieces) return send(res, answer);
+    res.writeHead(answer.status ?? 200, answer.headers ?? {});
+    for (const piece of answer.pieces.data) {
+      if (res.destroyed) return;
+      res.write(piece);
+      await this.wait(answer.pieces.gapMs);
+    }
+    res.end();
   }
 
   private wait(ms: number): Promise<void> {

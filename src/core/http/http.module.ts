@@ -1,18 +1,24 @@
 import { AppConfig } from '@config/app-config';
 import { Global, Module } from '@nestjs/common';
+import { HostResolver, SystemHostResolver } from './host-resolver';
 import { HTTP_DISPATCHER, HttpAgentCloser, createHttpAgent } from './http-agent';
 import { hubMetricProviders } from './hub-metrics';
 import { PlatformHttpClient } from './platform-http.client';
+import { PublicLinkGuard } from './public-link.guard';
 
 const transport = [
   { provide: HTTP_DISPATCHER, inject: [AppConfig], useFactory: createHttpAgent },
   HttpAgentCloser,
 ];
+const links = [{ provide: HostResolver, useClass: SystemHostResolver }, PublicLinkGuard];
 
-/** The outbound HTTP client, global so every platform module injects the same one. */
+/**
+ * The outbound HTTP client and the guard for links platforms fetch, global so every platform
+ * module injects the same ones.
+ */
 @Global()
 @Module({
-  providers: [...transport, ...hubMetricProviders, PlatformHttpClient],
-  exports: [PlatformHttpClient, ...hubMetricProviders],
+  providers: [...transport, ...hubMetricProviders, PlatformHttpClient, ...links],
+  exports: [PlatformHttpClient, ...hubMetricProviders, ...links],
 })
 export class PlatformHttpModule {}

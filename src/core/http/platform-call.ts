@@ -30,10 +30,17 @@ export type PlatformCall = PlatformCallBody & {
   /** `undefined` values are left out; arrays repeat the key. */
   query?: Readonly<Record<string, QueryValue>>;
   headers?: Readonly<Record<string, string>>;
-  /** Deadline for the whole call, response body included. Default: HTTP_TIMEOUT_MS. */
+  /**
+   * Deadline for the whole call, response body included (for 'stream': until the headers, and
+   * then at most this long between two chunks). Default: HTTP_TIMEOUT_MS.
+   */
   timeoutMs?: number;
-  /** How to read a successful body. Default 'json' (an empty body reads as `undefined`). */
-  responseType?: 'json' | 'text' | 'buffer';
+  /**
+   * How to read a successful body. Default 'json' (an empty body reads as `undefined`).
+   * 'stream' hands the body over unread (a Readable) for files passed on to a client: the
+   * caller must consume or destroy it.
+   */
+  responseType?: 'json' | 'text' | 'buffer' | 'stream';
   /** Platform-specific reading of error answers; see PlatformErrorMapper. */
   errorMapper?: PlatformErrorMapper;
 };

@@ -56,7 +56,8 @@ export class PlatformHttpClient {
 
   private async send<T>(call: PlatformCall): Promise<PlatformResponse<T>> {
     const timeoutMs = call.timeoutMs ?? this.config.outboundHttp.timeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const url = platformUrl(call.baseUrl, call.path, call.query);
     const { body, contentType } = encodeBody(call);
     try {
@@ -71,12 +72,15 @@ export class PlatformHttpClient {
           ...lowerCaseKeys(call.headers),
         },
         body,
-        signal: deadline,
+        signal: deadline.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
       const { statusCode: status, headers } = response;
       if (status >= 200 && status < 300) {
+        // A 'stream' body is read after this returns, at its consumer's pace (a client
+        // downloading a file): only bodyTimeout (time between chunks) bounds it, not the
+        // whole-call deadline, which `finally` clears.
         return { status, headers, body: await readBody<T>(call, status, response.body) };
       }
       const text = await response.body.text();
@@ -92,9 +96,14 @@ export class PlatformHttpClient {
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       throw (
-        classifyTransportError(error, { ...call, timeoutMs, deadlinePassed: deadline.aborted }) ??
-        error
+        classifyTransportError(error, {
+          ...call,
+          timeoutMs,
+          deadlinePassed: deadline.signal.aborted,
+        }) ?? error
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -120,6 +129,8 @@ async function readBody<T>(
   body: Dispatcher.ResponseData['body'],
 ): Promise<T> {
   switch (call.responseType ?? 'json') {
+    case 'stream':
+      return body as T;
     case 'buffer':
       return Buffer.from(await body.arrayBuffer()) as T;
     case 'text':

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MESSAGE_TYPES, MessageType } from '@core/channel/outbound-message';
+import { IsPublicLink } from '@core/http/is-public-link.validator';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,7 +14,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   Length,
   Matches,
   MaxLength,
@@ -38,13 +38,13 @@ export class TextContentDto {
 export class MediaContentDto {
   @ApiPropertyOptional({
     example: 'https://cdn.example.com/receipt.pdf',
-    description: 'Public HTTPS URL, or use mediaId',
+    description:
+      'Public HTTPS URL the platform fetches (port 443, no user info, not a private or internal ' +
+      'host), or use mediaId',
   })
   @ValidateIf((media: MediaContentDto) => media.mediaId === undefined)
-  @IsUrl(
-    { protocols: ['https', 'http'], require_tld: false },
-    { message: 'media.url must be a URL (or give media.mediaId)' },
-  )
+  @IsString({ message: 'media.url must be a URL (or give media.mediaId)' })
+  @IsPublicLink()
   url?: string;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@config/app-config';
 import { DomainError } from '@core/errors/domain-error';
+import type { PublicLinkGuard } from '@core/http/public-link.guard';
 import type { EvolutionApiClient } from './evolution-api.client';
 import { evolutionInstanceName } from './evolution-instance-name';
 import { EvolutionProvider } from './evolution.provider';
@@ -11,6 +12,7 @@ describe('EvolutionProvider ownership proof', () => {
   // The proof asks no server: instance names are Omnihub's own, derived from the tenant id.
   const provider = new EvolutionProvider(
     {} as EvolutionApiClient,
+    {} as PublicLinkGuard,
     {
       whatsapp: { evolutionMessagesPerMinute: 30 },
     } as AppConfig,

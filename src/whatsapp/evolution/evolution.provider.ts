@@ -8,6 +8,7 @@ import type { HubHealth } from '@core/channel/hub-health';
 import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { PlatformError } from '@core/errors/platform-error';
+import { PublicLinkGuard } from '@core/http/public-link.guard';
 import {
   EvolutionApiClient,
   evolutionPath,
@@ -50,6 +51,7 @@ export class EvolutionProvider implements MessagingProvider, OwnershipProvingPro
 
   constructor(
     private readonly evolution: EvolutionApiClient,
+    private readonly links: PublicLinkGuard,
     config: AppConfig,
   ) {
     this.pacing = { ratePerSecond: config.whatsapp.evolutionMessagesPerMinute / 60, burst: 1 };
@@ -72,6 +74,14 @@ export class EvolutionProvider implements MessagingProvider, OwnershipProvingPro
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
     const access = evolutionAccessOf(account, 'send_message');
     const { endpoint, body: json } = buildEvolutionSend(message);
+    // Evolution downloads the media itself, from inside our network: checked here, at send
+    // time, because the name may resolve elsewhere than when the API accepted the link.
+    if ('media' in message && message.media.url) {
+      await this.links.assertPublic(message.media.url, {
+        hub: 'whatsapp',
+        operation: 'send_message',
+      });
+    }
     const { body } = await this.evolution.request<EvolutionSentMessage | undefined>(access, {
       operation: 'send_message',
       method: 'POST',

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -8,6 +8,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
+import { servedMediaHeaders } from '@core/api/served-media';
 import { UuidPipe } from '@core/api/uuid.pipe';
 import { TenantId } from '@core/auth/auth.decorators';
 import { UploadMediaDto } from './whatsapp.dto';
@@ -20,6 +21,11 @@ export class WhatsappMediaController {
   @Get('messages/:id/media')
   @ApiOperation({
     summary: "A received message's media file (image, audio, video, document, sticker)",
+    description:
+      'Streamed from Meta. Raster images, audio and video are served inline, anything else ' +
+      '(SVG, HTML, documents) as an attachment, always with nosniff. A file over ' +
+      'MEDIA_DOWNLOAD_MAX_BYTES answers 422 WHATSAPP.MEDIA_TOO_LARGE when its size is known ' +
+      'beforehand; otherwise the download is cut off, short of its Content-Length.',
   })
   @ApiOkResponse({ description: 'The file, with its Content-Type' })
   @ApiProblems(400, 404, 422)
@@ -27,16 +33,18 @@ export class WhatsappMediaController {
     @TenantId() tenantId: string,
     @Param('id', UuidPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Promise<StreamableFile> {
     const file = await this.media.download(tenantId, id);
-    void reply.type(file.mimeType).header('cache-control', 'private, max-age=3600');
-    if (file.filename) {
-      void reply.header(
-        'content-disposition',
-        `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-      );
-    }
-    return file.body;
+    void reply
+      .headers(
+        servedMediaHeaders({
+          mimeType: file.mimeType,
+          filename: file.filename,
+          contentLength: file.contentLength,
+        }),
+      )
+      .header('cache-control', 'private, max-age=3600');
+    return new StreamableFile(file.body);
   }
 
   @Post('media')

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@config/app-config';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
@@ -7,9 +8,9 @@ import { MetaMediaClient } from '../meta-cloud/meta-media.client';
 import { MetaCloudProvider } from '../meta-cloud/meta-cloud.provider';
 
 /**
- * Media and read receipts for Cloud API messages. Inbound media is fetched from Meta on
+ * Media and read receipts for Cloud API messages. Inbound media is streamed from Meta on
  * demand by its media id (Meta keeps it for 30 days), so the frontend can show it without
- * Omnihub storing the files.
+ * Omnihub storing the files, up to MEDIA_DOWNLOAD_MAX_BYTES.
  */
 @Injectable()
 export class WhatsappMediaService {
@@ -18,6 +19,7 @@ export class WhatsappMediaService {
     private readonly accounts: ChannelAccountsService,
     private readonly media: MetaMediaClient,
     private readonly provider: MetaCloudProvider,
+    private readonly config: AppConfig,
   ) {}
 
   async download(
@@ -34,7 +36,12 @@ export class WhatsappMediaService {
       );
     }
     const account = await this.accounts.open(tenantId, message.channelAccountId);
-    return { ...(await this.media.download(account, media.mediaId)), filename: media.filename };
+    const file = await this.media.download(
+      account,
+      media.mediaId,
+      this.config.whatsapp.mediaDownloadMaxBytes,
+    );
+    return { ...file, filename: media.filename };
   }
 
   async upload(

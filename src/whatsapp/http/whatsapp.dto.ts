@@ -8,13 +8,13 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   IsUUID,
   Length,
   Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { IsPublicLink } from '@core/http/is-public-link.validator';
 
 const RECIPIENT = /^\+?[0-9A-Za-z._:@-]{3,64}$/;
 
@@ -90,13 +90,13 @@ export class SendTextDto extends InstanceRecipientDto {
 export class SendMediaDto extends InstanceRecipientDto {
   @ApiPropertyOptional({
     example: 'https://cdn.example.com/receipt.pdf',
-    description: 'Public URL, or give mediaId',
+    description:
+      'Public HTTPS URL the platform fetches (port 443, no user info, not a private or internal ' +
+      'host), or give mediaId',
   })
   @ValidateIf((dto: SendMediaDto) => dto.mediaId === undefined)
-  @IsUrl(
-    { protocols: ['https', 'http'], require_tld: false },
-    { message: 'url must be a URL (or give mediaId)' },
-  )
+  @IsString({ message: 'url must be a URL (or give mediaId)' })
+  @IsPublicLink()
   url?: string;
 
   @ApiPropertyOptional({ example: '1037543291543636' })

@@ -7,8 +7,10 @@ import type { HubHealth } from '@core/channel/hub-health';
 import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { PlatformError } from '@core/errors/platform-error';
+import { PublicLinkGuard } from '@core/http/public-link.guard';
 import { metaAccessOf } from './meta-cloud.credentials';
 import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { mediaLinksIn } from './meta-media-links';
 import { MetaNumberOwnership } from './meta-number-ownership';
 import {
   META_CLOUD_MESSAGE_TYPES,
@@ -49,6 +51,7 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
   constructor(
     private readonly graph: MetaGraphClient,
     private readonly ownership: MetaNumberOwnership,
+    private readonly links: PublicLinkGuard,
     config: AppConfig,
   ) {
     const perSecond = config.whatsapp.cloudMessagesPerSecond;
@@ -63,6 +66,11 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
     const { accessToken, phoneNumberId } = metaAccessOf(account, 'send_message');
     const json = buildMessageBody(message);
+    // Meta fetches these from its own network, but a link to our private addresses is refused
+    // the same way for every platform: one rule, and no internal host names leave in messages.
+    for (const link of mediaLinksIn(json)) {
+      await this.links.assertPublic(link, { hub: 'whatsapp', operation: 'send_message' });
+    }
     const { body } = await this.graph.request<SendResponse | undefined>(accessToken, {
       operation: 'send_message',
       method: 'POST',

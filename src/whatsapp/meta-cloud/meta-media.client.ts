@@ -1,15 +1,34 @@
 import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { DomainError } from '@core/errors/domain-error';
+import { capBytes } from '@core/http/byte-cap';
 import { trustedMediaUrl } from './media-download-url';
 import { metaAccessOf } from './meta-cloud.credentials';
 import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
 
 export interface DownloadedMedia {
-  body: Buffer;
+  /** The file's bytes as they arrive; fails with MediaTooLargeError past the cap. */
+  body: Readable;
   mimeType: string;
   /** As Meta reports it for the file. */
   sha256?: string;
   fileSize?: number;
+  /** The download's Content-Length, when Meta's CDN sent one. */
+  contentLength?: number;
+}
+
+/** A file larger than this deployment serves (MEDIA_DOWNLOAD_MAX_BYTES). */
+export class MediaTooLargeError extends DomainError {
+  constructor(maxBytes: number, size?: number) {
+    super(
+      'WHATSAPP.MEDIA_TOO_LARGE',
+      'unprocessable',
+      `The media file is ${size === undefined ? 'larger than' : `${size} bytes; over`} the ` +
+        `${maxBytes} bytes this server serves (MEDIA_DOWNLOAD_MAX_BYTES)`,
+    );
+  }
 }
 
 export interface MediaUpload {
@@ -36,7 +55,16 @@ interface MediaLookup {
 export class MetaMediaClient {
   constructor(private readonly graph: MetaGraphClient) {}
 
-  async download(account: ChannelAccountRef, mediaId: string): Promise<DownloadedMedia> {
+  /**
+   * Streams the file, never holding it whole: refused before any byte moves when Meta's lookup
+   * or the download's Content-Length says it is over `maxBytes`, and cut off (the stream
+   * fails) if more bytes arrive than that anyway.
+   */
+  async download(
+    account: ChannelAccountRef,
+    mediaId: string,
+    maxBytes: number,
+  ): Promise<DownloadedMedia> {
     const { accessToken, phoneNumberId } = metaAccessOf(account, 'get_media');
     const { body: lookup } = await this.graph.request<MediaLookup | undefined>(accessToken, {
       operation: 'get_media',
@@ -46,20 +74,31 @@ export class MetaMediaClient {
       query: { phone_number_id: phoneNumberId },
     });
     if (!lookup?.url) throw unexpectedGraphAnswer('get_media', 'a media URL');
+    const fileSize = sizeOf(lookup.file_size);
+    if (fileSize !== undefined && fileSize > maxBytes) {
+      throw new MediaTooLargeError(maxBytes, fileSize);
+    }
     const url = trustedMediaUrl(lookup.url, this.graph.versionedBaseUrl);
-    const file = await this.graph.request<Buffer>(accessToken, {
+    const file = await this.graph.request<Readable>(accessToken, {
       operation: 'download_media',
       method: 'GET',
       baseUrl: url,
       path: '',
-      responseType: 'buffer',
+      responseType: 'stream',
     });
-    const fileSize = Number(lookup.file_size);
+    const contentLength = sizeOf(headerText(file.headers, 'content-length'));
+    if (contentLength !== undefined && contentLength > maxBytes) {
+      // Not read: the connection is dropped (undici reports that as an error, expected here).
+      file.body.on('error', () => undefined).destroy();
+      throw new MediaTooLargeError(maxBytes, contentLength);
+    }
     return {
-      body: file.body,
-      mimeType: lookup.mime_type ?? headerText(file.headers['content-type']),
+      body: capBytes(file.body, maxBytes, () => new MediaTooLargeError(maxBytes)),
+      mimeType:
+        lookup.mime_type ?? headerText(file.headers, 'content-type') ?? 'application/octet-stream',
       sha256: lookup.sha256,
-      fileSize: Number.isFinite(fileSize) && lookup.file_size !== undefined ? fileSize : undefined,
+      fileSize,
+      contentLength,
     };
   }
 
@@ -85,6 +124,14 @@ export class MetaMediaClient {
   }
 }
 
-function headerText(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value) ?? 'application/octet-stream';
+function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A byte count as Meta writes it (a number or a numeric string), if it is one. */
+function sizeOf(value: number | string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
 }

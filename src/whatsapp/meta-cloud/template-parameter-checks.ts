@@ -1,4 +1,5 @@
 import type { FieldError } from '@core/errors/domain-error';
+import { checkLinkForm } from '@core/http/link-form';
 import { isRecord } from './sent-template-components';
 import type { Placeholders } from './template-placeholders';
 
@@ -62,7 +63,9 @@ function mediaSource(value: unknown): string | undefined {
   if (!isRecord(value)) return 'needs an id or a link';
   const hasId = typeof value.id === 'string' && value.id !== '';
   const hasLink = typeof value.link === 'string' && value.link !== '';
-  return hasId !== hasLink ? undefined : 'needs exactly one of id or link';
+  if (hasId === hasLink) return 'needs exactly one of id or link';
+  const form = hasLink ? checkLinkForm(value.link as string) : undefined;
+  return form && 'refused' in form ? `link ${form.refused} (a public https URL)` : undefined;
 }
 
 /**

@@ -230,6 +230,21 @@ describe('validateTemplateSend', () => {
       );
     });
 
+    it.each([
+      ['http://cdn.example.com/p.jpg', 'must use https'],
+      ['https://169.254.169.254/latest/meta-data/', 'link-local'],
+      ['https://metadata.google.internal/computeMetadata/v1/', 'internal host'],
+    ])('refuses a header link Meta should not be handed: %s', (link, why) => {
+      const components = [{ type: 'header', parameters: [{ type: 'image', image: { link } }] }];
+      const errors = validateTemplateSend(promo('IMAGE'), { language: 'pt_BR', components });
+      expect(errors).toEqual([
+        {
+          field: 'template.components[0].parameters[0].image',
+          message: expect.stringContaining(why),
+        },
+      ]);
+    });
+
     it('takes a location for a LOCATION header', () => {
       const components = [
         {

@@ -52,7 +52,14 @@ export interface FakeMedia {
   filename?: string;
   /** Extra form fields of an upload, e.g. messaging_product and type. */
   fields?: Record<string, string>;
+  /** What the lookup's `file_size` says (default: the true size; null leaves it out). */
+  reportedSize?: number | null;
+  /** Send the download chunked, without Content-Length (Meta sends one), 1 KiB at a time. */
+  chunked?: boolean;
 }
+
+/** A file to serve; the last two let a test script a platform that misreports its size. */
+export type FakeMediaFile = Pick<FakeMedia, 'mimeType' | 'body' | 'reportedSize' | 'chunked'>;
 
 /** A Meta error code from the catalogue, or an exact answer (status, body, headers). */
 export type ScriptedFailure = number | (FakeResponse & { status: number });
@@ -76,7 +83,7 @@ export interface MetaGraphFake {
   sent(): SentMessage[];
   /** message_ids marked as read. */
   readReceipts(): string[];
-  addMedia(phoneNumberId: string, media: { mimeType: string; body: Buffer }): string;
+  addMedia(phoneNumberId: string, media: FakeMediaFile): string;
   media(id: string): FakeMedia | undefined;
   close(): Promise<void>;
 }
@@ -208,7 +215,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
         url: url.href,
         mime_type: file.mimeType,
         sha256: createHash('sha256').update(file.body).digest('hex'),
-        file_size: file.body.length,
+        ...(file.reportedSize !== null ? { file_size: file.reportedSize ?? file.body.length } : {}),
         id,
       },
     };
@@ -216,9 +223,19 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions): Promise
 
   const download: Handler = (request) => {
     const file = media.get(String(request.query.mid));
-    return file
-      ? { status: 200, headers: { 'content-type': file.mimeType }, body: file.body }
-      : { status: 404, body: '' };
+    if (!file) return { status: 404, body: '' };
+    const headers = { 'content-type': file.mimeType };
+    if (!file.chunked) {
+      return {
+        status: 200,
+        headers: { ...headers, 'content-length': String(file.body.length) },
+        body: file.body,
+      };
+    }
+    const data: Buffer[] = [];
+    for (let at = 0; at < file.body.length; at += 1024)
+      data.push(file.body.subarray(at, at + 1024));
+    return { status: 200, headers, pieces: { data, gapMs: 20 } };
   };
 
   const v = `/${version}`;

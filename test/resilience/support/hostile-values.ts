@@ -41,6 +41,11 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '__proto__',
   'constructor',
   'x'.repeat(70_000),
+  // Links a platform must not be sent to fetch (SSRF): refused with a 400 where a URL is due.
+  'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+  'https://2130706433:8080/admin',
+  'https://[::ffff:127.0.0.1]/',
+  'https://metadata.google.internal/computeMetadata/v1/',
 ];
 
 /** JSON values of every type, for "wrong type" mutations. */

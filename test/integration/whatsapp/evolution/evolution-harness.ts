@@ -1,6 +1,7 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@config/config.module';
 import { ChannelModule } from '@core/channel/channel.module';
+import { HostResolver } from '@core/http/host-resolver';
 import { PlatformHttpModule } from '@core/http/http.module';
 import type { EvolutionAccount } from '@app/whatsapp/evolution/evolution.credentials';
 import { EvolutionModule } from '@app/whatsapp/evolution/evolution.module';
@@ -9,6 +10,7 @@ import {
   EvolutionFakeOptions,
   startEvolutionFake,
 } from '@test/fakes/evolution/evolution-fake';
+import { StaticHostResolver } from '@test/support/static-host-resolver';
 import { testConfig } from '@test/support/test-app';
 
 export const GLOBAL_KEY = 'B6D711FCDE4D4FD5936544120E713976';
@@ -32,9 +34,14 @@ export function accountFor(
 }
 
 /** The fake Evolution server and EvolutionModule wired the way the app wires them. */
-export async function startEvolution(
-  options: Partial<EvolutionFakeOptions> = {},
-): Promise<{ fake: EvolutionFake; moduleRef: TestingModule; close: () => Promise<void> }> {
+export async function startEvolution(options: Partial<EvolutionFakeOptions> = {}): Promise<{
+  fake: EvolutionFake;
+  moduleRef: TestingModule;
+  /** What media link hosts resolve to (see StaticHostResolver). */
+  hosts: StaticHostResolver;
+  close: () => Promise<void>;
+}> {
+  const hosts = new StaticHostResolver();
   const fake = await startEvolutionFake({
     globalApiKey: GLOBAL_KEY,
     instances: [SHOP, { ...CLINIC, state: 'close' }],
@@ -47,11 +54,15 @@ export async function startEvolution(
       ChannelModule,
       EvolutionModule,
     ],
-  }).compile();
+  })
+    .overrideProvider(HostResolver)
+    .useValue(hosts)
+    .compile();
   await moduleRef.init();
   return {
     fake,
     moduleRef,
+    hosts,
     close: async () => {
       await moduleRef.close();
       await fake.close();

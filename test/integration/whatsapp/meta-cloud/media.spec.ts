@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { MetaMediaClient } from '@app/whatsapp/meta-cloud/meta-media.client';
+import type { Readable } from 'node:stream';
+import { MediaTooLargeError, MetaMediaClient } from '@app/whatsapp/meta-cloud/meta-media.client';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { parseMultipart } from '@test/fakes/meta-graph/multipart-form';
 import {
@@ -15,6 +16,14 @@ import {
 const JPEG = Buffer.from([
   0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x0d, 0x0a, 0x80, 0xfe, 0xff, 0xd9,
 ]);
+
+const MAX_BYTES = 10 * 1024 * 1024;
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 describe('MetaMediaClient against the fake Graph API', () => {
   let fake: MetaGraphFake;
@@ -33,13 +42,14 @@ describe('MetaMediaClient against the fake Graph API', () => {
     const mediaId = fake.addMedia(SHOP.phoneNumberId, { mimeType: 'image/jpeg', body: JPEG });
     const before = fake.requests.length;
 
-    const downloaded = await media.download(accountFor(SHOP), mediaId);
+    const downloaded = await media.download(accountFor(SHOP), mediaId, MAX_BYTES);
 
-    expect(downloaded.body.equals(JPEG)).toBe(true);
+    expect((await readAll(downloaded.body)).equals(JPEG)).toBe(true);
     expect(downloaded).toMatchObject({
       mimeType: 'image/jpeg',
       sha256: createHash('sha256').update(JPEG).digest('hex'),
       fileSize: JPEG.length,
+      contentLength: JPEG.length,
     });
     const [lookup, download] = fake.requests.slice(before);
     expect(fake.requests).toHaveLength(before + 2);
@@ -55,7 +65,7 @@ describe('MetaMediaClient against the fake Graph API', () => {
 
   it("refuses media of another business's number permanently (Meta's 100/33)", async () => {
     const mediaId = fake.addMedia(CLINIC.phoneNumberId, { mimeType: 'image/jpeg', body: JPEG });
-    const error = await failureOf(media.download(accountFor(SHOP), mediaId));
+    const error = await failureOf(media.download(accountFor(SHOP), mediaId, MAX_BYTES));
     expect(error.details).toMatchObject({ status: 400, platformCode: '100' });
     expect(error.retryable).toBe(false);
     expect(error.operation).toBe('get_media');
@@ -84,8 +94,8 @@ describe('MetaMediaClient against the fake Graph API', () => {
 
     expect(mediaId).toMatch(/^\d{15,16}$/);
     expect(fake.media(mediaId)?.body.equals(pdf)).toBe(true);
-    const roundTrip = await media.download(accountFor(SHOP), mediaId);
-    expect(roundTrip.body.equals(pdf)).toBe(true);
+    const roundTrip = await media.download(accountFor(SHOP), mediaId, MAX_BYTES);
+    expect((await readAll(roundTrip.body)).equals(pdf)).toBe(true);
   });
 
   it('passes a throttled upload on as retryable', async () => {
@@ -95,5 +105,56 @@ describe('MetaMediaClient against the fake Graph API', () => {
     );
     expect(error.retryable).toBe(true);
     expect(error.operation).toBe('upload_media');
+  });
+
+  describe('size cap', () => {
+    const file = Buffer.alloc(4096, 0xab);
+    const cap = 1024;
+
+    it("refuses a file Meta's lookup declares too large, without downloading it", async () => {
+      const mediaId = fake.addMedia(SHOP.phoneNumberId, { mimeType: 'video/mp4', body: file });
+      const before = fake.requests.length;
+      await expect(media.download(accountFor(SHOP), mediaId, cap)).rejects.toThrow(
+        MediaTooLargeError,
+      );
+      expect(fake.requests.slice(before).map((r) => r.path)).toEqual([
+        `/${GRAPH_VERSION}/${mediaId}`,
+      ]);
+    });
+
+    it('refuses one whose Content-Length is over the cap when the lookup said less', async () => {
+      const mediaId = fake.addMedia(SHOP.phoneNumberId, {
+        mimeType: 'video/mp4',
+        body: file,
+        reportedSize: 10,
+      });
+      const error = await media.download(accountFor(SHOP), mediaId, cap).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MediaTooLargeError);
+      expect((error as MediaTooLargeError).code).toBe('WHATSAPP.MEDIA_TOO_LARGE');
+    });
+
+    it('fails the stream once more bytes arrive than the cap, when no size was announced', async () => {
+      const mediaId = fake.addMedia(SHOP.phoneNumberId, {
+        mimeType: 'video/mp4',
+        body: file,
+        reportedSize: null,
+        chunked: true,
+      });
+      const downloaded = await media.download(accountFor(SHOP), mediaId, cap);
+      expect(downloaded.contentLength).toBeUndefined();
+      await expect(readAll(downloaded.body)).rejects.toThrow(MediaTooLargeError);
+    });
+
+    it('streams a file of exactly the cap in full', async () => {
+      const exact = file.subarray(0, cap);
+      const mediaId = fake.addMedia(SHOP.phoneNumberId, {
+        mimeType: 'video/mp4',
+        body: exact,
+        reportedSize: null,
+        chunked: true,
+      });
+      const downloaded = await media.download(accountFor(SHOP), mediaId, cap);
+      expect((await readAll(downloaded.body)).equals(exact)).toBe(true);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@config/config.module';
 import { ChannelModule } from '@core/channel/channel.module';
+import { HostResolver } from '@core/http/host-resolver';
 import { PlatformHttpModule } from '@core/http/http.module';
 import type { MetaCloudAccount } from '@app/whatsapp/meta-cloud/meta-cloud.credentials';
 import { MetaCloudModule } from '@app/whatsapp/meta-cloud/meta-cloud.module';
@@ -10,6 +11,7 @@ import {
   MetaGraphFakeOptions,
   startMetaGraphFake,
 } from '@test/fakes/meta-graph/meta-graph-fake';
+import { StaticHostResolver } from '@test/support/static-host-resolver';
 import { testConfig } from '@test/support/test-app';
 
 export const GRAPH_VERSION = 'v23.0';
@@ -52,7 +54,14 @@ export function accountFor(
 export async function startMetaCloud(
   options: Partial<MetaGraphFakeOptions> = {},
   env: Record<string, string> = {},
-): Promise<{ fake: MetaGraphFake; moduleRef: TestingModule; close: () => Promise<void> }> {
+): Promise<{
+  fake: MetaGraphFake;
+  moduleRef: TestingModule;
+  /** What media link hosts resolve to (see StaticHostResolver). */
+  hosts: StaticHostResolver;
+  close: () => Promise<void>;
+}> {
+  const hosts = new StaticHostResolver();
   const fake = await startMetaGraphFake({
     version: GRAPH_VERSION,
     accounts: [SHOP, SHOP_SECOND_NUMBER, CLINIC],
@@ -71,11 +80,15 @@ export async function startMetaCloud(
       ChannelModule,
       MetaCloudModule,
     ],
-  }).compile();
+  })
+    .overrideProvider(HostResolver)
+    .useValue(hosts)
+    .compile();
   await moduleRef.init();
   return {
     fake,
     moduleRef,
+    hosts,
     close: async () => {
       await moduleRef.close();
       await fake.close();
