@@ -30,6 +30,12 @@ export type PlatformCall = PlatformCallBody & {
   /** `undefined` values are left out; arrays repeat the key. */
   query?: Readonly<Record<string, QueryValue>>;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * The call has an effect that must not happen twice and the platform takes no idempotency
+   * key (a message send). When it breaks after the request was written, it fails with the
+   * non-retryable 'outcome-unknown' instead of a retryable timeout or network error.
+   */
+  atMostOnce?: boolean;
   /** Deadline for the whole call, response body included. Default: HTTP_TIMEOUT_MS. */
   timeoutMs?: number;
   /** How to read a successful body. Default 'json' (an empty body reads as `undefined`). */
