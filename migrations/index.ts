@@ -4,6 +4,7 @@ import { CreateMessaging1795360200000 } from './1795360200000-create-messaging';
 import { AddProviderFallback1795360300000 } from './1795360300000-add-provider-fallback';
 import { AddStalledJobIndexes1795360450000 } from './1795360450000-add-stalled-job-indexes';
 import { AddMessageConversationTenantStatistics1795360520000 } from './1795360520000-add-message-conversation-tenant-statistics';
+import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddProviderFallback1795360300000,
   AddStalledJobIndexes1795360450000,
   AddMessageConversationTenantStatistics1795360520000,
+  AddSendingAndUnknownMessageStatuses1795364000000,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsService } from './channel-accounts/channel-accounts.service';
 import { ContactsService } from './contacts/contacts.service';
@@ -16,6 +17,7 @@ import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { MessagesRepository } from './messages/messages.repository';
+import { SendOutcomesRepository } from './messages/send-outcomes.repository';
 import { MessagesController } from './outbound/messages.controller';
 import { OutboundDispatcher } from './outbound/outbound.dispatcher';
 import { OutboundProcessor } from './outbound/outbound.processor';
@@ -32,7 +34,7 @@ const entities = [
   ConversationEntity,
   MessageEntity,
 ];
-const repositories = [MessagesRepository];
+const repositories = [MessagesRepository, SendOutcomesRepository];
 const services = [
   ChannelAccountsService,
   ContactsService,
@@ -60,7 +62,7 @@ const httpControllers = [
  * services; it knows no platform (enforced by .dependency-cruiser.js).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(entities), DiscoveryModule],
+  imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
   providers: [...repositories, ...services, ...processors, ...metrics],
   exports: [
@@ -69,6 +71,7 @@ const httpControllers = [
     ConversationsService,
     InboundPipeline,
     MessagesRepository,
+    SendOutcomesRepository,
     OutboundDispatcher,
   ],
 })
