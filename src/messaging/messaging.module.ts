@@ -24,6 +24,7 @@ import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
+import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
 import { outboundMetrics } from './outbound/outbound.metrics';
 
@@ -55,6 +56,7 @@ const httpControllers = [
   ConversationsController,
   MessagesQueryController,
   MessagesController,
+  SendOutcomeController,
 ];
 
 /**

@@ -131,6 +131,36 @@ export class SendOutcomesRepository {
   }
 
   /**
+   * An operator's word on a send whose outcome is unknown: it was `sent` (the customer got it)
+   * or `failed` (it did not go out; a re-drive may send it later). Returns the status the
+   * message has afterwards, or undefined when this tenant has no such outbound message; a
+   * message that is not `unknown` is left as it is.
+   */
+  async settleByOperator(
+    tenantId: string,
+    id: string,
+    outcome: 'sent' | 'failed',
+  ): Promise<{ status: string; settled: boolean } | undefined> {
+    const [rows]: [{ id: string }[], number] = await this.db.query(
+      `UPDATE messages SET status = $3,
+              sent_at = CASE WHEN $3 = 'sent' THEN COALESCE(sent_at, now()) ELSE sent_at END,
+              failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END,
+              error_code = CASE WHEN $3 = 'failed' THEN 'MESSAGE.NOT_SENT' ELSE NULL END,
+              error_title = CASE WHEN $3 = 'failed' THEN 'An operator found the send did not go out' ELSE NULL END,
+              updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound' AND status = 'unknown'
+        RETURNING id`,
+      [tenantId, id, outcome],
+    );
+    if (rows.length) return { status: outcome, settled: true };
+    const current: { status: string }[] = await this.db.query(
+      `SELECT status FROM messages WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound'`,
+      [tenantId, id],
+    );
+    return current[0] ? { status: current[0].status, settled: false } : undefined;
+  }
+
+  /**
    * Settles the send an echo of ours describes (the platform reports our own send back, maybe
    * before it answers the send itself): the oldest unsettled send in the conversation, claimed
    * within ECHO_MATCH_WINDOW_MS, of the same type and, when the echo has one, the same text or

@@ -11,7 +11,8 @@ const BATCH = 500;
 /**
  * The outbox half of "accepted means sent eventually": messages stored as queued whose job
  * never reached Redis are enqueued again (jobId = message id, so a job that did arrive is
- * not doubled). A maintenance task, like the inbox's sweeper.
+ * not doubled; one that already finished while the message stayed queued is replaced). A
+ * maintenance task, like the inbox's sweeper.
  *
  * Claims (`sending`) older than the stalled threshold belong to a worker that died with a
  * job Redis no longer has (otherwise the job's next run settles them): they become
@@ -53,7 +54,7 @@ export class OutboxSweeper implements PeriodicTask {
       },
       BATCH,
     );
-    for (const id of ids) await this.dispatcher.enqueue(id);
+    for (const id of ids) await this.dispatcher.enqueueAfresh(id);
     if (ids.length)
       this.logger.log({ count: ids.length }, 'Re-enqueued stranded outbound messages');
     return ids.length;
