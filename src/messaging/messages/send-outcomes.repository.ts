@@ -168,27 +168,35 @@ export class SendOutcomesRepository {
    * message the business sent from another client: stored as a message of its own).
    */
   async settleByEcho(echo: SendEcho): Promise<boolean> {
-    const [rows]: [unknown[], number] = await this.db.query(
-      `UPDATE messages SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $6),
-              error_code = NULL, error_title = NULL, updated_at = now()
-        WHERE id = (
-          SELECT id FROM messages
-           WHERE conversation_id = $1 AND channel_account_id = $2 AND direction = 'outbound'
-             AND status IN ('sending', 'unknown') AND provider_message_id IS NULL AND type = $4
-             AND ($5::text IS NULL OR content->>'text' = $5 OR content->>'caption' = $5)
-             AND updated_at > now() - make_interval(secs => $7::double precision / 1000)
-           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING id`,
-      [
-        echo.conversationId,
-        echo.channelAccountId,
-        echo.providerMessageId,
-        echo.type,
-        echo.text ?? null,
-        echo.sentAt,
-        ECHO_MATCH_WINDOW_MS,
-      ],
-    );
-    return rows.length > 0;
+    try {
+      const [rows]: [unknown[], number] = await this.db.query(
+        `UPDATE messages SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $6),
+                error_code = NULL, error_title = NULL, updated_at = now()
+          WHERE id = (
+            SELECT id FROM messages
+             WHERE conversation_id = $1 AND channel_account_id = $2 AND direction = 'outbound'
+               AND status IN ('sending', 'unknown') AND provider_message_id IS NULL AND type = $4
+               AND ($5::text IS NULL OR content->>'text' = $5 OR content->>'caption' = $5)
+               AND updated_at > now() - make_interval(secs => $7::double precision / 1000)
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            -- Known already (the send's answer came first): nothing to settle.
+            AND NOT EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $2 AND provider_message_id = $3)
+          RETURNING id`,
+        [
+          echo.conversationId,
+          echo.channelAccountId,
+          echo.providerMessageId,
+          echo.type,
+          echo.text ?? null,
+          echo.sentAt,
+          ECHO_MATCH_WINDOW_MS,
+        ],
+      );
+      return rows.length > 0;
+    } catch (error) {
+      // The send's answer recorded the id meanwhile: the echo is a duplicate, nothing to do.
+      if (isUniqueViolation(error, PROVIDER_ID_KEY)) return false;
+      throw error;
+    }
   }
 }

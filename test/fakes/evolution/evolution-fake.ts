@@ -13,6 +13,7 @@ import {
   unauthorizedAnswer,
 } from './evolution-answers';
 import { SEND_ROUTES, SendRoute, checkSendBody } from './evolution-send-rules';
+import { evolutionEnvelope } from './webhooks';
 
 export type FakeConnectionState = 'open' | 'connecting' | 'close';
 
@@ -50,6 +51,12 @@ export interface EvolutionFake {
   setState(instance: string, state: FakeConnectionState): void;
   instance(name: string): FakeInstance | undefined;
   sent(): EvolutionSentMessage[];
+  /**
+   * Like Evolution, post each accepted send as a `send.message` webhook to the instance's
+   * webhook URL before answering it, not awaited; the answer follows `gapMs` later. `null`
+   * stops it. Instances without a webhook URL answer as before.
+   */
+  echoSendsBeforeAnswering(gapMs: number | null): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +69,28 @@ const REASONS: Record<number, string> = {
 };
 
 type Handler = (request: RecordedRequest, instance: FakeInstance) => FakeResponse;
+
+/**
+ * Posts Evolution's `send.message` webhook for a stored send, as its sendDataWebhook does: the
+ * envelope with the instance key, to `<url>/send-message` when events go to their own paths,
+ * and without waiting for the answer. False when the instance has no webhook URL.
+ */
+function postSendEcho(instance: FakeInstance, stored: Record<string, unknown>): boolean {
+  const url = instance.webhook?.url;
+  if (typeof url !== 'string' || url === '') return false;
+  const target = instance.webhook?.byEvents === true ? `${url}/send-message` : url;
+  const envelope = evolutionEnvelope(
+    { name: instance.name, apiKey: instance.token },
+    'send.message',
+    stored,
+  );
+  void fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(envelope),
+  }).catch(() => undefined);
+  return true;
+}
 
 /**
  * A local stand-in for an Evolution API v2 server (Baileys integration): instance lifecycle,
@@ -82,6 +111,7 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
     });
   }
   const unregistered = new Set(options.unregisteredNumbers ?? []);
+  let echoGapMs: number | null = null;
   const failures: (number | (FakeResponse & { status: number }))[] = [];
   const sent: EvolutionSentMessage[] = [];
 
@@ -177,19 +207,18 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
       }
       const id = fakeEvolutionMessageId();
       sent.push({ instance: instance.name, route, id, remoteJid, body });
-      return {
-        status: 201,
-        body: {
-          key: { remoteJid, fromMe: true, id },
-          pushName: 'Você',
-          status: 'PENDING',
-          message: {},
-          messageType: route === 'sendText' ? 'conversation' : 'unknown',
-          messageTimestamp: Math.floor(Date.now() / 1000),
-          instanceId: instance.name,
-          source: 'unknown',
-        },
+      const stored = {
+        key: { remoteJid, fromMe: true, id },
+        pushName: 'Você',
+        status: 'PENDING',
+        message: route === 'sendText' ? { conversation: body.text } : {},
+        messageType: route === 'sendText' ? 'conversation' : 'unknown',
+        messageTimestamp: Math.floor(Date.now() / 1000),
+        instanceId: instance.name,
+        source: 'unknown',
       };
+      const echoed = echoGapMs !== null && postSendEcho(instance, stored);
+      return { status: 201, body: stored, ...(echoed ? { delayMs: echoGapMs! } : {}) };
     };
 
   server
@@ -271,6 +300,9 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
     },
     instance: (name) => instances.get(name),
     sent: () => [...sent],
+    echoSendsBeforeAnswering: (gapMs) => {
+      echoGapMs = gapMs;
+    },
     close: () => server.close(),
   };
 }
