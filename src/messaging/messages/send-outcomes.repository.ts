@@ -133,8 +133,8 @@ export class SendOutcomesRepository {
   /**
    * An operator's word on a send whose outcome is unknown: it was `sent` (the customer got it)
    * or `failed` (it did not go out; a re-drive may send it later). Returns the status the
-   * message has afterwards, or undefined when this tenant has no such outbound message; a
-   * message that is not `unknown` is left as it is.
+   * message has afterwards, or undefined when this tenant has no such message; a message that
+   * is not `unknown` (an inbound one included) is left as it is.
    */
   async settleByOperator(
     tenantId: string,
@@ -154,7 +154,7 @@ export class SendOutcomesRepository {
     );
     if (rows.length) return { status: outcome, settled: true };
     const current: { status: string }[] = await this.db.query(
-      `SELECT status FROM messages WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound'`,
+      `SELECT status FROM messages WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
     return current[0] ? { status: current[0].status, settled: false } : undefined;
