@@ -9,6 +9,7 @@ import { ScopeEvolutionInboxIdsToAccount1795363000000 } from './1795363000000-sc
 import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-evolution-webhook-keys';
 import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
 import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
+import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AddChannelAccountWebhookVerifyToken1795361000000,
   ScopeEvolutionInboxIdsToAccount1795363000000,
   CreateEvolutionWebhookKeys1795363010000,
+  AddSendingAndUnknownMessageStatuses1795364000000,
   AddMessageReplyContext1795365000000,
   AddIdempotencyFingerprint1795365010000,
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
+import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsService } from './channel-accounts/channel-accounts.service';
 import { ContactsService } from './contacts/contacts.service';
@@ -17,6 +18,7 @@ import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { MessagesRepository } from './messages/messages.repository';
+import { SendOutcomesRepository } from './messages/send-outcomes.repository';
 import { MessagesController } from './outbound/messages.controller';
 import { OutboundDispatcher } from './outbound/outbound.dispatcher';
 import { OutboundProcessor } from './outbound/outbound.processor';
@@ -26,6 +28,7 @@ import { OutboxSweeper } from './outbound/outbox.sweeper';
 import { IdempotencyKeyRetention } from './outbound/idempotency/idempotency-key.retention';
 import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-keys.repository';
 import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency';
+import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
 import { outboundMetrics } from './outbound/outbound.metrics';
 
@@ -36,7 +39,7 @@ const entities = [
   ConversationEntity,
   MessageEntity,
 ];
-const repositories = [MessagesRepository, IdempotencyKeysRepository];
+const repositories = [MessagesRepository, IdempotencyKeysRepository, SendOutcomesRepository];
 const services = [
   ChannelAccountConnector,
   ChannelAccountsService,
@@ -60,6 +63,7 @@ const httpControllers = [
   ConversationsController,
   MessagesQueryController,
   MessagesController,
+  SendOutcomeController,
 ];
 
 /**
@@ -67,7 +71,7 @@ const httpControllers = [
  * services; it knows no platform (enforced by .dependency-cruiser.js).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(entities), DiscoveryModule],
+  imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
   providers: [...repositories, ...services, ...processors, ...metrics],
   exports: [
@@ -77,6 +81,7 @@ const httpControllers = [
     ConversationsService,
     InboundPipeline,
     MessagesRepository,
+    SendOutcomesRepository,
     OutboundDispatcher,
   ],
 })

@@ -5,9 +5,20 @@ import { DomainError } from './domain-error';
  * every caller asks is answered by `retryable`: timeouts, connection failures, 5xx and rate
  * limits are worth another try (after `retryAfterMs` when the platform said so); validation,
  * auth and other 4xx answers are permanent and must fail at once with the platform's code.
+ *
+ * 'outcome-unknown' is a call that must happen at most once (a message send) which broke after
+ * the request was written: the platform may have acted on it. Repeating it could act twice, so
+ * it is not retryable; it still says the platform is failing (isPlatformFault).
  */
 export type PlatformFailure =
-  'timeout' | 'network' | 'server' | 'rate-limited' | 'auth' | 'rejected' | 'not-found';
+  | 'timeout'
+  | 'network'
+  | 'outcome-unknown'
+  | 'server'
+  | 'rate-limited'
+  | 'auth'
+  | 'rejected'
+  | 'not-found';
 
 export class PlatformError extends DomainError {
   constructor(
@@ -57,4 +68,14 @@ export class PlatformError extends DomainError {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof PlatformError && error.retryable;
+}
+
+/**
+ * The platform, not our request, is at fault: a retryable failure, or a call left without an
+ * answer whose outcome is unknown. What opens a circuit and what the failure-ratio alert counts.
+ */
+export function isPlatformFault(error: unknown): boolean {
+  return (
+    isRetryable(error) || (error instanceof PlatformError && error.failure === 'outcome-unknown')
+  );
 }

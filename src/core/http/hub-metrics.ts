@@ -1,5 +1,5 @@
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
-import { isRetryable } from '@core/errors/platform-error';
+import { isPlatformFault } from '@core/errors/platform-error';
 
 export const HUB_REQUESTS_TOTAL = 'hub_requests_total';
 export const HUB_REQUEST_DURATION = 'hub_request_duration_seconds';
@@ -11,7 +11,7 @@ export const HUB_REQUEST_DURATION = 'hub_request_duration_seconds';
 export type HubRequestOutcome = 'success' | 'retryable_error' | 'permanent_error';
 
 export function outcomeOf(error: unknown): HubRequestOutcome {
-  return isRetryable(error) ? 'retryable_error' : 'permanent_error';
+  return isPlatformFault(error) ? 'retryable_error' : 'permanent_error';
 }
 
 const labelNames = ['hub', 'operation', 'outcome'];

@@ -31,6 +31,12 @@ export type PlatformCall = PlatformCallBody & {
   query?: Readonly<Record<string, QueryValue>>;
   headers?: Readonly<Record<string, string>>;
   /**
+   * The call has an effect that must not happen twice and the platform takes no idempotency
+   * key (a message send). When it breaks after the request was written, it fails with the
+   * non-retryable 'outcome-unknown' instead of a retryable timeout or network error.
+   */
+  atMostOnce?: boolean;
+  /**
    * Deadline for the whole call, response body included (for 'stream': until the headers, and
    * then at most this long between two chunks). Default: HTTP_TIMEOUT_MS.
    */

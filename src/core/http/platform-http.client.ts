@@ -16,6 +16,7 @@ import {
 import { PlatformCall, PlatformResponse } from './platform-call';
 import { platformUrl } from './platform-url';
 import { classifyTransportError } from './transport-error';
+import { noticeWrite } from './write-notice';
 
 const USER_AGENT = 'omnihub/2';
 
@@ -60,8 +61,12 @@ export class PlatformHttpClient {
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const url = platformUrl(call.baseUrl, call.path, call.query);
     const { body, contentType } = encodeBody(call);
+    let requestWritten = false;
+    const dispatcher = call.atMostOnce
+      ? this.dispatcher.compose(noticeWrite(() => (requestWritten = true)))
+      : this.dispatcher;
     try {
-      const response = await this.dispatcher.request({
+      const response = await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: call.method,
@@ -100,6 +105,7 @@ export class PlatformHttpClient {
           ...call,
           timeoutMs,
           deadlinePassed: deadline.signal.aborted,
+          requestWritten,
         }) ?? error
       );
     } finally {

@@ -39,6 +39,33 @@ describe('classifyTransportError', () => {
     expect(classifyTransportError(aggregate, call)?.failure).toBe('network');
   });
 
+  it('makes a call that must happen at most once, broken after it was written, an unknown outcome', () => {
+    const written = { ...call, atMostOnce: true, requestWritten: true };
+    const late = classifyTransportError(new errors.HeadersTimeoutError(), written);
+    expect(late).toMatchObject({ failure: 'outcome-unknown', retryable: false });
+    expect(late?.message).toBe(
+      'calendar list_events: no answer within 500 ms after the request was sent; the platform may have acted on it',
+    );
+    const reset = classifyTransportError(withCode('ECONNRESET'), written);
+    expect(reset?.message).toBe(
+      'calendar list_events: connection broke (ECONNRESET) after the request was sent; the platform may have acted on it',
+    );
+  });
+
+  it('keeps failures before the request was written retryable, even for at-most-once calls', () => {
+    const unwritten = { ...call, atMostOnce: true, requestWritten: false };
+    for (const error of [
+      new errors.ConnectTimeoutError(),
+      withCode('ECONNREFUSED'),
+      withCode('ENOTFOUND'),
+    ]) {
+      expect(classifyTransportError(error, unwritten)?.retryable).toBe(true);
+    }
+    expect(
+      classifyTransportError(new Error('aborted'), { ...unwritten, deadlinePassed: true })?.failure,
+    ).toBe('timeout');
+  });
+
   it('leaves errors that are not transport failures alone', () => {
     expect(classifyTransportError(new errors.InvalidArgumentError('bad header'), call)).toBe(
       undefined,

@@ -26,17 +26,40 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
- * Turns a failure to get an answer into a retryable PlatformError: 'timeout' when our deadline
- * fired or undici gave up waiting, 'network' when the connection failed. Anything else (an
- * invalid header, a bug) is not a platform failure: the caller rethrows it unchanged.
+ * Turns a failure to get an answer into a PlatformError: 'timeout' when our deadline fired or
+ * undici gave up waiting, 'network' when the connection failed; both retryable. Except for a
+ * call that must happen at most once whose request was already written (`requestWritten`):
+ * the platform may have acted on it, so it is 'outcome-unknown' and not retryable, whether
+ * the answer timed out or the connection broke. A connect timeout, a refused connection or a
+ * failed DNS lookup happen before anything is written: always safe to retry. Anything else
+ * (an invalid header, a bug) is not a platform failure: the caller rethrows it unchanged.
  */
 export function classifyTransportError(
   error: unknown,
-  call: { hub: string; operation: string; timeoutMs: number; deadlinePassed: boolean },
+  call: {
+    hub: string;
+    operation: string;
+    timeoutMs: number;
+    deadlinePassed: boolean;
+    atMostOnce?: boolean;
+    requestWritten?: boolean;
+  },
 ): PlatformError | undefined {
   const { hub, operation, timeoutMs } = call;
   const codes = collectCodes(error);
-  if (call.deadlinePassed || codes.some((code) => TIMEOUT_CODES.has(code))) {
+  const timedOut = call.deadlinePassed || codes.some((code) => TIMEOUT_CODES.has(code));
+  const network = codes.find((code) => NETWORK_CODES.has(code));
+  if (!timedOut && !network) return undefined;
+  if (call.atMostOnce && call.requestWritten) {
+    const what = timedOut ? `no answer within ${timeoutMs} ms` : `connection broke (${network})`;
+    return new PlatformError(
+      hub,
+      operation,
+      'outcome-unknown',
+      `${hub} ${operation}: ${what} after the request was sent; the platform may have acted on it`,
+    );
+  }
+  if (timedOut) {
     return new PlatformError(
       hub,
       operation,
@@ -44,16 +67,12 @@ export function classifyTransportError(
       `${hub} ${operation}: no answer within ${timeoutMs} ms`,
     );
   }
-  const network = codes.find((code) => NETWORK_CODES.has(code));
-  if (network) {
-    return new PlatformError(
-      hub,
-      operation,
-      'network',
-      `${hub} ${operation}: connection failed (${network})`,
-    );
-  }
-  return undefined;
+  return new PlatformError(
+    hub,
+    operation,
+    'network',
+    `${hub} ${operation}: connection failed (${network})`,
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
-import { isRetryable } from '@core/errors/platform-error';
+import { isPlatformFault } from '@core/errors/platform-error';
 import { BreakerKey } from './breaker-key';
 import { CircuitOpenError } from './circuit-open.error';
 
@@ -31,8 +31,9 @@ export interface CircuitTransition {
  * One cockatiel breaker for one provider account. cockatiel owns the state machine; this adds
  * what cockatiel keeps private: when the circuit opened, so callers get a Retry-After.
  *
- * Only retryable platform failures count (timeouts, network, 5xx, 429). A permanent 4xx is the
- * caller's problem, not the provider's, so it neither counts nor resets the consecutive count;
+ * Only platform faults count (timeouts, network, 5xx, 429, sends left without an answer:
+ * isPlatformFault). A permanent 4xx is the caller's problem, not the provider's, so it neither
+ * counts nor resets the consecutive count;
  * on a half-open probe it proves the provider answers, and cockatiel closes the circuit.
  *
  * cockatiel moves from open to half-open lazily, on the first call after `halfOpenAfterMs`:
@@ -49,7 +50,7 @@ export class TrackedCircuit {
     readonly settings: BreakerSettings,
     onTransition: (transition: CircuitTransition) => void,
   ) {
-    this.policy = circuitBreaker(handleWhen(isRetryable), {
+    this.policy = circuitBreaker(handleWhen(isPlatformFault), {
       halfOpenAfter: settings.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(settings.failureThreshold),
     });

@@ -14,7 +14,8 @@ import type { ReferredProduct } from '../inbound/normalized-event';
 import { ConversationEntity } from './conversation.entity';
 
 export type MessageDirection = 'inbound' | 'outbound';
-export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageStatus =
+  'received' | 'queued' | 'sending' | 'unknown' | 'sent' | 'delivered' | 'read' | 'failed';
 
 /**
  * One message, either way. `content` is the channel-agnostic content (personal data: never
@@ -35,10 +36,13 @@ export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read
   where: `status = 'queued' AND enqueued_at IS NULL`,
 })
 @Index('messages_queued_enqueued_idx', ['enqueuedAt'], { where: `status = 'queued'` })
+@Index('messages_unsettled_send_idx', ['conversationId'], {
+  where: `status IN ('sending', 'unknown')`,
+})
 @Check('messages_direction_check', `direction IN ('inbound', 'outbound')`)
 @Check(
   'messages_status_check',
-  `status IN ('received', 'queued', 'sent', 'delivered', 'read', 'failed')`,
+  `status IN ('received', 'queued', 'sending', 'unknown', 'sent', 'delivered', 'read', 'failed')`,
 )
 export class MessageEntity {
   @PrimaryColumn('uuid')

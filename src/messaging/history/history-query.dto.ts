@@ -9,6 +9,8 @@ export const MESSAGE_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const MESSAGE_STATUSES = [
   'received',
   'queued',
+  'sending',
+  'unknown',
   'sent',
   'delivered',
   'read',

@@ -60,7 +60,16 @@ export class MessageDto {
   })
   content!: Record<string, unknown>;
 
-  @ApiProperty({ enum: MESSAGE_STATUSES })
+  @ApiProperty({
+    enum: MESSAGE_STATUSES,
+    description:
+      'Outbound: queued → sending → sent → delivered → read, or failed (`error` says why). ' +
+      '`sending`: a worker is handing it to the platform right now. `unknown`: the platform ' +
+      'may or may not have it (no answer after the send was written, or the worker stopped ' +
+      'mid-send; `error` says which). It is never sent again by itself: a status or echo from ' +
+      'the platform settles it, or an operator does (POST /api/v2/messages/{id}/outcome, or ' +
+      're-drive it by id to send it anyway).',
+  })
   status!: MessageStatus;
 
   @ApiProperty({ example: 'meta-cloud' })
@@ -73,7 +82,13 @@ export class MessageDto {
   })
   providerMessageId!: string | null;
 
-  @ApiProperty({ type: MessageErrorDto, nullable: true })
+  @ApiProperty({
+    type: MessageErrorDto,
+    nullable: true,
+    description:
+      'Why it failed, or why its outcome is unknown (PLATFORM.OUTCOME_UNKNOWN, ' +
+      'MESSAGE.SEND_INTERRUPTED); TENANT.SUSPENDED for sends a suspension stopped',
+  })
   error!: MessageErrorDto | null;
 
   @ApiProperty({

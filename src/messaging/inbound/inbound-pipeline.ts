@@ -4,6 +4,7 @@ import { newId } from '@core/database/ids';
 import { ContactsService, Identity } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesRepository } from '../messages/messages.repository';
+import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import type {
   InboundMessageEvent,
   InboundSender,
@@ -38,6 +39,7 @@ export class InboundPipeline {
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesRepository,
+    private readonly outcomes: SendOutcomesRepository,
   ) {}
 
   async ingest(account: Account, events: readonly NormalizedEvent[]): Promise<IngestSummary> {
@@ -93,6 +95,21 @@ export class InboundPipeline {
       direction,
     );
     const { type, ...content } = event.content;
+    // Platforms echo our own sends back (Evolution's send.message), sometimes before they
+    // answer the send: the echo settles that send rather than becoming a second message.
+    if (
+      event.fromMe &&
+      (await this.outcomes.settleByEcho({
+        conversationId,
+        channelAccountId: account.id,
+        providerMessageId: event.providerMessageId,
+        type,
+        text: echoedText(event.content),
+        sentAt: event.sentAt,
+      }))
+    ) {
+      return false;
+    }
     return this.messages.insertInbound({
       id: newId(),
       tenantId: account.tenantId,
@@ -118,6 +135,12 @@ export class InboundPipeline {
       event.error,
     );
   }
+}
+
+/** The text of an echoed message, or its media caption, to recognise the send it echoes. */
+function echoedText(content: InboundMessageEvent['content']): string | undefined {
+  if (content.type === 'text') return content.text;
+  return 'media' in content ? content.media.caption : undefined;
 }
 
 /** Every way the sender can be recognised later: the channel address and the phone number. */

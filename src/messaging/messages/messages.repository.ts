@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
 import { MessageEntity } from '../entities/message.entity';
-import { STATUS_RANK_SQL } from './status-machine';
+import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
   id: string;
@@ -133,9 +133,9 @@ export class MessagesRepository {
     return rows[0]?.provider_message_id;
   }
 
-  /** The message if it still waits to be sent; anything else means a job ran twice. */
-  async findQueued(id: string): Promise<MessageEntity | null> {
-    return this.entities.findOneBy({ id, status: 'queued', direction: 'outbound' });
+  /** An outbound message, whatever its status (the sender decides what that status means). */
+  async findOutbound(id: string): Promise<MessageEntity | null> {
+    return this.entities.findOneBy({ id, direction: 'outbound' });
   }
 
   /** Stamps when the messages' jobs were (last) added, for the outbox sweeper. */
@@ -180,7 +180,7 @@ export class MessagesRepository {
     error?: { code: string; title: string },
   ): Promise<boolean> {
     const column = STATUS_COLUMN[status];
-    const rank = { sent: 1, delivered: 2, read: 3, failed: 4 }[status];
+    const rank = STATUS_RANK[status];
     const [, updated]: [unknown[], number] = await this.db.query(
       `UPDATE messages SET
          status = CASE
@@ -189,8 +189,10 @@ export class MessagesRepository {
            WHEN ${STATUS_RANK_SQL} < $5 THEN $4
            ELSE status END,
          ${column} = COALESCE(${column}, $3),
-         error_code = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $6 ELSE error_code END,
-         error_title = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $7 ELSE error_title END,
+         error_code = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $6
+                           WHEN status = 'unknown' THEN NULL ELSE error_code END,
+         error_title = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $7
+                            WHEN status = 'unknown' THEN NULL ELSE error_title END,
          updated_at = now()
        WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'outbound'`,
       [
@@ -206,12 +208,18 @@ export class MessagesRepository {
     return updated > 0;
   }
 
-  /** The provider accepted the send: record its id and move to sent (unless a webhook was faster). */
+  /**
+   * The provider accepted the send: record its id and move to sent (unless a webhook was
+   * faster). An unknown outcome it settles loses its reason. Fails with a unique violation when
+   * another row already holds the id (an echo stored first): see SendOutcomes.recordSent.
+   */
   async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
     await this.db.query(
       `UPDATE messages SET
          provider_message_id = $2,
-         status = CASE WHEN status = 'queued' THEN 'sent' ELSE status END,
+         status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
+         error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
+         error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
          sent_at = COALESCE(sent_at, $3),
          updated_at = now()
        WHERE id = $1`,
@@ -236,7 +244,7 @@ export class MessagesRepository {
   async markFailed(id: string, code: string, title: string): Promise<void> {
     await this.db.query(
       `UPDATE messages SET status = 'failed', failed_at = now(), error_code = $2, error_title = $3, updated_at = now()
-       WHERE id = $1 AND status = 'queued'`,
+       WHERE id = $1 AND status IN ('queued', 'sending')`,
       [id, code, title.slice(0, 500)],
     );
   }

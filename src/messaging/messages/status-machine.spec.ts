@@ -15,6 +15,11 @@ describe('outbound status machine', () => {
     ['failed', 'sent', 'failed'],
     ['failed', 'read', 'failed'],
     ['read', 'failed', 'read'],
+    ['unknown', 'sent', 'sent'],
+    ['unknown', 'delivered', 'delivered'],
+    ['sending', 'read', 'read'],
+    ['unknown', 'failed', 'failed'],
+    ['sent', 'unknown', 'sent'],
   ])('%s + %s → %s', (current, update, expected) => {
     expect(nextStatus(current, update)).toBe(expected);
   });

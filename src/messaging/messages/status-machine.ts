@@ -1,20 +1,30 @@
 import type { MessageStatus } from '../entities/message.entity';
 
 /**
- * Outbound delivery status only moves forward: queued < sent < delivered < read; failed is
- * final. Platforms deliver status webhooks late, twice and out of order (a `sent` after `read`
- * is common), so every update is checked against this order, in SQL (see
+ * Outbound delivery status only moves forward: queued < sending|unknown < sent < delivered <
+ * read; failed is final. Platforms deliver status webhooks late, twice and out of order (a
+ * `sent` after `read` is common), so every update is checked against this order, in SQL (see
  * MessagesRepository.applyStatus) and here for code that decides before writing.
+ *
+ * `sending` is a worker's claim on the message while it calls the provider (two workers never
+ * send one message); `unknown` is a send that may or may not have gone out (no answer after the
+ * request was written, or a worker that died while sending). Neither is ever sent again by
+ * itself: a status webhook, the platform's echo or an operator settles it.
  */
 export const STATUS_RANK: Readonly<Record<Exclude<MessageStatus, 'received'>, number>> = {
   queued: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 4,
+  sending: 1,
+  unknown: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  failed: 5,
 };
 
 export type OutboundStatus = keyof typeof STATUS_RANK;
+
+/** Statuses of a send whose platform id we may not know yet: an echo or a status may name it. */
+export const UNSETTLED_SEND_STATUSES: readonly OutboundStatus[] = ['sending', 'unknown'];
 
 /** The status after `update` arrives while the message is `current`. */
 export function nextStatus(current: OutboundStatus, update: OutboundStatus): OutboundStatus {
@@ -25,4 +35,4 @@ export function nextStatus(current: OutboundStatus, update: OutboundStatus): Out
 }
 
 /** SQL expression ranking the `status` column like STATUS_RANK (failed handled separately). */
-export const STATUS_RANK_SQL = `CASE status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 4 END`;
+export const STATUS_RANK_SQL = `CASE status WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'unknown' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 5 END`;

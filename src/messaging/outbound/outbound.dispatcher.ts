@@ -163,6 +163,26 @@ export class OutboundDispatcher {
       );
   }
 
+  /**
+   * Enqueues a message whose earlier job may still be kept under the same job id (completed
+   * jobs live 24 h, failed ones 7 days): adding that id again would be a no-op, so a finished
+   * earlier job is removed first. For operator re-drives and for queued messages the sweeper
+   * finds stranded; a job still waiting, delayed or running is left as it is.
+   */
+  async enqueueAfresh(messageId: string): Promise<void> {
+    try {
+      const earlier = await this.queue.getJob(messageId);
+      const state = earlier ? await earlier.getState() : undefined;
+      if (earlier && (state === 'completed' || state === 'failed')) await earlier.remove();
+    } catch (error) {
+      this.logger.warn(
+        { messageId, reason: (error as Error).message },
+        'Could not clear the earlier job of a message; enqueueing anyway',
+      );
+    }
+    await this.enqueue(messageId);
+  }
+
   private async providerIdOf(tenantId: string, id: string): Promise<string> {
     if (!isUUID(id)) return id;
     const providerMessageId = await this.messages.providerIdOf(tenantId, id);

@@ -1,4 +1,6 @@
+import { OnWorkerEvent } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { DomainError } from '@core/errors/domain-error';
 import { QueueName } from '@core/queue/queue-names';
 import { QueueProcessor } from '@core/queue/queue-processor.decorator';
 import { QueueWorker } from '@core/queue/queue-worker';
@@ -14,5 +16,23 @@ export class OutboundProcessor extends QueueWorker {
 
   process(job: Job<OutboundJobData>, token?: string): Promise<SendOutcome> {
     return this.outlastingDatabaseOutages(job, token, () => this.sender.send(job, token));
+  }
+
+  /**
+   * Every failed attempt is visible: a send that keeps failing for a reason that is not the
+   * platform's (a bug, a constraint) must not retry in silence. Codes and messages only; the
+   * sender keeps contents and numbers out of both.
+   */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<OutboundJobData> | undefined, error: Error): void {
+    this.logger.warn(
+      {
+        messageId: job?.data.messageId,
+        attemptsMade: job?.attemptsMade,
+        code: error instanceof DomainError ? error.code : error.name,
+        reason: error.message,
+      },
+      'Outbound send attempt failed',
+    );
   }
 }

@@ -237,7 +237,10 @@ export class AcceptedMessageDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ example: 'queued', enum: ['queued', 'sent', 'delivered', 'read', 'failed'] })
+  @ApiProperty({
+    example: 'queued',
+    enum: ['queued', 'sending', 'unknown', 'sent', 'delivered', 'read', 'failed'],
+  })
   status!: string;
 
   @ApiProperty({ example: 'http://localhost:3000/api/v2/messages/01939b6e-…' })

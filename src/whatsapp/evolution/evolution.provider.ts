@@ -87,6 +87,8 @@ export class EvolutionProvider implements MessagingProvider, OwnershipProvingPro
       method: 'POST',
       path: evolutionPath('message', endpoint, access.instance),
       json,
+      // No idempotency key on the platform: a send that may have gone out is never repeated.
+      atMostOnce: true,
     });
     const providerMessageId = body?.key?.id;
     if (!providerMessageId) throw unexpectedEvolutionAnswer('send_message', 'a message key id');

@@ -106,8 +106,10 @@ export class WhatsappOperationsService {
   }
 
   /**
-   * Re-drives failed sends: back to `queued` (error cleared) and onto the queue again. An
-   * explicit operator action, so it may undo the otherwise final `failed`.
+   * Re-drives failed sends: back to `queued` (error cleared) and onto the queue again, now
+   * (the earlier job, kept under the same job id, is replaced). An explicit operator action,
+   * so it may undo the otherwise final `failed`. Sends whose outcome is `unknown` are re-sent
+   * only when named in `messageIds`: the operator decided to risk a duplicate for each.
    */
   async retryFailed(
     tenantId: string,
@@ -122,13 +124,14 @@ export class WhatsappOperationsService {
               enqueued_at = NULL, updated_at = now()
        FROM channel_accounts a
        WHERE a.id = m.channel_account_id AND a.hub = 'whatsapp'
-         AND m.tenant_id = $1 AND m.direction = 'outbound' AND m.status = 'failed' AND m.failed_at >= $2
+         AND m.tenant_id = $1 AND m.direction = 'outbound'
+         AND ((m.status = 'failed' AND m.failed_at >= $2) OR (m.status = 'unknown' AND $4::uuid[] IS NOT NULL))
          AND ($3::uuid IS NULL OR m.channel_account_id = $3)
          AND ($4::uuid[] IS NULL OR m.id = ANY($4))
        RETURNING m.id`,
       [tenantId, since, accountId, filter.messageIds ?? null],
     );
-    for (const { id } of rows) await this.dispatcher.enqueue(id);
+    for (const { id } of rows) await this.dispatcher.enqueueAfresh(id);
     return { requeued: rows.length };
   }
 }

@@ -186,7 +186,11 @@ export class WhatsappController {
   @Post('queue/retry')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Re-drive failed sends (by instance, ids, or since a time; default last 24 h)',
+    summary: 'Re-drive failed sends now (by instance, ids, or since a time; default last 24 h)',
+    description:
+      'Failed sends go back to queued and are sent at once. A send whose outcome is `unknown` ' +
+      '(the platform may already have it) is re-sent only when its id is in `messageIds`: ' +
+      'the caller accepts that the customer may get it twice.',
   })
   @ApiProblems(400, 404)
   retry(@TenantId() tenantId: string, @Body() body: RetryFailedDto): Promise<{ requeued: number }> {

@@ -147,7 +147,10 @@ export class RetryFailedDto {
   @IsNotEmpty()
   instanceId?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Only these messages (Omnihub ids)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Only these messages (Omnihub ids); also re-sends those whose outcome is unknown',
+  })
   @IsOptional()
   @IsArray()
   @IsUUID('all', { each: true })

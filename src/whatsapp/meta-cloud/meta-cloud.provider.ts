@@ -76,6 +76,8 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
       method: 'POST',
       path: graphPath(phoneNumberId, 'messages'),
       json,
+      // No idempotency key on the platform: a send that may have gone out is never repeated.
+      atMostOnce: true,
     });
     const providerMessageId = body?.messages?.[0]?.id;
     if (!providerMessageId) throw unexpectedGraphAnswer('send_message', 'a message id');

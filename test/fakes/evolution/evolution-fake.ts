@@ -13,6 +13,7 @@ import {
   unauthorizedAnswer,
 } from './evolution-answers';
 import { SEND_ROUTES, SendRoute, checkSendBody } from './evolution-send-rules';
+import { evolutionEnvelope } from './webhooks';
 
 export type FakeConnectionState = 'open' | 'connecting' | 'close';
 
@@ -75,6 +76,12 @@ export interface EvolutionFake {
     instance: string,
     envelope: Record<string, unknown>,
   ): EvolutionWebhookDelivery | undefined;
+  /**
+   * Like Evolution, post each accepted send as a `send.message` webhook to the instance's
+   * webhook URL before answering it, not awaited; the answer follows `gapMs` later. `null`
+   * stops it. Instances without a webhook URL answer as before.
+   */
+  echoSendsBeforeAnswering(gapMs: number | null): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,28 @@ const REASONS: Record<number, string> = {
 };
 
 type Handler = (request: RecordedRequest, instance: FakeInstance) => FakeResponse;
+
+/**
+ * Posts Evolution's `send.message` webhook for a stored send, as its sendDataWebhook does: the
+ * envelope with the instance key, to `<url>/send-message` when events go to their own paths,
+ * and without waiting for the answer. False when the instance has no webhook URL.
+ */
+function postSendEcho(instance: FakeInstance, stored: Record<string, unknown>): boolean {
+  const url = instance.webhook?.url;
+  if (typeof url !== 'string' || url === '') return false;
+  const target = instance.webhook?.byEvents === true ? `${url}/send-message` : url;
+  const envelope = evolutionEnvelope(
+    { name: instance.name, apiKey: instance.token },
+    'send.message',
+    stored,
+  );
+  void fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(envelope),
+  }).catch(() => undefined);
+  return true;
+}
 
 /**
  * A local stand-in for an Evolution API v2 server (Baileys integration): instance lifecycle,
@@ -107,6 +136,7 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
     });
   }
   const unregistered = new Set(options.unregisteredNumbers ?? []);
+  let echoGapMs: number | null = null;
   const failures: (number | (FakeResponse & { status: number }))[] = [];
   const sent: EvolutionSentMessage[] = [];
 
@@ -202,19 +232,18 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
       }
       const id = fakeEvolutionMessageId();
       sent.push({ instance: instance.name, route, id, remoteJid, body });
-      return {
-        status: 201,
-        body: {
-          key: { remoteJid, fromMe: true, id },
-          pushName: 'Você',
-          status: 'PENDING',
-          message: {},
-          messageType: route === 'sendText' ? 'conversation' : 'unknown',
-          messageTimestamp: Math.floor(Date.now() / 1000),
-          instanceId: instance.name,
-          source: 'unknown',
-        },
+      const stored = {
+        key: { remoteJid, fromMe: true, id },
+        pushName: 'Você',
+        status: 'PENDING',
+        message: route === 'sendText' ? { conversation: body.text } : {},
+        messageType: route === 'sendText' ? 'conversation' : 'unknown',
+        messageTimestamp: Math.floor(Date.now() / 1000),
+        instanceId: instance.name,
+        source: 'unknown',
       };
+      const echoed = echoGapMs !== null && postSendEcho(instance, stored);
+      return { status: 201, body: stored, ...(echoed ? { delayMs: echoGapMs! } : {}) };
     };
 
   server
@@ -299,6 +328,9 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
     webhookDelivery: (name, envelope) => {
       const instance = instances.get(name);
       return instance && webhookDeliveryOf(instance, envelope, options.exposeApiKeyInWebhooks);
+    },
+    echoSendsBeforeAnswering: (gapMs) => {
+      echoGapMs = gapMs;
     },
     close: () => server.close(),
   };

@@ -128,7 +128,7 @@ describe('Outbound messages', () => {
   const settled = (id: string) =>
     until(async () => {
       const row = await statusOf(id);
-      return row.status === 'queued' ? undefined : row;
+      return ['queued', 'sending'].includes(row.status) ? undefined : row;
     });
 
   it('accepts a text with 202, its id and URL, and the provider receives it', async () => {

@@ -38,6 +38,14 @@ export async function gaugeValue(moduleRef: TestingModule, key: BreakerKey) {
 
 export const serverError = () =>
   new PlatformError('whatsapp', 'send', 'server', 'Upstream answered 502', { status: 502 });
+/** A send that broke after it was written: the platform may have taken it. */
+export const outcomeUnknown = () =>
+  new PlatformError(
+    'whatsapp',
+    'send_message',
+    'outcome-unknown',
+    'whatsapp send_message: no answer within 10 ms after the request was sent',
+  );
 export const rejected = () =>
   new PlatformError('whatsapp', 'send', 'rejected', 'Invalid parameter', { status: 400 });
 export const rateLimited = (retryAfterMs: number) =>

@@ -5,6 +5,7 @@ import { ResilientCaller } from '@core/resilience/resilient-caller';
 import { RetryPolicyFactory } from '@core/resilience/retry-policy';
 import type { RetryPolicy } from 'cockatiel';
 import {
+  outcomeUnknown,
   rateLimited,
   rejected,
   resilienceContext,
@@ -97,6 +98,19 @@ describe('Retry policy and resilient calls', () => {
     const error = await thrownBy(() => policy.execute(fn));
     expect(error).toMatchObject({ code: 'PLATFORM.RATE_LIMITED', retryAfterMs: 120_000 });
     expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('never repeats a send whose outcome is unknown, yet counts it in the breaker', async () => {
+    const key = uniqueKey('instagram', 'graph');
+    const policy = retries.create();
+    const delays = observeDelays(policy);
+    const fn = jest.fn(() => Promise.reject(outcomeUnknown()));
+    const first = await thrownBy(() => caller.call(key, fn, policy));
+    expect(first).toMatchObject({ code: 'PLATFORM.OUTCOME_UNKNOWN' });
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(delays).toEqual([]);
+    await thrownBy(() => caller.call(key, fn, policy));
+    expect(breakers.state(key)).toBe('open');
   });
 
   it('does not retry CircuitOpenError', async () => {

@@ -1,0 +1,202 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '@core/database/pg-errors';
+import { MessagesRepository } from './messages.repository';
+
+const PROVIDER_ID_KEY = 'messages_account_provider_message_key';
+
+/** How recently an unsettled send must have been claimed for a platform echo to settle it. */
+export const ECHO_MATCH_WINDOW_MS = 10 * 60_000;
+
+/** What an echo of a sent message tells about it, to find the send it echoes. */
+export interface SendEcho {
+  conversationId: string;
+  channelAccountId: string;
+  providerMessageId: string;
+  type: string;
+  /** The text, or a media caption; undefined when the echo carries neither. */
+  text?: string;
+  sentAt: Date;
+}
+
+/**
+ * The life of one send as rows see it: a worker claims a queued message (`sending`) before it
+ * calls the provider, so two workers never both send it; the claim ends `sent` (the provider's
+ * id recorded), back to `queued` (the platform refused or never saw it: safe to send again),
+ * `failed`, or `unknown` (it may have gone out). An unknown or in-flight send is settled by the
+ * platform's echo of it, a status webhook naming its id, or an operator; never by sending again.
+ */
+@Injectable()
+export class SendOutcomesRepository {
+  private readonly logger = new Logger(SendOutcomesRepository.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly messages: MessagesRepository,
+  ) {}
+
+  /** Takes a queued message for sending; false when another worker (or run) already did. */
+  async claim(id: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.db.query(
+      `UPDATE messages SET status = 'sending', updated_at = now()
+        WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** The platform refused the send or never saw it: it waits to be sent again. */
+  async release(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'sending'`,
+      [id],
+    );
+  }
+
+  /** The send may or may not have gone out; `code` and `title` say why nobody knows. */
+  async markUnknown(id: string, code: string, title: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
+        WHERE id = $1 AND status = 'sending'`,
+      [id, code, title.slice(0, 500)],
+    );
+  }
+
+  /**
+   * Claims whose worker died (or whose job Redis lost) before they ended: `sending` for longer
+   * than any live send takes. Each becomes `unknown`; returns how many.
+   */
+  async abandonClaimsOlderThan(ms: number, code: string, title: string): Promise<number> {
+    const [, count]: [unknown[], number] = await this.db.query(
+      `UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
+        WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+      [ms, code, title],
+    );
+    return count;
+  }
+
+  /**
+   * Records the provider's id of a send it accepted. When a row already holds that id, the
+   * platform's echo of this very send was stored first as a message of its own: that copy is
+   * folded into ours (its later statuses kept), so the send ends recorded once. A unique
+   * violation never reaches the caller, whose retry would send the message again.
+   */
+  async recordSent(id: string, providerMessageId: string, at: Date): Promise<void> {
+    try {
+      await this.messages.markSent(id, providerMessageId, at);
+      return;
+    } catch (error) {
+      if (!isUniqueViolation(error, PROVIDER_ID_KEY)) throw error;
+    }
+    const folded = await this.db.transaction((tx) => this.foldEchoInto(tx, id, providerMessageId));
+    if (folded) return;
+    // Another of our own sends holds the id (two identical sends echoed out of order): ours
+    // went out all the same, so it is sent, without an id to follow its statuses by.
+    this.logger.warn({ messageId: id }, 'Send accepted, but its provider id is already taken');
+    await this.db.query(
+      `UPDATE messages SET status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
+              sent_at = COALESCE(sent_at, $2), error_code = NULL, error_title = NULL, updated_at = now()
+        WHERE id = $1`,
+      [id, at],
+    );
+  }
+
+  private async foldEchoInto(tx: EntityManager, id: string, providerMessageId: string) {
+    // Like UPDATE, a DELETE answers `[rows, affectedCount]`.
+    const [echoes]: [
+      { status: string; sent_at: Date | null; delivered_at: Date | null; read_at: Date | null }[],
+      number,
+    ] = await tx.query(
+      `DELETE FROM messages echo USING messages ours
+        WHERE ours.id = $1 AND echo.id <> ours.id
+          AND echo.channel_account_id = ours.channel_account_id AND echo.provider_message_id = $2
+          AND echo.conversation_id = ours.conversation_id
+          AND echo.direction = 'outbound' AND echo.platform_timestamp IS NOT NULL
+        RETURNING echo.status, echo.sent_at, echo.delivered_at, echo.read_at`,
+      [id, providerMessageId],
+    );
+    if (!echoes.length) return false;
+    const [echo] = echoes;
+    await tx.query(
+      `UPDATE messages SET provider_message_id = $2,
+              status = CASE WHEN status IN ('queued', 'sending', 'unknown', 'sent') THEN $3 ELSE status END,
+              sent_at = COALESCE(sent_at, $4, now()), delivered_at = COALESCE(delivered_at, $5),
+              read_at = COALESCE(read_at, $6), error_code = NULL, error_title = NULL, updated_at = now()
+        WHERE id = $1`,
+      [id, providerMessageId, echo.status, echo.sent_at, echo.delivered_at, echo.read_at],
+    );
+    this.logger.log({ messageId: id }, "Folded the platform's echo of a send into the send");
+    return true;
+  }
+
+  /**
+   * An operator's word on a send whose outcome is unknown: it was `sent` (the customer got it)
+   * or `failed` (it did not go out; a re-drive may send it later). Returns the status the
+   * message has afterwards, or undefined when this tenant has no such message; a message that
+   * is not `unknown` (an inbound one included) is left as it is.
+   */
+  async settleByOperator(
+    tenantId: string,
+    id: string,
+    outcome: 'sent' | 'failed',
+  ): Promise<{ status: string; settled: boolean } | undefined> {
+    const [rows]: [{ id: string }[], number] = await this.db.query(
+      `UPDATE messages SET status = $3,
+              sent_at = CASE WHEN $3 = 'sent' THEN COALESCE(sent_at, now()) ELSE sent_at END,
+              failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END,
+              error_code = CASE WHEN $3 = 'failed' THEN 'MESSAGE.NOT_SENT' ELSE NULL END,
+              error_title = CASE WHEN $3 = 'failed' THEN 'An operator found the send did not go out' ELSE NULL END,
+              updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound' AND status = 'unknown'
+        RETURNING id`,
+      [tenantId, id, outcome],
+    );
+    if (rows.length) return { status: outcome, settled: true };
+    const current: { status: string }[] = await this.db.query(
+      `SELECT status FROM messages WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return current[0] ? { status: current[0].status, settled: false } : undefined;
+  }
+
+  /**
+   * Settles the send an echo of ours describes (the platform reports our own send back, maybe
+   * before it answers the send itself): the oldest unsettled send in the conversation, claimed
+   * within ECHO_MATCH_WINDOW_MS, of the same type and, when the echo has one, the same text or
+   * caption, takes the echo's id and becomes `sent`. Returns false when none matches (a
+   * message the business sent from another client: stored as a message of its own).
+   */
+  async settleByEcho(echo: SendEcho): Promise<boolean> {
+    try {
+      const [rows]: [unknown[], number] = await this.db.query(
+        `UPDATE messages SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $6),
+                error_code = NULL, error_title = NULL, updated_at = now()
+          WHERE id = (
+            SELECT id FROM messages
+             WHERE conversation_id = $1 AND channel_account_id = $2 AND direction = 'outbound'
+               AND status IN ('sending', 'unknown') AND provider_message_id IS NULL AND type = $4
+               AND ($5::text IS NULL OR content->>'text' = $5 OR content->>'caption' = $5)
+               AND updated_at > now() - make_interval(secs => $7::double precision / 1000)
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            -- Known already (the send's answer came first): nothing to settle.
+            AND NOT EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $2 AND provider_message_id = $3)
+          RETURNING id`,
+        [
+          echo.conversationId,
+          echo.channelAccountId,
+          echo.providerMessageId,
+          echo.type,
+          echo.text ?? null,
+          echo.sentAt,
+          ECHO_MATCH_WINDOW_MS,
+        ],
+      );
+      return rows.length > 0;
+    } catch (error) {
+      // The send's answer recorded the id meanwhile: the echo is a duplicate, nothing to do.
+      if (isUniqueViolation(error, PROVIDER_ID_KEY)) return false;
+      throw error;
+    }
+  }
+}

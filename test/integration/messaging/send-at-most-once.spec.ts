@@ -1,0 +1,250 @@
+import { Injectable, Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { HubHealth } from '@core/channel/hub-health';
+import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
+import { PlatformError } from '@core/errors/platform-error';
+import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { OutboundSender } from '@app/messaging/outbound/outbound-sender';
+import type { OutboundJobData } from '@app/messaging/outbound/outbound-job';
+import { OutboxSweeper } from '@app/messaging/outbound/outbox.sweeper';
+import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+
+type Step = (message: OutboundMessage) => Promise<SendResult>;
+
+/** A platform double whose next calls do what the test scripts: answer, fail, or wait. */
+@Injectable()
+@RegisterChannelProvider()
+class ScriptedProvider {
+  readonly hub = 'whatsapp' as const;
+  readonly provider = 'scripted';
+  readonly capabilities = new Set<MessageType>(['text']);
+  readonly calls: OutboundMessage[] = [];
+  readonly steps: Step[] = [];
+
+  checkHealth(): Promise<HubHealth> {
+    return Promise.resolve({ status: 'up', detail: 'scripted', checkedAt: new Date() });
+  }
+
+  send(_account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
+    this.calls.push(message);
+    const step = this.steps.shift();
+    if (step) return step(message);
+    return Promise.resolve({ providerMessageId: `sc.${message.id}`, acceptedAt: new Date() });
+  }
+
+  callsFor(id: string): number {
+    return this.calls.filter((call) => call.id === id).length;
+  }
+}
+
+@Module({ providers: [ScriptedProvider] })
+class ScriptedChannelModule {}
+
+const unknownOutcome = () =>
+  new PlatformError(
+    'whatsapp',
+    'send_message',
+    'outcome-unknown',
+    'whatsapp send_message: no answer within 10000 ms after the request was sent; the platform may have acted on it',
+  );
+
+/** A job as BullMQ hands it to the processor: the sender reads the id and the attempt count. */
+const jobFor = (messageId: string, attemptsMade = 0) =>
+  ({
+    id: messageId,
+    data: { messageId },
+    attemptsMade,
+    opts: { attempts: 5 },
+  }) as Job<OutboundJobData>;
+
+/**
+ * Every duplicate send is a bug: a message is claimed before the provider is called, so two
+ * runs never both send it; a send that may have gone out is held as `unknown` and never sent
+ * again by itself; recording a send's result never leads to sending it again. The API role
+ * runs no workers here: each test drives the sender itself, as two workers (or a redelivered
+ * job) would.
+ */
+describe('Sending a message at most once', () => {
+  let app: NestFastifyApplication;
+  let provider: ScriptedProvider;
+  let sender: OutboundSender;
+  let db: DataSource;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    app = await createTestApp(
+      { APP_ROLE: 'api', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}at-most-once-${newId()}` },
+      [ScriptedChannelModule],
+    );
+    provider = app.get(ScriptedProvider);
+    sender = app.get(OutboundSender);
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+    await app.get(ChannelAccountsService).create(tenant.id, {
+      hub: 'whatsapp',
+      provider: 'scripted',
+      name: 'line',
+      externalId: `sc-${newId()}`,
+      credentials: { token: 't' },
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  beforeEach(() => {
+    provider.steps.length = 0;
+  });
+
+  const accept = async (text: string, as: TestTenant = tenant): Promise<string> => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v2/messages',
+      headers: as.headers,
+      payload: {
+        channelAccountId: 'line',
+        to: '+5511977770000',
+        type: 'text',
+        text: { body: text },
+      },
+    });
+    expect(response.statusCode).toBe(202);
+    return response.json<{ id: string }>().id;
+  };
+
+  const rowOf = async (id: string) =>
+    (
+      await db.query<
+        { status: string; error_code: string | null; provider_message_id: string | null }[]
+      >(`SELECT status, error_code, provider_message_id FROM messages WHERE id = $1`, [id])
+    )[0];
+
+  it('lets only one of two workers running the same message call the provider', async () => {
+    const id = await accept('two workers');
+    let answer!: () => void;
+    provider.steps.push(
+      (message) =>
+        new Promise((resolve) => {
+          answer = () => resolve({ providerMessageId: `sc.${message.id}`, acceptedAt: new Date() });
+        }),
+    );
+    const first = sender.send(jobFor(id), undefined);
+    const second = sender.send(jobFor(id), undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    answer();
+    expect((await Promise.all([first, second])).sort()).toEqual(['sent', 'skipped']);
+    expect(provider.callsFor(id)).toBe(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
+  });
+
+  it('holds a send answered after the timeout as unknown and never sends it again', async () => {
+    const id = await accept('slow platform');
+    provider.steps.push(() => Promise.reject(unknownOutcome()));
+    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('unknown');
+    expect(await rowOf(id)).toMatchObject({
+      status: 'unknown',
+      error_code: 'PLATFORM.OUTCOME_UNKNOWN',
+    });
+    // The job redelivered, or run again by a sweeper: nothing is sent.
+    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('skipped');
+    expect(provider.callsFor(id)).toBe(1);
+  });
+
+  it('holds as unknown, without calling the provider, a message an earlier run claimed and never finished', async () => {
+    const id = await accept('worker killed mid-send');
+    // The state a SIGKILLed worker leaves: claimed, the platform called, no result recorded.
+    await db.query(`UPDATE messages SET status = 'sending' WHERE id = $1`, [id]);
+    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('unknown');
+    expect(provider.callsFor(id)).toBe(0);
+    expect(await rowOf(id)).toMatchObject({
+      status: 'unknown',
+      error_code: 'MESSAGE.SEND_INTERRUPTED',
+    });
+  });
+
+  it('gives a send the platform refused back to the queue, to be sent by the next attempt', async () => {
+    const id = await accept('refused once');
+    provider.steps.push(() =>
+      Promise.reject(
+        new PlatformError('whatsapp', 'send_message', 'server', 'HTTP 500', { status: 500 }),
+      ),
+    );
+    await expect(sender.send(jobFor(id), undefined)).rejects.toMatchObject({
+      failure: 'server',
+    });
+    expect((await rowOf(id)).status).toBe('queued');
+    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('sent');
+    expect(provider.callsFor(id)).toBe(2);
+  });
+
+  it("folds the platform's echo stored first into the send instead of failing and sending again", async () => {
+    const id = await accept('echo first');
+    const [{ conversation_id: conversationId, channel_account_id: accountId }] = await db.query<
+      { conversation_id: string; channel_account_id: string }[]
+    >(`SELECT conversation_id, channel_account_id FROM messages WHERE id = $1`, [id]);
+    // The echo of this very send, stored as a message of its own (its text did not match).
+    await app.get(MessagesRepository).insertInbound({
+      id: newId(),
+      tenantId: tenant.id,
+      conversationId,
+      channelAccountId: accountId,
+      provider: 'scripted',
+      providerMessageId: `sc.${id}`,
+      type: 'text',
+      content: { text: 'echo first (as the platform renders it)' },
+      platformTimestamp: new Date(),
+      fromMe: true,
+    });
+    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('sent');
+    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('skipped');
+    expect(provider.callsFor(id)).toBe(1);
+    const holders = await db.query<{ id: string; status: string }[]>(
+      `SELECT id, status FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2`,
+      [accountId, `sc.${id}`],
+    );
+    expect(holders).toEqual([{ id, status: 'sent' }]);
+  });
+
+  it("fails a suspended tenant's queued send with TENANT.SUSPENDED, never calling the provider", async () => {
+    const suspended = await createTenant(app);
+    await app.get(ChannelAccountsService).create(suspended.id, {
+      hub: 'whatsapp',
+      provider: 'scripted',
+      name: 'line',
+      externalId: `sc-${newId()}`,
+      credentials: { token: 't' },
+    });
+    const id = await accept('after suspension', suspended);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v2/tenants/${suspended.id}`,
+      headers: adminHeaders,
+      payload: { status: 'suspended' },
+    });
+    expect(patched.statusCode).toBe(200);
+    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('failed');
+    expect(provider.callsFor(id)).toBe(0);
+    expect(await rowOf(id)).toMatchObject({ status: 'failed', error_code: 'TENANT.SUSPENDED' });
+  });
+
+  it('marks a claim whose worker and job were both lost unknown on the next sweep', async () => {
+    const id = await accept('claim lost with Redis');
+    await db.query(
+      `UPDATE messages SET status = 'sending', updated_at = now() - interval '1 hour' WHERE id = $1`,
+      [id],
+    );
+    await app.get(OutboxSweeper).run();
+    expect(await rowOf(id)).toMatchObject({
+      status: 'unknown',
+      error_code: 'MESSAGE.SEND_INTERRUPTED',
+    });
+    expect(provider.callsFor(id)).toBe(0);
+  });
+});
