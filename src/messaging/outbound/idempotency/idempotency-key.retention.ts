@@ -1,16 +1,14 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
+import { inBatches } from '@core/database/in-batches';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
-const BATCH_SIZE = 1_000;
-/** Bounds one run (50 000 keys); a larger backlog is finished by the next runs. */
-const MAX_BATCHES_PER_RUN = 50;
 const INTERVAL_MS = 3_600_000;
 
 /**
  * Releases the Idempotency-Keys of sends older than IDEMPOTENCY_KEY_RETENTION_HOURS, hourly
- * and in small batches like the inbox retention, so the unique index holds only live keys.
+ * and in small batches (inBatches), so the unique index holds only live keys.
  * The message stays; only its key goes. A send that reuses an expired key before this runs
  * releases it itself (OutboundIdempotency).
  */
@@ -28,15 +26,9 @@ export class IdempotencyKeyRetention implements PeriodicTask {
 
   /** Returns how many keys it released. */
   async run(): Promise<number> {
-    let total = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch += 1) {
-      const released = await this.keys.releaseExpiredBatch(
-        this.config.idempotencyKeyRetentionHours,
-        BATCH_SIZE,
-      );
-      total += released;
-      if (released < BATCH_SIZE) break;
-    }
+    const total = await inBatches((limit) =>
+      this.keys.releaseExpiredBatch(this.config.idempotencyKeyRetentionHours, limit),
+    );
     if (total) this.logger.log({ count: total }, 'Released expired Idempotency-Keys');
     return total;
   }
