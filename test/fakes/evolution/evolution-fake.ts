@@ -100,19 +100,23 @@ type Handler = (request: RecordedRequest, instance: FakeInstance) => FakeRespons
  * envelope with the instance key, to `<url>/send-message` when events go to their own paths,
  * and without waiting for the answer. False when the instance has no webhook URL.
  */
-function postSendEcho(instance: FakeInstance, stored: Record<string, unknown>): boolean {
-  const url = instance.webhook?.url;
-  if (typeof url !== 'string' || url === '') return false;
-  const target = instance.webhook?.byEvents === true ? `${url}/send-message` : url;
+function postSendEcho(
+  instance: FakeInstance,
+  stored: Record<string, unknown>,
+  exposeApiKey: boolean | undefined,
+): boolean {
   const envelope = evolutionEnvelope(
     { name: instance.name, apiKey: instance.token },
     'send.message',
     stored,
   );
-  void fetch(target, {
+  // Delivered like every other webhook: only when subscribed, with the configured headers.
+  const delivery = webhookDeliveryOf(instance, envelope, exposeApiKey);
+  if (!delivery) return false;
+  void fetch(delivery.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(envelope),
+    headers: delivery.headers,
+    body: JSON.stringify(delivery.body),
   }).catch(() => undefined);
   return true;
 }
@@ -242,7 +246,8 @@ export async function startEvolutionFake(options: EvolutionFakeOptions): Promise
         instanceId: instance.name,
         source: 'unknown',
       };
-      const echoed = echoGapMs !== null && postSendEcho(instance, stored);
+      const echoed =
+        echoGapMs !== null && postSendEcho(instance, stored, options.exposeApiKeyInWebhooks);
       return { status: 201, body: stored, ...(echoed ? { delayMs: echoGapMs! } : {}) };
     };
 
