@@ -79,7 +79,10 @@ export const META_ERROR_RULES: ReadonlyMap<number, MetaErrorRule> = new Map([
   [133010, rule('phone number not registered', 'rejected')],
   // Instagram and Messenger messaging (Send API).
   [551, rule('recipient is not available right now', 'rejected')],
-  [613, rule('calls to this API exceeded the rate limit', 'rate-limited', { retryAfterMs: 60_000 })],
+  [
+    613,
+    rule('calls to this API exceeded the rate limit', 'rate-limited', { retryAfterMs: 60_000 }),
+  ],
   [1200, rule('temporary send failure at Meta', 'server')],
 ]);
 

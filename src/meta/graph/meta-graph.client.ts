@@ -55,7 +55,9 @@ export class MetaGraphClient {
 }
 
 /** The MetaGraphClient of one product module, its product read from the validated config. */
-export function metaGraphClientProvider(productOf: (config: AppConfig) => MetaGraphProduct): Provider {
+export function metaGraphClientProvider(
+  productOf: (config: AppConfig) => MetaGraphProduct,
+): Provider {
   return {
     provide: MetaGraphClient,
     useFactory: (http: PlatformHttpClient, config: AppConfig) =>

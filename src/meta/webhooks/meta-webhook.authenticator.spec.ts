@@ -37,17 +37,13 @@ function accountsWith(secrets: Record<string, string | undefined>) {
     return secrets[id] === undefined ? {} : { appSecret: secrets[id] };
   };
   const service = {
-    sealedByExternalIds: (_hub: string, _provider: string, ids: readonly string[]) => {
+    sealedByExternalIds: (_scope: unknown, ids: readonly string[]) => {
       cost.queries += 1;
       return Promise.resolve(
         ids
           .filter((id) => id in secrets)
           .map((id) => ({ id: `acc-${id}`, externalId: id, openCredentials: () => open(id) })),
       );
-    },
-    openByExternalId: (_hub: string, _provider: string, id: string) => {
-      cost.queries += 1;
-      return Promise.resolve(id in secrets ? { id: `acc-${id}`, credentials: open(id) } : null);
     },
   };
   return { service: service as unknown as ChannelAccountsService, cost };
