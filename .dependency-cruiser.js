@@ -2,11 +2,15 @@
  * The module boundaries of DESIGN.md, executable (`npm run boundaries`, part of `npm test`):
  * - core/ is cross-cutting and knows no feature module;
  * - a platform module never imports another platform module;
+ * - meta/ is the Meta family that WhatsApp and Instagram share: they may import it, it imports
+ *   neither of them, and nothing else imports it;
  * - modules talk through exported providers, never each other's entities (except via core);
  * - nothing imports test code, and there are no cycles.
  */
 const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
-const FEATURES = ['tenants', 'messaging', ...PLATFORMS, 'consent', 'hub-health'];
+/** The platforms built on Meta's Graph API and webhooks (src/meta/). */
+const META_PRODUCTS = ['whatsapp', 'instagram'];
+const FEATURES = ['tenants', 'messaging', 'meta', ...PLATFORMS, 'consent', 'hub-health'];
 
 module.exports = {
   forbidden: [
@@ -32,6 +36,22 @@ module.exports = {
       to: { path: `^src/(${PLATFORMS.filter((p) => p !== platform).join('|')})/` },
     })),
     {
+      name: 'meta-imports-no-platform',
+      comment:
+        'meta/ serves every Meta product; it names sources and hubs, never imports a product. ' +
+        'Products plug in by registering inbound handlers and their own Graph client.',
+      severity: 'error',
+      from: { path: '^src/meta/' },
+      to: { path: `^src/(${PLATFORMS.join('|')})/` },
+    },
+    {
+      name: 'only-meta-products-import-meta',
+      comment: 'The Meta family is shared by Meta products only; other modules never need it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [`^src/(meta|${META_PRODUCTS.join('|')})/`] },
+      to: { path: '^src/meta/' },
+    },
+    {
       name: 'no-foreign-entities',
       comment:
         "A feature reads another feature's data through its exported services, not its entities. " +
@@ -45,7 +65,7 @@ module.exports = {
       comment: 'The messaging core is channel-agnostic; platforms register providers into it.',
       severity: 'error',
       from: { path: '^src/messaging/' },
-      to: { path: `^src/(${PLATFORMS.join('|')})/` },
+      to: { path: `^src/(meta|${PLATFORMS.join('|')})/` },
     },
     {
       name: 'no-test-code-in-src',

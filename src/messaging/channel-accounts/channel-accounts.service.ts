@@ -26,6 +26,12 @@ export interface NewChannelAccount {
   webhookVerifyToken?: string;
 }
 
+/** The accounts of a hub: of one provider, or of any when `provider` is absent. */
+export interface AccountScope {
+  readonly hub: HubName;
+  readonly provider?: string;
+}
+
 /** An account found for webhook authentication, its credentials opened only when asked for. */
 export interface SealedChannelAccount<T> {
   readonly id: string;
@@ -201,8 +207,7 @@ export class ChannelAccountsService {
    * a forged delivery early decrypts at most what it needed.
    */
   async sealedByExternalIds<T = Readonly<Record<string, unknown>>>(
-    hub: HubName,
-    provider: string,
+    scope: AccountScope,
     externalIds: readonly string[],
   ): Promise<SealedChannelAccount<T>[]> {
     // Webhook payloads reach here unvalidated; PostgreSQL refuses U+0000 in a query (500)
@@ -212,8 +217,9 @@ export class ChannelAccountsService {
     const rows: { id: string; external_id: string; credentials: string }[] =
       await this.accounts.query(
         `SELECT id, external_id, credentials FROM channel_accounts
-          WHERE hub = $1 AND provider = $2 AND external_id = ANY($3::text[])`,
-        [hub, provider, ids],
+          WHERE hub = $1 AND ($2::text IS NULL OR provider = $2)
+            AND external_id = ANY($3::text[])`,
+        [scope.hub, scope.provider ?? null, ids],
       );
     return rows.map((row) => ({
       id: row.id,
@@ -227,18 +233,21 @@ export class ChannelAccountsService {
   }
 
   /**
-   * True when some account of this hub and provider was connected with `token` as its webhook
-   * verify token. Looked up by its SHA-256, so the lookup's timing reveals nothing usable about
-   * a stored token (as with API keys).
+   * True when some account in one of `scopes` was connected with `token` as its webhook verify
+   * token. Looked up by its SHA-256, so the lookup's timing reveals nothing usable about a
+   * stored token (as with API keys).
    */
-  async hasWebhookVerifyToken(hub: HubName, provider: string, token: string): Promise<boolean> {
+  async hasWebhookVerifyToken(scopes: readonly AccountScope[], token: string): Promise<boolean> {
     if (token === '') return false;
-    const rows: unknown[] = await this.accounts.query(
-      `SELECT 1 FROM channel_accounts
-        WHERE webhook_verify_token_sha256 = $1 AND hub = $2 AND provider = $3 LIMIT 1`,
-      [sha256(token), hub, provider],
+    const rows: { hub: string; provider: string }[] = await this.accounts.query(
+      `SELECT DISTINCT hub, provider FROM channel_accounts WHERE webhook_verify_token_sha256 = $1`,
+      [sha256(token)],
     );
-    return rows.length > 0;
+    return rows.some((row) =>
+      scopes.some(
+        (scope) => scope.hub === row.hub && (!scope.provider || scope.provider === row.provider),
+      ),
+    );
   }
 
   private async find(

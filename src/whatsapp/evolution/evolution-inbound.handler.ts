@@ -8,9 +8,11 @@ import {
 import { NotFoundError } from '@core/errors/domain-error';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
-import { UNMATCHED_STATUS_RETRIES } from '@app/whatsapp/webhooks/meta-inbound.handler';
-import { StatusesNotYetMatchedError } from '@app/whatsapp/webhooks/meta-webhook.errors';
-import { asObject, asString } from '@app/whatsapp/webhooks/meta-payload.reader';
+import {
+  StatusesNotYetMatchedError,
+  UNMATCHED_STATUS_RETRIES,
+} from '@app/messaging/inbound/unmatched-statuses';
+import { asObject, asString } from '@app/messaging/inbound/webhook-payload.reader';
 import { EVOLUTION_INBOX_SOURCE } from './evolution-webhook.controller';
 import { EvolutionQrStore } from './evolution-webhook-qr.store';
 import { EvolutionConnectionState, parseEvolutionWebhook } from './evolution-webhook.parser';

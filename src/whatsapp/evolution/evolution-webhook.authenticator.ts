@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { timingSafeEqual } from 'node:crypto';
-import { asObject, asString } from '@app/whatsapp/webhooks/meta-payload.reader';
+import { asObject, asString } from '@app/messaging/inbound/webhook-payload.reader';
 import { EvolutionWebhookKeys, webhookKeyDigest } from './evolution-webhook-keys';
 import {
   EvolutionWebhookKeysPendingError,

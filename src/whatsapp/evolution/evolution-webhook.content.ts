@@ -6,7 +6,7 @@ import {
   asObject,
   asString,
   compact,
-} from '@app/whatsapp/webhooks/meta-payload.reader';
+} from '@app/messaging/inbound/webhook-payload.reader';
 
 /** A content, or why the message is left out (a reason never quotes the message itself). */
 export type EvolutionContentResult = InboundContent | { skip: string };

@@ -22,7 +22,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { Public } from '@core/auth/auth.decorators';
 import { InboxService } from '@core/inbox/inbox.service';
-import { asObject } from '@app/whatsapp/webhooks/meta-payload.reader';
+import { asObject } from '@app/messaging/inbound/webhook-payload.reader';
 import { evolutionInboxIdOf } from './evolution-inbox-id';
 import { EvolutionWebhookAuthenticator } from './evolution-webhook.authenticator';
 import { EVOLUTION_WEBHOOK_SECRET_HEADER } from './evolution-webhook-keys';

@@ -12,7 +12,7 @@ import {
   asString,
   compact,
   unixSecondsToDate,
-} from '@app/whatsapp/webhooks/meta-payload.reader';
+} from '@app/messaging/inbound/webhook-payload.reader';
 import { evolutionContentOf, typedBodyOf } from './evolution-webhook.content';
 
 export type EvolutionConnectionState = 'open' | 'connecting' | 'close';

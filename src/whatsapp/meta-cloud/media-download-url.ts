@@ -1,5 +1,5 @@
 import { PlatformError } from '@core/errors/platform-error';
-import { unexpectedGraphAnswer } from './meta-graph.client';
+import { unexpectedGraphAnswer } from './cloud-api-graph';
 
 /**
  * The media URL from a Graph lookup, if the account's token may follow it: the download

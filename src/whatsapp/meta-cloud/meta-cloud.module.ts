@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
+import { cloudApiGraphClient } from './cloud-api-graph';
 import { MetaCloudProvider } from './meta-cloud.provider';
-import { MetaGraphClient } from './meta-graph.client';
 import { MetaMediaClient } from './meta-media.client';
 import { MetaNumberOwnership } from './meta-number-ownership';
 import { MetaTemplatesClient } from './meta-templates.client';
 
-const transport = [MetaGraphClient];
+const transport = [cloudApiGraphClient];
 const proofs = [MetaNumberOwnership];
 const clients = [MetaCloudProvider, MetaMediaClient, MetaTemplatesClient];
 

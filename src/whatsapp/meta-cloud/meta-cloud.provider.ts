@@ -9,7 +9,8 @@ import { RegisterChannelProvider } from '@core/channel/register-channel-provider
 import { PlatformError } from '@core/errors/platform-error';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
 import { metaAccessOf } from './meta-cloud.credentials';
-import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
+import { unexpectedGraphAnswer } from './cloud-api-graph';
 import { mediaLinksIn } from './meta-media-links';
 import { MetaNumberOwnership } from './meta-number-ownership';
 import {

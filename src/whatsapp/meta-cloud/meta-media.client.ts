@@ -6,7 +6,8 @@ import { DomainError } from '@core/errors/domain-error';
 import { capBytes } from '@core/http/byte-cap';
 import { trustedMediaUrl } from './media-download-url';
 import { metaAccessOf } from './meta-cloud.credentials';
-import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
+import { unexpectedGraphAnswer } from './cloud-api-graph';
 
 export interface DownloadedMedia {
   /** The file's bytes as they arrive; fails with MediaTooLargeError past the cap. */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AccountClaim } from '@core/channel/account-ownership';
 import { AccountNotOwnedError } from '@core/channel/account-ownership.errors';
 import { ValidationFailedError } from '@core/errors/domain-error';
-import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
+import { unexpectedGraphAnswer } from './cloud-api-graph';
 import { NOT_VISIBLE, ownershipRefusalOf } from './meta-ownership-refusal';
 
 /** One page of `GET /{waba-id}/phone_numbers`. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import { metaAccessOf, metaWabaIdOf } from './meta-cloud.credentials';
-import { MetaGraphClient, graphPath, unexpectedGraphAnswer } from './meta-graph.client';
+import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
+import { unexpectedGraphAnswer } from './cloud-api-graph';
 import { MetaTemplate, TEMPLATE_FIELDS, normalizeTemplate } from './meta-template';
 
 /** One page of `GET /{waba-id}/message_templates`. */

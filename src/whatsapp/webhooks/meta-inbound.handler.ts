@@ -9,26 +9,24 @@ import {
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
 import type { NormalizedEvent } from '@app/messaging/inbound/normalized-event';
-import { META_INBOX_SOURCE } from './meta-webhook.controller';
-import { StatusesNotYetMatchedError } from './meta-webhook.errors';
-import { WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL } from './meta-webhook.metrics';
+import {
+  StatusesNotYetMatchedError,
+  UNMATCHED_STATUS_RETRIES,
+} from '@app/messaging/inbound/unmatched-statuses';
+import { META_WHATSAPP_INBOX_SOURCE } from '@app/meta/webhooks/meta-webhook-objects';
+import { WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL } from './whatsapp-webhook.metrics';
 import { parseMetaWebhook } from './meta-webhook.parser';
 
 /**
- * Attempts (of the queue's 5) during which unmatched statuses make the job retry. A status for
- * a message sent outside Omnihub never matches, so after these the event is settled as is.
- */
-export const UNMATCHED_STATUS_RETRIES = 3;
-
-/**
- * Turns a stored Meta webhook into messages and status updates, per business number.
+ * Turns a stored WhatsApp delivery of Meta's webhook (object whatsapp_business_account, taken
+ * in by meta/'s `/webhooks/meta`) into messages and status updates, per business number.
  * Idempotent (the pipeline stores each message once and moves statuses forward only), so the
  * retries that wait for unmatched statuses are safe.
  */
 @Injectable()
 @InboundHandler()
 export class MetaInboundHandler implements InboundEventHandler {
-  readonly source = META_INBOX_SOURCE;
+  readonly source = META_WHATSAPP_INBOX_SOURCE;
   private readonly logger = new Logger(MetaInboundHandler.name);
 
   constructor(

@@ -1,5 +1,12 @@
 import type { InboundContent, InboundMedia } from '@app/messaging/inbound/normalized-event';
-import { JsonObject, asArray, asNumber, asObject, asString, compact } from './meta-payload.reader';
+import {
+  JsonObject,
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  compact,
+} from '@app/messaging/inbound/webhook-payload.reader';
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 type MediaType = (typeof MEDIA_TYPES)[number];

@@ -1,4 +1,4 @@
-import { parseMetaWebhook, phoneNumberIdsOf } from './meta-webhook.parser';
+import { parseMetaWebhook } from './meta-webhook.parser';
 
 // Payloads follow Meta's "messages webhook reference" examples (Cloud API).
 const PHONE_NUMBER_ID = '106540352242922';
@@ -431,17 +431,5 @@ describe('parseMetaWebhook: malformed input', () => {
         entry: [{ changes: [{ field: 'messages', value: {} }] }],
       }).skipped,
     ).toEqual(['entry[0].changes[0]: value.metadata.phone_number_id is missing']);
-  });
-
-  it('lists each business number named by a webhook once', () => {
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        envelope({}).entry[0],
-        envelope({}).entry[0],
-        { changes: [{ value: { metadata: { phone_number_id: '2' } } }] },
-      ],
-    };
-    expect(phoneNumberIdsOf(body)).toEqual([PHONE_NUMBER_ID, '2']);
   });
 });

@@ -15,7 +15,7 @@ import {
   asString,
   compact,
   unixSecondsToDate,
-} from './meta-payload.reader';
+} from '@app/messaging/inbound/webhook-payload.reader';
 
 export interface ParsedMetaWebhook {
   /** Every event carries the phone_number_id of the business number it concerns. */
@@ -45,18 +45,6 @@ export function parseMetaWebhook(body: unknown): ParsedMetaWebhook {
     });
   });
   return result;
-}
-
-/** The business numbers a webhook speaks for: used to find their own app secrets. */
-export function phoneNumberIdsOf(body: unknown): string[] {
-  const ids = new Set<string>();
-  for (const entry of asArray(asObject(body)?.entry)) {
-    for (const change of asArray(asObject(entry)?.changes)) {
-      const id = asString(asObject(asObject(asObject(change)?.value)?.metadata)?.phone_number_id);
-      if (id) ids.add(id);
-    }
-  }
-  return [...ids];
 }
 
 function readChange(change: JsonObject | undefined, path: string, out: ParsedMetaWebhook): void {

@@ -1,22 +1,19 @@
 import { Module } from '@nestjs/common';
-import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { MetaWebhooksModule } from '@app/meta/webhooks/meta-webhooks.module';
 import { MetaInboundHandler } from './meta-inbound.handler';
-import { MetaWebhookAuthenticator } from './meta-webhook.authenticator';
-import { MetaWebhookController } from './meta-webhook.controller';
-import { metaWebhookMetrics } from './meta-webhook.metrics';
+import { whatsappWebhookMetrics } from './whatsapp-webhook.metrics';
 
-const httpControllers = [MetaWebhookController];
 const inboundHandlers = [MetaInboundHandler];
-const services = [MetaWebhookAuthenticator];
 
 /**
- * Meta's WhatsApp webhooks: the signed intake route and the inbox handler for source 'meta'.
- * Exports nothing; the handler is found by the inbox through @InboundHandler().
+ * WhatsApp's side of Meta's webhooks: the inbox handler for the whatsapp_business_account
+ * source. The route itself (`/webhooks/meta`, shared with Instagram) comes with
+ * MetaWebhooksModule. Exports nothing; the handler is found by the inbox through
+ * @InboundHandler().
  */
 @Module({
-  imports: [MessagingModule, InboxModule],
-  controllers: httpControllers,
-  providers: [...services, ...inboundHandlers, ...metaWebhookMetrics],
+  imports: [MessagingModule, MetaWebhooksModule],
+  providers: [...inboundHandlers, ...whatsappWebhookMetrics],
 })
 export class WhatsappWebhooksModule {}

@@ -1,5 +1,5 @@
 import { MetaCloudProvider } from '@app/whatsapp/meta-cloud/meta-cloud.provider';
-import { MetaGraphClient } from '@app/whatsapp/meta-cloud/meta-graph.client';
+import { MetaGraphClient } from '@app/meta/graph/meta-graph.client';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { metaErrorAnswer } from '@test/fakes/meta-graph/meta-error-payloads';
 import { SHOP, accountFor, failureOf, startMetaCloud } from './meta-cloud-harness';

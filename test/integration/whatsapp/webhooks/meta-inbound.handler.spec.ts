@@ -9,10 +9,10 @@ import { newId } from '@core/database/ids';
 import { AppModule } from '@app/app.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import {
-  MetaInboundHandler,
+  StatusesNotYetMatchedError,
   UNMATCHED_STATUS_RETRIES,
-} from '@app/whatsapp/webhooks/meta-inbound.handler';
-import { StatusesNotYetMatchedError } from '@app/whatsapp/webhooks/meta-webhook.errors';
+} from '@app/messaging/inbound/unmatched-statuses';
+import { MetaInboundHandler } from '@app/whatsapp/webhooks/meta-inbound.handler';
 import { WhatsappWebhooksModule } from '@app/whatsapp/webhooks/whatsapp-webhooks.module';
 import {
   metaBatchWebhook,

@@ -4,7 +4,7 @@ import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
  * subscribed to our app but not connected in Omnihub (or was removed). */
 export const WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL = 'whatsapp_webhook_unknown_account_total';
 
-export const metaWebhookMetrics = [
+export const whatsappWebhookMetrics = [
   makeCounterProvider({
     name: WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL,
     help: 'WhatsApp Cloud API webhook changes for a phone number id with no channel account',

@@ -1,6 +1,7 @@
 /**
- * Defensive readers for Meta's webhook JSON. The payload is untrusted input whose shape Meta
- * extends without notice, so every field is read as `unknown` and checked where it is used.
+ * Defensive readers for platforms' webhook JSON (Meta, Evolution, whatever comes next). A
+ * payload is untrusted input whose shape its platform extends without notice, so every field
+ * is read as `unknown` and checked where it is used.
  */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -14,12 +15,12 @@ export function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** A non-empty string; Meta sends ids and timestamps as strings. */
+/** A non-empty string (Meta, for one, sends ids and timestamps as strings). */
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Numbers Meta may send either as JSON numbers or as numeric strings (coordinates, codes). */
+/** Numbers sent either as JSON numbers or as numeric strings (Meta's coordinates and codes). */
 export function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.trim() !== '') {
@@ -29,13 +30,13 @@ export function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Meta's `timestamp`: unix seconds, as a string. */
+/** A unix-seconds `timestamp`, as a number or a numeric string (Meta, Evolution). */
 export function unixSecondsToDate(value: unknown): Date | undefined {
   const seconds = asNumber(value);
   return seconds === undefined || seconds <= 0 ? undefined : new Date(seconds * 1000);
 }
 
-/** Drops undefined fields so stored content holds only what Meta actually sent. */
+/** Drops undefined fields so stored content holds only what the platform actually sent. */
 export function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -25,7 +25,7 @@ export const mapMetaError: PlatformErrorMapper = (response, generic) => {
   if (!error) return generic;
 
   const { hub, operation, status } = response;
-  const rule = metaErrorRule(error.code);
+  const rule = metaErrorRule(error.code, error.subcode);
   const failure = rule?.failure ?? generic.failure;
   const title =
     rule?.title ?? (error.message ? safePlatformMessage(error.message) : 'unlisted Meta error');

@@ -5,9 +5,14 @@ import { mapMetaError } from './meta-error.mapper';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
-function map(status: number, body: unknown, headers: Record<string, string> = {}): PlatformError {
+function map(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  hub: PlatformErrorResponse['hub'] = 'whatsapp',
+): PlatformError {
   const response: PlatformErrorResponse = {
-    hub: 'whatsapp',
+    hub,
     operation: 'send_message',
     status,
     headers,
@@ -125,5 +130,59 @@ describe('mapMetaError', () => {
   it('drops an fbtrace_id that is not a plain token', () => {
     const error = map(400, metaError(100, 'x', { fbtrace_id: 'A b\nC' }));
     expect(error.message).not.toContain('fbtrace_id');
+  });
+
+  describe('Instagram and Messenger codes', () => {
+    const instagram = (status: number, body: unknown) => map(status, body, {}, 'instagram');
+
+    it.each([
+      [2018278, 'sent outside the allowed messaging window'],
+      [2534022, 'sent outside the allowed messaging window'],
+    ])(
+      'reads code 10 with subcode %i as the closed window, not a token to renew',
+      (subcode, title) => {
+        const error = instagram(
+          400,
+          metaError(10, '(#10) This message is sent outside of allowed window.', {
+            error_subcode: subcode,
+          }),
+        );
+        expect(error.failure).toBe('rejected');
+        expect(error.retryable).toBe(false);
+        expect(error.details.platformCode).toBe('10');
+        expect(error.message).toBe(
+          `instagram send_message failed with HTTP 400: Meta error 10/${subcode}, ${title} ` +
+            '[fbtrace_id AQk3dV_7x-Zb9]',
+        );
+      },
+    );
+
+    it('still reads code 10 without a known subcode as a permission error', () => {
+      expect(instagram(403, metaError(10, '(#10) Permission denied')).failure).toBe('auth');
+      expect(
+        instagram(403, metaError(10, '(#10) Permission denied', { error_subcode: 1 })).failure,
+      ).toBe('auth');
+    });
+
+    it.each([
+      [551, 1545041, 'recipient is not available right now'],
+      [551, undefined, 'recipient is not available right now'],
+      [100, 2018001, 'no matching user found'],
+    ])('makes %i/%s a permanent rejection: %s', (code, subcode, title) => {
+      const error = instagram(400, metaError(code, 'x', { error_subcode: subcode }));
+      expect(error.failure).toBe('rejected');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toContain(title);
+    });
+
+    it('retries the Send API rate limit later and a temporary send failure', () => {
+      const limited = instagram(400, metaError(613, '(#613) Calls to this API have exceeded'));
+      expect(limited.failure).toBe('rate-limited');
+      expect(limited.retryable).toBe(true);
+      expect(limited.retryAfterMs).toBe(60_000);
+      const temporary = instagram(500, metaError(1200, 'Temporary send message failure'));
+      expect(temporary.failure).toBe('server');
+      expect(temporary.retryable).toBe(true);
+    });
   });
 });

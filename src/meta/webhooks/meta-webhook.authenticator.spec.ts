@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { AppConfig } from '@config/app-config';
-import type { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import type {
+  AccountScope,
+  ChannelAccountsService,
+} from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MetaWebhookAuthenticator } from './meta-webhook.authenticator';
 
 const GLOBAL_SECRET = 'global-app-secret-0123456789';
@@ -26,28 +29,48 @@ function delivery(ids: readonly string[]): { raw: Buffer; payload: unknown } {
   return { raw: Buffer.from(JSON.stringify(payload)), payload };
 }
 
+/** An Instagram (or Page) delivery: one entry per account id, as Meta sends messaging events. */
+function entriesDelivery(
+  object: string,
+  ids: readonly string[],
+): { raw: Buffer; payload: unknown } {
+  const payload = {
+    object,
+    entry: ids.map((id) => ({
+      id,
+      time: 1569262486134,
+      messaging: [{ sender: { id: '1234' }, recipient: { id }, message: { mid: 'm-1' } }],
+    })),
+  };
+  return { raw: Buffer.from(JSON.stringify(payload)), payload };
+}
+
 /**
- * Accounts as the database would answer, counting what the authenticator costs: queries (any
- * lookup method) and credentials opened (decryptions).
+ * Accounts as the database would answer, counting what the authenticator costs: queries and
+ * credentials opened (decryptions). Accounts are WhatsApp Cloud API numbers unless `hubs` says
+ * otherwise; a query finds only accounts in its scope.
  */
-function accountsWith(secrets: Record<string, string | undefined>) {
-  const cost = { queries: 0, opened: 0 };
+function accountsWith(
+  secrets: Record<string, string | undefined>,
+  hubs: Record<string, string> = {},
+) {
+  const cost = { queries: 0, opened: 0, scopes: [] as AccountScope[] };
   const open = (id: string) => {
     cost.opened += 1;
     return secrets[id] === undefined ? {} : { appSecret: secrets[id] };
   };
+  const inScope = (scope: AccountScope, id: string) =>
+    (hubs[id] ?? 'whatsapp') === scope.hub &&
+    (scope.provider === undefined || hubs[id] === undefined);
   const service = {
-    sealedByExternalIds: (_hub: string, _provider: string, ids: readonly string[]) => {
+    sealedByExternalIds: (scope: AccountScope, ids: readonly string[]) => {
       cost.queries += 1;
+      cost.scopes.push(scope);
       return Promise.resolve(
         ids
-          .filter((id) => id in secrets)
+          .filter((id) => id in secrets && inScope(scope, id))
           .map((id) => ({ id: `acc-${id}`, externalId: id, openCredentials: () => open(id) })),
       );
-    },
-    openByExternalId: (_hub: string, _provider: string, id: string) => {
-      cost.queries += 1;
-      return Promise.resolve(id in secrets ? { id: `acc-${id}`, credentials: open(id) } : null);
     },
   };
   return { service: service as unknown as ChannelAccountsService, cost };
@@ -80,7 +103,7 @@ describe('MetaWebhookAuthenticator signatures', () => {
     const { raw, payload } = delivery(ids);
     const authenticator = new MetaWebhookAuthenticator(config, service);
     expect(await authenticator.isSignatureValid(header, raw, payload)).toBe(false);
-    expect(cost).toEqual({ queries: 0, opened: 0 });
+    expect(cost).toMatchObject({ queries: 0, opened: 0 });
   });
 
   it('refuses a forged delivery naming 200 known numbers with one query and one decryption', async () => {
@@ -91,7 +114,7 @@ describe('MetaWebhookAuthenticator signatures', () => {
     expect(await authenticator.isSignatureValid(sign('forged', OWN_SECRET), raw, payload)).toBe(
       false,
     );
-    expect(cost).toEqual({ queries: 1, opened: 1 });
+    expect(cost).toMatchObject({ queries: 1, opened: 1 });
   });
 
   it("refuses a secret of one account vouching for another account's events", async () => {
@@ -122,5 +145,63 @@ describe('MetaWebhookAuthenticator signatures', () => {
       await authenticator.isSignatureValid(sign(raw.toString(), GLOBAL_SECRET), raw, payload),
     ).toBe(true);
     expect(cost.queries).toBe(0);
+  });
+
+  describe('Instagram accounts and Pages', () => {
+    const instagramIds = ['17841405822304914', '17841400000000001', '17841400000000002'];
+    const instagramAccounts = (secret = OWN_SECRET) =>
+      accountsWith(
+        Object.fromEntries(instagramIds.map((id) => [id, secret])),
+        Object.fromEntries(instagramIds.map((id) => [id, 'instagram'])),
+      );
+
+    it.each(['instagram', 'page'])(
+      "accepts an '%s' delivery signed with its accounts' own secret, looked up by entry id",
+      async (object) => {
+        const { service, cost } = instagramAccounts();
+        const { raw, payload } = entriesDelivery(object, instagramIds);
+        const authenticator = new MetaWebhookAuthenticator(config, service);
+        expect(
+          await authenticator.isSignatureValid(sign(raw.toString(), OWN_SECRET), raw, payload),
+        ).toBe(true);
+        expect(cost.queries).toBe(1);
+        expect(cost.scopes).toEqual([expect.objectContaining({ hub: 'instagram' })]);
+        expect(cost.scopes[0].provider).toBeUndefined();
+      },
+    );
+
+    it('refuses a forged Instagram delivery naming 200 known accounts with one query and one decryption', async () => {
+      const ids = Array.from({ length: 200 }, (_, i) => `178414000${1000 + i}`);
+      const { service, cost } = accountsWith(
+        Object.fromEntries(ids.map((id) => [id, OWN_SECRET])),
+        Object.fromEntries(ids.map((id) => [id, 'instagram'])),
+      );
+      const { raw, payload } = entriesDelivery('instagram', ids);
+      const authenticator = new MetaWebhookAuthenticator(config, service);
+      expect(await authenticator.isSignatureValid(sign('forged', OWN_SECRET), raw, payload)).toBe(
+        false,
+      );
+      expect({ queries: cost.queries, opened: cost.opened }).toEqual({ queries: 1, opened: 1 });
+    });
+
+    it('refuses an Instagram delivery whose entries are WhatsApp numbers, even with their secret', async () => {
+      const ids = numbers(2);
+      const { service } = accountsWith(Object.fromEntries(ids.map((id) => [id, OWN_SECRET])));
+      const { raw, payload } = entriesDelivery('instagram', ids);
+      const authenticator = new MetaWebhookAuthenticator(config, service);
+      expect(
+        await authenticator.isSignatureValid(sign(raw.toString(), OWN_SECRET), raw, payload),
+      ).toBe(false);
+    });
+
+    it('refuses an own-secret delivery of an object no product owns, without a query', async () => {
+      const { service, cost } = instagramAccounts();
+      const { raw, payload } = entriesDelivery('user', instagramIds);
+      const authenticator = new MetaWebhookAuthenticator(config, service);
+      expect(
+        await authenticator.isSignatureValid(sign(raw.toString(), OWN_SECRET), raw, payload),
+      ).toBe(false);
+      expect(cost.queries).toBe(0);
+    });
   });
 });

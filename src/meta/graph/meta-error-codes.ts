@@ -1,10 +1,16 @@
 import type { PlatformFailure } from '@core/errors/platform-error';
 
 /**
- * How Omnihub treats a Meta error code. Meta asks integrators to branch on `code`, not on the
- * HTTP status (throttling codes arrive on a 400, some mirrors of the table say 429), so the
- * code decides and the status only fills in for codes not listed here.
- * Sources: test/fakes/meta-graph/CONTRACT.md.
+ * How Omnihub treats a Meta error code, for every Meta product (the WhatsApp Cloud API and
+ * Instagram/Messenger messaging answer with the same Graph error envelope and share the generic
+ * codes). Meta asks integrators to branch on `code`, not on the HTTP status (throttling codes
+ * arrive on a 400, some mirrors of the table say 429), so the code decides and the status only
+ * fills in for codes not listed here. Where Meta reuses a code for several conditions, the
+ * `error_subcode` tells them apart (META_SUBCODE_RULES, consulted first).
+ * Sources: test/fakes/meta-graph/CONTRACT.md (WhatsApp); for Instagram and Messenger, Meta's
+ * Messenger Platform "Common Error Codes" (developers.facebook.com/docs/messenger-platform/
+ * error-codes) and Send API error codes (developers.facebook.com/docs/messenger-platform/
+ * reference/send-api/error-codes), which Instagram messaging shares.
  */
 export interface MetaErrorRule {
   /** Our own short title: Meta's `message` may echo request data, this never does. */
@@ -71,10 +77,33 @@ export const META_ERROR_RULES: ReadonlyMap<number, MetaErrorRule> = new Map([
   [132015, rule('template is paused', 'rejected')],
   [132016, rule('template is disabled', 'rejected')],
   [133010, rule('phone number not registered', 'rejected')],
+  // Instagram and Messenger messaging (Send API).
+  [551, rule('recipient is not available right now', 'rejected')],
+  [
+    613,
+    rule('calls to this API exceeded the rate limit', 'rate-limited', { retryAfterMs: 60_000 }),
+  ],
+  [1200, rule('temporary send failure at Meta', 'server')],
 ]);
 
-/** Rule for a code, including Graph's 200-299 permission range. */
-export function metaErrorRule(code: number): MetaErrorRule | undefined {
+/**
+ * Code + subcode pairs that mean something other than their code alone. Code 10 is a
+ * permission error, which flags the account for re-authorisation; with these subcodes it is
+ * Instagram's and Messenger's closed messaging window instead, which no new token fixes.
+ */
+export const META_SUBCODE_RULES: ReadonlyMap<string, MetaErrorRule> = new Map([
+  ['10/2018278', rule('sent outside the allowed messaging window', 'rejected')],
+  // Instagram's form of the same refusal: absent from Meta's tables, but what Instagram
+  // messaging answers outside the window (integrations handle it beside 2018278).
+  ['10/2534022', rule('sent outside the allowed messaging window', 'rejected')],
+  ['100/2018001', rule('no matching user found', 'rejected')],
+  ['551/1545041', rule('recipient is not available right now', 'rejected')],
+]);
+
+/** Rule for a code (and subcode), including Graph's 200-299 permission range. */
+export function metaErrorRule(code: number, subcode?: number): MetaErrorRule | undefined {
+  const specific = subcode === undefined ? undefined : META_SUBCODE_RULES.get(`${code}/${subcode}`);
+  if (specific) return specific;
   const known = META_ERROR_RULES.get(code);
   if (known) return known;
   return code >= 200 && code <= 299 ? rule('API permission missing', 'auth') : undefined;
