@@ -5,6 +5,8 @@ import { Repository } from 'typeorm';
 import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import type { RawCredentials } from '@core/channel/channel-credentials';
 import type { HubName } from '@core/channel/hub-name';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
@@ -35,8 +37,8 @@ export interface SealedChannelAccount<T> {
 
 /**
  * Channel accounts and their credentials. Credentials are sealed on the way in and opened
- * only into a ChannelAccountRef handed to a provider for one call; they never leave here
- * in any other form.
+ * only into a ChannelAccountRef handed to a provider for one call, read into that provider's
+ * own type by its `credentials.parse`; they never leave here in any other form.
  */
 @Injectable()
 export class ChannelAccountsService {
@@ -44,6 +46,7 @@ export class ChannelAccountsService {
     @InjectRepository(ChannelAccountEntity)
     private readonly accounts: Repository<ChannelAccountEntity>,
     private readonly box: SecretBox,
+    private readonly registry: ChannelRegistry,
   ) {}
 
   /**
@@ -218,11 +221,7 @@ export class ChannelAccountsService {
     return rows.map((row) => ({
       id: row.id,
       externalId: row.external_id,
-      openCredentials: () =>
-        this.box.openJson<T>(
-          row.credentials,
-          encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, row.id),
-        ),
+      openCredentials: () => this.read<T>({ id: row.id, hub, provider }, row.credentials),
     }));
   }
 
@@ -261,21 +260,38 @@ export class ChannelAccountsService {
     return account;
   }
 
+  /**
+   * The ref's credentials are read on first use, inside the provider's call: an account whose
+   * stored credentials no longer read then fails that call the way a refused token does
+   * (permanent, flagged for re-authorisation), not before it where nothing would record it.
+   */
   private toRef<T>(
     account: ChannelAccountEntity,
   ): ChannelAccountRef<T> & { status: ChannelAccountStatus } {
-    return {
+    const ref = {
       id: account.id,
       tenantId: account.tenantId,
       hub: account.hub as HubName,
       provider: account.provider,
       externalId: account.externalId,
       status: account.status,
-      credentials: this.box.openJson<T>(
-        account.credentials,
-        encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
-      ),
     };
+    let credentials: T | undefined;
+    return Object.defineProperty(ref, 'credentials', {
+      enumerable: true,
+      get: () => (credentials ??= this.read<T>(ref, account.credentials)),
+    }) as ChannelAccountRef<T> & { status: ChannelAccountStatus };
+  }
+
+  /** Opens sealed credentials and has the account's provider read them into its own type. */
+  private read<T>(account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>, sealed: string): T {
+    const raw = this.box.openJson<RawCredentials>(
+      sealed,
+      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
+    );
+    return this.registry
+      .resolve(account.hub, account.provider)
+      .credentials.parse(raw, account) as T;
   }
 }
 

@@ -10,13 +10,18 @@ import { newId } from '@core/database/ids';
 import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
-import { ContactsService, Identity } from '../contacts/contacts.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job';
 import { toOutboundContent } from './outbound-content';
 import { OutboundIdempotency } from './idempotency/outbound-idempotency';
 import { OutboundRules } from './outbound-rules';
+import {
+  assertContentAllowed,
+  assertProviderTakes,
+  recipientIdentities,
+} from './provider-send-rules';
 import type { SendMessageDto } from './send-message.dto';
 import { isUUID } from 'class-validator';
 
@@ -91,18 +96,13 @@ export class OutboundDispatcher {
       );
     }
     const provider = this.registry.messaging(account.hub, account.provider);
-    if (!provider.capabilities.has(request.type)) {
-      throw new DomainError(
-        'MESSAGE.TYPE_NOT_SUPPORTED',
-        'unprocessable',
-        `${account.provider} cannot send ${request.type} messages`,
-      );
-    }
+    assertProviderTakes(provider, request);
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
+    assertContentAllowed(provider, content);
     const contactId = await this.contacts.resolve(
       tenantId,
-      recipientIdentities(account.hub, request.to),
+      recipientIdentities(provider, request.to),
     );
     const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
     const now = new Date();
@@ -189,16 +189,4 @@ export class OutboundDispatcher {
     if (!providerMessageId) throw new NotFoundError('Message');
     return providerMessageId;
   }
-}
-
-/** How the recipient is recognised as a contact: phone numbers also as WhatsApp ids. */
-function recipientIdentities(hub: HubName, to: string): Identity[] {
-  const digits = /^\+?(\d{6,15})$/.exec(to)?.[1];
-  if (digits) {
-    const phone: Identity = { type: 'phone', value: `+${digits}` };
-    return hub === 'whatsapp' ? [{ type: 'wa_id', value: digits }, phone] : [phone];
-  }
-  if (hub === 'instagram') return [{ type: 'igsid', value: to }];
-  if (to.endsWith('@lid')) return [{ type: 'lid', value: to }];
-  return [{ type: 'wa_id', value: to }];
 }

@@ -1,9 +1,11 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubHealth } from '@core/channel/hub-health';
-import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
@@ -24,14 +26,17 @@ import { createTenant, createTestApp, TestTenant } from '@test/support/test-app'
 class RecordingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'recording';
-  readonly capabilities = new Set<MessageType>([
+  readonly capabilities = new Set<ContentKind>([
     'text',
     'image',
     'video',
     'document',
     'template',
     'reaction',
+    'reply',
   ]);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   readonly sent: OutboundMessage[] = [];
   readonly failures: PlatformError[] = [];
 
