@@ -74,9 +74,10 @@ void _everyTypeListed;
 
 /**
  * What a message may carry besides its type, declared in `capabilities` like a type:
- * `quick_replies` under a text, `reply` to an earlier message (quoted or threaded).
+ * `quick_replies` under a text. (A reply to an earlier message is not one: every platform
+ * quotes or threads replies, as `replyToProviderMessageId`.)
  */
-export type MessageFeature = 'quick_replies' | 'reply';
+export type MessageFeature = 'quick_replies';
 
 /** What a provider can take: message types and features. */
 export type ContentKind = MessageType | MessageFeature;

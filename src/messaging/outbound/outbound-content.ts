@@ -63,7 +63,6 @@ export function kindsAskedBy(dto: SendMessageDto): { kind: ContentKind; field: s
   if (dto.type === 'text' && dto.text?.quickReplies?.length) {
     kinds.push({ kind: 'quick_replies', field: 'text.quickReplies' });
   }
-  if (dto.replyTo !== undefined) kinds.push({ kind: 'reply', field: 'replyTo' });
   return kinds;
 }
 

@@ -19,7 +19,6 @@ export const EVOLUTION_MESSAGE_TYPES = [
   'location',
   'contacts',
   'reaction',
-  'reply',
 ] as const satisfies readonly ContentKind[];
 
 export type EvolutionSendEndpoint =

@@ -2,7 +2,7 @@ import type { ContentKind, MediaRef, OutboundMessage } from '@core/channel/outbo
 import { PlatformError } from '@core/errors/platform-error';
 
 /**
- * What the Cloud API provider sends: every WhatsApp message type, and replies (`context`).
+ * What the Cloud API provider sends: every WhatsApp message type (replies go as `context`).
  * Left out: a kind-less 'media' (WhatsApp needs the type named) and sender actions (not sent
  * on their own through this provider).
  */
@@ -18,7 +18,6 @@ export const META_CLOUD_MESSAGE_TYPES = [
   'interactive',
   'reaction',
   'contacts',
-  'reply',
 ] as const satisfies readonly ContentKind[];
 
 /** Uploaded media goes by `id`, hosted media by `link`; Meta takes exactly one of them. */

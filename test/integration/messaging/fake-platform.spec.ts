@@ -196,17 +196,6 @@ describe('A platform added by a module alone (fakechat)', () => {
       code: 'MESSAGE.FEATURE_NOT_SUPPORTED',
       errors: [{ field: 'text.quickReplies' }],
     });
-
-    const reply = await send({
-      to: 'user:ana_01',
-      type: 'text',
-      text: { body: 'Re' },
-      replyTo: 'fc.earlier',
-    });
-    expect(reply.statusCode).toBe(422);
-    expect(reply.json().errors).toEqual([
-      { field: 'replyTo', message: 'fakechat-api cannot send reply' },
-    ]);
   });
 
   it('refuses a recipient that is no address on the platform with 400 naming to', async () => {

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubHealth } from '@core/channel/hub-health';
-import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
@@ -26,14 +26,13 @@ import { createTenant, createTestApp, TestTenant } from '@test/support/test-app'
 class RecordingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'recording';
-  readonly capabilities = new Set<ContentKind>([
+  readonly capabilities = new Set<MessageType>([
     'text',
     'image',
     'video',
     'document',
     'template',
     'reaction',
-    'reply',
   ]);
   readonly credentials = { parse: (raw: RawCredentials) => raw };
   readonly rules = WHATSAPP_MESSAGING_RULES;
