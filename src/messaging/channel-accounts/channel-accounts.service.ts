@@ -271,7 +271,7 @@ export class ChannelAccountsService {
     const ref = {
       id: account.id,
       tenantId: account.tenantId,
-      hub: account.hub as HubName,
+      hub: account.hub,
       provider: account.provider,
       externalId: account.externalId,
       status: account.status,

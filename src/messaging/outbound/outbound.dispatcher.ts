@@ -4,7 +4,6 @@ import type { Queue } from 'bullmq';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import type { IdempotentRequest } from '@core/api/idempotency-key';
 import { ChannelRegistry } from '@core/channel/channel.registry';
-import type { HubName } from '@core/channel/hub-name';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { newId } from '@core/database/ids';
 import { addWhenLive } from '@core/queue/fail-fast-add';
@@ -86,8 +85,7 @@ export class OutboundDispatcher {
     }
 
     // The account without its credentials: accepting a send needs no secret opened.
-    const found = await this.accounts.get(tenantId, request.channelAccountId);
-    const account = { ...found, hub: found.hub as HubName };
+    const account = await this.accounts.get(tenantId, request.channelAccountId);
     if (account.status !== 'active') {
       throw new DomainError(
         'CHANNEL_ACCOUNT.NOT_ACTIVE',

@@ -141,7 +141,7 @@ describe('A platform added by a module alone (fakechat)', () => {
     expect(response.statusCode).toBe(202);
     const id = response.json<{ id: string }>().id;
 
-    const sent = await until(async () => provider.sent.find((s) => s.message.id === id));
+    const sent = await until(() => Promise.resolve(provider.sent.find((s) => s.message.id === id)));
     expect(sent).toEqual({
       token: 'fc-token-1',
       message: expect.objectContaining({ type: 'text', text: 'Oi, Ana!', to: 'user:ana_01' }),
