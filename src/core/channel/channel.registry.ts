@@ -10,6 +10,7 @@ import {
 } from './channel-errors';
 import { ChannelProvider, MessagingProvider, isMessagingProvider } from './channel-provider';
 import { HubName, isHubName } from './hub-name';
+import { IdentityKind, PHONE_IDENTITY } from './messaging-rules';
 import { RegisterChannelProvider } from './register-channel-provider.decorator';
 
 /**
@@ -23,6 +24,7 @@ export class ChannelRegistry implements OnModuleInit {
   // so whoever injected the token sees the providers once onModuleInit has run.
   private readonly providers: ChannelProvider[] = [];
   private readonly byKey = new Map<string, { provider: ChannelProvider; origin: string }>();
+  private readonly kinds = new Set<IdentityKind>([PHONE_IDENTITY]);
 
   constructor(private readonly discovery: DiscoveryService) {}
 
@@ -47,6 +49,14 @@ export class ChannelRegistry implements OnModuleInit {
     return found;
   }
 
+  /**
+   * Whether some registered provider declares this contact identity kind (or it is the phone
+   * number every platform shares): contacts are stored under declared kinds only.
+   */
+  isIdentityKind(kind: string): boolean {
+    return this.kinds.has(kind);
+  }
+
   /** The provider that proves a claimed account of this kind; none means it cannot connect. */
   ownershipProver(hub: HubName, provider: string): OwnershipProvingProvider {
     const found = this.resolve(hub, provider);
@@ -67,14 +77,23 @@ export class ChannelRegistry implements OnModuleInit {
       !isHubName(instance.hub) ||
       typeof instance.provider !== 'string' ||
       instance.provider.length === 0 ||
+      typeof instance.credentials?.parse !== 'function' ||
       typeof instance.checkHealth !== 'function'
     ) {
       throw new ChannelRegistrationError(
         `${origin} is marked @RegisterChannelProvider() but is not a ChannelProvider ` +
-          '(needs a known hub, a provider name and checkHealth())',
+          '(needs a hub name, a provider name, credentials.parse() and checkHealth())',
       );
     }
     const provider = instance as ChannelProvider;
+    const sends = typeof (instance as Partial<MessagingProvider>).send === 'function';
+    if (sends && !isMessagingProvider(provider)) {
+      throw new ChannelRegistrationError(
+        `${origin} sends but is not a MessagingProvider ` +
+          '(needs capabilities and rules: identityKinds, recipientIdentities(), ' +
+          'contentViolations(), fallbackClassOf())',
+      );
+    }
     const key = keyOf(provider.hub, provider.provider);
     const existing = this.byKey.get(key);
     if (existing) {
@@ -84,6 +103,9 @@ export class ChannelRegistry implements OnModuleInit {
     }
     this.byKey.set(key, { provider, origin });
     this.providers.push(provider);
+    if (isMessagingProvider(provider)) {
+      for (const kind of provider.rules.identityKinds) this.kinds.add(kind);
+    }
   }
 }
 

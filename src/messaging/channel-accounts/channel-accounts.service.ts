@@ -5,6 +5,8 @@ import { Repository } from 'typeorm';
 import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import type { RawCredentials } from '@core/channel/channel-credentials';
 import type { HubName } from '@core/channel/hub-name';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
@@ -41,8 +43,8 @@ export interface SealedChannelAccount<T> {
 
 /**
  * Channel accounts and their credentials. Credentials are sealed on the way in and opened
- * only into a ChannelAccountRef handed to a provider for one call; they never leave here
- * in any other form.
+ * only into a ChannelAccountRef handed to a provider for one call, read into that provider's
+ * own type by its `credentials.parse`; they never leave here in any other form.
  */
 @Injectable()
 export class ChannelAccountsService {
@@ -50,6 +52,7 @@ export class ChannelAccountsService {
     @InjectRepository(ChannelAccountEntity)
     private readonly accounts: Repository<ChannelAccountEntity>,
     private readonly box: SecretBox,
+    private readonly registry: ChannelRegistry,
   ) {}
 
   /**
@@ -214,9 +217,9 @@ export class ChannelAccountsService {
     // and can never have stored it in an id.
     const ids = externalIds.filter((id) => !id.includes('\u0000'));
     if (ids.length === 0) return [];
-    const rows: { id: string; external_id: string; credentials: string }[] =
+    const rows: { id: string; external_id: string; provider: string; credentials: string }[] =
       await this.accounts.query(
-        `SELECT id, external_id, credentials FROM channel_accounts
+        `SELECT id, external_id, provider, credentials FROM channel_accounts
           WHERE hub = $1 AND ($2::text IS NULL OR provider = $2)
             AND external_id = ANY($3::text[])`,
         [scope.hub, scope.provider ?? null, ids],
@@ -225,10 +228,7 @@ export class ChannelAccountsService {
       id: row.id,
       externalId: row.external_id,
       openCredentials: () =>
-        this.box.openJson<T>(
-          row.credentials,
-          encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, row.id),
-        ),
+        this.read<T>({ id: row.id, hub: scope.hub, provider: row.provider }, row.credentials),
     }));
   }
 
@@ -270,21 +270,38 @@ export class ChannelAccountsService {
     return account;
   }
 
+  /**
+   * The ref's credentials are read on first use, inside the provider's call: an account whose
+   * stored credentials no longer read then fails that call the way a refused token does
+   * (permanent, flagged for re-authorisation), not before it where nothing would record it.
+   */
   private toRef<T>(
     account: ChannelAccountEntity,
   ): ChannelAccountRef<T> & { status: ChannelAccountStatus } {
-    return {
+    const ref = {
       id: account.id,
       tenantId: account.tenantId,
-      hub: account.hub as HubName,
+      hub: account.hub,
       provider: account.provider,
       externalId: account.externalId,
       status: account.status,
-      credentials: this.box.openJson<T>(
-        account.credentials,
-        encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
-      ),
     };
+    let credentials: T | undefined;
+    return Object.defineProperty(ref, 'credentials', {
+      enumerable: true,
+      get: () => (credentials ??= this.read<T>(ref, account.credentials)),
+    }) as ChannelAccountRef<T> & { status: ChannelAccountStatus };
+  }
+
+  /** Opens sealed credentials and has the account's provider read them into its own type. */
+  private read<T>(account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>, sealed: string): T {
+    const raw = this.box.openJson<RawCredentials>(
+      sealed,
+      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
+    );
+    return this.registry
+      .resolve(account.hub, account.provider)
+      .credentials.parse(raw, account) as T;
   }
 }
 

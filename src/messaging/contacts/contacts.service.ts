@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import type { ContactIdentity } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
-import type { IdentityType } from '../entities/contact-identity.entity';
 
-export interface Identity {
-  type: IdentityType;
-  value: string;
-}
+export type Identity = ContactIdentity;
 
 export interface ContactProfile {
   name?: string;
@@ -22,7 +20,10 @@ export interface ContactProfile {
  */
 @Injectable()
 export class ContactsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: ChannelRegistry,
+  ) {}
 
   /** The contact owning any of these identities, created when none does; returns its id. */
   async resolve(
@@ -30,6 +31,7 @@ export class ContactsService {
     identities: readonly Identity[],
     profile: ContactProfile = {},
   ): Promise<string> {
+    this.assertDeclared(identities);
     const { contactId: existing, known } = await this.findByIdentities(tenantId, identities);
     if (existing) {
       // Repeat senders and recipients are known under every identity: no write needed.
@@ -66,6 +68,21 @@ export class ContactsService {
     }
     await this.attach(tenantId, contactId, rest);
     return contactId;
+  }
+
+  /**
+   * Identity kinds are the providers' to declare, not a list kept here; a kind no provider
+   * declares is a platform module's bug (a parser inventing kinds), stopped before it is stored
+   * under a name nothing else will ever look up.
+   */
+  private assertDeclared(identities: readonly Identity[]): void {
+    const unknown = identities.find((identity) => !this.registry.isIdentityKind(identity.type));
+    if (unknown) {
+      throw new Error(
+        `Contact identity kind "${unknown.type}" is declared by no registered provider ` +
+          '(MessagingRules.identityKinds)',
+      );
+    }
   }
 
   async identitiesOf(tenantId: string, contactId: string): Promise<Identity[]> {

@@ -8,10 +8,8 @@ import {
   PrimaryColumn,
   Unique,
 } from 'typeorm';
+import type { IdentityKind } from '@core/channel/messaging-rules';
 import { ContactEntity } from './contact.entity';
-
-/** Kinds of address a contact can be reached or recognised by. */
-export type IdentityType = 'phone' | 'wa_id' | 'lid' | 'igsid' | 'bitrix_chat' | 'email';
 
 @Entity({ name: 'contact_identities' })
 @Unique('contact_identities_tenant_type_value_key', ['tenantId', 'type', 'value'])
@@ -34,7 +32,8 @@ export class ContactIdentityEntity {
   contact?: ContactEntity;
 
   @Column({ type: 'text' })
-  type!: IdentityType;
+  /** A kind the registered providers declare (MessagingRules.identityKinds), or 'phone'. */
+  type!: IdentityKind;
 
   @Column({ type: 'text' })
   value!: string;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { PHONE_IDENTITY } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
 import { ContactsService, Identity } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
@@ -146,8 +147,8 @@ function echoedText(content: InboundMessageEvent['content']): string | undefined
 /** Every way the sender can be recognised later: the channel address and the phone number. */
 function identitiesOf(sender: InboundSender): Identity[] {
   const identities: Identity[] = [{ type: sender.addressType, value: sender.address }];
-  if (sender.phone && !(sender.addressType === 'phone' && sender.address === sender.phone)) {
-    identities.push({ type: 'phone', value: sender.phone });
+  if (sender.phone && !(sender.addressType === PHONE_IDENTITY && sender.address === sender.phone)) {
+    identities.push({ type: PHONE_IDENTITY, value: sender.phone });
   }
   return identities;
 }

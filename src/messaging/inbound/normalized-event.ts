@@ -1,3 +1,5 @@
+import type { IdentityKind } from '@core/channel/messaging-rules';
+
 /**
  * What a platform's webhook says, in one channel-agnostic shape. Each platform module parses
  * its own payloads into these; the messaging core stores them without knowing the platform.
@@ -55,10 +57,13 @@ export type InboundContent =
   | { type: 'unsupported'; platformType: string; detail?: string };
 
 export interface InboundSender {
-  /** The sender's address on the channel (WhatsApp `wa_id`, Instagram IGSID...). */
+  /** The sender's address on the channel, as its platform names people. */
   address: string;
-  /** Kind of `address`, stored as the contact identity's type. */
-  addressType: 'wa_id' | 'phone' | 'lid' | 'igsid';
+  /**
+   * Kind of `address`, stored as the contact identity's type: one the account's provider
+   * declares in its MessagingRules.identityKinds (e.g. WhatsApp 'wa_id' or 'lid').
+   */
+  addressType: IdentityKind;
   /** E.164 phone number when the platform tells it. */
   phone?: string;
   /** Profile name as the platform reports it. */

@@ -1,4 +1,6 @@
 import { loadConfig } from '@config/load-config';
+import type { ChannelRegistry } from '@core/channel/channel.registry';
+import type { MessagingRules } from '@core/channel/messaging-rules';
 import { PlatformError } from '@core/errors/platform-error';
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
 import { FallbackPolicy } from './fallback-policy';
@@ -9,9 +11,16 @@ const env = {
   ADMIN_API_KEY: 'a'.repeat(40),
   SECRETS_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
 };
+/** A platform whose provider calls its 'template' sends templates (the class is its to say). */
+const rules: Pick<MessagingRules, 'fallbackClassOf'> = {
+  fallbackClassOf: (type) => (type === 'template' ? 'template' : 'service'),
+};
+const registry = { messaging: () => ({ rules }) } as unknown as ChannelRegistry;
+const from = { hub: 'whatsapp', provider: 'meta-cloud' };
 const policy = (classes?: string) =>
   new FallbackPolicy(
     loadConfig({ ...env, ...(classes ? { FALLBACK_MESSAGE_CLASSES: classes } : {}) }),
+    registry,
   );
 const failure = (kind: ConstructorParameters<typeof PlatformError>[2]) =>
   new PlatformError('whatsapp', 'send_message', kind, 'failed');
@@ -35,10 +44,10 @@ describe('FallbackPolicy', () => {
   });
 
   it('lets service messages fall back by default but keeps templates on their provider', () => {
-    expect(policy().allows('text')).toBe(true);
-    expect(policy().allows('image')).toBe(true);
-    expect(policy().allows('template')).toBe(false);
-    expect(policy('service,template').allows('template')).toBe(true);
-    expect(policy('none').allows('text')).toBe(false);
+    expect(policy().allows('text', from)).toBe(true);
+    expect(policy().allows('image', from)).toBe(true);
+    expect(policy().allows('template', from)).toBe(false);
+    expect(policy('service,template').allows('template', from)).toBe(true);
+    expect(policy('none').allows('text', from)).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import type { MessageType } from '@core/channel/outbound-message';
 import { PlatformError } from '@core/errors/platform-error';
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
 
@@ -13,11 +16,16 @@ export type FallbackReason = 'circuit_open' | 'retries_exhausted';
  *   timeout is ambiguous (the platform may have accepted the message), and moving it would
  *   risk sending it twice: it fails instead.
  * - Only for message classes the deployment allows (FALLBACK_MESSAGE_CLASSES, default
- *   `service`): a template or marketing send never moves silently to another provider.
+ *   `service`): a template or marketing send never moves silently to another provider. Which
+ *   class a message is in is its platform's to say (MessagingRules.fallbackClassOf), asked of
+ *   the provider it was accepted on.
  */
 @Injectable()
 export class FallbackPolicy {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: ChannelRegistry,
+  ) {}
 
   reasonFor(error: unknown, lastAttempt: boolean): FallbackReason | undefined {
     if (error instanceof CircuitOpenError) return 'circuit_open';
@@ -32,9 +40,10 @@ export class FallbackPolicy {
     return undefined;
   }
 
-  allows(messageType: string): boolean {
+  allows(messageType: string, from: Pick<ChannelAccountRef, 'hub' | 'provider'>): boolean {
+    const { rules } = this.registry.messaging(from.hub, from.provider);
     return this.config.fallbackMessageClasses.has(
-      messageType === 'template' ? 'template' : 'service',
+      rules.fallbackClassOf(messageType as MessageType),
     );
   }
 }

@@ -1,10 +1,10 @@
-import type { OutboundContent } from '@core/channel/outbound-message';
-import { ValidationFailedError } from '@core/errors/domain-error';
-import type { SendMessageDto } from './send-message.dto';
+import type { ContentKind, OutboundContent, QuickReply } from '@core/channel/outbound-message';
+import type { QuickReplyDto, SendMessageDto } from './send-message.dto';
 
 /**
- * The validated request as channel-agnostic content. `resolveMessageId` turns an Omnihub
- * message id (or a provider id, kept as is) into the provider id a reaction must name.
+ * The validated request as channel-neutral content. `resolveMessageId` turns an Omnihub
+ * message id (or a provider id, kept as is) into the provider id a reaction must name. What a
+ * platform refuses in it is the provider's to say (MessagingRules.contentViolations).
  */
 export async function toOutboundContent(
   dto: SendMessageDto,
@@ -16,10 +16,14 @@ export async function toOutboundContent(
         type: 'text',
         text: dto.text!.body,
         ...(dto.text!.previewUrl ? { previewUrl: true } : {}),
+        ...(dto.text!.quickReplies?.length
+          ? { quickReplies: dto.text!.quickReplies.map(toQuickReply) }
+          : {}),
       };
     case 'image':
     case 'video':
-    case 'document': {
+    case 'document':
+    case 'media': {
       const { caption, ...media } = dto.media!;
       return { type: dto.type, media, ...(caption ? { caption } : {}) };
     }
@@ -37,27 +41,33 @@ export async function toOutboundContent(
       };
     case 'interactive':
       return { type: 'interactive', interactive: dto.interactive! };
-    case 'contacts': {
-      const unnamed = dto.contacts!.findIndex(
-        (card) =>
-          typeof (card.name as { formatted_name?: unknown } | undefined)?.formatted_name !==
-          'string',
-      );
-      if (unnamed >= 0) {
-        throw new ValidationFailedError([
-          {
-            field: `contacts[${unnamed}].name.formatted_name`,
-            message: 'every contact card needs name.formatted_name',
-          },
-        ]);
-      }
+    case 'contacts':
       return { type: 'contacts', contacts: dto.contacts! };
-    }
     case 'reaction':
       return {
         type: 'reaction',
         targetProviderMessageId: await resolveMessageId(dto.reaction!.messageId),
         emoji: dto.reaction!.emoji,
       };
+    case 'sender_action':
+      return { type: 'sender_action', action: dto.senderAction! };
   }
+}
+
+/**
+ * Every kind a send asks of its provider (its type, and features such as quick replies), each
+ * with the request field that asks for it, so a refusal names the field.
+ */
+export function kindsAskedBy(dto: SendMessageDto): { kind: ContentKind; field: string }[] {
+  const kinds: { kind: ContentKind; field: string }[] = [{ kind: dto.type, field: 'type' }];
+  if (dto.type === 'text' && dto.text?.quickReplies?.length) {
+    kinds.push({ kind: 'quick_replies', field: 'text.quickReplies' });
+  }
+  return kinds;
+}
+
+function toQuickReply(reply: QuickReplyDto): QuickReply {
+  return reply.type === 'text'
+    ? { type: 'text', title: reply.title!, payload: reply.payload! }
+    : { type: reply.type };
 }

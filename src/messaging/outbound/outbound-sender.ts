@@ -152,7 +152,8 @@ export class OutboundSender {
     message: MessageEntity,
   ): Promise<ChannelAccountRef | null> {
     const reason = this.fallback.reasonFor(error, lastAttempt);
-    if (!reason || message.fallbackReason || !this.fallback.allows(message.type)) return null;
+    if (!reason || message.fallbackReason || !this.fallback.allows(message.type, account))
+      return null;
     const secondary = await this.accounts.fallbackOf(account);
     if (!secondary) return null;
     await this.messages.moveToAccount(message.id, secondary.id, secondary.provider, reason);

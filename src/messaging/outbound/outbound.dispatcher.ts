@@ -4,19 +4,23 @@ import type { Queue } from 'bullmq';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import type { IdempotentRequest } from '@core/api/idempotency-key';
 import { ChannelRegistry } from '@core/channel/channel.registry';
-import type { HubName } from '@core/channel/hub-name';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { newId } from '@core/database/ids';
 import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
-import { ContactsService, Identity } from '../contacts/contacts.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job';
 import { toOutboundContent } from './outbound-content';
 import { OutboundIdempotency } from './idempotency/outbound-idempotency';
 import { OutboundRules } from './outbound-rules';
+import {
+  assertContentAllowed,
+  assertProviderTakes,
+  recipientIdentities,
+} from './provider-send-rules';
 import type { SendMessageDto } from './send-message.dto';
 import { isUUID } from 'class-validator';
 
@@ -81,8 +85,7 @@ export class OutboundDispatcher {
     }
 
     // The account without its credentials: accepting a send needs no secret opened.
-    const found = await this.accounts.get(tenantId, request.channelAccountId);
-    const account = { ...found, hub: found.hub as HubName };
+    const account = await this.accounts.get(tenantId, request.channelAccountId);
     if (account.status !== 'active') {
       throw new DomainError(
         'CHANNEL_ACCOUNT.NOT_ACTIVE',
@@ -91,18 +94,13 @@ export class OutboundDispatcher {
       );
     }
     const provider = this.registry.messaging(account.hub, account.provider);
-    if (!provider.capabilities.has(request.type)) {
-      throw new DomainError(
-        'MESSAGE.TYPE_NOT_SUPPORTED',
-        'unprocessable',
-        `${account.provider} cannot send ${request.type} messages`,
-      );
-    }
+    assertProviderTakes(provider, request);
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
+    assertContentAllowed(provider, content);
     const contactId = await this.contacts.resolve(
       tenantId,
-      recipientIdentities(account.hub, request.to),
+      recipientIdentities(provider, request.to),
     );
     const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
     const now = new Date();
@@ -189,16 +187,4 @@ export class OutboundDispatcher {
     if (!providerMessageId) throw new NotFoundError('Message');
     return providerMessageId;
   }
-}
-
-/** How the recipient is recognised as a contact: phone numbers also as WhatsApp ids. */
-function recipientIdentities(hub: HubName, to: string): Identity[] {
-  const digits = /^\+?(\d{6,15})$/.exec(to)?.[1];
-  if (digits) {
-    const phone: Identity = { type: 'phone', value: `+${digits}` };
-    return hub === 'whatsapp' ? [{ type: 'wa_id', value: digits }, phone] : [phone];
-  }
-  if (hub === 'instagram') return [{ type: 'igsid', value: to }];
-  if (to.endsWith('@lid')) return [{ type: 'lid', value: to }];
-  return [{ type: 'wa_id', value: to }];
 }

@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MESSAGE_TYPES, MessageType } from '@core/channel/outbound-message';
+import {
+  MESSAGE_TYPES,
+  MessageType,
+  SENDER_ACTIONS,
+  SenderAction,
+} from '@core/channel/outbound-message';
 import { IsPublicLink } from '@core/http/is-public-link.validator';
 import { Type } from 'class-transformer';
 import {
@@ -21,7 +26,37 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const MEDIA_TYPES: readonly MessageType[] = ['image', 'video', 'document', 'audio', 'sticker'];
+const MEDIA_TYPES: readonly MessageType[] = [
+  'image',
+  'video',
+  'document',
+  'audio',
+  'sticker',
+  'media',
+];
+
+const QUICK_REPLY_TYPES = ['text', 'phone', 'email'] as const;
+
+export class QuickReplyDto {
+  @ApiProperty({
+    enum: QUICK_REPLY_TYPES,
+    description: "text: a preset answer; phone / email: the person's own, from their profile",
+  })
+  @IsIn(QUICK_REPLY_TYPES)
+  type!: (typeof QUICK_REPLY_TYPES)[number];
+
+  @ApiPropertyOptional({ example: 'Book a visit', description: 'Shown on the button (text)' })
+  @ValidateIf((reply: QuickReplyDto) => reply.type === 'text')
+  @IsString()
+  @Length(1, 80)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'BOOK_VISIT', description: 'Sent back when tapped (text)' })
+  @ValidateIf((reply: QuickReplyDto) => reply.type === 'text')
+  @IsString()
+  @Length(1, 1000)
+  payload?: string;
+}
 
 export class TextContentDto {
   @ApiProperty({ example: 'Your appointment is confirmed for 14:00.', maxLength: 4096 })
@@ -33,6 +68,20 @@ export class TextContentDto {
   @IsOptional()
   @IsBoolean()
   previewUrl?: boolean;
+
+  @ApiPropertyOptional({
+    type: [QuickReplyDto],
+    description:
+      "Preset answers shown under the text, where the account's platform has them " +
+      '(otherwise 422 naming text.quickReplies)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(13)
+  @ValidateNested({ each: true })
+  @Type(() => QuickReplyDto)
+  quickReplies?: QuickReplyDto[];
 }
 
 export class MediaContentDto {
@@ -148,7 +197,7 @@ export class SendMessageDto {
 
   @ApiProperty({
     example: '+5511987654321',
-    description: "Recipient: E.164 phone number or the channel's address (wa_id...)",
+    description: "Recipient: E.164 phone number or the channel's own address for the person",
   })
   @IsString()
   @Matches(/^\+?[0-9A-Za-z._:@-]{3,64}$/, {
@@ -209,7 +258,8 @@ export class SendMessageDto {
 
   @ApiPropertyOptional({
     description:
-      "Contact cards, in the platform's documented shape; each needs name.formatted_name",
+      "Contact cards (name, phones, emails...); the account's platform may require parts " +
+      '(WhatsApp: name.formatted_name)',
     example: [
       {
         name: { formatted_name: 'Clínica Sorriso', first_name: 'Clínica' },
@@ -223,6 +273,14 @@ export class SendMessageDto {
   @ArrayMaxSize(257)
   @IsObject({ each: true })
   contacts?: Record<string, unknown>[];
+
+  @ApiPropertyOptional({
+    enum: SENDER_ACTIONS,
+    description: 'Typing indicator or read marker, for type sender_action',
+  })
+  @ValidateIf((dto: SendMessageDto) => dto.type === 'sender_action')
+  @IsIn(SENDER_ACTIONS, { message: `senderAction must be one of ${SENDER_ACTIONS.join(', ')}` })
+  senderAction?: SenderAction;
 
   @ApiPropertyOptional({
     description: 'Omnihub id or provider id of the message this one replies to',

@@ -1,4 +1,4 @@
-import type { MessageType, OutboundMessage } from '@core/channel/outbound-message';
+import type { ContentKind, OutboundMessage } from '@core/channel/outbound-message';
 import { PlatformError } from '@core/errors/platform-error';
 import { EvolutionContactCard, toEvolutionContactCard } from './evolution-contact-card';
 import { toEvolutionNumber } from './evolution-jid';
@@ -7,7 +7,8 @@ import { toEvolutionNumber } from './evolution-jid';
  * The types Evolution sends reliably through a Baileys instance. Left out on purpose:
  * 'interactive' (buttons and lists are dropped or not rendered by WhatsApp outside the official
  * API; Baileys removed them), 'template' (a Cloud API concept) and 'sticker' (WebP only, not
- * needed yet). Sources in test/fakes/evolution/CONTRACT.md.
+ * needed yet), a kind-less 'media' and sender actions. Replies are quoted. Sources in
+ * test/fakes/evolution/CONTRACT.md.
  */
 export const EVOLUTION_MESSAGE_TYPES = [
   'text',
@@ -18,7 +19,7 @@ export const EVOLUTION_MESSAGE_TYPES = [
   'location',
   'contacts',
   'reaction',
-] as const satisfies readonly MessageType[];
+] as const satisfies readonly ContentKind[];
 
 export type EvolutionSendEndpoint =
   'sendText' | 'sendMedia' | 'sendWhatsAppAudio' | 'sendLocation' | 'sendContact' | 'sendReaction';
@@ -101,6 +102,8 @@ export function buildEvolutionSend(message: OutboundMessage): EvolutionSendReque
     case 'sticker':
     case 'template':
     case 'interactive':
+    case 'media':
+    case 'sender_action':
       throw rejected(message, `${message.type} messages are not sent through Evolution`);
   }
 }

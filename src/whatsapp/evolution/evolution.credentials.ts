@@ -1,4 +1,9 @@
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import {
+  ChannelCredentials,
+  textField,
+  unusableCredential,
+} from '@core/channel/channel-credentials';
 import { PlatformError } from '@core/errors/platform-error';
 
 /**
@@ -24,19 +29,37 @@ export type EvolutionServerAccess = EvolutionCredentials;
 export type EvolutionInstanceAccess = EvolutionServerAccess & { instance: string };
 
 /**
- * The account's server, key and instance, checked before any call: an account saved without
- * them can never work, so the failure is permanent ('auth' for a missing key, so it is flagged
- * for re-authorisation like a rejected one) and no request leaves.
+ * Reads an Evolution account's stored credentials when it is opened: without a key the account
+ * needs re-authorisation ('auth'); without a usable server URL it can never work ('rejected').
+ */
+export const EVOLUTION_CREDENTIALS: ChannelCredentials<EvolutionCredentials> = {
+  parse(raw, account) {
+    const apiKey = textField(raw, 'apiKey');
+    if (!apiKey) throw unusableCredential(account, 'auth', 'Evolution apikey');
+    const baseUrl = textField(raw, 'baseUrl');
+    if (!baseUrl || !isHttpUrl(baseUrl)) {
+      throw unusableCredential(account, 'rejected', 'Evolution server URL');
+    }
+    return { baseUrl, apiKey };
+  },
+};
+
+/**
+ * The account's server, key and instance for one call. An opened account's credentials are
+ * already read (EVOLUTION_CREDENTIALS); a blank key, a bad URL or a missing instance name can
+ * still come from an account built by hand, and can never work, so the failure is permanent
+ * ('auth' for the key, so it is flagged for re-authorisation like a rejected one) and no request
+ * leaves.
  */
 export function evolutionAccessOf(
-  account: ChannelAccountRef,
+  account: EvolutionAccount,
   operation: string,
 ): EvolutionInstanceAccess {
   const { baseUrl, apiKey } = account.credentials;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+  if (apiKey.trim() === '') {
     throw missing(account, operation, 'auth', 'an Evolution apikey');
   }
-  if (typeof baseUrl !== 'string' || !isHttpUrl(baseUrl)) {
+  if (!isHttpUrl(baseUrl)) {
     throw missing(account, operation, 'rejected', 'an Evolution server URL');
   }
   if (!account.externalId) {

@@ -2,10 +2,9 @@ import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
 import { AccountNotOwnedError } from '@core/channel/account-ownership.errors';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
-import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { PlatformError } from '@core/errors/platform-error';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
@@ -21,7 +20,13 @@ import {
 } from './evolution-connection-state';
 import { evolutionInstanceName } from './evolution-instance-name';
 import { EVOLUTION_MESSAGE_TYPES, buildEvolutionSend } from './evolution-message-body';
-import { evolutionAccessOf } from './evolution.credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
+import {
+  EVOLUTION_CREDENTIALS,
+  EvolutionAccount,
+  EvolutionCredentials,
+  evolutionAccessOf,
+} from './evolution.credentials';
 
 /** What every `/message/send*` route answers (201): the stored Baileys message. */
 interface EvolutionSentMessage {
@@ -38,10 +43,14 @@ interface EvolutionSentMessage {
  */
 @Injectable()
 @RegisterChannelProvider()
-export class EvolutionProvider implements MessagingProvider, OwnershipProvingProvider {
+export class EvolutionProvider
+  implements MessagingProvider<EvolutionCredentials>, OwnershipProvingProvider
+{
   readonly hub = 'whatsapp' as const;
   readonly provider = 'evolution';
-  readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(EVOLUTION_MESSAGE_TYPES);
+  readonly credentials = EVOLUTION_CREDENTIALS;
+  readonly capabilities: ReadonlySet<ContentKind> = new Set<ContentKind>(EVOLUTION_MESSAGE_TYPES);
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   /**
    * Evolution drives a personal WhatsApp session (Baileys): bursts from one number are what
    * gets numbers banned, so each instance is paced to EVOLUTION_MESSAGES_PER_MINUTE (default
@@ -71,7 +80,7 @@ export class EvolutionProvider implements MessagingProvider, OwnershipProvingPro
     return Promise.resolve();
   }
 
-  async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
+  async send(account: EvolutionAccount, message: OutboundMessage): Promise<SendResult> {
     const access = evolutionAccessOf(account, 'send_message');
     const { endpoint, body: json } = buildEvolutionSend(message);
     // Evolution downloads the media itself, from inside our network: checked here, at send
@@ -103,7 +112,7 @@ export class EvolutionProvider implements MessagingProvider, OwnershipProvingPro
    * With an account: its instance's connection state (open up, connecting degraded, close
    * down). Without one nothing is probed: every account names its own server and key.
    */
-  async checkHealth(account?: ChannelAccountRef): Promise<HubHealth> {
+  async checkHealth(account?: EvolutionAccount): Promise<HubHealth> {
     const checkedAt = new Date();
     if (!account) {
       return {

@@ -6,6 +6,7 @@ import { MessagesRepository } from '@app/messaging/messages/messages.repository'
 import type { DownloadedMedia } from '../meta-cloud/meta-media.client';
 import { MetaMediaClient } from '../meta-cloud/meta-media.client';
 import { MetaCloudProvider } from '../meta-cloud/meta-cloud.provider';
+import type { MetaCloudCredentials } from '@app/whatsapp/meta-cloud/meta-cloud.credentials';
 
 /**
  * Media and read receipts for Cloud API messages. Inbound media is streamed from Meta on
@@ -35,7 +36,10 @@ export class WhatsappMediaService {
         'This message carries no downloadable media',
       );
     }
-    const account = await this.accounts.open(tenantId, message.channelAccountId);
+    const account = await this.accounts.open<MetaCloudCredentials>(
+      tenantId,
+      message.channelAccountId,
+    );
     const file = await this.media.download(
       account,
       media.mediaId,
@@ -49,7 +53,7 @@ export class WhatsappMediaService {
     instanceId: string,
     file: { body: Buffer; mimeType: string; filename: string },
   ): Promise<{ mediaId: string }> {
-    const account = await this.accounts.open(tenantId, instanceId);
+    const account = await this.accounts.open<MetaCloudCredentials>(tenantId, instanceId);
     if (account.provider !== 'meta-cloud') {
       throw new DomainError(
         'WHATSAPP.NOT_CLOUD_API',
@@ -70,7 +74,10 @@ export class WhatsappMediaService {
         'Only received messages can be marked as read',
       );
     }
-    const account = await this.accounts.open(tenantId, message.channelAccountId);
+    const account = await this.accounts.open<MetaCloudCredentials>(
+      tenantId,
+      message.channelAccountId,
+    );
     await this.provider.markAsRead(account, message.providerMessageId);
   }
 

@@ -23,6 +23,7 @@ import {
   SendTextDto,
 } from './whatsapp.dto';
 import { InstanceStatus, WhatsappOperationsService } from './whatsapp-operations.service';
+import type { MetaCloudCredentials } from '@app/whatsapp/meta-cloud/meta-cloud.credentials';
 
 /**
  * The WhatsApp routes the frontend already uses, kept exactly; each is a thin shape over the
@@ -150,7 +151,7 @@ export class WhatsappController {
     @TenantId() tenantId: string,
     @Query() query: TemplatesQueryDto,
   ): Promise<{ items: MetaTemplate[] }> {
-    const account = await this.accounts.open(tenantId, query.instanceId);
+    const account = await this.accounts.open<MetaCloudCredentials>(tenantId, query.instanceId);
     return { items: await this.templateCatalog.list(account, query.refresh === 'true') };
   }
 

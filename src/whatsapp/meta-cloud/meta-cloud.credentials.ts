@@ -1,4 +1,9 @@
 import type { ChannelAccountRef } from '@core/channel/channel-account';
+import {
+  ChannelCredentials,
+  textField,
+  unusableCredential,
+} from '@core/channel/channel-credentials';
 import { PlatformError } from '@core/errors/platform-error';
 
 /**
@@ -12,23 +17,39 @@ import { PlatformError } from '@core/errors/platform-error';
  */
 export type MetaCloudCredentials = {
   accessToken: string;
-  wabaId: string;
+  /** Every account connected through the API has it; only template calls need it. */
+  wabaId?: string;
   appSecret?: string;
 };
 
 export type MetaCloudAccount = ChannelAccountRef<MetaCloudCredentials>;
 
 /**
- * The account's token and ids, checked before any call: an account saved without them can
- * never work, so the failure is permanent ('auth' for the token, so it is flagged for
- * re-authorisation like an expired one) and no request leaves.
+ * Reads a Cloud API account's stored credentials when it is opened. Without a token nothing
+ * can work, so that is an `auth` failure (flagged for re-authorisation like an expired token).
+ */
+export const META_CLOUD_CREDENTIALS: ChannelCredentials<MetaCloudCredentials> = {
+  parse(raw, account) {
+    const accessToken = textField(raw, 'accessToken');
+    if (!accessToken) throw unusableCredential(account, 'auth', 'Meta access token');
+    const wabaId = textField(raw, 'wabaId');
+    const appSecret = textField(raw, 'appSecret');
+    return { accessToken, ...(wabaId ? { wabaId } : {}), ...(appSecret ? { appSecret } : {}) };
+  },
+};
+
+/**
+ * The account's token and phone number id for one call. An opened account's credentials are
+ * already read (META_CLOUD_CREDENTIALS); a blank token or id can still come from an account
+ * built by hand, and can never work, so the failure is permanent ('auth' for the token, so it is
+ * flagged for re-authorisation like an expired one) and no request leaves.
  */
 export function metaAccessOf(
-  account: ChannelAccountRef,
+  account: MetaCloudAccount,
   operation: string,
 ): { accessToken: string; phoneNumberId: string } {
   const { accessToken } = account.credentials;
-  if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+  if (accessToken.trim() === '') {
     throw new PlatformError(
       'whatsapp',
       operation,
@@ -48,9 +69,9 @@ export function metaAccessOf(
 }
 
 /** The WhatsApp Business Account id, needed for template calls only. */
-export function metaWabaIdOf(account: ChannelAccountRef, operation: string): string {
+export function metaWabaIdOf(account: MetaCloudAccount, operation: string): string {
   const { wabaId } = account.credentials;
-  if (typeof wabaId !== 'string' || wabaId.trim() === '') {
+  if (!wabaId?.trim()) {
     throw new PlatformError(
       'whatsapp',
       operation,

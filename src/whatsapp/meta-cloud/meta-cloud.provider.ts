@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
 import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
-import type { MessageType, OutboundMessage, SendResult } from '@core/channel/outbound-message';
+import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
 import { PlatformError } from '@core/errors/platform-error';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
-import { metaAccessOf } from './meta-cloud.credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
+import {
+  META_CLOUD_CREDENTIALS,
+  MetaCloudAccount,
+  MetaCloudCredentials,
+  metaAccessOf,
+} from './meta-cloud.credentials';
 import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
 import { unexpectedGraphAnswer } from './cloud-api-graph';
 import { mediaLinksIn } from './meta-media-links';
@@ -38,10 +43,14 @@ interface SendResponse {
  */
 @Injectable()
 @RegisterChannelProvider()
-export class MetaCloudProvider implements MessagingProvider, OwnershipProvingProvider {
+export class MetaCloudProvider
+  implements MessagingProvider<MetaCloudCredentials>, OwnershipProvingProvider
+{
   readonly hub = 'whatsapp' as const;
   readonly provider = 'meta-cloud';
-  readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(META_CLOUD_MESSAGE_TYPES);
+  readonly credentials = META_CLOUD_CREDENTIALS;
+  readonly capabilities: ReadonlySet<ContentKind> = new Set<ContentKind>(META_CLOUD_MESSAGE_TYPES);
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   /**
    * Meta's throughput is per phone number per second (80 by default, more once upgraded), so the
    * outbound worker paces each account to WHATSAPP_CLOUD_MESSAGES_PER_SECOND with one second's
@@ -64,7 +73,7 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
     return this.ownership.prove(claim);
   }
 
-  async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
+  async send(account: MetaCloudAccount, message: OutboundMessage): Promise<SendResult> {
     const { accessToken, phoneNumberId } = metaAccessOf(account, 'send_message');
     const json = buildMessageBody(message);
     // Meta fetches these from its own network, but a link to our private addresses is refused
@@ -90,7 +99,7 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
   }
 
   /** Blue ticks for a received message (and, per Meta, every earlier one in the chat). */
-  async markAsRead(account: ChannelAccountRef, providerMessageId: string): Promise<void> {
+  async markAsRead(account: MetaCloudAccount, providerMessageId: string): Promise<void> {
     const { accessToken, phoneNumberId } = metaAccessOf(account, 'mark_read');
     await this.graph.request(accessToken, {
       operation: 'mark_read',
@@ -106,7 +115,7 @@ export class MetaCloudProvider implements MessagingProvider, OwnershipProvingPro
    * and an unauthenticated call would only earn an expected error that pollutes the
    * `hub_requests_total` failure ratio alert. So no call is made and the detail says so.
    */
-  async checkHealth(account?: ChannelAccountRef): Promise<HubHealth> {
+  async checkHealth(account?: MetaCloudAccount): Promise<HubHealth> {
     const checkedAt = new Date();
     if (!account) {
       return {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { MetaCloudAccount } from './meta-cloud.credentials';
 import { DomainError } from '@core/errors/domain-error';
 import { capBytes } from '@core/http/byte-cap';
 import { trustedMediaUrl } from './media-download-url';
@@ -62,7 +62,7 @@ export class MetaMediaClient {
    * fails) if more bytes arrive than that anyway.
    */
   async download(
-    account: ChannelAccountRef,
+    account: MetaCloudAccount,
     mediaId: string,
     maxBytes: number,
   ): Promise<DownloadedMedia> {
@@ -103,7 +103,7 @@ export class MetaMediaClient {
     };
   }
 
-  async upload(account: ChannelAccountRef, media: MediaUpload): Promise<{ mediaId: string }> {
+  async upload(account: MetaCloudAccount, media: MediaUpload): Promise<{ mediaId: string }> {
     const { accessToken, phoneNumberId } = metaAccessOf(account, 'upload_media');
     const { body } = await this.graph.request<{ id?: string } | undefined>(accessToken, {
       operation: 'upload_media',

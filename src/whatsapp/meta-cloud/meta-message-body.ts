@@ -1,10 +1,24 @@
-import { MESSAGE_TYPES } from '@core/channel/outbound-message';
-import type { MediaRef, OutboundMessage } from '@core/channel/outbound-message';
+import type { ContentKind, MediaRef, OutboundMessage } from '@core/channel/outbound-message';
 import { PlatformError } from '@core/errors/platform-error';
 
-/** Every OutboundContent type the Cloud API provider sends. */
-/** The Cloud API sends every channel message type. */
-export const META_CLOUD_MESSAGE_TYPES = MESSAGE_TYPES;
+/**
+ * What the Cloud API provider sends: every WhatsApp message type (replies go as `context`).
+ * Left out: a kind-less 'media' (WhatsApp needs the type named) and sender actions (not sent
+ * on their own through this provider).
+ */
+export const META_CLOUD_MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'document',
+  'audio',
+  'sticker',
+  'location',
+  'template',
+  'interactive',
+  'reaction',
+  'contacts',
+] as const satisfies readonly ContentKind[];
 
 /** Uploaded media goes by `id`, hosted media by `link`; Meta takes exactly one of them. */
 type MetaMedia = ({ id: string } | { link: string }) & { caption?: string; filename?: string };
@@ -94,6 +108,14 @@ export function buildMessageBody(message: OutboundMessage): MetaMessageBody {
       };
     case 'contacts':
       return { ...envelope, type: 'contacts', contacts: message.contacts };
+    case 'media':
+    case 'sender_action':
+      throw new PlatformError(
+        'whatsapp',
+        'send_message',
+        'rejected',
+        `whatsapp send_message: ${message.type} messages are not sent through the Cloud API`,
+      );
   }
 }
 

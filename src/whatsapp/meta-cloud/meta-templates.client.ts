@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { MetaCloudAccount } from './meta-cloud.credentials';
 import { metaAccessOf, metaWabaIdOf } from './meta-cloud.credentials';
 import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
 import { unexpectedGraphAnswer } from './cloud-api-graph';
@@ -27,7 +27,7 @@ export class MetaTemplatesClient {
    * that absolute link points at graph.facebook.com (bypassing a configured proxy) and may
    * carry a token in its query.
    */
-  async listApproved(account: ChannelAccountRef): Promise<MetaTemplate[]> {
+  async listApproved(account: MetaCloudAccount): Promise<MetaTemplate[]> {
     const { accessToken } = metaAccessOf(account, 'list_templates');
     const wabaId = metaWabaIdOf(account, 'list_templates');
     const templates: MetaTemplate[] = [];

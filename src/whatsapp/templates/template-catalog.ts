@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@config/app-config';
-import type { ChannelAccountRef } from '@core/channel/channel-account';
 import { REDIS } from '@core/redis/redis.module';
+import type { MetaCloudAccount } from '../meta-cloud/meta-cloud.credentials';
 import type { MetaTemplate } from '../meta-cloud/meta-template';
 import { MetaTemplatesClient } from '../meta-cloud/meta-templates.client';
 
@@ -20,7 +20,7 @@ export class TemplateCatalog {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  async list(account: ChannelAccountRef, refresh = false): Promise<MetaTemplate[]> {
+  async list(account: MetaCloudAccount, refresh = false): Promise<MetaTemplate[]> {
     const key = `${this.config.redis.prefix}:wa:templates:${account.id}`;
     if (!refresh) {
       const cached = await this.redis.get(key).catch(() => null);
@@ -34,7 +34,7 @@ export class TemplateCatalog {
   }
 
   async find(
-    account: ChannelAccountRef,
+    account: MetaCloudAccount,
     name: string,
     language: string,
   ): Promise<MetaTemplate | undefined> {

@@ -8,6 +8,7 @@ import {
 } from '@app/messaging/outbound/outbound-rule';
 import { validateTemplateSend } from '../meta-cloud/template-parameters';
 import { TemplateCatalog } from './template-catalog';
+import type { MetaCloudCredentials } from '@app/whatsapp/meta-cloud/meta-cloud.credentials';
 
 /**
  * A template send must name an approved template of the account's WABA and fill its
@@ -35,7 +36,10 @@ export class TemplateSendRule implements OutboundRuleCheck {
   async check(context: OutboundContext): Promise<void> {
     if (context.content.type !== 'template') return;
     const { name, language, components } = context.content.template;
-    const account = await this.accounts.open(context.tenantId, context.account.id);
+    const account = await this.accounts.open<MetaCloudCredentials>(
+      context.tenantId,
+      context.account.id,
+    );
     const template = await this.catalog.find(account, name, language);
     if (!template) {
       throw new DomainError(

@@ -1,3 +1,5 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Inject, Injectable, Module, OnModuleInit, Scope } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ChannelAccountRef } from '@core/channel/channel-account';
@@ -29,6 +31,8 @@ class FakeCloudProvider implements MessagingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'fake-cloud';
   readonly capabilities: ReadonlySet<MessageType> = new Set<MessageType>(['text', 'template']);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
 
   constructor(private readonly ids: FakeIdGenerator) {}
 
@@ -52,6 +56,7 @@ class FakeWhatsappModule {}
 class FakeCalendarProvider implements ChannelProvider {
   readonly hub = 'calendar' as const;
   readonly provider = 'fake-google';
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
 
   checkHealth(): Promise<HubHealth> {
     return Promise.resolve(up('fake calendar reachable'));

@@ -1,3 +1,5 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -16,6 +18,8 @@ abstract class SwitchableProvider {
   readonly hub = 'whatsapp' as const;
   abstract readonly provider: string;
   readonly capabilities = new Set<MessageType>(['text', 'template']);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   readonly sent: string[] = [];
   down = false;
 

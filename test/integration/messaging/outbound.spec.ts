@@ -1,3 +1,5 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -32,6 +34,8 @@ class RecordingProvider {
     'template',
     'reaction',
   ]);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   readonly sent: OutboundMessage[] = [];
   readonly failures: PlatformError[] = [];
 

@@ -1,3 +1,5 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -20,6 +22,8 @@ class CountingProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'counting';
   readonly capabilities = new Set<MessageType>(['text']);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   readonly sent: string[] = [];
 
   checkHealth(): Promise<HubHealth> {

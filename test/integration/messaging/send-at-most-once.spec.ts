@@ -1,3 +1,5 @@
+import type { RawCredentials } from '@core/channel/channel-credentials';
+import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Job } from 'bullmq';
@@ -24,6 +26,8 @@ class ScriptedProvider {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'scripted';
   readonly capabilities = new Set<MessageType>(['text']);
+  readonly credentials = { parse: (raw: RawCredentials) => raw };
+  readonly rules = WHATSAPP_MESSAGING_RULES;
   readonly calls: OutboundMessage[] = [];
   readonly steps: Step[] = [];
 
