@@ -34,11 +34,16 @@ export interface AccountScope {
   readonly provider?: string;
 }
 
-/** An account found for webhook authentication, its credentials opened only when asked for. */
-export interface SealedChannelAccount<T> {
+/**
+ * An account found for webhook authentication, its credentials opened only when asked for.
+ * They come back as stored, not read by the provider's `credentials.parse`: the caller needs
+ * one webhook secret field, and an answer to a forged or stray delivery must not depend on
+ * whether the account's provider is loaded here or its other fields are complete.
+ */
+export interface SealedChannelAccount {
   readonly id: string;
   readonly externalId: string;
-  openCredentials(): T;
+  openCredentials(): RawCredentials;
 }
 
 /**
@@ -209,17 +214,17 @@ export class ChannelAccountsService {
    * in one query. Credentials stay sealed until `openCredentials()`, so a caller that refuses
    * a forged delivery early decrypts at most what it needed.
    */
-  async sealedByExternalIds<T = Readonly<Record<string, unknown>>>(
+  async sealedByExternalIds(
     scope: AccountScope,
     externalIds: readonly string[],
-  ): Promise<SealedChannelAccount<T>[]> {
+  ): Promise<SealedChannelAccount[]> {
     // Webhook payloads reach here unvalidated; PostgreSQL refuses U+0000 in a query (500)
     // and can never have stored it in an id.
     const ids = externalIds.filter((id) => !id.includes('\u0000'));
     if (ids.length === 0) return [];
-    const rows: { id: string; external_id: string; provider: string; credentials: string }[] =
+    const rows: { id: string; external_id: string; credentials: string }[] =
       await this.accounts.query(
-        `SELECT id, external_id, provider, credentials FROM channel_accounts
+        `SELECT id, external_id, credentials FROM channel_accounts
           WHERE hub = $1 AND ($2::text IS NULL OR provider = $2)
             AND external_id = ANY($3::text[])`,
         [scope.hub, scope.provider ?? null, ids],
@@ -227,8 +232,7 @@ export class ChannelAccountsService {
     return rows.map((row) => ({
       id: row.id,
       externalId: row.external_id,
-      openCredentials: () =>
-        this.read<T>({ id: row.id, hub: scope.hub, provider: row.provider }, row.credentials),
+      openCredentials: () => this.openRaw(row.id, row.credentials),
     }));
   }
 
@@ -295,13 +299,17 @@ export class ChannelAccountsService {
 
   /** Opens sealed credentials and has the account's provider read them into its own type. */
   private read<T>(account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>, sealed: string): T {
-    const raw = this.box.openJson<RawCredentials>(
-      sealed,
-      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
-    );
+    const raw = this.openRaw(account.id, sealed);
     return this.registry
       .resolve(account.hub, account.provider)
       .credentials.parse(raw, account) as T;
+  }
+
+  private openRaw(accountId: string, sealed: string): RawCredentials {
+    return this.box.openJson<RawCredentials>(
+      sealed,
+      encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, accountId),
+    );
   }
 }
 

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
+import { RawCredentials, textField } from '@core/channel/channel-credentials';
 import { safeEqual, verifySha256Signature } from '@core/crypto/hmac';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { metaEntryOwnerKinds, metaWebhookObjectOf } from './meta-webhook-objects';
-
-/**
- * The credentials field the webhook side reads: every Meta product's account may carry the
- * secret of its own Meta app under this name (see whatsapp's meta-cloud.credentials.ts).
- */
-interface WebhookCredentials {
-  appSecret?: string;
-}
 
 /** What Meta sends: `sha256=` and the hex HMAC-SHA256 of the raw body. */
 const SIGNATURE_HEADER = /^sha256=[0-9a-f]{64}$/i;
@@ -65,7 +58,7 @@ export class MetaWebhookAuthenticator {
     const owners = metaWebhookObjectOf(payload)?.owners;
     const ids = owners?.idsOf(payload) ?? [];
     if (!owners || ids.length === 0) return false;
-    const accounts = await this.accounts.sealedByExternalIds<WebhookCredentials>(owners, ids);
+    const accounts = await this.accounts.sealedByExternalIds(owners, ids);
     // An owner with no account has no secret of its own to vouch for its entries.
     if (new Set(accounts.map((account) => account.externalId)).size !== ids.length) return false;
     const [first, ...others] = accounts;
@@ -78,7 +71,10 @@ export class MetaWebhookAuthenticator {
   }
 }
 
-function ownAppSecretOf(credentials: WebhookCredentials): string | undefined {
-  const secret = credentials.appSecret;
-  return typeof secret === 'string' && secret !== '' ? secret : undefined;
+/**
+ * Every Meta product's account may carry the secret of its own Meta app under `appSecret` (see
+ * whatsapp's meta-cloud.credentials.ts); the webhook side reads that one field.
+ */
+function ownAppSecretOf(credentials: RawCredentials): string | undefined {
+  return textField(credentials, 'appSecret');
 }
