@@ -1,13 +1,13 @@
 import type { OutboundContent } from '@core/channel/outbound-message';
 import { ValidationFailedError } from '@core/errors/domain-error';
-import type { SendMessageDto } from './send-message.dto';
+import type { RequestedContent } from './send-message.command';
 
 /**
- * The validated request as channel-agnostic content. `resolveMessageId` turns an Omnihub
+ * The requested content as channel-agnostic content. `resolveMessageId` turns an Omnihub
  * message id (or a provider id, kept as is) into the provider id a reaction must name.
  */
 export async function toOutboundContent(
-  dto: SendMessageDto,
+  dto: RequestedContent,
   resolveMessageId: (id: string) => Promise<string>,
 ): Promise<OutboundContent> {
   switch (dto.type) {
