@@ -6,6 +6,10 @@ import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { QueueName } from '@core/queue/queue-names';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import {
+  EVOLUTION_WEBHOOK_SECRET_HEADER,
+  EvolutionWebhookKeys,
+} from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
 import { evolutionUpsert } from '@test/fakes/evolution/webhooks';
 import { eventually } from '@test/support/eventually';
@@ -55,14 +59,17 @@ describe('Evolution echoing a send before answering it', () => {
         credentials: { baseUrl: evolution.baseUrl, apiKey: INSTANCE.token },
       })
     ).id;
+    // Connected as the provisioner would: its webhook keys issued and the secret registered.
+    const secret = await app.get(EvolutionWebhookKeys).issue(tenant.id, accountId, INSTANCE.token);
     evolution.instance(INSTANCE.name)!.webhook = {
       enabled: true,
       url: `http://127.0.0.1:${port}/webhooks/evolution/${accountId}`,
+      headers: { [EVOLUTION_WEBHOOK_SECRET_HEADER]: secret },
     };
     const customerWrote = await app.inject({
       method: 'POST',
       url: `/webhooks/evolution/${accountId}`,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [EVOLUTION_WEBHOOK_SECRET_HEADER]: secret },
       payload: JSON.stringify(
         evolutionUpsert(
           { name: INSTANCE.name, apiKey: INSTANCE.token },
