@@ -5,6 +5,8 @@
  * - meta/ is the Meta family that WhatsApp and Instagram share: they may import it, it imports
  *   neither of them, and nothing else imports it;
  * - modules talk through exported providers, never each other's entities (except via core);
+ * - messaging's data is read and changed through its exported services, never its entities or
+ *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
  * - nothing imports test code, and there are no cycles.
  */
 const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
@@ -59,6 +61,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/', pathNot: ['^src/(data-source\\.ts|cli/)', '\\.entity\\.ts$'] },
       to: { path: '^src/([^/]+)/.*\\.entity\\.ts$', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'messaging-data-through-its-services',
+      comment:
+        "Other modules use messaging's exported services and ports (ChannelAccountsQuery, " +
+        'MessageLookup, FailedSendsRedrive, MessageCountsQuery...), never its entities or ' +
+        'repositories: what messaging stores, and how, stays its own to change.',
+      severity: 'error',
+      from: {
+        path: '^src/',
+        pathNot: ['^src/messaging/', '^src/(data-source\\.ts|cli/)', '\\.entity\\.ts$'],
+      },
+      to: { path: '^src/messaging/.*\\.(entity|repository)\\.ts$' },
     },
     {
       name: 'messaging-knows-no-platform',

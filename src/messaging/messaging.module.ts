@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
+import { ChannelAccountsQuery } from './channel-accounts/channel-accounts.query';
 import { ChannelAccountsService } from './channel-accounts/channel-accounts.service';
 import { ContactsService } from './contacts/contacts.service';
 import { ConversationsService } from './conversations/conversations.service';
@@ -17,6 +18,7 @@ import { ConversationsQuery } from './history/conversations.query';
 import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
+import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
 import { MessagesController } from './outbound/messages.controller';
@@ -30,6 +32,9 @@ import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-ke
 import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency';
 import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
+import { FailedSendsRedrive } from './operations/failed-sends.redrive';
+import { MessageCountsQuery } from './operations/message-counts.query';
+import { MessageOperationsController } from './operations/message-operations.controller';
 import { outboundMetrics } from './outbound/outbound.metrics';
 
 const entities = [
@@ -43,9 +48,11 @@ const repositories = [MessagesRepository, IdempotencyKeysRepository, SendOutcome
 const services = [
   ChannelAccountConnector,
   ChannelAccountsService,
+  ChannelAccountsQuery,
   ContactsService,
   ConversationsService,
   InboundPipeline,
+  MessageLookup,
   ConversationsQuery,
   MessageHistoryQuery,
   OutboundDispatcher,
@@ -55,6 +62,8 @@ const services = [
   OutboundIdempotency,
   IdempotencyKeyRetention,
   FallbackPolicy,
+  FailedSendsRedrive,
+  MessageCountsQuery,
 ];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
@@ -63,12 +72,14 @@ const httpControllers = [
   ConversationsController,
   MessagesQueryController,
   MessagesController,
+  MessageOperationsController,
   SendOutcomeController,
 ];
 
 /**
  * The channel-agnostic messaging core. Platform modules import it and use its exported
- * services; it knows no platform (enforced by .dependency-cruiser.js).
+ * services, never its entities, repositories or tables; it knows no platform (enforced by
+ * .dependency-cruiser.js and messaging-tables.boundary.spec.ts).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
@@ -77,12 +88,14 @@ const httpControllers = [
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
+    ChannelAccountsQuery,
     ContactsService,
     ConversationsService,
     InboundPipeline,
-    MessagesRepository,
-    SendOutcomesRepository,
+    MessageLookup,
     OutboundDispatcher,
+    FailedSendsRedrive,
+    MessageCountsQuery,
   ],
 })
 export class MessagingModule {}

@@ -1,7 +1,8 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { isDatabaseUnavailable } from '@core/database/database-unavailable';
+import { delayJob } from './delay-job';
 
 /** How long a job waits for PostgreSQL to come back before it runs again. */
 const DATABASE_OUTAGE_RETRY_MS = 10_000;
@@ -38,8 +39,7 @@ export abstract class QueueWorker extends WorkerHost {
         { jobId: job.id, queue: job.queueName, err: error },
         'PostgreSQL unreachable: the job waits for it without spending an attempt',
       );
-      await job.moveToDelayed(Date.now() + DATABASE_OUTAGE_RETRY_MS, token);
-      throw new DelayedError();
+      return delayJob(job, token, DATABASE_OUTAGE_RETRY_MS);
     }
   }
 }

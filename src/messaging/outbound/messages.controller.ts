@@ -8,7 +8,7 @@ import { IdempotencyKey, IdempotentRequest } from '@core/api/idempotency-key';
 import { TenantId } from '@core/auth/auth.decorators';
 import { OutboundDispatcher } from './outbound.dispatcher';
 import { AcceptedMessageDto, SendMessageDto } from './send-message.dto';
-import { ApiSendRoute, answerAccepted } from './send-route';
+import { ApiSendRoute, answerAccepted, sendMessageCommand } from './send-route';
 
 @ApiV2Controller('messages', 'messages')
 export class MessagesController {
@@ -33,7 +33,7 @@ export class MessagesController {
     @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AcceptedMessageDto> {
-    const accepted = await this.dispatcher.accept(tenantId, body, idempotent);
+    const accepted = await this.dispatcher.accept(sendMessageCommand(tenantId, body, idempotent));
     return answerAccepted(reply, accepted, this.config.http.publicBaseUrl);
   }
 }

@@ -1,13 +1,13 @@
 import type { ContentKind, OutboundContent, QuickReply } from '@core/channel/outbound-message';
-import type { QuickReplyDto, SendMessageDto } from './send-message.dto';
+import type { RequestedContent, RequestedQuickReply } from './send-message.command';
 
 /**
- * The validated request as channel-neutral content. `resolveMessageId` turns an Omnihub
+ * The requested content as channel-neutral content. `resolveMessageId` turns an Omnihub
  * message id (or a provider id, kept as is) into the provider id a reaction must name. What a
  * platform refuses in it is the provider's to say (MessagingRules.contentViolations).
  */
 export async function toOutboundContent(
-  dto: SendMessageDto,
+  dto: RequestedContent,
   resolveMessageId: (id: string) => Promise<string>,
 ): Promise<OutboundContent> {
   switch (dto.type) {
@@ -58,7 +58,7 @@ export async function toOutboundContent(
  * Every kind a send asks of its provider (its type, and features such as quick replies), each
  * with the request field that asks for it, so a refusal names the field.
  */
-export function kindsAskedBy(dto: SendMessageDto): { kind: ContentKind; field: string }[] {
+export function kindsAskedBy(dto: RequestedContent): { kind: ContentKind; field: string }[] {
   const kinds: { kind: ContentKind; field: string }[] = [{ kind: dto.type, field: 'type' }];
   if (dto.type === 'text' && dto.text?.quickReplies?.length) {
     kinds.push({ kind: 'quick_replies', field: 'text.quickReplies' });
@@ -66,7 +66,7 @@ export function kindsAskedBy(dto: SendMessageDto): { kind: ContentKind; field: s
   return kinds;
 }
 
-function toQuickReply(reply: QuickReplyDto): QuickReply {
+function toQuickReply(reply: RequestedQuickReply): QuickReply {
   return reply.type === 'text'
     ? { type: 'text', title: reply.title!, payload: reply.payload! }
     : { type: reply.type };

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { DelayedError, Job } from 'bullmq';
 import { Counter } from 'prom-client';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import { ChannelRegistry } from '@core/channel/channel.registry';
@@ -8,7 +7,7 @@ import type { OutboundContent, OutboundMessage, SendResult } from '@core/channel
 import { PlatformError } from '@core/errors/platform-error';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
-import { pace } from '@core/resilience/job-pacing';
+import { pacingWaitMs } from '@core/resilience/pacing-wait';
 import { TokenBucket } from '@core/resilience/token-bucket';
 import { TenantsService } from '@app/tenants/tenants.service';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
@@ -17,9 +16,10 @@ import { MessagesRepository } from '../messages/messages.repository';
 import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import { FallbackPolicy } from './fallback-policy';
 import { ACCOUNT_REAUTH_REQUIRED_TOTAL, MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
-import type { OutboundJobData } from './outbound-job';
+import { SendAttempt, SendDecision } from './send-decision';
 
-export type SendOutcome = 'sent' | 'failed' | 'skipped' | 'unknown';
+/** An open circuit is waited out at least this long (its probe may be due any moment). */
+const MIN_CIRCUIT_WAIT_MS = 1_000;
 
 /** Why a send's outcome is unknown when the platform did not say. */
 export const SEND_INTERRUPTED = 'MESSAGE.SEND_INTERRUPTED';
@@ -28,12 +28,13 @@ export const SEND_INTERRUPTED = 'MESSAGE.SEND_INTERRUPTED';
 export const TENANT_SUSPENDED = 'TENANT.SUSPENDED';
 
 /**
- * Sends one queued message: pacing per account (a job without a token is delayed, not
- * failed), the provider+account circuit breaker, then the provider. Retryable failures are
- * rethrown for BullMQ's backoff; permanent ones fail the message at once with the platform's
- * code; the last allowed attempt fails it too, and the job stays in the failed set (the dead
- * letters an operator can re-drive). When the provider is down and policy allows, the send
- * moves to the account's fallback account (FallbackPolicy).
+ * Sends one queued message and decides what its queue job does next (SendDecision): pacing
+ * per account (no token yet: delay, not fail), the provider+account circuit breaker (open:
+ * delay until its probe), then the provider. A retryable failure with attempts left is a
+ * retry; a permanent one fails the message at once with the platform's code, and so does
+ * the last allowed attempt (an operator may re-drive it). When the provider is down and
+ * policy allows, the send moves to the account's fallback account (FallbackPolicy). It takes
+ * plain data and knows no queue: the outbound processor applies its decisions.
  *
  * At most once: the message is claimed (`queued → sending`, atomically) right before the
  * provider is called, so two workers never both send it. A send that may have gone out (no
@@ -59,10 +60,10 @@ export class OutboundSender {
     @InjectMetric(ACCOUNT_REAUTH_REQUIRED_TOTAL) private readonly reauthRequired: Counter<string>,
   ) {}
 
-  async send(job: Job<OutboundJobData>, token: string | undefined): Promise<SendOutcome> {
-    const message = await this.messages.findOutbound(job.data.messageId);
+  async send({ messageId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
+    const message = await this.messages.findOutbound(messageId);
     if (message?.status === 'sending') return this.abandonEarlierClaim(message.id);
-    if (message?.status !== 'queued') return 'skipped';
+    if (message?.status !== 'queued') return SendDecision.outcome('skipped');
     // Suspension stops sending at once, also what was accepted before: failed rather than
     // held, so nothing stale goes out on reactivation unless an operator re-drives it.
     if (!(await this.tenants.isActive(message.tenantId))) {
@@ -72,33 +73,31 @@ export class OutboundSender {
         'The tenant is suspended; its queued sends were not sent',
       );
       this.logger.warn({ messageId: message.id }, 'Send of a suspended tenant failed');
-      return 'failed';
+      return SendDecision.outcome('failed');
     }
     const account = await this.accounts.open(message.tenantId, message.channelAccountId);
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      return await this.sendVia(account, message, job, token);
+      return await this.sendVia(account, message);
     } catch (error) {
-      const secondary = await this.moveToFallback(error, lastAttempt, account, message);
-      if (!secondary) return this.onFailure(error, message.id, account, lastAttempt, job, token);
+      const secondary = await this.moveToFallback(error, isLastAttempt, account, message);
+      if (!secondary) return this.onFailure(error, message.id, account, isLastAttempt);
       try {
-        return await this.sendVia(secondary, message, job, token);
+        return await this.sendVia(secondary, message);
       } catch (secondError) {
-        return this.onFailure(secondError, message.id, secondary, lastAttempt, job, token);
+        return this.onFailure(secondError, message.id, secondary, isLastAttempt);
       }
     }
   }
 
-  private async sendVia(
-    account: ChannelAccountRef,
-    message: MessageEntity,
-    job: Job<OutboundJobData>,
-    token: string | undefined,
-  ): Promise<SendOutcome> {
+  /** Sends through `account`; a failure that left the message unsent is thrown to `send`. */
+  private async sendVia(account: ChannelAccountRef, message: MessageEntity): Promise<SendDecision> {
     const provider = this.registry.messaging(account.hub, account.provider);
-    if (provider.pacing) await pace(job, token, this.bucket, `send:${account.id}`, provider.pacing);
+    if (provider.pacing) {
+      const waitMs = await pacingWaitMs(this.bucket, `send:${account.id}`, provider.pacing);
+      if (waitMs > 0) return SendDecision.delay(waitMs, 'paced');
+    }
     const key = { hub: account.hub, provider: account.provider, account: account.id };
-    if (!(await this.outcomes.claim(message.id))) return 'skipped';
+    if (!(await this.outcomes.claim(message.id))) return SendDecision.outcome('skipped');
     let result: SendResult;
     try {
       result = await this.breakers.execute(key, () =>
@@ -110,24 +109,24 @@ export class OutboundSender {
       throw error;
     }
     await this.outcomes.recordSent(message.id, result.providerMessageId, result.acceptedAt);
-    return 'sent';
+    return SendDecision.outcome('sent');
   }
 
   /**
    * This job already claimed the message in an earlier run that never ended (its worker was
    * killed, or its lock lapsed): the platform may have the message, so it is not sent again.
    */
-  private async abandonEarlierClaim(messageId: string): Promise<SendOutcome> {
+  private async abandonEarlierClaim(messageId: string): Promise<SendDecision> {
     await this.outcomes.markUnknown(
       messageId,
       SEND_INTERRUPTED,
       'The worker sending it stopped before the platform answered; it may have been sent',
     );
     this.logger.warn({ messageId }, 'Send interrupted mid-call: outcome unknown, not resent');
-    return 'unknown';
+    return SendDecision.outcome('unknown');
   }
 
-  private async markUnknown(messageId: string, error: unknown): Promise<SendOutcome> {
+  private async markUnknown(messageId: string, error: unknown): Promise<SendDecision> {
     const [code, title] =
       error instanceof PlatformError
         ? [error.code, error.message]
@@ -137,7 +136,7 @@ export class OutboundSender {
       { messageId, code, reason: title },
       'Send outcome unknown: held for a status, an echo or an operator, not resent',
     );
-    return 'unknown';
+    return SendDecision.outcome('unknown');
   }
 
   /**
@@ -170,23 +169,22 @@ export class OutboundSender {
     return secondary;
   }
 
-  /** What a failed attempt means: wait (pacing, open circuit), retry (rethrow), or fail now. */
+  /**
+   * What a failed attempt means: wait (open circuit), retry, or fail now. Anything but the
+   * platform's answer or an open circuit is our own failure and is thrown.
+   */
   private async onFailure(
     error: unknown,
     messageId: string,
     account: ChannelAccountRef,
     lastAttempt: boolean,
-    job: Job<OutboundJobData>,
-    token: string | undefined,
-  ): Promise<SendOutcome> {
-    if (error instanceof DelayedError) throw error;
-    if (error instanceof CircuitOpenError && token !== undefined) {
+  ): Promise<SendDecision> {
+    if (error instanceof CircuitOpenError) {
       // The platform is known to be failing: wait for the probe instead of burning attempts.
-      await job.moveToDelayed(Date.now() + Math.max(error.retryAfterMs, 1_000), token);
-      throw new DelayedError();
+      return SendDecision.delay(Math.max(error.retryAfterMs, MIN_CIRCUIT_WAIT_MS), 'circuit-open');
     }
     if (!(error instanceof PlatformError)) throw error;
-    if (error.retryable && !lastAttempt) throw error;
+    if (error.retryable && !lastAttempt) return SendDecision.retry(error);
     await this.messages.markFailed(
       messageId,
       error.details.platformCode ?? error.code,
@@ -205,7 +203,7 @@ export class OutboundSender {
         'Send failed',
       );
     }
-    return 'failed';
+    return SendDecision.outcome('failed');
   }
 }
 
@@ -215,7 +213,7 @@ export class OutboundSender {
  * 'outcome-unknown') and an open circuit (nothing called) did not; anything unexpected might.
  */
 function mayHaveGoneOut(error: unknown): boolean {
-  if (error instanceof CircuitOpenError || error instanceof DelayedError) return false;
+  if (error instanceof CircuitOpenError) return false;
   return !(error instanceof PlatformError) || error.failure === 'outcome-unknown';
 }
 

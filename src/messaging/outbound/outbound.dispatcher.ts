@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
-import type { IdempotentRequest } from '@core/api/idempotency-key';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { newId } from '@core/database/ids';
@@ -21,7 +20,7 @@ import {
   assertProviderTakes,
   recipientIdentities,
 } from './provider-send-rules';
-import type { SendMessageDto } from './send-message.dto';
+import type { SendMessageCommand } from './send-message.command';
 import { isUUID } from 'class-validator';
 
 /** Jobs per addBulk, stamps per UPDATE. */
@@ -37,7 +36,7 @@ export interface AcceptedMessage {
  * Accepts a send: checks the account, the provider's capabilities and every outbound rule,
  * then stores the message as `queued` and enqueues it (jobId = message id). The row is the
  * outbox: if Redis cannot take the job now, the sweeper enqueues it later, so an accepted
- * message is never lost. Honours Idempotency-Key per tenant (OutboundIdempotency).
+ * message is never lost. Honours the command's idempotency key per tenant (OutboundIdempotency).
  */
 @Injectable()
 export class OutboundDispatcher {
@@ -73,12 +72,8 @@ export class OutboundDispatcher {
     @InjectQueue(QueueName.Outbound) private readonly queue: Queue<OutboundJobData>,
   ) {}
 
-  async accept(
-    tenantId: string,
-    request: SendMessageDto,
-    idempotent?: IdempotentRequest,
-  ): Promise<AcceptedMessage> {
-    const claim = idempotent && this.idempotency.claim(idempotent, request);
+  async accept(request: SendMessageCommand): Promise<AcceptedMessage> {
+    const { tenantId, idempotency: claim } = request;
     if (claim) {
       const earlier = await this.idempotency.earlierSend(tenantId, claim);
       if (earlier) return { ...earlier, duplicate: true };

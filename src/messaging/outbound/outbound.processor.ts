@@ -1,13 +1,18 @@
 import { OnWorkerEvent } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DomainError } from '@core/errors/domain-error';
+import { delayJob } from '@core/queue/delay-job';
 import { QueueName } from '@core/queue/queue-names';
 import { QueueProcessor } from '@core/queue/queue-processor.decorator';
 import { QueueWorker } from '@core/queue/queue-worker';
 import type { OutboundJobData } from './outbound-job';
-import { OutboundSender, SendOutcome } from './outbound-sender';
+import { OutboundSender } from './outbound-sender';
+import type { SendDecision, SendOutcome } from './send-decision';
 
-/** Thin: hands each `outbound` job to the sender. */
+/**
+ * Hands each `outbound` job to the sender as plain data and applies its decision to the queue:
+ * the only place outbound sending meets BullMQ (attempts, delays, the worker's lock token).
+ */
 @QueueProcessor(QueueName.Outbound)
 export class OutboundProcessor extends QueueWorker {
   constructor(private readonly sender: OutboundSender) {
@@ -15,7 +20,33 @@ export class OutboundProcessor extends QueueWorker {
   }
 
   process(job: Job<OutboundJobData>, token?: string): Promise<SendOutcome> {
-    return this.outlastingDatabaseOutages(job, token, () => this.sender.send(job, token));
+    return this.outlastingDatabaseOutages(job, token, async () => {
+      const attempt = job.attemptsMade + 1;
+      const decision = await this.sender.send({
+        messageId: job.data.messageId,
+        attempt,
+        isLastAttempt: attempt >= (job.opts.attempts ?? 1),
+      });
+      return this.apply(decision, job, token);
+    });
+  }
+
+  private async apply(
+    decision: SendDecision,
+    job: Job<OutboundJobData>,
+    token: string | undefined,
+  ): Promise<SendOutcome> {
+    switch (decision.kind) {
+      case 'delay':
+        // Not an attempt: pacing and an open circuit say "not yet", not "failed".
+        return delayJob(job, token, decision.ms);
+      case 'retry':
+        // Spends an attempt; the backoff (retry-after-backoff) reads the wait the platform
+        // asked for from the error.
+        throw decision.cause;
+      default:
+        return decision.kind;
+    }
   }
 
   /**

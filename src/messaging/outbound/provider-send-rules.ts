@@ -3,7 +3,7 @@ import type { ContactIdentity } from '@core/channel/messaging-rules';
 import type { OutboundContent } from '@core/channel/outbound-message';
 import { DomainError, ValidationFailedError } from '@core/errors/domain-error';
 import { kindsAskedBy } from './outbound-content';
-import type { SendMessageDto } from './send-message.dto';
+import type { RequestedContent } from './send-message.command';
 
 /**
  * The account's provider's say on a send, asked before anything is stored. Every platform
@@ -12,7 +12,7 @@ import type { SendMessageDto } from './send-message.dto';
  */
 
 /** 422 naming the field when the provider does not take a type or feature the send asks for. */
-export function assertProviderTakes(provider: MessagingProvider, request: SendMessageDto): void {
+export function assertProviderTakes(provider: MessagingProvider, request: RequestedContent): void {
   const missing = kindsAskedBy(request).find(({ kind }) => !provider.capabilities.has(kind));
   if (!missing) return;
   const [code, what] =

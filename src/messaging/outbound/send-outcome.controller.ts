@@ -13,7 +13,7 @@ export class SettleOutcomeDto {
     enum: ['sent', 'failed'],
     description:
       '`sent`: the customer got it (checked on the phone or the platform). `failed`: it did ' +
-      'not go out; re-drive it (POST /api/v2/whatsapp/queue/retry) to send it again',
+      'not go out; re-drive it (POST /api/v2/messages/retry) to send it again',
   })
   @IsIn(['sent', 'failed'])
   outcome!: 'sent' | 'failed';

@@ -2,9 +2,15 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '@core/api/api-problems.decorator';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '@core/api/idempotency-key';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  type IdempotentRequest,
+} from '@core/api/idempotency-key';
+import { requestFingerprint } from './idempotency/request-fingerprint';
 import type { AcceptedMessage } from './outbound.dispatcher';
-import { AcceptedMessageDto } from './send-message.dto';
+import type { SendMessageCommand } from './send-message.command';
+import { AcceptedMessageDto, SendMessageDto } from './send-message.dto';
 
 const IDEMPOTENCY_KEY_DOC =
   'Makes retries of this send safe; per tenant. 1 to 255 visible ASCII characters without ' +
@@ -39,6 +45,28 @@ export function ApiSendRoute(): MethodDecorator {
     }),
     ApiProblems(400, 404, 422),
   );
+}
+
+/**
+ * The command a send route's validated request stands for. An Idempotency-Key is bound to the
+ * route and the request as the route shaped it (SHA-256 fingerprint), so the same key on
+ * another route or with another body is told apart.
+ */
+export function sendMessageCommand(
+  tenantId: string,
+  request: SendMessageDto,
+  idempotent: IdempotentRequest | undefined,
+): SendMessageCommand {
+  return {
+    ...request,
+    tenantId,
+    ...(idempotent && {
+      idempotency: {
+        key: idempotent.key,
+        fingerprint: requestFingerprint(idempotent.route, request),
+      },
+    }),
+  };
 }
 
 /** The 202 body and headers of an accepted send. */

@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EncryptedColumn, encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
+import { ChannelAccountsQuery } from '@app/messaging/channel-accounts/channel-accounts.query';
+import { EVOLUTION_ACCOUNTS } from './evolution-accounts';
 
 /** evolution_webhook_keys.secret holds SecretBox ciphertext (rotated by rotate-secrets). */
 export const EVOLUTION_WEBHOOK_SECRET_COLUMN: EncryptedColumn = {
@@ -31,13 +33,15 @@ export const webhookKeyDigest = (key: string): Buffer => createHash('sha256').up
  * Per-account webhook keys of Evolution accounts: a random secret Evolution sends as a webhook
  * header (sealed, so it can be registered again), and digests of it and of the instance key
  * (the body `apikey` Evolution sends when AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES is on).
- * Digests of random 256-bit and UUID keys need no salt: they cannot be searched for.
+ * Digests of random 256-bit and UUID keys need no salt: they cannot be searched for. The
+ * accounts themselves are messaging's: read through ChannelAccountsQuery, never joined.
  */
 @Injectable()
 export class EvolutionWebhookKeys {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly box: SecretBox,
+    private readonly accounts: ChannelAccountsQuery,
   ) {}
 
   /** A new secret for the account (replacing any), not yet registered on Evolution. */
@@ -85,44 +89,28 @@ export class EvolutionWebhookKeys {
 
   /** The Evolution account `accountId` names and its key digests; null when there is none. */
   async digestsFor(accountId: string): Promise<EvolutionWebhookKeyDigests | null> {
-    const rows: {
-      tenantId: string;
-      instance: string;
-      secretDigest: Buffer | null;
-      instanceKeyDigest: Buffer | null;
-    }[] = await this.db.query(
-      `SELECT a.tenant_id AS "tenantId", a.external_id AS instance,
-              k.secret_digest AS "secretDigest", k.instance_key_digest AS "instanceKeyDigest"
-         FROM channel_accounts a
-         LEFT JOIN evolution_webhook_keys k ON k.account_id = a.id
-        WHERE a.id = $1 AND a.hub = 'whatsapp' AND a.provider = 'evolution'`,
+    const account = await this.accounts.byId(accountId, EVOLUTION_ACCOUNTS);
+    if (!account) return null;
+    const rows: { secretDigest: Buffer; instanceKeyDigest: Buffer | null }[] = await this.db.query(
+      `SELECT secret_digest AS "secretDigest", instance_key_digest AS "instanceKeyDigest"
+         FROM evolution_webhook_keys WHERE account_id = $1`,
       [accountId],
     );
-    if (!rows.length) return null;
-    const [row] = rows;
-    const digests = row.secretDigest
-      ? { secret: row.secretDigest, instanceKey: row.instanceKeyDigest }
+    const digests = rows.length
+      ? { secret: rows[0].secretDigest, instanceKey: rows[0].instanceKeyDigest }
       : null;
-    return { accountId, tenantId: row.tenantId, instance: row.instance, digests };
+    return { accountId, tenantId: account.tenantId, instance: account.externalId, digests };
   }
 
-  /**
-   * Up to `limit` Evolution accounts in use (not deleted) whose secret Evolution has not
-   * accepted yet, or that have none: the registration task's work. Ordered by id for paging.
-   */
-  unregistered(
-    afterId: string | null,
-    limit: number,
-  ): Promise<{ accountId: string; tenantId: string }[]> {
-    return this.db.query(
-      `SELECT a.id AS "accountId", a.tenant_id AS "tenantId"
-         FROM channel_accounts a
-         LEFT JOIN evolution_webhook_keys k ON k.account_id = a.id
-        WHERE a.hub = 'whatsapp' AND a.provider = 'evolution' AND a.status <> 'disabled'
-          AND k.registered_at IS NULL AND ($1::uuid IS NULL OR a.id > $1)
-        ORDER BY a.id LIMIT $2`,
-      [afterId, limit],
+  /** Which of these accounts have a secret Evolution accepted (registered); the rest need one. */
+  async registeredAmong(accountIds: readonly string[]): Promise<Set<string>> {
+    if (accountIds.length === 0) return new Set();
+    const rows: { accountId: string }[] = await this.db.query(
+      `SELECT account_id AS "accountId" FROM evolution_webhook_keys
+        WHERE account_id = ANY($1::uuid[]) AND registered_at IS NOT NULL`,
+      [accountIds],
     );
+    return new Set(rows.map((row) => row.accountId));
   }
 
   private context(accountId: string): string {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
-import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { MessageLookup } from '@app/messaging/messages/message-lookup';
 import type { DownloadedMedia } from '../meta-cloud/meta-media.client';
 import { MetaMediaClient } from '../meta-cloud/meta-media.client';
 import { MetaCloudProvider } from '../meta-cloud/meta-cloud.provider';
@@ -16,7 +16,7 @@ import type { MetaCloudCredentials } from '@app/whatsapp/meta-cloud/meta-cloud.c
 @Injectable()
 export class WhatsappMediaService {
   constructor(
-    private readonly messages: MessagesRepository,
+    private readonly messages: MessageLookup,
     private readonly accounts: ChannelAccountsService,
     private readonly media: MetaMediaClient,
     private readonly provider: MetaCloudProvider,
@@ -82,11 +82,7 @@ export class WhatsappMediaService {
   }
 
   private async cloudMessage(tenantId: string, id: string) {
-    const message = await this.messages.entities.findOneBy({
-      id,
-      tenantId,
-      provider: 'meta-cloud',
-    });
+    const message = await this.messages.find(tenantId, id, 'meta-cloud');
     if (!message) throw new NotFoundError('Message');
     return message;
   }

@@ -11,7 +11,11 @@ import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-accou
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
 import { AcceptedMessageDto, SendMessageDto } from '@app/messaging/outbound/send-message.dto';
-import { ApiSendRoute, answerAccepted } from '@app/messaging/outbound/send-route';
+import {
+  ApiSendRoute,
+  answerAccepted,
+  sendMessageCommand,
+} from '@app/messaging/outbound/send-route';
 import type { MetaTemplate } from '../meta-cloud/meta-template';
 import { TemplateCatalog } from '../templates/template-catalog';
 import {
@@ -220,7 +224,9 @@ export class WhatsappController {
     idempotent: IdempotentRequest | undefined,
     request: SendMessageDto,
   ): Promise<AcceptedMessageDto> {
-    const accepted = await this.dispatcher.accept(tenantId, request, idempotent);
+    const accepted = await this.dispatcher.accept(
+      sendMessageCommand(tenantId, request, idempotent),
+    );
     return answerAccepted(reply, accepted, this.config.http.publicBaseUrl);
   }
 }

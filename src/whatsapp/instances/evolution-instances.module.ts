@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { EvolutionModule } from '@app/whatsapp/evolution/evolution.module';
 import { EvolutionWebhooksModule } from '@app/whatsapp/evolution/evolution-webhooks.module';
-import { EvolutionAccountsQuery } from './evolution-accounts.query';
 import { EvolutionInstanceProvisioner } from './evolution-instance.provisioner';
 import { EvolutionInstancesController } from './evolution-instances.controller';
 import { EvolutionInstancesService } from './evolution-instances.service';
@@ -17,7 +16,6 @@ const httpControllers = [EvolutionInstancesController];
 const services = [
   EvolutionInstanceProvisioner,
   EvolutionInstancesService,
-  EvolutionAccountsQuery,
   EvolutionWebhookRegistrar,
 ];
 const sessionHealth = [SessionClock, SessionRetryBackoff, SessionHealthChecker];

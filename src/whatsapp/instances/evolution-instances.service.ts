@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import type { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
+import { ChannelAccountsQuery } from '@app/messaging/channel-accounts/channel-accounts.query';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { EVOLUTION_ACCOUNTS } from '@app/whatsapp/evolution/evolution-accounts';
 import { EvolutionInstancesClient } from '@app/whatsapp/evolution/evolution-instances.client';
 import { EvolutionQrStore } from '@app/whatsapp/evolution/evolution-webhook-qr.store';
 import {
@@ -11,7 +13,6 @@ import {
   evolutionAccessOf,
 } from '@app/whatsapp/evolution/evolution.credentials';
 import { qrOfStored } from './connect-outcome';
-import { EvolutionAccountsQuery } from './evolution-accounts.query';
 import { EvolutionInstanceProvisioner } from './evolution-instance.provisioner';
 import { NoQrCodeError, NotAnEvolutionInstanceError } from './instance-errors';
 import type {
@@ -28,14 +29,14 @@ export class EvolutionInstancesService {
 
   constructor(
     private readonly accounts: ChannelAccountsService,
-    private readonly query: EvolutionAccountsQuery,
+    private readonly query: ChannelAccountsQuery,
     private readonly instances: EvolutionInstancesClient,
     private readonly provisioner: EvolutionInstanceProvisioner,
     private readonly qrCodes: EvolutionQrStore,
   ) {}
 
   async list(tenantId: string): Promise<InstanceSummaryDto[]> {
-    const rows = await this.query.ofTenant(tenantId);
+    const rows = await this.query.ofTenant(tenantId, EVOLUTION_ACCOUNTS);
     return Promise.all(
       rows.map(async (row) => ({
         instanceId: row.name,
@@ -88,7 +89,7 @@ export class EvolutionInstancesService {
 
   /** Reconnects every instance of the tenant that dropped; one failure does not stop the rest. */
   async recover(tenantId: string): Promise<RecoveryResultDto[]> {
-    const rows = await this.query.ofTenant(tenantId, ['disconnected']);
+    const rows = await this.query.ofTenant(tenantId, EVOLUTION_ACCOUNTS, ['disconnected']);
     const results: RecoveryResultDto[] = [];
     for (const row of rows) {
       try {

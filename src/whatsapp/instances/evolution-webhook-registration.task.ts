@@ -2,10 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
 import { DomainError } from '@core/errors/domain-error';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
+import type { ChannelAccountStatus } from '@app/messaging/channel-accounts/channel-account-status';
+import { ChannelAccountsQuery } from '@app/messaging/channel-accounts/channel-accounts.query';
+import { EVOLUTION_ACCOUNTS } from '@app/whatsapp/evolution/evolution-accounts';
 import { EvolutionWebhookKeys } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { EvolutionWebhookRegistrar } from './evolution-webhook.registrar';
 
 const BATCH = 100;
+/** Accounts in use: every status but `disabled` (deleted, kept for history). */
+const IN_USE: ChannelAccountStatus[] = ['active', 'needs_reauth', 'disconnected'];
 
 export interface WebhookRegistrationReport {
   registered: number;
@@ -26,6 +31,7 @@ export class EvolutionWebhookRegistrationTask implements PeriodicTask {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly accounts: ChannelAccountsQuery,
     private readonly keys: EvolutionWebhookKeys,
     private readonly registrar: EvolutionWebhookRegistrar,
   ) {}
@@ -38,8 +44,10 @@ export class EvolutionWebhookRegistrationTask implements PeriodicTask {
     const report: WebhookRegistrationReport = { registered: 0, failed: 0 };
     let afterId: string | null = null;
     for (;;) {
-      const rows = await this.keys.unregistered(afterId, BATCH);
-      for (const { accountId, tenantId } of rows) {
+      const rows = await this.accounts.page(EVOLUTION_ACCOUNTS, IN_USE, afterId, BATCH);
+      const registered = await this.keys.registeredAmong(rows.map((row) => row.id));
+      for (const { id: accountId, tenantId } of rows) {
+        if (registered.has(accountId)) continue;
         try {
           await this.registrar.register(tenantId, accountId);
           report.registered += 1;
@@ -53,7 +61,7 @@ export class EvolutionWebhookRegistrationTask implements PeriodicTask {
         }
       }
       if (rows.length < BATCH) break;
-      afterId = rows[rows.length - 1].accountId;
+      afterId = rows[rows.length - 1].id;
     }
     return report;
   }

@@ -4,7 +4,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { PlatformError } from '@core/errors/platform-error';
+import {
+  ChannelAccountListing,
+  ChannelAccountsQuery,
+} from '@app/messaging/channel-accounts/channel-accounts.query';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { EVOLUTION_ACCOUNTS } from '@app/whatsapp/evolution/evolution-accounts';
 import type { EvolutionConnectionState } from '@app/whatsapp/evolution/evolution-connection-state';
 import { EvolutionInstancesClient } from '@app/whatsapp/evolution/evolution-instances.client';
 import { EvolutionQrStore } from '@app/whatsapp/evolution/evolution-webhook-qr.store';
@@ -12,7 +17,6 @@ import {
   EvolutionCredentials,
   evolutionAccessOf,
 } from '@app/whatsapp/evolution/evolution.credentials';
-import { EvolutionAccountRow, EvolutionAccountsQuery } from './evolution-accounts.query';
 import {
   WHATSAPP_INSTANCES_DISCONNECTED,
   WHATSAPP_INSTANCE_DISCONNECTS_TOTAL,
@@ -41,7 +45,7 @@ export class SessionHealthChecker implements PeriodicTask {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly query: EvolutionAccountsQuery,
+    private readonly query: ChannelAccountsQuery,
     private readonly accounts: ChannelAccountsService,
     private readonly instances: EvolutionInstancesClient,
     private readonly backoff: SessionRetryBackoff,
@@ -62,7 +66,12 @@ export class SessionHealthChecker implements PeriodicTask {
     const report: SessionCheckReport = { checked: 0, disconnected: 0, reconnectAttempts: 0 };
     let afterId: string | null = null;
     for (;;) {
-      const rows = await this.query.page(['active', 'disconnected'], afterId, BATCH);
+      const rows = await this.query.page(
+        EVOLUTION_ACCOUNTS,
+        ['active', 'disconnected'],
+        afterId,
+        BATCH,
+      );
       for (const row of rows) await this.check(row, report);
       if (rows.length < BATCH) break;
       afterId = rows[rows.length - 1].id;
@@ -71,7 +80,7 @@ export class SessionHealthChecker implements PeriodicTask {
     return report;
   }
 
-  private async check(row: EvolutionAccountRow, report: SessionCheckReport): Promise<void> {
+  private async check(row: ChannelAccountListing, report: SessionCheckReport): Promise<void> {
     const opened = await this.accounts.open<EvolutionCredentials>(row.tenantId, row.id);
     let state: EvolutionConnectionState;
     try {
@@ -94,7 +103,7 @@ export class SessionHealthChecker implements PeriodicTask {
     }
   }
 
-  private async connected(row: EvolutionAccountRow): Promise<void> {
+  private async connected(row: ChannelAccountListing): Promise<void> {
     await this.backoff.reset(row.id);
     if (row.status === 'active') return;
     await this.accounts.setStatus(row.id, 'active');
@@ -106,7 +115,7 @@ export class SessionHealthChecker implements PeriodicTask {
   }
 
   private async disconnected(
-    row: EvolutionAccountRow,
+    row: ChannelAccountListing,
     state: EvolutionConnectionState,
   ): Promise<void> {
     if (row.status !== 'active') return;
@@ -120,7 +129,7 @@ export class SessionHealthChecker implements PeriodicTask {
 
   /** `connecting` is already Evolution's own reconnect; only a closed session is kicked. */
   private async reconnect(
-    row: EvolutionAccountRow,
+    row: ChannelAccountListing,
     access: ReturnType<typeof evolutionAccessOf>,
   ): Promise<void> {
     try {

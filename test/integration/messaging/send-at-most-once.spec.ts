@@ -2,7 +2,6 @@ import type { RawCredentials } from '@core/channel/channel-credentials';
 import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import { Injectable, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { HubHealth } from '@core/channel/hub-health';
@@ -13,7 +12,7 @@ import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { OutboundSender } from '@app/messaging/outbound/outbound-sender';
-import type { OutboundJobData } from '@app/messaging/outbound/outbound-job';
+import type { SendAttempt } from '@app/messaging/outbound/send-decision';
 import { OutboxSweeper } from '@app/messaging/outbound/outbox.sweeper';
 import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/support/test-app';
 
@@ -58,14 +57,12 @@ const unknownOutcome = () =>
     'whatsapp send_message: no answer within 10000 ms after the request was sent; the platform may have acted on it',
   );
 
-/** A job as BullMQ hands it to the processor: the sender reads the id and the attempt count. */
-const jobFor = (messageId: string, attemptsMade = 0) =>
-  ({
-    id: messageId,
-    data: { messageId },
-    attemptsMade,
-    opts: { attempts: 5 },
-  }) as Job<OutboundJobData>;
+/** A run of the message's job, as the processor describes it to the sender (5 attempts). */
+const attemptOf = (messageId: string, attemptsMade = 0): SendAttempt => ({
+  messageId,
+  attempt: attemptsMade + 1,
+  isLastAttempt: attemptsMade + 1 >= 5,
+});
 
 /**
  * Every duplicate send is a bug: a message is claimed before the provider is called, so two
@@ -139,11 +136,12 @@ describe('Sending a message at most once', () => {
           answer = () => resolve({ providerMessageId: `sc.${message.id}`, acceptedAt: new Date() });
         }),
     );
-    const first = sender.send(jobFor(id), undefined);
-    const second = sender.send(jobFor(id), undefined);
+    const first = sender.send(attemptOf(id));
+    const second = sender.send(attemptOf(id));
     await new Promise((resolve) => setTimeout(resolve, 200));
     answer();
-    expect((await Promise.all([first, second])).sort()).toEqual(['sent', 'skipped']);
+    const decisions = await Promise.all([first, second]);
+    expect(decisions.map((decision) => decision.kind).sort()).toEqual(['sent', 'skipped']);
     expect(provider.callsFor(id)).toBe(1);
     expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
   });
@@ -151,13 +149,13 @@ describe('Sending a message at most once', () => {
   it('holds a send answered after the timeout as unknown and never sends it again', async () => {
     const id = await accept('slow platform');
     provider.steps.push(() => Promise.reject(unknownOutcome()));
-    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('unknown');
+    await expect(sender.send(attemptOf(id))).resolves.toEqual({ kind: 'unknown' });
     expect(await rowOf(id)).toMatchObject({
       status: 'unknown',
       error_code: 'PLATFORM.OUTCOME_UNKNOWN',
     });
     // The job redelivered, or run again by a sweeper: nothing is sent.
-    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('skipped');
+    await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'skipped' });
     expect(provider.callsFor(id)).toBe(1);
   });
 
@@ -165,7 +163,7 @@ describe('Sending a message at most once', () => {
     const id = await accept('worker killed mid-send');
     // The state a SIGKILLed worker leaves: claimed, the platform called, no result recorded.
     await db.query(`UPDATE messages SET status = 'sending' WHERE id = $1`, [id]);
-    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('unknown');
+    await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'unknown' });
     expect(provider.callsFor(id)).toBe(0);
     expect(await rowOf(id)).toMatchObject({
       status: 'unknown',
@@ -180,11 +178,12 @@ describe('Sending a message at most once', () => {
         new PlatformError('whatsapp', 'send_message', 'server', 'HTTP 500', { status: 500 }),
       ),
     );
-    await expect(sender.send(jobFor(id), undefined)).rejects.toMatchObject({
-      failure: 'server',
+    await expect(sender.send(attemptOf(id))).resolves.toMatchObject({
+      kind: 'retry',
+      cause: { failure: 'server' },
     });
     expect((await rowOf(id)).status).toBe('queued');
-    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('sent');
+    await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'sent' });
     expect(provider.callsFor(id)).toBe(2);
   });
 
@@ -206,8 +205,8 @@ describe('Sending a message at most once', () => {
       platformTimestamp: new Date(),
       fromMe: true,
     });
-    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('sent');
-    await expect(sender.send(jobFor(id, 1), undefined)).resolves.toBe('skipped');
+    await expect(sender.send(attemptOf(id))).resolves.toEqual({ kind: 'sent' });
+    await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'skipped' });
     expect(provider.callsFor(id)).toBe(1);
     const holders = await db.query<{ id: string; status: string }[]>(
       `SELECT id, status FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2`,
@@ -233,7 +232,7 @@ describe('Sending a message at most once', () => {
       payload: { status: 'suspended' },
     });
     expect(patched.statusCode).toBe(200);
-    await expect(sender.send(jobFor(id), undefined)).resolves.toBe('failed');
+    await expect(sender.send(attemptOf(id))).resolves.toEqual({ kind: 'failed' });
     expect(provider.callsFor(id)).toBe(0);
     expect(await rowOf(id)).toMatchObject({ status: 'failed', error_code: 'TENANT.SUSPENDED' });
   });

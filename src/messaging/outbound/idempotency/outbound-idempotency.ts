@@ -1,9 +1,7 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
-import type { IdempotentRequest } from '@core/api/idempotency-key';
 import { ConflictError, DomainError } from '@core/errors/domain-error';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
-import { requestFingerprint } from './request-fingerprint';
 
 /** A send's key with the fingerprint of the request it came with. */
 export interface IdempotencyClaim {
@@ -37,10 +35,6 @@ export class OutboundIdempotency {
     private readonly keys: IdempotencyKeysRepository,
     private readonly config: AppConfig,
   ) {}
-
-  claim(request: IdempotentRequest, body: object): IdempotencyClaim {
-    return { key: request.key, fingerprint: requestFingerprint(request.route, body) };
-  }
 
   /** The message this request repeats, or undefined while the key is free (or expired). */
   async earlierSend(

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { TestingModule } from '@nestjs/testing';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '@config/app-config';
+import { delayJob } from '@core/queue/delay-job';
 import { WORKER_DEFAULTS } from '@core/queue/queue-defaults';
-import { pace } from '@core/resilience/job-pacing';
+import { pacingWaitMs } from '@core/resilience/pacing-wait';
 import { PaceRate, TokenBucket } from '@core/resilience/token-bucket';
 import { resilienceContext, waitFor } from './resilience-context';
 
@@ -39,11 +40,12 @@ describe('Pacing BullMQ jobs with the token bucket', () => {
     const name = `pacing-test-${run}`;
     queue = new Queue<PacedJob>(name, { connection, prefix: config.redis.prefix });
 
-    // A processor as the outbound one would be: pace per account, then do the work.
+    // A processor as the outbound one is: pace per account (a wait delays the job), then work.
     const processor = async (job: Job<PacedJob>, token?: string) => {
       const { account, seq } = job.data;
       try {
-        await pace(job, token, bucket, `test:${run}:${account}`, RATES[account]);
+        const waitMs = await pacingWaitMs(bucket, `test:${run}:${account}`, RATES[account]);
+        if (waitMs > 0) await delayJob(job, token, waitMs);
       } catch (error) {
         if (error instanceof DelayedError) delays.set(job.id!, (delays.get(job.id!) ?? 0) + 1);
         throw error;
