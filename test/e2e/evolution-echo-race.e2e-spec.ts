@@ -111,9 +111,12 @@ describe('Evolution echoing a send before answering it', () => {
         const job = await outbound.getJob(id);
         expect(await job?.getState()).toBe('completed');
         expect(job?.returnvalue).toBe('sent');
-        // The echo went through the inbox too (its job done).
+        // The echo went through the inbox too (its job done). Only this account's rows: suites
+        // running beside this one leave Evolution deliveries of their own unprocessed.
         const pending = await db.query(
-          `SELECT 1 FROM inbound_events WHERE source = 'evolution' AND processed_at IS NULL`,
+          `SELECT 1 FROM inbound_events
+            WHERE source = 'evolution' AND tenant_id = $1 AND processed_at IS NULL`,
+          [tenant.id],
         );
         expect(pending).toHaveLength(0);
       }, 20_000);
