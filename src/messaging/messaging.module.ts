@@ -31,6 +31,12 @@ import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency
 import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
 import { outboundMetrics } from './outbound/outbound.metrics';
+import { DeadLettersController } from './events/dead-letters.controller';
+import { DomainEventsRepository } from './events/domain-events.repository';
+import { EventDelivery } from './events/event-delivery';
+import { EventDeliveryLoop } from './events/event-delivery.loop';
+import { EventRetention } from './events/event-retention';
+import { EventSubscribersRegistry } from './events/event-subscribers.registry';
 
 const entities = [
   ChannelAccountEntity,
@@ -39,7 +45,12 @@ const entities = [
   ConversationEntity,
   MessageEntity,
 ];
-const repositories = [MessagesRepository, IdempotencyKeysRepository, SendOutcomesRepository];
+const repositories = [
+  MessagesRepository,
+  IdempotencyKeysRepository,
+  SendOutcomesRepository,
+  DomainEventsRepository,
+];
 const services = [
   ChannelAccountConnector,
   ChannelAccountsService,
@@ -56,6 +67,7 @@ const services = [
   IdempotencyKeyRetention,
   FallbackPolicy,
 ];
+const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
 const httpControllers = [
@@ -64,6 +76,7 @@ const httpControllers = [
   MessagesQueryController,
   MessagesController,
   SendOutcomeController,
+  DeadLettersController,
 ];
 
 /**
@@ -73,7 +86,7 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...processors, ...metrics],
+  providers: [...repositories, ...services, ...eventStream, ...processors, ...metrics],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
