@@ -5,6 +5,8 @@ import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { MESSAGING_EVENT_TYPES } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 
+const HANDLING_MS = 20;
+
 /** Every handed-out event lands here as a row of its own (the wire, duplicates included). */
 export const RECEIPTS_TABLE = 'resilience_event_receipts';
 
@@ -29,6 +31,8 @@ export class EventReceipts {
 
   @OnMessagingEvent({ subscriber: 'resilience.receipts', types: MESSAGING_EVENT_TYPES })
   async note(event: MessagingEvent): Promise<void> {
+    // A subscriber doing real work takes a while: deliveries are in flight when a worker dies.
+    await new Promise((resolve) => setTimeout(resolve, HANDLING_MS));
     await this.db.query(
       `INSERT INTO ${RECEIPTS_TABLE} (event_id, tenant_id, stream_id, seq, type, message_id, pid)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
