@@ -10,6 +10,7 @@ import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-
 import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
 import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
+import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AddSendingAndUnknownMessageStatuses1795364000000,
   AddMessageReplyContext1795365000000,
   AddIdempotencyFingerprint1795365010000,
+  CreateDomainEvents1795369000000,
 ];

@@ -72,6 +72,7 @@ export class AppConfig {
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
   readonly idempotencyKeyRetentionHours: number;
+  readonly messagingEvents: { retentionDays: number; pollIntervalMs: number; maxAttempts: number };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -153,6 +154,11 @@ export class AppConfig {
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),
     );
     this.idempotencyKeyRetentionHours = env.IDEMPOTENCY_KEY_RETENTION_HOURS;
+    this.messagingEvents = {
+      retentionDays: env.MESSAGING_EVENTS_RETENTION_DAYS,
+      pollIntervalMs: env.MESSAGING_EVENTS_POLL_INTERVAL_MS,
+      maxAttempts: env.MESSAGING_EVENTS_MAX_ATTEMPTS,
+    };
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,
       sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,

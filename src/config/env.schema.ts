@@ -345,4 +345,27 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   INBOX_SWEEP_STALLED_AFTER_MS = 300_000;
+
+  /**
+   * Days messaging events are kept once every subscriber has had them. Subscribers added later
+   * are handed what is still kept; a dead letter's event stays until it is re-driven.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MESSAGING_EVENTS_RETENTION_DAYS = 7;
+
+  /** How often an idle worker looks for messaging events to deliver. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  MESSAGING_EVENTS_POLL_INTERVAL_MS = 250;
+
+  /** Attempts per event and subscriber before the event becomes that subscriber's dead letter. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  MESSAGING_EVENTS_MAX_ATTEMPTS = 8;
 }

@@ -36,6 +36,12 @@ import { FailedSendsRedrive } from './operations/failed-sends.redrive';
 import { MessageCountsQuery } from './operations/message-counts.query';
 import { MessageOperationsController } from './operations/message-operations.controller';
 import { outboundMetrics } from './outbound/outbound.metrics';
+import { DeadLettersController } from './events/dead-letters.controller';
+import { DomainEventsRepository } from './events/domain-events.repository';
+import { EventDelivery } from './events/event-delivery';
+import { EventDeliveryLoop } from './events/event-delivery.loop';
+import { EventRetention } from './events/event-retention';
+import { EventSubscribersRegistry } from './events/event-subscribers.registry';
 
 const entities = [
   ChannelAccountEntity,
@@ -44,7 +50,12 @@ const entities = [
   ConversationEntity,
   MessageEntity,
 ];
-const repositories = [MessagesRepository, IdempotencyKeysRepository, SendOutcomesRepository];
+const repositories = [
+  MessagesRepository,
+  IdempotencyKeysRepository,
+  SendOutcomesRepository,
+  DomainEventsRepository,
+];
 const services = [
   ChannelAccountConnector,
   ChannelAccountsService,
@@ -65,6 +76,7 @@ const services = [
   FailedSendsRedrive,
   MessageCountsQuery,
 ];
+const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
 const httpControllers = [
@@ -74,6 +86,7 @@ const httpControllers = [
   MessagesController,
   MessageOperationsController,
   SendOutcomeController,
+  DeadLettersController,
 ];
 
 /**
@@ -84,7 +97,7 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...processors, ...metrics],
+  providers: [...repositories, ...services, ...eventStream, ...processors, ...metrics],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
 import { eventually } from '@test/support/eventually';
@@ -85,6 +86,16 @@ describe('Message operations on any channel: re-drive and counts', () => {
     expect(redrive.json()).toEqual({ requeued: 1 });
     await eventually(async () => expect(await statusOf(id)).toBe('sent'), 15_000);
     expect(callsWith('tentar de novo')).toBe(2);
+    // The stream told subscribers each step, the re-drive's way back to queued included.
+    const events: { type: string; status: string | null }[] = await app
+      .get(DataSource)
+      .query(`SELECT type, status FROM domain_events WHERE message_id = $1 ORDER BY seq`, [id]);
+    expect(events.map((event) => `${event.type}:${event.status}`)).toEqual([
+      'message.accepted:queued',
+      'message.status_changed:failed',
+      'message.status_changed:queued',
+      'message.sent:sent',
+    ]);
   });
 
   it('re-drives nothing of a hub the failures are not on', async () => {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { ContactIdentity } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
+import { contactUpdatedEvents } from '../events/record-events.sql';
 
 export type Identity = ContactIdentity;
 
@@ -17,6 +18,8 @@ export interface ContactProfile {
  * One person is one contact per tenant, recognised by any of their identities (phone, wa_id,
  * WhatsApp LID, Instagram id...). Safe under concurrency: two first messages from a new person
  * arriving at once end in one contact (the identity's UNIQUE constraint decides the winner).
+ * A known contact's new name or new identity is `contact.updated`, recorded by the same
+ * statement; a new contact is announced by the conversation it opens.
  */
 @Injectable()
 export class ContactsService {
@@ -39,11 +42,16 @@ export class ContactsService {
         tenantId,
         existing,
         identities.filter((identity) => !known.has(identityKey(identity))),
+        { announce: true },
       );
       if (profile.name) {
         await this.db.query(
-          `UPDATE contacts SET display_name = $3, updated_at = now()
-           WHERE id = $1 AND tenant_id = $2 AND display_name IS DISTINCT FROM $3`,
+          `WITH renamed AS (
+             UPDATE contacts SET display_name = $3, updated_at = now()
+              WHERE id = $1 AND tenant_id = $2 AND display_name IS DISTINCT FROM $3
+              RETURNING tenant_id, id AS contact_id),
+           event AS (${contactUpdatedEvents('renamed')})
+           SELECT 1`,
           [existing, tenantId, profile.name],
         );
       }
@@ -109,24 +117,33 @@ export class ContactsService {
     return { contactId: rows[0]?.contact_id, known: new Set(rows.map(identityKey)) };
   }
 
-  /** Adds identities not yet known; one already owned by another contact is left there. */
+  /**
+   * Adds identities not yet known; one already owned by another contact is left there. With
+   * `announce`, an identity added records `contact.updated`.
+   */
   private async attach(
     tenantId: string,
     contactId: string,
     identities: readonly Identity[],
+    { announce = false } = {},
   ): Promise<void> {
     if (identities.length === 0) return;
     await this.db.query(
-      `INSERT INTO contact_identities (id, tenant_id, contact_id, type, value)
-       SELECT ids.id, $1, $2, ids.type, ids.value
-       FROM unnest($3::uuid[], $4::text[], $5::text[]) AS ids(id, type, value)
-       ON CONFLICT (tenant_id, type, value) DO NOTHING`,
+      `WITH attached AS (
+         INSERT INTO contact_identities (id, tenant_id, contact_id, type, value)
+         SELECT ids.id, $1, $2, ids.type, ids.value
+         FROM unnest($3::uuid[], $4::text[], $5::text[]) AS ids(id, type, value)
+         ON CONFLICT (tenant_id, type, value) DO NOTHING
+         RETURNING tenant_id, contact_id),
+       event AS (${contactUpdatedEvents('attached')} WHERE $6)
+       SELECT 1`,
       [
         tenantId,
         contactId,
         identities.map(() => newId()),
         identities.map((i) => i.type),
         identities.map((i) => i.value),
+        announce,
       ],
     );
   }

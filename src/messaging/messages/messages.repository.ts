@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
 import { MessageEntity } from '../entities/message.entity';
+import { messageEvents } from '../events/record-events.sql';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
@@ -66,13 +67,17 @@ export class MessagesRepository {
    * only the provider's id.
    */
   async insertInbound(message: NewInboundMessage): Promise<boolean> {
+    // A message the business sent from another client arrives as `sent`: it is message.sent.
     const rows: unknown[] = await this.db.query(
-      `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
-                             provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
-                             referred_product, platform_timestamp, sent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13)
-       ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
-       RETURNING id`,
+      `WITH stored AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                               provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
+                               referred_product, platform_timestamp, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13)
+         ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
+         RETURNING id, tenant_id, conversation_id, status, error_code),
+       event AS (${messageEvents('stored', { sql: `CASE WHEN status = 'sent' THEN 'message.sent' ELSE 'message.received' END` })})
+       SELECT id FROM stored`,
       [
         message.id,
         message.tenantId,
@@ -100,13 +105,16 @@ export class MessagesRepository {
    */
   async insertOutbound(message: NewOutboundMessage): Promise<{ id: string; created: boolean }> {
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
-                             provider, reply_to_provider_message_id, reply_to_message_id,
-                             idempotency_key, idempotency_fingerprint)
-       VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8,
-               COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11)
-       ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
+      `WITH stored AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                               provider, reply_to_provider_message_id, reply_to_message_id,
+                               idempotency_key, idempotency_fingerprint)
+         VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8,
+                 COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11)
+         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id, tenant_id, conversation_id, status, error_code),
+       event AS (${messageEvents('stored', 'message.accepted')})
+       SELECT id FROM stored`,
       [
         message.id,
         message.tenantId,
@@ -181,8 +189,14 @@ export class MessagesRepository {
   ): Promise<boolean> {
     const column = STATUS_COLUMN[status];
     const rank = STATUS_RANK[status];
-    const [, updated]: [unknown[], number] = await this.db.query(
-      `UPDATE messages SET
+    // The row is locked first so the event compares the status it replaced with the new one.
+    const changed: unknown[] = await this.db.query(
+      `WITH prev AS (
+         SELECT id AS locked_id, status AS was FROM messages
+          WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'outbound'
+          FOR UPDATE),
+       changed AS (
+       UPDATE messages SET
          status = CASE
            WHEN status = 'failed' THEN status
            WHEN $4 = 'failed' THEN CASE WHEN status = 'read' THEN status ELSE 'failed' END
@@ -194,7 +208,10 @@ export class MessagesRepository {
          error_title = CASE WHEN $4 = 'failed' AND status NOT IN ('failed', 'read') THEN $7
                             WHEN status = 'unknown' THEN NULL ELSE error_title END,
          updated_at = now()
-       WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'outbound'`,
+       FROM prev WHERE id = locked_id
+       RETURNING id, tenant_id, conversation_id, status, error_code, was),
+       event AS (${messageEvents('changed', 'message.status_changed', 'status <> was')})
+       SELECT id FROM changed`,
       [
         channelAccountId,
         providerMessageId,
@@ -205,7 +222,7 @@ export class MessagesRepository {
         error?.title ?? null,
       ],
     );
-    return updated > 0;
+    return changed.length > 0;
   }
 
   /**
@@ -215,14 +232,19 @@ export class MessagesRepository {
    */
   async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET
+      `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
+       changed AS (
+       UPDATE messages SET
          provider_message_id = $2,
          status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
          error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
          error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
          sent_at = COALESCE(sent_at, $3),
          updated_at = now()
-       WHERE id = $1`,
+       FROM prev WHERE id = locked_id
+       RETURNING id, tenant_id, conversation_id, status, error_code, was),
+       event AS (${messageEvents('changed', 'message.sent', `was IN ('queued', 'sending', 'unknown')`)})
+       SELECT 1`,
       [id, providerMessageId, at],
     );
   }
@@ -243,8 +265,12 @@ export class MessagesRepository {
 
   async markFailed(id: string, code: string, title: string): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET status = 'failed', failed_at = now(), error_code = $2, error_title = $3, updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'sending')`,
+      `WITH changed AS (
+         UPDATE messages SET status = 'failed', failed_at = now(), error_code = $2, error_title = $3, updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'sending')
+          RETURNING id, tenant_id, conversation_id, status, error_code),
+       event AS (${messageEvents('changed', 'message.status_changed')})
+       SELECT 1`,
       [id, code, title.slice(0, 500)],
     );
   }

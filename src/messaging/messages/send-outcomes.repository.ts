@@ -2,9 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '@core/database/pg-errors';
+import { messageEvents } from '../events/record-events.sql';
 import { MessagesRepository } from './messages.repository';
 
+/** The columns messageEvents reads, and the status a change replaced (`was`). */
+const CHANGED_COLUMNS = 'id, tenant_id, conversation_id, status, error_code';
+
 const PROVIDER_ID_KEY = 'messages_account_provider_message_key';
+/** A send that had not been settled as sent: its settling is message.sent. */
+const UNSETTLED_BEFORE = `was IN ('queued', 'sending', 'unknown')`;
 
 /** How recently an unsettled send must have been claimed for a platform echo to settle it. */
 export const ECHO_MATCH_WINDOW_MS = 10 * 60_000;
@@ -26,6 +32,8 @@ export interface SendEcho {
  * id recorded), back to `queued` (the platform refused or never saw it: safe to send again),
  * `failed`, or `unknown` (it may have gone out). An unknown or in-flight send is settled by the
  * platform's echo of it, a status webhook naming its id, or an operator; never by sending again.
+ * Every change but the claim and its release (the worker's own bookkeeping, which nobody
+ * outside acts on) records its event in the same statement.
  */
 @Injectable()
 export class SendOutcomesRepository {
@@ -57,8 +65,12 @@ export class SendOutcomesRepository {
   /** The send may or may not have gone out; `code` and `title` say why nobody knows. */
   async markUnknown(id: string, code: string, title: string): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
-        WHERE id = $1 AND status = 'sending'`,
+      `WITH changed AS (
+         UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
+          WHERE id = $1 AND status = 'sending'
+          RETURNING ${CHANGED_COLUMNS}),
+       event AS (${messageEvents('changed', 'message.status_changed')})
+       SELECT 1`,
       [id, code, title.slice(0, 500)],
     );
   }
@@ -68,9 +80,13 @@ export class SendOutcomesRepository {
    * than any live send takes. Each becomes `unknown`; returns how many.
    */
   async abandonClaimsOlderThan(ms: number, code: string, title: string): Promise<number> {
-    const [, count]: [unknown[], number] = await this.db.query(
-      `UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
-        WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+    const [{ count }]: { count: number }[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
+          WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+          RETURNING ${CHANGED_COLUMNS}),
+       event AS (${messageEvents('changed', 'message.status_changed')})
+       SELECT count(*)::int AS count FROM changed`,
       [ms, code, title],
     );
     return count;
@@ -95,9 +111,14 @@ export class SendOutcomesRepository {
     // went out all the same, so it is sent, without an id to follow its statuses by.
     this.logger.warn({ messageId: id }, 'Send accepted, but its provider id is already taken');
     await this.db.query(
-      `UPDATE messages SET status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
-              sent_at = COALESCE(sent_at, $2), error_code = NULL, error_title = NULL, updated_at = now()
-        WHERE id = $1`,
+      `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE messages SET status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
+                sent_at = COALESCE(sent_at, $2), error_code = NULL, error_title = NULL, updated_at = now()
+           FROM prev WHERE id = locked_id
+          RETURNING ${CHANGED_COLUMNS}, was),
+       event AS (${messageEvents('changed', 'message.sent', UNSETTLED_BEFORE)})
+       SELECT 1`,
       [id, at],
     );
   }
@@ -118,12 +139,19 @@ export class SendOutcomesRepository {
     );
     if (!echoes.length) return false;
     const [echo] = echoes;
+    // The echo's own events (it was stored as a message of its own) stay as they were: a
+    // subscriber that followed it learns from this message.sent that the send is the one.
     await tx.query(
-      `UPDATE messages SET provider_message_id = $2,
-              status = CASE WHEN status IN ('queued', 'sending', 'unknown', 'sent') THEN $3 ELSE status END,
-              sent_at = COALESCE(sent_at, $4, now()), delivered_at = COALESCE(delivered_at, $5),
-              read_at = COALESCE(read_at, $6), error_code = NULL, error_title = NULL, updated_at = now()
-        WHERE id = $1`,
+      `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE messages SET provider_message_id = $2,
+                status = CASE WHEN status IN ('queued', 'sending', 'unknown', 'sent') THEN $3 ELSE status END,
+                sent_at = COALESCE(sent_at, $4, now()), delivered_at = COALESCE(delivered_at, $5),
+                read_at = COALESCE(read_at, $6), error_code = NULL, error_title = NULL, updated_at = now()
+           FROM prev WHERE id = locked_id
+          RETURNING ${CHANGED_COLUMNS}, was),
+       event AS (${messageEvents('changed', 'message.sent', UNSETTLED_BEFORE)})
+       SELECT 1`,
       [id, providerMessageId, echo.status, echo.sent_at, echo.delivered_at, echo.read_at],
     );
     this.logger.log({ messageId: id }, "Folded the platform's echo of a send into the send");
@@ -141,15 +169,18 @@ export class SendOutcomesRepository {
     id: string,
     outcome: 'sent' | 'failed',
   ): Promise<{ status: string; settled: boolean } | undefined> {
-    const [rows]: [{ id: string }[], number] = await this.db.query(
-      `UPDATE messages SET status = $3,
-              sent_at = CASE WHEN $3 = 'sent' THEN COALESCE(sent_at, now()) ELSE sent_at END,
-              failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END,
-              error_code = CASE WHEN $3 = 'failed' THEN 'MESSAGE.NOT_SENT' ELSE NULL END,
-              error_title = CASE WHEN $3 = 'failed' THEN 'An operator found the send did not go out' ELSE NULL END,
-              updated_at = now()
-        WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound' AND status = 'unknown'
-        RETURNING id`,
+    const rows: { id: string }[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE messages SET status = $3,
+                sent_at = CASE WHEN $3 = 'sent' THEN COALESCE(sent_at, now()) ELSE sent_at END,
+                failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END,
+                error_code = CASE WHEN $3 = 'failed' THEN 'MESSAGE.NOT_SENT' ELSE NULL END,
+                error_title = CASE WHEN $3 = 'failed' THEN 'An operator found the send did not go out' ELSE NULL END,
+                updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound' AND status = 'unknown'
+          RETURNING ${CHANGED_COLUMNS}),
+       event AS (${messageEvents('changed', 'message.status_changed')})
+       SELECT id FROM changed`,
       [tenantId, id, outcome],
     );
     if (rows.length) return { status: outcome, settled: true };
@@ -169,8 +200,9 @@ export class SendOutcomesRepository {
    */
   async settleByEcho(echo: SendEcho): Promise<boolean> {
     try {
-      const [rows]: [unknown[], number] = await this.db.query(
-        `UPDATE messages SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $6),
+      const rows: unknown[] = await this.db.query(
+        `WITH changed AS (
+         UPDATE messages SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $6),
                 error_code = NULL, error_title = NULL, updated_at = now()
           WHERE id = (
             SELECT id FROM messages
@@ -181,7 +213,9 @@ export class SendOutcomesRepository {
              ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             -- Known already (the send's answer came first): nothing to settle.
             AND NOT EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $2 AND provider_message_id = $3)
-          RETURNING id`,
+          RETURNING ${CHANGED_COLUMNS}),
+         event AS (${messageEvents('changed', 'message.sent')})
+         SELECT id FROM changed`,
         [
           echo.conversationId,
           echo.channelAccountId,

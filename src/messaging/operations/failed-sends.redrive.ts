@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import type { HubName } from '@core/channel/hub-name';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import { MessageEntity } from '../entities/message.entity';
+import { messageEvents } from '../events/record-events.sql';
 import { OutboundDispatcher } from '../outbound/outbound.dispatcher';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,16 +41,21 @@ export class FailedSendsRedrive {
       ? (await this.accounts.get(tenantId, filter.channelAccount)).id
       : null;
     const since = filter.since ?? new Date(Date.now() - DAY_MS);
-    const [rows]: [{ id: string }[], number] = await this.messages.query(
-      `UPDATE messages m SET status = 'queued', failed_at = NULL, error_code = NULL, error_title = NULL,
-              enqueued_at = NULL, updated_at = now()
-       FROM channel_accounts a
-       WHERE a.id = m.channel_account_id AND ($5::text IS NULL OR a.hub = $5)
-         AND m.tenant_id = $1 AND m.direction = 'outbound'
-         AND ((m.status = 'failed' AND m.failed_at >= $2) OR (m.status = 'unknown' AND $4::uuid[] IS NOT NULL))
-         AND ($3::uuid IS NULL OR m.channel_account_id = $3)
-         AND ($4::uuid[] IS NULL OR m.id = ANY($4))
-       RETURNING m.id`,
+    // Back to queued is a status change like any other: subscribers hear of it in the same
+    // statement (message.status_changed), so a mirror does not keep showing the send as failed.
+    const rows: { id: string }[] = await this.messages.query(
+      `WITH requeued AS (
+         UPDATE messages m SET status = 'queued', failed_at = NULL, error_code = NULL, error_title = NULL,
+                enqueued_at = NULL, updated_at = now()
+         FROM channel_accounts a
+         WHERE a.id = m.channel_account_id AND ($5::text IS NULL OR a.hub = $5)
+           AND m.tenant_id = $1 AND m.direction = 'outbound'
+           AND ((m.status = 'failed' AND m.failed_at >= $2) OR (m.status = 'unknown' AND $4::uuid[] IS NOT NULL))
+           AND ($3::uuid IS NULL OR m.channel_account_id = $3)
+           AND ($4::uuid[] IS NULL OR m.id = ANY($4))
+         RETURNING m.id, m.tenant_id, m.conversation_id, m.status, m.error_code
+       ), recorded AS (${messageEvents('requeued', 'message.status_changed')})
+       SELECT id FROM requeued`,
       [tenantId, since, accountId, filter.messageIds ?? null, filter.hub ?? null],
     );
     for (const { id } of rows) await this.dispatcher.enqueueAfresh(id);

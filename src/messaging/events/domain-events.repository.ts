@@ -1,0 +1,312 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MessagingEvent, MessagingEventType } from './messaging-event';
+
+/** A subscriber's place in one stream. */
+export interface StreamCursor {
+  subscriber: string;
+  deliveredSeq: number;
+  attempts: number;
+  retryAt: Date | null;
+}
+
+/** A stream leased for delivery: its events after the slowest cursor, oldest first. */
+export interface LeasedStream {
+  streamId: string;
+  cursors: StreamCursor[];
+  events: MessagingEvent[];
+}
+
+/** What one stream's delivery ended with, for the acknowledgement. */
+export interface StreamOutcome {
+  streamId: string;
+  /** The lowest cursor of all subscribers: every event up to it is done with. */
+  settledSeq: number;
+  /** The lowest cursor of the subscribers not waiting out a backoff; null when all are. */
+  readySeq: number | null;
+  /** When the earliest backoff ends; null when nobody waits. */
+  retryAt: Date | null;
+  /** Cursors that moved or failed, to store. */
+  cursors: StreamCursor[];
+  deadLetters: {
+    id: string;
+    subscriber: string;
+    eventId: string;
+    attempts: number;
+    error: string;
+  }[];
+}
+
+export interface DeadLetterRow {
+  id: string;
+  subscriber: string;
+  attempts: number;
+  lastError: string;
+  deadAt: Date;
+  event: MessagingEvent;
+}
+
+interface EventRow {
+  id: string;
+  tenant_id: string;
+  stream_id: string;
+  seq: string | number;
+  type: MessagingEventType;
+  conversation_id: string | null;
+  message_id: string | null;
+  contact_id: string | null;
+  status: string | null;
+  error_code: string | null;
+  occurred_at: string | Date;
+}
+
+const EVENT_COLUMNS = `id, tenant_id, stream_id, seq, type, conversation_id, message_id, contact_id,
+                       status, error_code, occurred_at`;
+
+/**
+ * The delivery side of the event stream, in as few statements as a poll allows: one leases a
+ * batch of streams and reads their pending events and cursors, one acknowledges the whole
+ * batch (cursors, dead letters, the streams' release). Recording is not here: it is part of
+ * each change's own statement (record-events.sql.ts).
+ */
+@Injectable()
+export class DomainEventsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Leases up to `limit` streams that some subscriber is behind on and that nobody holds, for
+   * `leaseMs`, under `token`. Events are read after the slowest subscriber's cursor, at most
+   * `eventsPerStream` per stream; a seq never commits before a lower one of its stream, so
+   * what is read is a gap-free prefix.
+   */
+  async lease(
+    token: string,
+    subscribers: readonly string[],
+    {
+      limit,
+      leaseMs,
+      eventsPerStream,
+    }: { limit: number; leaseMs: number; eventsPerStream: number },
+  ): Promise<LeasedStream[]> {
+    const rows: {
+      stream_id: string;
+      cursors: {
+        subscriber: string;
+        delivered_seq: number;
+        attempts: number;
+        retry_at: string | null;
+      }[];
+      events: EventRow[] | null;
+    }[] = await this.db.query(
+      `WITH claimed AS (
+         UPDATE domain_event_streams s
+            SET leased_by = $1, available_at = now() + make_interval(secs => $2::double precision / 1000)
+          WHERE s.stream_id IN (
+            SELECT stream_id FROM domain_event_streams
+             WHERE pending AND (available_at IS NULL OR available_at <= now())
+             ORDER BY available_at NULLS FIRST LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+          RETURNING s.stream_id),
+       -- Where the retained events begin: retention removed what lies below (events every
+       -- subscriber of the time had), so a newer subscriber starts there. Read in this
+       -- statement's snapshot, as the events are: when none is left, the stream's last seq.
+       floors AS (
+         SELECT c.stream_id,
+                COALESCE((SELECT min(seq) - 1 FROM domain_events WHERE stream_id = c.stream_id),
+                         (SELECT last_seq FROM domain_event_streams WHERE stream_id = c.stream_id)) AS seq
+           FROM claimed c),
+       positions AS (
+         SELECT f.stream_id, sub AS subscriber, GREATEST(COALESCE(cur.delivered_seq, 0), f.seq) AS delivered_seq,
+                COALESCE(cur.attempts, 0) AS attempts, cur.retry_at
+           FROM floors f CROSS JOIN unnest($4::text[]) AS sub
+           LEFT JOIN domain_event_cursors cur ON cur.subscriber = sub AND cur.stream_id = f.stream_id)
+       SELECT c.stream_id,
+              (SELECT json_agg(json_build_object('subscriber', p.subscriber, 'delivered_seq', p.delivered_seq,
+                                                 'attempts', p.attempts, 'retry_at', p.retry_at))
+                 FROM positions p WHERE p.stream_id = c.stream_id) AS cursors,
+              (SELECT json_agg(e ORDER BY e.seq) FROM (
+                 SELECT ${EVENT_COLUMNS} FROM domain_events
+                  WHERE stream_id = c.stream_id
+                    AND seq > (SELECT min(p.delivered_seq) FROM positions p WHERE p.stream_id = c.stream_id)
+                  ORDER BY seq LIMIT $5) e) AS events
+         FROM claimed c`,
+      [token, leaseMs, limit, subscribers, eventsPerStream],
+    );
+    return rows.map((row) => ({
+      streamId: row.stream_id,
+      cursors: row.cursors.map((cursor) => ({
+        subscriber: cursor.subscriber,
+        deliveredSeq: Number(cursor.delivered_seq),
+        attempts: cursor.attempts,
+        retryAt: cursor.retry_at ? new Date(cursor.retry_at) : null,
+      })),
+      events: (row.events ?? []).map(toEvent),
+    }));
+  }
+
+  /**
+   * Stores what a poll delivered and releases its streams, in one statement. A stream whose
+   * lease another worker has taken since (this one was too slow) is left alone, cursors and
+   * all: that worker delivers again from the stored cursors.
+   */
+  async acknowledge(token: string, outcomes: readonly StreamOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const cursors = outcomes.flatMap((o) => o.cursors.map((c) => ({ ...c, streamId: o.streamId })));
+    const dead = outcomes.flatMap((o) => o.deadLetters);
+    await this.db.query(
+      `WITH released AS (
+         UPDATE domain_event_streams s SET
+           leased_by = NULL,
+           pending = s.last_seq > r.settled,
+           -- events recorded meanwhile are due at once for the subscribers not backing off
+           available_at = CASE WHEN s.last_seq > r.ready THEN NULL ELSE r.retry_at END
+           FROM unnest($2::uuid[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS r(stream_id, settled, ready, retry_at)
+          WHERE s.stream_id = r.stream_id AND s.leased_by = $1
+          RETURNING s.stream_id),
+       cursors AS (
+         INSERT INTO domain_event_cursors AS cur (subscriber, stream_id, delivered_seq, attempts, retry_at)
+         SELECT c.subscriber, c.stream_id, c.delivered_seq, c.attempts, c.retry_at
+           FROM unnest($6::text[], $7::uuid[], $8::bigint[], $9::int[], $10::timestamptz[])
+                AS c(subscriber, stream_id, delivered_seq, attempts, retry_at)
+           JOIN released USING (stream_id)
+         ON CONFLICT (subscriber, stream_id) DO UPDATE SET
+           delivered_seq = EXCLUDED.delivered_seq, attempts = EXCLUDED.attempts, retry_at = EXCLUDED.retry_at),
+       dead AS (
+         INSERT INTO domain_event_dead_letters (id, subscriber, event_id, tenant_id, attempts, last_error)
+         SELECT d.id, d.subscriber, d.event_id, e.tenant_id, d.attempts, d.last_error
+           FROM unnest($11::uuid[], $12::text[], $13::uuid[], $14::int[], $15::text[])
+                AS d(id, subscriber, event_id, attempts, last_error)
+           JOIN domain_events e ON e.id = d.event_id
+           JOIN released ON released.stream_id = e.stream_id
+         ON CONFLICT (subscriber, event_id) DO UPDATE SET
+           attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, dead_at = now())
+       SELECT 1`,
+      [
+        token,
+        outcomes.map((o) => o.streamId),
+        outcomes.map((o) => o.settledSeq),
+        outcomes.map((o) => o.readySeq),
+        outcomes.map((o) => o.retryAt),
+        cursors.map((c) => c.subscriber),
+        cursors.map((c) => c.streamId),
+        cursors.map((c) => c.deliveredSeq),
+        cursors.map((c) => c.attempts),
+        cursors.map((c) => c.retryAt),
+        dead.map((d) => d.id),
+        dead.map((d) => d.subscriber),
+        dead.map((d) => d.eventId),
+        dead.map((d) => d.attempts),
+        dead.map((d) => d.error),
+      ],
+    );
+  }
+
+  /** Dead letters, oldest first, keyset by id; of one tenant when given. */
+  async deadLetters({
+    tenantId,
+    after,
+    limit,
+  }: {
+    tenantId?: string;
+    after?: string;
+    limit: number;
+  }): Promise<DeadLetterRow[]> {
+    const rows: (EventRow & {
+      dead_letter_id: string;
+      subscriber: string;
+      attempts: number;
+      last_error: string;
+      dead_at: Date;
+    })[] = await this.db.query(
+      `SELECT d.id AS dead_letter_id, d.subscriber, d.attempts, d.last_error, d.dead_at,
+              e.id, e.tenant_id, e.stream_id, e.seq, e.type, e.conversation_id, e.message_id,
+              e.contact_id, e.status, e.error_code, e.occurred_at
+         FROM domain_event_dead_letters d JOIN domain_events e ON e.id = d.event_id
+        WHERE ($1::uuid IS NULL OR d.tenant_id = $1) AND ($2::uuid IS NULL OR d.id > $2)
+        ORDER BY d.id LIMIT $3`,
+      [tenantId ?? null, after ?? null, limit],
+    );
+    return rows.map((row) => ({
+      id: row.dead_letter_id,
+      subscriber: row.subscriber,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      deadAt: row.dead_at,
+      event: toEvent(row),
+    }));
+  }
+
+  /**
+   * Re-drives dead letters: the subscriber's cursor in the event's stream goes back to just
+   * before it and the stream is due again, so the event and everything after it are
+   * delivered again in order (subscribers already dedupe by event id). A stream a live worker
+   * holds right now is left for a later call; returns the ids re-driven.
+   */
+  async redrive(ids: readonly string[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `WITH chosen AS (
+         SELECT d.id, d.subscriber, e.stream_id, e.seq
+           FROM domain_event_dead_letters d
+           JOIN domain_events e ON e.id = d.event_id
+           JOIN domain_event_streams s ON s.stream_id = e.stream_id
+          WHERE d.id = ANY($1::uuid[]) AND (s.leased_by IS NULL OR s.available_at < now())
+          FOR UPDATE OF d, s),
+       rewound AS (
+         UPDATE domain_event_cursors c
+            SET delivered_seq = LEAST(c.delivered_seq, r.seq - 1), attempts = 0, retry_at = NULL
+           FROM (SELECT subscriber, stream_id, min(seq) AS seq FROM chosen GROUP BY 1, 2) r
+          WHERE c.subscriber = r.subscriber AND c.stream_id = r.stream_id),
+       woken AS (
+         UPDATE domain_event_streams
+            SET pending = true, available_at = NULL, leased_by = NULL
+          WHERE stream_id IN (SELECT stream_id FROM chosen)),
+       removed AS (DELETE FROM domain_event_dead_letters WHERE id IN (SELECT id FROM chosen))
+       SELECT id FROM chosen`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Deletes up to `limit` events older than `days` that every subscriber has had (a dead
+   * letter's event stays until it is re-driven and delivered); returns how many.
+   */
+  async deleteDelivered(
+    days: number,
+    subscribers: readonly string[],
+    limit: number,
+  ): Promise<number> {
+    // Like UPDATE, a DELETE answers `[rows, affectedCount]`.
+    const [, count]: [unknown[], number] = await this.db.query(
+      `DELETE FROM domain_events WHERE id IN (
+         SELECT e.id FROM domain_events e
+          WHERE e.occurred_at < now() - make_interval(days => $1)
+            AND NOT EXISTS (SELECT 1 FROM domain_event_dead_letters d WHERE d.event_id = e.id)
+            AND NOT EXISTS (
+              SELECT 1 FROM unnest($2::text[]) AS sub
+                LEFT JOIN domain_event_cursors c ON c.subscriber = sub AND c.stream_id = e.stream_id
+               WHERE COALESCE(c.delivered_seq, 0) < e.seq)
+          ORDER BY e.occurred_at LIMIT $3)
+       RETURNING id`,
+      [days, subscribers, limit],
+    );
+    return count;
+  }
+}
+
+function toEvent(row: EventRow): MessagingEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    tenantId: row.tenant_id,
+    streamId: row.stream_id,
+    seq: Number(row.seq),
+    ...(row.conversation_id && { conversationId: row.conversation_id }),
+    ...(row.message_id && { messageId: row.message_id }),
+    ...(row.contact_id && { contactId: row.contact_id }),
+    ...(row.status && { status: row.status }),
+    ...(row.error_code && { errorCode: row.error_code }),
+    occurredAt: new Date(row.occurred_at),
+  };
+}

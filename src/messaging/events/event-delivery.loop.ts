@@ -1,0 +1,84 @@
+import { AppConfig } from '@config/app-config';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { EventDelivery } from './event-delivery';
+import { EventSubscribersRegistry } from './event-subscribers.registry';
+
+/** After a failed poll (PostgreSQL away), waits grow to this. */
+const MAX_ERROR_PAUSE_MS = 10_000;
+
+/**
+ * Polls for due streams in roles that run workers, when any subscriber exists. Every pod may
+ * run it: streams are leased with SKIP LOCKED, so each is delivered by one pod at a time, and
+ * a pod that dies leaves its streams to the others when the lease lapses. No Redis is
+ * involved: a Redis restart loses nothing, and a PostgreSQL outage only pauses the polls.
+ * A poll that found work polls again at once; an idle one waits the poll interval.
+ */
+@Injectable()
+export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(EventDeliveryLoop.name);
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly delivery: EventDelivery,
+    private readonly registry: EventSubscribersRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runsWorkers || !this.registry.names().length) return;
+    this.running = true;
+    this.loop = this.run();
+    this.logger.log(`Delivering messaging events to ${this.registry.names().join(', ')}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    // An unfinished poll is not acknowledged: its streams' leases lapse and another pod
+    // delivers them again.
+    await Promise.race([
+      this.loop,
+      new Promise((resolve) => setTimeout(resolve, this.config.shutdownTimeoutMs).unref()),
+    ]);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let pauseMs = 0;
+      try {
+        if (!(await this.delivery.deliverOnce()))
+          pauseMs = this.config.messagingEvents.pollIntervalMs;
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        pauseMs = Math.min(
+          this.config.messagingEvents.pollIntervalMs * 2 ** failures,
+          MAX_ERROR_PAUSE_MS,
+        );
+        this.logger.warn(
+          { reason: (error as Error).message, retryInMs: pauseMs },
+          'Messaging event delivery poll failed',
+        );
+      }
+      if (pauseMs) await this.pause(pauseMs);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { AppConfig } from '@config/app-config';
+import { Injectable, Logger } from '@nestjs/common';
+import { newId } from '@core/database/ids';
+import { withDeadline } from '@core/queue/with-deadline';
+import {
+  DomainEventsRepository,
+  LeasedStream,
+  StreamCursor,
+  StreamOutcome,
+} from './domain-events.repository';
+import { EventSubscriber, EventSubscribersRegistry } from './event-subscribers.registry';
+
+/** Streams one poll leases; each is delivered concurrently with the others. */
+const STREAMS_PER_POLL = 50;
+const EVENTS_PER_STREAM = 100;
+/** Long enough for a poll's work (see START_BY_MS); a dead worker's streams wait this long. */
+export const LEASE_MS = 30_000;
+/** One subscriber call; a later call waits for it, so it bounds a stream's stall. */
+const HANDLER_TIMEOUT_MS = 10_000;
+/** No call starts later than this into a poll, so the acknowledgement lands within the lease. */
+const START_BY_MS = LEASE_MS - 2 * HANDLER_TIMEOUT_MS;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+const ERROR_TEXT_MAX = 500;
+
+/**
+ * Hands recorded events to the subscribers, at least once and in order per stream. A poll
+ * leases streams, walks each subscriber's cursor forward through the stream's events, and
+ * acknowledges everything in one statement: a crash before that statement means the same
+ * events are delivered again (subscribers dedupe by id), never skipped. A subscriber that
+ * throws waits out a backoff in that stream alone: other subscribers, and its other streams,
+ * go on. After `maxAttempts` the event becomes a dead letter and the cursor moves past it.
+ */
+@Injectable()
+export class EventDelivery {
+  private readonly logger = new Logger(EventDelivery.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly events: DomainEventsRepository,
+    private readonly registry: EventSubscribersRegistry,
+  ) {}
+
+  /** One poll; returns how many streams it leased (0: nothing due). */
+  async deliverOnce(): Promise<number> {
+    const subscribers = this.registry.names();
+    if (!subscribers.length) return 0;
+    const token = newId();
+    const startedAt = Date.now();
+    const streams = await this.events.lease(token, subscribers, {
+      limit: STREAMS_PER_POLL,
+      leaseMs: LEASE_MS,
+      eventsPerStream: EVENTS_PER_STREAM,
+    });
+    if (!streams.length) return 0;
+    const outcomes = await Promise.all(streams.map((s) => this.deliverStream(s, startedAt)));
+    await this.events.acknowledge(token, outcomes);
+    return streams.length;
+  }
+
+  private async deliverStream(stream: LeasedStream, startedAt: number): Promise<StreamOutcome> {
+    const now = new Date();
+    const outcome: StreamOutcome = {
+      streamId: stream.streamId,
+      settledSeq: 0,
+      readySeq: null,
+      retryAt: null,
+      cursors: [],
+      deadLetters: [],
+    };
+    const finished = await Promise.all(
+      stream.cursors.map((cursor) => this.advance(stream, cursor, now, startedAt, outcome)),
+    );
+    outcome.settledSeq = Math.min(...finished.map((c) => c.deliveredSeq));
+    for (const cursor of finished) {
+      if (cursor.retryAt && cursor.retryAt > now) {
+        if (!outcome.retryAt || cursor.retryAt < outcome.retryAt) outcome.retryAt = cursor.retryAt;
+      } else {
+        outcome.readySeq = Math.min(outcome.readySeq ?? Infinity, cursor.deliveredSeq);
+      }
+    }
+    return outcome;
+  }
+
+  /** Moves one subscriber through the stream's events; returns where its cursor ends. */
+  private async advance(
+    stream: LeasedStream,
+    start: StreamCursor,
+    now: Date,
+    startedAt: number,
+    outcome: StreamOutcome,
+  ): Promise<StreamCursor> {
+    const subscriber = this.registry.get(start.subscriber);
+    if (!subscriber || (start.retryAt && start.retryAt > now)) return start;
+    const cursor = { ...start };
+    for (const event of stream.events) {
+      if (event.seq <= cursor.deliveredSeq) continue;
+      if (Date.now() - startedAt > START_BY_MS) break;
+      if (subscriber.types.has(event.type)) {
+        const error = await this.call(subscriber, event);
+        if (error !== undefined) {
+          cursor.attempts += 1;
+          if (cursor.attempts < this.config.messagingEvents.maxAttempts) {
+            cursor.retryAt = new Date(Date.now() + backoffMs(cursor.attempts));
+            break;
+          }
+          this.logger.warn(
+            { subscriber: subscriber.name, eventId: event.id, attempts: cursor.attempts },
+            'A subscriber kept failing on an event; it is kept as a dead letter',
+          );
+          outcome.deadLetters.push({
+            id: newId(),
+            subscriber: subscriber.name,
+            eventId: event.id,
+            attempts: cursor.attempts,
+            error,
+          });
+        }
+      }
+      cursor.deliveredSeq = event.seq;
+      cursor.attempts = 0;
+      cursor.retryAt = null;
+    }
+    if (
+      cursor.deliveredSeq !== start.deliveredSeq ||
+      cursor.attempts !== start.attempts ||
+      cursor.retryAt !== start.retryAt
+    ) {
+      outcome.cursors.push(cursor);
+    }
+    return cursor;
+  }
+
+  /** Calls the subscriber; returns what went wrong, or undefined when it took the event. */
+  private async call(
+    subscriber: EventSubscriber,
+    event: LeasedStream['events'][number],
+  ): Promise<string | undefined> {
+    try {
+      await withDeadline(subscriber.handle(event), HANDLER_TIMEOUT_MS, subscriber.origin);
+      return undefined;
+    } catch (error) {
+      // The error's own words, which subscribers (our code) keep free of personal data.
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.logger.warn(
+        { subscriber: subscriber.name, eventId: event.id, reason: text.slice(0, ERROR_TEXT_MAX) },
+        'A subscriber failed on an event; it is retried with backoff',
+      );
+      return text.slice(0, ERROR_TEXT_MAX);
+    }
+  }
+}
+
+/** 1 s, 2 s, 4 s... after the nth failure, at most 5 minutes. */
+export function backoffMs(failures: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
+}

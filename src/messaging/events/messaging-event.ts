@@ -1,0 +1,40 @@
+/**
+ * What messaging tells other modules, recorded in the same statement as the change (see
+ * record-events.sql.ts). `contact.erased` is declared for consent's erasure, which records it.
+ */
+export const MESSAGING_EVENT_TYPES = [
+  'message.received',
+  'message.accepted',
+  'message.sent',
+  'message.status_changed',
+  'conversation.opened',
+  'contact.updated',
+  'contact.erased',
+] as const;
+
+export type MessagingEventType = (typeof MESSAGING_EVENT_TYPES)[number];
+
+/**
+ * One event as a subscriber receives it: ids and types, never message text or phone numbers,
+ * so a subscriber reads what it needs under the tenant's scope. Delivered at least once, in
+ * `seq` order per stream (the conversation; the contact for contact events): a subscriber
+ * keeps the ids it has handled, or makes its effect idempotent, by `id`.
+ */
+export interface MessagingEvent {
+  /** Unique per event: the idempotency key. */
+  id: string;
+  type: MessagingEventType;
+  tenantId: string;
+  /** The conversation, or the contact for contact events. */
+  streamId: string;
+  /** 1, 2, 3... per stream, without gaps. */
+  seq: number;
+  conversationId?: string;
+  messageId?: string;
+  contactId?: string;
+  /** The message's status after the change (status_changed, sent, received, accepted). */
+  status?: string;
+  /** The platform's or Omnihub's stable error code when the status is failed or unknown. */
+  errorCode?: string;
+  occurredAt: Date;
+}

@@ -1,0 +1,342 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { ConversationsService } from '@app/messaging/conversations/conversations.service';
+import { DomainEventsRepository } from '@app/messaging/events/domain-events.repository';
+import { EventDelivery } from '@app/messaging/events/event-delivery';
+import { EventRetention } from '@app/messaging/events/event-retention';
+import type { MessagingEvent } from '@app/messaging/events/messaging-event';
+import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { SendOutcomesRepository } from '@app/messaging/messages/send-outcomes.repository';
+import { adminHeaders, createTenant, createTestApp } from '@test/support/test-app';
+import { RecordingSubscribers, RecordingSubscribersModule } from './recording-subscriber';
+
+/** Deterministic delays (mulberry32, fixed seed): the interleaving differs run to run only by timing. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The messaging event stream against the real database: events are recorded by the statement
+ * that makes the change, delivered at least once and in order per conversation by any number
+ * of workers, retried with backoff per subscriber, dead-lettered and re-driven. The API role
+ * runs no delivery loop here: each test polls as workers would.
+ */
+describe('Messaging event stream', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let delivery: EventDelivery;
+  let events: DomainEventsRepository;
+  let messages: MessagesRepository;
+  let outcomes: SendOutcomesRepository;
+  let subscribers: RecordingSubscribers;
+  let tenantId: string;
+  let accountId: string;
+
+  beforeAll(async () => {
+    app = await createTestApp({ APP_ROLE: 'api', MESSAGING_EVENTS_MAX_ATTEMPTS: '3' }, [
+      RecordingSubscribersModule,
+    ]);
+    db = app.get(DataSource);
+    delivery = app.get(EventDelivery);
+    events = app.get(DomainEventsRepository);
+    messages = app.get(MessagesRepository);
+    outcomes = app.get(SendOutcomesRepository);
+    subscribers = app.get(RecordingSubscribers);
+    tenantId = (await createTenant(app)).id;
+    accountId = newId();
+    await db.query(
+      `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
+       VALUES ($1, $2, 'whatsapp', 'events-test', $3, $3, 'unused')`,
+      [accountId, tenantId, `events-${accountId}`],
+    );
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  beforeEach(async () => {
+    await drain();
+    subscribers.reset();
+  });
+
+  /** Polls until nothing is due (other suites' streams included: they share the database). */
+  const drain = async () => {
+    while ((await delivery.deliverOnce()) > 0);
+  };
+
+  const ours = (list: MessagingEvent[]) => list.filter((event) => event.tenantId === tenantId);
+
+  const newConversation = async (): Promise<string> => {
+    const contactId = await app
+      .get(ContactsService)
+      .resolve(tenantId, [{ type: 'wa_id', value: `55119${Math.floor(Math.random() * 1e8)}` }]);
+    return app
+      .get(ConversationsService)
+      .touch(tenantId, accountId, contactId, new Date(), 'inbound');
+  };
+
+  const receive = async (conversationId: string): Promise<string> => {
+    const id = newId();
+    await messages.insertInbound({
+      id,
+      tenantId,
+      conversationId,
+      channelAccountId: accountId,
+      provider: 'events-test',
+      providerMessageId: `in.${id}`,
+      type: 'text',
+      content: { text: 'never in an event' },
+      platformTimestamp: new Date(),
+    });
+    return id;
+  };
+
+  const accept = async (conversationId: string): Promise<string> => {
+    const { id } = await messages.insertOutbound({
+      id: newId(),
+      tenantId,
+      conversationId,
+      channelAccountId: accountId,
+      provider: 'events-test',
+      type: 'text',
+      content: { text: 'hello', to: '+5511900000000' },
+    });
+    return id;
+  };
+
+  const recorded = (where: string, params: unknown[]) =>
+    db.query<{ type: string; status: string | null; error_code: string | null; seq: string }[]>(
+      `SELECT type, status, error_code, seq FROM domain_events WHERE ${where} ORDER BY seq`,
+      params,
+    );
+
+  it('records each change with its event, ids and types only, in order per conversation', async () => {
+    const conversationId = await newConversation();
+    const inbound = await receive(conversationId);
+    const outbound = await accept(conversationId);
+    await outcomes.claim(outbound);
+    await messages.markSent(outbound, `out.${outbound}`, new Date());
+    await messages.applyStatus(accountId, `out.${outbound}`, 'delivered', new Date());
+    // a repeated status changes nothing, so it records nothing
+    await messages.applyStatus(accountId, `out.${outbound}`, 'delivered', new Date());
+    await messages.applyStatus(accountId, `out.${outbound}`, 'failed', new Date(), {
+      code: 'WHATSAPP.131026',
+      title: 'Undeliverable',
+    });
+
+    const stream = await db.query<Record<string, unknown>[]>(
+      `SELECT * FROM domain_events WHERE stream_id = $1 ORDER BY seq`,
+      [conversationId],
+    );
+    expect(
+      stream.map((e) => [e.type, e.message_id, e.status, e.error_code, Number(e.seq)]),
+    ).toEqual([
+      ['conversation.opened', null, null, null, 1],
+      ['message.received', inbound, 'received', null, 2],
+      ['message.accepted', outbound, 'queued', null, 3],
+      ['message.sent', outbound, 'sent', null, 4],
+      ['message.status_changed', outbound, 'delivered', null, 5],
+      ['message.status_changed', outbound, 'failed', 'WHATSAPP.131026', 6],
+    ]);
+    expect(JSON.stringify(stream)).not.toContain('never in an event');
+    expect(JSON.stringify(stream)).not.toContain('5511900000000');
+  });
+
+  it('leaves no event behind a change that was rolled back', async () => {
+    const conversationId = await newConversation();
+    const first = await accept(conversationId);
+    const second = await accept(conversationId);
+    await messages.markSent(first, `taken.${first}`, new Date());
+    // the provider id is taken: the statement fails and takes its event with it
+    await expect(messages.markSent(second, `taken.${first}`, new Date())).rejects.toThrow(
+      /messages_account_provider_message_key/,
+    );
+    expect(await recorded('message_id = $1', [second])).toEqual([
+      expect.objectContaining({ type: 'message.accepted' }),
+    ]);
+  });
+
+  it('records an unknown outcome and its settling', async () => {
+    const conversationId = await newConversation();
+    const id = await accept(conversationId);
+    await outcomes.claim(id);
+    await outcomes.markUnknown(id, 'MESSAGE.OUTCOME_UNKNOWN', 'No answer');
+    await outcomes.settleByOperator(tenantId, id, 'failed');
+    expect(
+      (await recorded('message_id = $1', [id])).map((e) => [e.type, e.status, e.error_code]),
+    ).toEqual([
+      ['message.accepted', 'queued', null],
+      ['message.status_changed', 'unknown', 'MESSAGE.OUTCOME_UNKNOWN'],
+      ['message.status_changed', 'failed', 'MESSAGE.NOT_SENT'],
+    ]);
+  });
+
+  it('hands each conversation to one worker at a time, in order, with two workers polling', async () => {
+    const random = seeded(11);
+    subscribers.delayMs = () => Math.floor(random() * 4);
+    const conversations = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
+    let recording = true;
+    const worker = async () => {
+      while (recording) {
+        if (!(await delivery.deliverOnce())) await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const workers = [worker(), worker()];
+    await Promise.all(
+      conversations.map(async (conversationId) => {
+        for (let i = 0; i < 15; i += 1) await receive(conversationId);
+      }),
+    );
+    recording = false;
+    await Promise.all(workers);
+    await drain();
+
+    const received = ours(subscribers.steady);
+    for (const conversationId of conversations) {
+      const seqs = received.filter((e) => e.streamId === conversationId).map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    }
+    expect(subscribers.overlaps).toBe(0);
+  });
+
+  it('delivers again what a worker handed out but never acknowledged (it crashed)', async () => {
+    const conversationId = await newConversation();
+    await receive(conversationId);
+    const acknowledge = jest
+      .spyOn(events, 'acknowledge')
+      .mockRejectedValueOnce(new Error('worker killed before acknowledging'));
+    await expect(delivery.deliverOnce()).rejects.toThrow('worker killed');
+    acknowledge.mockRestore();
+    const handedOut = ours(subscribers.steady).filter((e) => e.streamId === conversationId);
+    expect(handedOut.map((e) => e.type)).toEqual(['conversation.opened', 'message.received']);
+
+    // the dead worker's lease still holds the conversation...
+    await drain();
+    expect(ours(subscribers.steady).filter((e) => e.streamId === conversationId)).toHaveLength(2);
+    // ...until it lapses; then the same events (same ids) go out again
+    await db.query(`UPDATE domain_event_streams SET available_at = now() WHERE stream_id = $1`, [
+      conversationId,
+    ]);
+    await drain();
+    const all = ours(subscribers.steady).filter((e) => e.streamId === conversationId);
+    expect(all.map((e) => e.id)).toEqual([...handedOut, ...handedOut].map((e) => e.id));
+  });
+
+  it('retries a failing subscriber with backoff, dead-letters the event, and goes on; a re-drive delivers it again', async () => {
+    const conversationId = await newConversation();
+    const failing = await accept(conversationId);
+    const failingEvent = (
+      await db.query<{ id: string }[]>(`SELECT id FROM domain_events WHERE message_id = $1`, [
+        failing,
+      ])
+    )[0].id;
+    subscribers.failOn.add(failingEvent);
+    const later = await accept(conversationId);
+
+    await drain();
+    // the other subscriber is not held up by the failing one
+    expect(ours(subscribers.steady).filter((e) => e.streamId === conversationId)).toHaveLength(3);
+    // the failing one waits out its backoff in this conversation, without the later event
+    expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([failing]);
+    const [cursor] = await db.query<{ attempts: number; retry_at: Date }[]>(
+      `SELECT attempts, retry_at FROM domain_event_cursors WHERE subscriber = 'test.flaky' AND stream_id = $1`,
+      [conversationId],
+    );
+    expect(cursor.attempts).toBe(1);
+    expect(cursor.retry_at.getTime()).toBeGreaterThan(Date.now());
+
+    for (let attempt = 2; attempt <= 3; attempt += 1) {
+      await db.query(
+        `UPDATE domain_event_cursors SET retry_at = now() WHERE subscriber = 'test.flaky' AND stream_id = $1`,
+        [conversationId],
+      );
+      await db.query(`UPDATE domain_event_streams SET available_at = now() WHERE stream_id = $1`, [
+        conversationId,
+      ]);
+      await drain();
+    }
+    // three attempts, then the dead letter, and the later event goes through
+    expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([
+      failing,
+      failing,
+      failing,
+      later,
+    ]);
+
+    const listed = await app.inject({
+      method: 'GET',
+      url: `/api/v2/messaging/events/dead-letters?tenantId=${tenantId}`,
+      headers: adminHeaders,
+    });
+    expect(listed.statusCode).toBe(200);
+    const [deadLetter] = listed.json<{
+      items: {
+        id: string;
+        subscriber: string;
+        attempts: number;
+        lastError: string;
+        event: MessagingEvent;
+      }[];
+    }>().items;
+    expect(deadLetter).toMatchObject({
+      subscriber: 'test.flaky',
+      attempts: 3,
+      lastError: 'Error: refused message.accepted',
+      event: { id: failingEvent, type: 'message.accepted', messageId: failing },
+    });
+
+    subscribers.failOn.clear();
+    subscribers.flaky.length = 0;
+    const retried = await app.inject({
+      method: 'POST',
+      url: '/api/v2/messaging/events/dead-letters/retry',
+      headers: adminHeaders,
+      payload: { ids: [deadLetter.id, newId()] },
+    });
+    expect(retried.json()).toEqual({ retried: [deadLetter.id], notRetried: [expect.any(String)] });
+    await drain();
+    // the event again, and the ones after it in the conversation, in order
+    expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([failing, later]);
+    expect((await events.deadLetters({ tenantId, limit: 10 })).map((d) => d.id)).toEqual([]);
+  });
+
+  it('keeps only events a subscriber still needs once they are older than the retention', async () => {
+    const delivered = await newConversation();
+    await drain();
+    const waiting = await newConversation();
+    await db.query(
+      `UPDATE domain_events SET occurred_at = now() - interval '30 days' WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    await app.get(EventRetention).run();
+    expect(await recorded('stream_id = $1', [delivered])).toEqual([]);
+    expect(await recorded('stream_id = $1', [waiting])).toHaveLength(1);
+  });
+
+  it('starts a stream whose events were all removed where it stands, instead of polling it forever', async () => {
+    const conversationId = await newConversation();
+    await db.query(`DELETE FROM domain_events WHERE stream_id = $1`, [conversationId]);
+    await drain();
+    const [stream] = await db.query<{ pending: boolean }[]>(
+      `SELECT pending FROM domain_event_streams WHERE stream_id = $1`,
+      [conversationId],
+    );
+    expect(stream.pending).toBe(false);
+    await receive(conversationId);
+    await drain();
+    expect(
+      ours(subscribers.steady)
+        .filter((e) => e.streamId === conversationId)
+        .map((e) => e.seq),
+    ).toEqual([2]);
+  });
+});
