@@ -1,12 +1,12 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
+import { inBatches } from '@core/database/in-batches';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { DomainEventsRepository } from './domain-events.repository';
 import { EventSubscribersRegistry } from './event-subscribers.registry';
 
-const BATCH_SIZE = 5_000;
-/** Bounds one run; the next run goes on where it stopped. */
-const MAX_BATCHES_PER_RUN = 20;
+/** Events are small rows: larger batches than the inbox's, and as many rows per run. */
+const BATCHES = { batchSize: 5_000, maxBatches: 20 };
 
 /**
  * Deletes events older than MESSAGING_EVENTS_RETENTION_DAYS once every subscriber has had
@@ -26,16 +26,12 @@ export class EventRetention implements PeriodicTask {
   ) {}
 
   async run(): Promise<number> {
-    let total = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch += 1) {
-      const deleted = await this.events.deleteDelivered(
-        this.config.messagingEvents.retentionDays,
-        this.registry.names(),
-        BATCH_SIZE,
-      );
-      total += deleted;
-      if (deleted < BATCH_SIZE) break;
-    }
+    const subscribers = this.registry.names();
+    const total = await inBatches(
+      (limit) =>
+        this.events.deleteDelivered(this.config.messagingEvents.retentionDays, subscribers, limit),
+      BATCHES,
+    );
     if (total) this.logger.log({ count: total }, 'Deleted delivered messaging events');
     return total;
   }

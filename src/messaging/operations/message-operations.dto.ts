@@ -14,7 +14,8 @@ import { HUB_NAMES, HubName } from '@core/channel/hub-name';
 /** Most messages one re-drive may name (a larger batch goes by account or time instead). */
 export const MAX_REDRIVE_IDS = 1_000;
 
-export class RetrySendsDto {
+/** The filters both operations take: one hub, one channel account. */
+class ChannelFilterDto {
   @ApiPropertyOptional({ enum: HUB_NAMES, example: 'whatsapp', description: 'Only this hub' })
   @IsOptional()
   @IsIn(HUB_NAMES)
@@ -28,7 +29,9 @@ export class RetrySendsDto {
   @IsString()
   @IsNotEmpty()
   channelAccountId?: string;
+}
 
+export class RetrySendsDto extends ChannelFilterDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: MAX_REDRIVE_IDS,
@@ -56,7 +59,7 @@ export class RequeuedDto {
   requeued!: number;
 }
 
-export class MessageCountsQueryDto {
+export class MessageCountsQueryDto extends ChannelFilterDto {
   @ApiPropertyOptional({
     example: '2026-11-22T00:00:00Z',
     description: 'Count messages created from this instant on (default: the last 24 hours)',
@@ -64,20 +67,6 @@ export class MessageCountsQueryDto {
   @IsOptional()
   @IsISO8601()
   since?: string;
-
-  @ApiPropertyOptional({ enum: HUB_NAMES, example: 'whatsapp', description: 'Only this hub' })
-  @IsOptional()
-  @IsIn(HUB_NAMES)
-  hub?: HubName;
-
-  @ApiPropertyOptional({
-    example: 'main-line',
-    description: 'Only this channel account (id or name)',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  channelAccountId?: string;
 }
 
 export class MessageCountDto {
