@@ -54,6 +54,15 @@ module.exports = {
       to: { path: '^src/meta/' },
     },
     {
+      name: 'nobody-imports-instagram',
+      comment:
+        'Instagram plugs in through decorators (provider, inbound handler, outbound rule); no ' +
+        'module names it, so it can be left out of a build without touching anyone else.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/instagram/', '^src/app\\.module\\.ts$'] },
+      to: { path: '^src/instagram/' },
+    },
+    {
       name: 'no-foreign-entities',
       comment:
         "A feature reads another feature's data through its exported services, not its entities. " +

@@ -17,6 +17,7 @@ import { RedisModule } from '@core/redis/redis.module';
 import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { InstagramModule } from '@app/instagram/instagram.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
@@ -34,7 +35,14 @@ const infrastructure = [
   ChannelModule,
   InboxModule,
 ];
-const features = [AuthModule, HealthModule, TenantsModule, MessagingModule, WhatsappModule];
+const features = [
+  AuthModule,
+  HealthModule,
+  TenantsModule,
+  MessagingModule,
+  WhatsappModule,
+  InstagramModule,
+];
 
 /**
  * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.

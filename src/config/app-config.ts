@@ -68,6 +68,7 @@ export class AppConfig {
     evolutionMessagesPerMinute: number;
     evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
+  readonly instagram: { graphBaseUrl: string; messagesPerSecond: number };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -149,6 +150,10 @@ export class AppConfig {
         apiKey: env.EVOLUTION_API_KEY,
         sessionCheckIntervalMs: env.EVOLUTION_SESSION_CHECK_INTERVAL_MS,
       },
+    };
+    this.instagram = {
+      graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL.replace(/\/+$/, ''),
+      messagesPerSecond: env.INSTAGRAM_MESSAGES_PER_SECOND,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),

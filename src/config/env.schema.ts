@@ -258,6 +258,24 @@ export class EnvironmentVariables {
   @MinLength(8)
   META_VERIFY_TOKEN?: string;
 
+  /**
+   * Instagram API with Instagram Login root (graph.instagram.com); the Page-linked flavour
+   * (Messenger API for Instagram) uses META_GRAPH_BASE_URL. Point it at a proxy or a local fake.
+   */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  INSTAGRAM_GRAPH_BASE_URL = 'https://graph.instagram.com';
+
+  /**
+   * Instagram sends per second per professional account. Meta allows 300/s for text, links,
+   * reactions and stickers but 10/s for audio and video; one bucket paces every kind, so the
+   * default is the lower limit, which no content kind can exceed.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  INSTAGRAM_MESSAGES_PER_SECOND = 10;
+
   /** Cloud API sends per second per phone number (Meta's default throughput is 80). */
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@app/messaging/messaging.module';
+import { MetaWebhooksModule } from '@app/meta/webhooks/meta-webhooks.module';
+import { instagramGraphClients } from './graph/instagram-graph';
+import { InstagramOwnership } from './graph/instagram-ownership';
+import { InstagramProvider } from './graph/instagram.provider';
+import { InstagramController } from './http/instagram.controller';
+import { InstagramOperationsService } from './http/instagram-operations.service';
+import { InstagramInboundHandler } from './inbound/instagram-inbound.handler';
+import { InstagramWindowRule } from './rules/instagram-window.rule';
+
+const transport = instagramGraphClients;
+const channelProviders = [InstagramOwnership, InstagramProvider];
+const httpControllers = [InstagramController];
+const services = [InstagramOperationsService];
+const inboundHandlers = [InstagramInboundHandler];
+const outboundRules = [InstagramWindowRule];
+
+/**
+ * Instagram Direct: the provider (both of Meta's roads, see INSTAGRAM_FLAVOURS), its webhook
+ * handler on meta/'s `/webhooks/meta`, the messaging window rule and the frontend's routes.
+ * Found by the ChannelRegistry, the inbox and the outbound rules through their decorators;
+ * exports nothing and nobody imports it.
+ */
+@Module({
+  imports: [MessagingModule, MetaWebhooksModule],
+  controllers: httpControllers,
+  providers: [...transport, ...channelProviders, ...services, ...inboundHandlers, ...outboundRules],
+})
+export class InstagramModule {}
