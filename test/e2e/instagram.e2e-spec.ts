@@ -1,0 +1,482 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  InstagramFakeAccount,
+  InstagramGraphFake,
+  startInstagramGraphFake,
+} from '@test/fakes/instagram/instagram-graph-fake';
+import { echoTo, fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
+import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { eventually } from '@test/support/eventually';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+
+const APP_SECRET = 'app-secret-of-the-instagram-meta-app';
+const VERSION = 'v23.0';
+const SHOP: InstagramFakeAccount = {
+  igId: '17841400000000011',
+  username: 'loja.exemplo',
+  instagramToken: 'IGAAshopInstagramUserToken0011',
+  pageId: '104230000000011',
+  pageToken: 'EAAshopPageAccessToken00000011',
+};
+const OTHER: InstagramFakeAccount = {
+  igId: '17841400000000012',
+  username: 'outra.loja',
+  instagramToken: 'IGAAotherInstagramUserToken012',
+  pageId: '104230000000012',
+  pageToken: 'EAAotherPageAccessToken0000012',
+};
+
+interface HistoryItem {
+  id: string;
+  direction: string;
+  type: string;
+  status: string;
+  content: Record<string, unknown>;
+  providerMessageId?: string;
+}
+
+describe('Instagram Direct end to end', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let instagram: InstagramGraphFake;
+  let facebook: InstagramGraphFake;
+  let tenant: TestTenant;
+  let accountId: string;
+
+  beforeAll(async () => {
+    instagram = await startInstagramGraphFake({
+      host: 'graph.instagram.com',
+      accounts: [SHOP, OTHER],
+      version: VERSION,
+    });
+    facebook = await startInstagramGraphFake({
+      host: 'graph.facebook.com',
+      accounts: [SHOP, OTHER],
+      version: VERSION,
+    });
+    app = await createTestApp({
+      APP_ROLE: 'all',
+      META_APP_SECRET: APP_SECRET,
+      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
+      META_GRAPH_BASE_URL: facebook.baseUrl,
+      META_GRAPH_API_VERSION: VERSION,
+      RETRY_BASE_DELAY_MS: '50',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-${randomUUID()}`,
+    });
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await instagram?.close();
+    await facebook?.close();
+  });
+
+  const connect = (payload: Record<string, unknown>, headers = tenant.headers) =>
+    app.inject({ method: 'POST', url: '/api/v2/instagram/accounts', headers, payload });
+
+  const webhook = (body: unknown, secret = APP_SECRET) => {
+    const raw = JSON.stringify(body);
+    return app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, secret),
+      },
+      payload: raw,
+    });
+  };
+
+  const send = (payload: Record<string, unknown>) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v2/messages',
+      headers: tenant.headers,
+      payload: { channelAccountId: 'shop-ig', ...payload },
+    });
+
+  const message = (id: string) =>
+    app
+      .inject({ method: 'GET', url: `/api/v2/messages/${id}`, headers: tenant.headers })
+      .then((r) => r.json<HistoryItem>());
+
+  /** The history of the conversation with this IGSID, oldest first. */
+  async function historyWith(igsid: string): Promise<HistoryItem[]> {
+    const rows = await db.query<{ id: string }[]>(
+      `SELECT c.id FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id
+        WHERE c.channel_account_id = $1 AND i.type = 'igsid' AND i.value = $2`,
+      [accountId, igsid],
+    );
+    if (!rows[0]) return [];
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v2/conversations/${rows[0].id}/messages?limit=100`,
+      headers: tenant.headers,
+    });
+    return (response.json<{ items: HistoryItem[] }>().items ?? []).slice().reverse();
+  }
+
+  describe('connecting an account', () => {
+    it('refuses a token Meta does not accept with a 422 naming accessToken', async () => {
+      const response = await connect({
+        name: 'bad-token',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: 'IGAAnotAValidTokenAtAll000000',
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({
+        code: 'CHANNEL_ACCOUNT.CREDENTIALS_REJECTED',
+        errors: [{ field: 'accessToken' }],
+      });
+    });
+
+    it("refuses another account's token with a 422 naming accountId", async () => {
+      const response = await connect({
+        name: 'wrong-account',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: OTHER.instagramToken,
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({
+        code: 'CHANNEL_ACCOUNT.NOT_OWNED',
+        errors: [{ field: 'accountId' }],
+      });
+    });
+
+    it('asks for the Page with facebook-login (400 naming pageId)', async () => {
+      const response = await connect({
+        name: 'no-page',
+        accountId: SHOP.igId,
+        flavour: 'facebook-login',
+        accessToken: SHOP.pageToken,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.stringify(response.json().errors)).toContain('pageId');
+    });
+
+    it('connects with Instagram Login after the profile lookup, and answers 409 to a second connect by anyone, naming no one', async () => {
+      const response = await connect({
+        name: 'shop-ig',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: SHOP.instagramToken,
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({
+        hub: 'instagram',
+        provider: 'meta-instagram',
+        externalId: SHOP.igId,
+        status: 'active',
+      });
+      accountId = response.json().id;
+      const lookup = instagram.requests.findLast((r) => r.path === `/${VERSION}/me`);
+      expect(lookup?.query).toEqual({ fields: 'user_id,username' });
+      expect(lookup?.headers.authorization).toBe(`Bearer ${SHOP.instagramToken}`);
+
+      // The same account through the Page road, by another tenant: proven, then refused.
+      const other = await createTenant(app);
+      const again = await connect(
+        {
+          name: 'shop-page',
+          accountId: SHOP.igId,
+          flavour: 'facebook-login',
+          pageId: SHOP.pageId,
+          accessToken: SHOP.pageToken,
+        },
+        other.headers,
+      );
+      expect(again.statusCode).toBe(409);
+      expect(again.body).not.toContain(tenant.id);
+    });
+
+    it('reports the status and the health of the account', async () => {
+      const status = await app.inject({
+        method: 'GET',
+        url: '/api/v2/instagram/status/shop-ig',
+        headers: tenant.headers,
+      });
+      expect(status.statusCode).toBe(200);
+      expect(status.json()).toMatchObject({
+        accountId,
+        instagramAccountId: SHOP.igId,
+        provider: 'meta-instagram',
+        status: 'active',
+        circuit: 'closed',
+      });
+      const health = await app.inject({
+        method: 'GET',
+        url: '/api/v2/instagram/health',
+        headers: tenant.headers,
+      });
+      expect(health.statusCode).toBe(200);
+      expect(health.json().providers).toEqual([
+        expect.objectContaining({ provider: 'meta-instagram', status: 'up' }),
+      ]);
+      expect(health.json().accounts).toEqual([expect.objectContaining({ accountId })]);
+    });
+  });
+
+  describe('receiving', () => {
+    it('refuses a forged or unsigned delivery with 401 and stores nothing', async () => {
+      const mid = newMid();
+      const body = instagramDelivery(
+        SHOP.igId,
+        fromPerson(SHOP.igId, '7000000000000001', { message: { mid, text: 'oi' } }),
+      );
+      expect((await webhook(body, 'forged-secret-of-nobody')).statusCode).toBe(401);
+      const unsigned = await app.inject({
+        method: 'POST',
+        url: '/webhooks/meta',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      expect(unsigned.statusCode).toBe(401);
+      const rows = await db.query(
+        `SELECT 1 FROM inbound_events WHERE strpos(payload::text, $1) > 0`,
+        [mid],
+      );
+      expect(rows).toHaveLength(0);
+    });
+
+    it('stores text, attachments, quick-reply taps, postbacks, replies and reactions in the history', async () => {
+      const igsid = '7000000000000002';
+      const first = newMid();
+      const at = Date.now() - 60_000;
+      const events = [
+        fromPerson(SHOP.igId, igsid, { message: { mid: first, text: 'Vocês abrem sábado?' } }, at),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          {
+            message: {
+              mid: newMid(),
+              attachments: [
+                {
+                  type: 'image',
+                  payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' },
+                },
+                { type: 'share', payload: { url: 'https://www.instagram.com/p/xyz' } },
+              ],
+            },
+          },
+          at + 1,
+        ),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { message: { mid: newMid(), text: '09:00', quick_reply: { payload: 'SLOT_0900' } } },
+          at + 2,
+        ),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { postback: { mid: newMid(), title: 'Ver horários', payload: 'ICEBREAKER_HOURS' } },
+          at + 3,
+        ),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { message: { mid: newMid(), text: 'Esse aqui', reply_to: { mid: first } } },
+          at + 4,
+        ),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { reaction: { mid: first, action: 'react', reaction: 'love', emoji: '❤️' } },
+          at + 5,
+        ),
+        fromPerson(SHOP.igId, igsid, { reaction: { mid: first, action: 'unreact' } }, at + 6),
+      ];
+      expect((await webhook(instagramDelivery(SHOP.igId, ...events))).statusCode).toBe(200);
+
+      const history = await eventually(async () => {
+        const items = await historyWith(igsid);
+        expect(items).toHaveLength(8);
+        return items;
+      });
+      expect(history.map((m) => [m.direction, m.type])).toEqual([
+        ['inbound', 'text'],
+        ['inbound', 'image'],
+        ['inbound', 'unsupported'],
+        ['inbound', 'button_reply'],
+        ['inbound', 'button_reply'],
+        ['inbound', 'text'],
+        ['inbound', 'reaction'],
+        ['inbound', 'reaction'],
+      ]);
+      expect(history[0].content).toMatchObject({ text: 'Vocês abrem sábado?' });
+      expect(history[2].content).toMatchObject({ platformType: 'instagram.share' });
+      expect(history[3].content).toMatchObject({ payload: 'SLOT_0900', text: '09:00' });
+      expect(history[4].content).toMatchObject({
+        payload: 'ICEBREAKER_HOURS',
+        text: 'Ver horários',
+      });
+      expect(history[6].content).toMatchObject({ targetProviderMessageId: first, emoji: '❤️' });
+      expect(history[7].content).toMatchObject({ targetProviderMessageId: first, emoji: null });
+    });
+
+    it('stores 20 concurrent duplicates of one delivery as one message', async () => {
+      const igsid = '7000000000000003';
+      const body = instagramDelivery(
+        SHOP.igId,
+        fromPerson(SHOP.igId, igsid, { message: { mid: newMid(), text: 'Uma vez só' } }),
+      );
+      const answers = await Promise.all(Array.from({ length: 20 }, () => webhook(body)));
+      expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+      await eventually(async () => expect(await historyWith(igsid)).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await historyWith(igsid)).toHaveLength(1);
+    });
+  });
+
+  describe('sending', () => {
+    const igsid = '7000000000000004';
+
+    beforeAll(async () => {
+      await webhook(
+        instagramDelivery(
+          SHOP.igId,
+          fromPerson(SHOP.igId, igsid, { message: { mid: newMid(), text: 'Olá' } }),
+        ),
+      );
+      await eventually(async () => expect(await historyWith(igsid)).toHaveLength(1));
+    });
+
+    it('sends a text with quick replies inside the window with the documented body, and a read receipt marks it read', async () => {
+      const accepted = await send({
+        to: igsid,
+        type: 'text',
+        text: {
+          body: 'Qual horário?',
+          quickReplies: [{ type: 'text', title: '09:00', payload: 'SLOT_0900' }],
+        },
+      });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(async () => expect((await message(id)).status).toBe('sent'));
+      const sent = instagram.sent().find((m) => JSON.stringify(m.body).includes('Qual horário?'));
+      expect(sent?.senderId).toBe(SHOP.igId);
+      expect(sent?.body).toEqual({
+        recipient: { id: igsid },
+        message: {
+          text: 'Qual horário?',
+          quick_replies: [{ content_type: 'text', title: '09:00', payload: 'SLOT_0900' }],
+        },
+      });
+
+      // Our own send echoed back: no second message.
+      await webhook(
+        instagramDelivery(
+          SHOP.igId,
+          echoTo(SHOP.igId, igsid, { mid: sent!.messageId, text: 'Qual horário?' }),
+        ),
+      );
+      await webhook(
+        instagramDelivery(
+          SHOP.igId,
+          fromPerson(SHOP.igId, igsid, { read: { mid: sent!.messageId } }),
+        ),
+      );
+      await eventually(async () => expect((await message(id)).status).toBe('read'));
+      const outbound = (await historyWith(igsid)).filter((m) => m.direction === 'outbound');
+      expect(outbound).toHaveLength(1);
+    });
+
+    it('stores an echo of a message sent from the Instagram app as outbound', async () => {
+      const mid = newMid();
+      await webhook(
+        instagramDelivery(
+          SHOP.igId,
+          echoTo(SHOP.igId, igsid, { mid, text: 'Respondido pelo celular' }),
+        ),
+      );
+      await eventually(async () => {
+        const echoed = (await historyWith(igsid)).find(
+          (m) => m.content.text === 'Respondido pelo celular',
+        );
+        expect(echoed?.direction).toBe('outbound');
+      });
+    });
+
+    it('refuses a text over 1,000 bytes and 14 quick replies with a 400 naming the field', async () => {
+      const long = await send({ to: igsid, type: 'text', text: { body: 'a'.repeat(1001) } });
+      expect(long.statusCode).toBe(400);
+      expect(long.json().errors).toEqual([expect.objectContaining({ field: 'text.body' })]);
+      const many = await send({
+        to: igsid,
+        type: 'text',
+        text: {
+          body: 'Escolha',
+          quickReplies: Array.from({ length: 14 }, (_, i) => ({
+            type: 'text',
+            title: `${i}`,
+            payload: `${i}`,
+          })),
+        },
+      });
+      expect(many.statusCode).toBe(400);
+      expect(JSON.stringify(many.json().errors)).toContain('quickReplies');
+      const title = await send({
+        to: igsid,
+        type: 'text',
+        text: {
+          body: 'Escolha',
+          quickReplies: [{ type: 'text', title: 'a'.repeat(21), payload: 'P' }],
+        },
+      });
+      expect(title.statusCode).toBe(400);
+      expect(title.json().errors).toEqual([
+        expect.objectContaining({ field: 'text.quickReplies[0].title' }),
+      ]);
+    });
+
+    it('sends typing_on as a sender action', async () => {
+      const accepted = await send({ to: igsid, type: 'sender_action', senderAction: 'typing_on' });
+      expect(accepted.statusCode).toBe(202);
+      await eventually(() => {
+        expect(instagram.sent().some((m) => m.body.sender_action === 'typing_on')).toBe(true);
+        return Promise.resolve();
+      });
+    });
+
+    it('refuses a send outside the 24-hour window with a 422 before anything is queued', async () => {
+      const silent = '7000000000000005';
+      await webhook(
+        instagramDelivery(
+          SHOP.igId,
+          fromPerson(
+            SHOP.igId,
+            silent,
+            { message: { mid: newMid(), text: 'Oi' } },
+            Date.now() - 25 * 3_600_000,
+          ),
+        ),
+      );
+      await eventually(async () => expect(await historyWith(silent)).toHaveLength(1));
+      const refused = await send({ to: silent, type: 'text', text: { body: 'Ainda aí?' } });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().code).toBe('INSTAGRAM.WINDOW_CLOSED');
+      expect((await historyWith(silent)).filter((m) => m.direction === 'outbound')).toHaveLength(0);
+    });
+
+    it('marks the account needs_reauth when Meta answers 190', async () => {
+      instagram.expire(SHOP.instagramToken);
+      const accepted = await send({ to: igsid, type: 'text', text: { body: 'Depois do token' } });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(async () => expect((await message(id)).status).toBe('failed'));
+      const status = await app.inject({
+        method: 'GET',
+        url: '/api/v2/instagram/status/shop-ig',
+        headers: tenant.headers,
+      });
+      expect(status.json().status).toBe('needs_reauth');
+    });
+  });
+});
