@@ -18,6 +18,7 @@ import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
 
@@ -34,7 +35,14 @@ const infrastructure = [
   ChannelModule,
   InboxModule,
 ];
-const features = [AuthModule, HealthModule, TenantsModule, MessagingModule, WhatsappModule];
+const features = [
+  AuthModule,
+  HealthModule,
+  TenantsModule,
+  MessagingModule,
+  WhatsappModule,
+  TenantWebhooksModule,
+];
 
 /**
  * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.
