@@ -49,8 +49,16 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
 
   useJsonBodyParser(app.getHttpAdapter().getInstance());
 
+  // Platforms' webhooks stay at /webhooks/<platform>/... (named one by one: /api/v2/webhooks
+  // is the tenants' own webhook subscriptions, which a `webhooks/{*path}` exclusion swallowed).
   app.setGlobalPrefix('api', {
-    exclude: ['health/live', 'health/ready', 'metrics', 'webhooks/{*path}'],
+    exclude: [
+      'health/live',
+      'health/ready',
+      'metrics',
+      'webhooks/meta{/*path}',
+      'webhooks/evolution{/*path}',
+    ],
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(

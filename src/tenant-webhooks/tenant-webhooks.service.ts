@@ -104,7 +104,7 @@ export class TenantWebhooksService {
     await this.owned(tenantId, id);
     const row = await this.deliveries.reopen(id, deliveryId);
     if (!row) throw new NotFoundError('Webhook delivery', 'WEBHOOKS.DELIVERY_NOT_FOUND');
-    await this.enqueuer.enqueueAfresh(row.id);
+    await this.enqueuer.enqueueRedelivery(row.id, row.attempts);
     return WebhookDeliveryDto.from(row);
   }
 

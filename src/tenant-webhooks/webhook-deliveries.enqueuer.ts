@@ -21,21 +21,33 @@ export class WebhookDeliveriesEnqueuer {
 
   constructor(@InjectQueue(QueueName.WebhooksOut) private readonly queue: Queue<DeliverJobData>) {}
 
+  /**
+   * A redelivery's job: its own id (`<delivery>.<attempts so far>`), since the delivery's
+   * earlier job may still be finishing and would swallow an add under the same id.
+   */
+  async enqueueRedelivery(deliveryId: string, attemptsSoFar: number): Promise<void> {
+    await this.add([{ deliveryId, jobId: `${deliveryId}.${attemptsSoFar}` }]);
+  }
+
   async enqueue(deliveryIds: readonly string[]): Promise<void> {
-    if (!deliveryIds.length) return;
+    await this.add(deliveryIds.map((deliveryId) => ({ deliveryId, jobId: deliveryId })));
+  }
+
+  private async add(jobs: readonly { deliveryId: string; jobId: string }[]): Promise<void> {
+    if (!jobs.length) return;
     try {
       await addWhenLive(
         this.queue,
-        deliveryIds.map((deliveryId) => ({
+        jobs.map(({ deliveryId, jobId }) => ({
           name: DELIVER_JOB,
           data: { deliveryId },
-          opts: { jobId: deliveryId },
+          opts: { jobId },
         })),
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
       this.logger.warn(
-        { count: deliveryIds.length, reason: (error as Error).message },
+        { count: jobs.length, reason: (error as Error).message },
         'Deliveries stored; enqueueing left to the sweeper',
       );
     }
