@@ -93,7 +93,8 @@ export class TenantWebhooksRepository {
     id: string,
     changes: WebhookChanges,
   ): Promise<WebhookRow | undefined> {
-    const rows: WebhookRow[] = await this.db.query(
+    // An UPDATE answers [rows, count] through TypeORM's query(), not the rows alone.
+    const [rows] = await this.db.query<[WebhookRow[], number]>(
       `UPDATE tenant_webhooks SET
          url = COALESCE($3::text, url),
          event_types = COALESCE($4::text[], event_types),
@@ -119,10 +120,10 @@ export class TenantWebhooksRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const [, count] = (await this.db.query(
+    const [, count] = await this.db.query<[unknown, number]>(
       `DELETE FROM tenant_webhooks WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
-    )) as [unknown, number];
+    );
     return count > 0;
   }
 
@@ -140,7 +141,7 @@ export class TenantWebhooksRepository {
    * the same statement. True only for the call that switched it off (one alert, not many).
    */
   async recordFailure(id: string, disableAfter: number, reason: string): Promise<boolean> {
-    const rows: { disabled: boolean }[] = await this.db.query(
+    const [rows] = await this.db.query<[{ disabled: boolean }[], number]>(
       `WITH before AS (SELECT active FROM tenant_webhooks WHERE id = $1 FOR UPDATE)
        UPDATE tenant_webhooks w SET
          consecutive_failures = w.consecutive_failures + 1,

@@ -53,7 +53,12 @@ export class TenantWebhooksService {
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<WebhookDto>> {
     const rows = await this.webhooks.list(tenantId, decodeIdCursor(cursor), limit + 1);
-    return toPage(rows, limit, (row) => [row.id], WebhookDto.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => WebhookDto.from(row),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<WebhookDto> {
@@ -96,7 +101,12 @@ export class TenantWebhooksService {
   ): Promise<Page<WebhookDeliveryDto>> {
     await this.owned(tenantId, id);
     const rows = await this.deliveries.page(id, decodeIdCursor(cursor), limit + 1);
-    return toPage(rows, limit, (row) => [row.id], WebhookDeliveryDto.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => WebhookDeliveryDto.from(row),
+    );
   }
 
   /** Sends a delivery again, with a fresh 24 h of retries, under the same event id. */

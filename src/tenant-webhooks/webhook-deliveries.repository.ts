@@ -104,7 +104,7 @@ export class WebhookDeliveriesRepository {
 
   /** Records one attempt; only a pending delivery takes it (a late duplicate job changes nothing). */
   async recordAttempt(id: string, attempt: AttemptRecord): Promise<boolean> {
-    const [, count] = (await this.db.query(
+    const [, count] = await this.db.query<[unknown, number]>(
       `UPDATE tenant_webhook_deliveries SET
          attempts = attempts + 1, last_status_code = $2, last_error = $3, last_attempt_at = now(),
          status = $4, next_attempt_at = COALESCE($5, next_attempt_at)
@@ -116,7 +116,7 @@ export class WebhookDeliveriesRepository {
         attempt.next.status,
         attempt.next.status === 'pending' ? attempt.next.at : null,
       ],
-    )) as [unknown, number];
+    );
     return count > 0;
   }
 
@@ -131,7 +131,8 @@ export class WebhookDeliveriesRepository {
 
   /** Makes a finished delivery pending again, with a fresh 24 h of retries. */
   async reopen(webhookId: string, id: string): Promise<DeliveryRow | undefined> {
-    const rows: DeliveryRow[] = await this.db.query(
+    // An UPDATE answers [rows, count] through TypeORM's query(), not the rows alone.
+    const [rows] = await this.db.query<[DeliveryRow[], number]>(
       `UPDATE tenant_webhook_deliveries SET status = 'pending', next_attempt_at = now(),
          retry_until = now() + $3 * interval '1 millisecond'
        WHERE webhook_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
@@ -153,13 +154,13 @@ export class WebhookDeliveriesRepository {
 
   /** Deletes up to `limit` finished deliveries older than `days`; returns how many. */
   async deleteFinishedOlderThan(days: number, limit: number): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [, count] = await this.db.query<[unknown, number]>(
       `DELETE FROM tenant_webhook_deliveries WHERE id IN (
          SELECT id FROM tenant_webhook_deliveries
           WHERE status <> 'pending' AND created_at < now() - $1 * interval '1 day'
           LIMIT $2)`,
       [days, limit],
-    )) as [unknown, number];
+    );
     return count;
   }
 }
