@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmpty,
   IsEnum,
   IsIn,
   IsInt,
@@ -188,6 +189,13 @@ export class EnvironmentVariables {
   )
   @IsOptional()
   OUTBOUND_URL_ALLOWLIST?: string;
+
+  /** The allow-list's earlier name: refused, so an upgrade never drops an allow-list silently. */
+  @IsEmpty({
+    message:
+      'MEDIA_LINK_ALLOWED_HOSTS was renamed OUTBOUND_URL_ALLOWLIST (it covers media links and tenant webhook URLs): rename the variable',
+  })
+  MEDIA_LINK_ALLOWED_HOSTS?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -118,4 +118,10 @@ describe('loadConfig', () => {
       );
     }
   });
+
+  it('refuses the allow-list under its earlier name instead of ignoring it', () => {
+    expect(problemsOf({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: 'minio' })[0]).toMatch(
+      /^MEDIA_LINK_ALLOWED_HOSTS=.* is invalid: .*renamed OUTBOUND_URL_ALLOWLIST/,
+    );
+  });
 });
