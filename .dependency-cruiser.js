@@ -12,7 +12,15 @@
 const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
 /** The platforms built on Meta's Graph API and webhooks (src/meta/). */
 const META_PRODUCTS = ['whatsapp', 'instagram'];
-const FEATURES = ['tenants', 'messaging', 'meta', ...PLATFORMS, 'consent', 'hub-health'];
+const FEATURES = [
+  'tenants',
+  'messaging',
+  'meta',
+  ...PLATFORMS,
+  'consent',
+  'hub-health',
+  'tenant-webhooks',
+];
 
 module.exports = {
   forbidden: [

@@ -11,6 +11,7 @@ import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message
 import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
+import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AddMessageReplyContext1795365000000,
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
+  CreateTenantWebhooks1795374000000,
 ];

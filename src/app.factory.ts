@@ -19,27 +19,46 @@ export async function createApp(
   config: AppConfig,
   extraModules: Type[] = [],
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config, extraModules),
+    fastifyAdapter(config),
+    { bufferLogs: true, bodyParser: false },
+  );
+  configureApp(app, config);
+  return app;
+}
+
+/** The Fastify adapter production runs on. */
+export function fastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
     trustProxy: config.http.trustProxy,
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forConfig(config, extraModules),
-    adapter,
-    {
-      bufferLogs: true,
-      bodyParser: false,
-    },
-  );
+}
+
+/**
+ * Everything the app needs around its modules (logger, body parser, prefix, versioning, pipes,
+ * docs); separate so a test that compiles the module with a provider swapped (an HTTP agent
+ * trusting a test certificate) serves the same app.
+ */
+export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
 
   useJsonBodyParser(app.getHttpAdapter().getInstance());
 
+  // Platforms' webhooks stay at /webhooks/<platform>/... (named one by one: /api/v2/webhooks
+  // is the tenants' own webhook subscriptions, which a `webhooks/{*path}` exclusion swallowed).
   app.setGlobalPrefix('api', {
-    exclude: ['health/live', 'health/ready', 'metrics', 'webhooks/{*path}'],
+    exclude: [
+      'health/live',
+      'health/ready',
+      'metrics',
+      'webhooks/meta{/*path}',
+      'webhooks/evolution{/*path}',
+    ],
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(
@@ -53,5 +72,4 @@ export async function createApp(
   );
   app.enableShutdownHooks();
   if (config.http.swaggerEnabled) setupSwagger(app, config);
-  return app;
 }

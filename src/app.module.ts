@@ -19,6 +19,7 @@ import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
 
@@ -42,6 +43,7 @@ const features = [
   MessagingModule,
   WhatsappModule,
   InstagramModule,
+  TenantWebhooksModule,
 ];
 
 /**

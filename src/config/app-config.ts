@@ -42,8 +42,8 @@ export class AppConfig {
   readonly secrets: { keyRing: string };
   readonly outboundHttp: {
     timeoutMs: number;
-    /** Hosts whose media links may point inside the network (see PublicLinkGuard). */
-    mediaLinkAllowedHosts: ReadonlySet<string>;
+    /** Hosts whose media links and webhook URLs may point inside the network (PublicLinkGuard). */
+    allowedHosts: ReadonlySet<string>;
   };
   readonly resilience: {
     retry: { maxAttempts: number; baseDelayMs: number };
@@ -74,6 +74,13 @@ export class AppConfig {
   /** How long a send's Idempotency-Key is kept. */
   readonly idempotencyKeyRetentionHours: number;
   readonly messagingEvents: { retentionDays: number; pollIntervalMs: number; maxAttempts: number };
+  readonly webhooks: {
+    timeoutMs: number;
+    retryBaseDelayMs: number;
+    disableAfterFailures: number;
+    concurrencyPerSubscription: number;
+    retentionDays: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -111,7 +118,7 @@ export class AppConfig {
     this.secrets = { keyRing: env.SECRETS_KEYS };
     this.outboundHttp = {
       timeoutMs: env.HTTP_TIMEOUT_MS,
-      mediaLinkAllowedHosts: new Set(env.MEDIA_LINK_ALLOWED_HOSTS?.split(',') ?? []),
+      allowedHosts: new Set(env.OUTBOUND_URL_ALLOWLIST?.split(',') ?? []),
     };
     this.resilience = {
       retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS },
@@ -163,6 +170,13 @@ export class AppConfig {
       retentionDays: env.MESSAGING_EVENTS_RETENTION_DAYS,
       pollIntervalMs: env.MESSAGING_EVENTS_POLL_INTERVAL_MS,
       maxAttempts: env.MESSAGING_EVENTS_MAX_ATTEMPTS,
+    };
+    this.webhooks = {
+      timeoutMs: env.WEBHOOKS_TIMEOUT_MS,
+      retryBaseDelayMs: env.WEBHOOKS_RETRY_BASE_DELAY_MS,
+      disableAfterFailures: env.WEBHOOKS_DISABLE_AFTER_FAILURES,
+      concurrencyPerSubscription: env.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION,
+      retentionDays: env.WEBHOOKS_DELIVERY_RETENTION_DAYS,
     };
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,

@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmpty,
   IsEnum,
   IsIn,
   IsInt,
@@ -177,15 +178,23 @@ export class EnvironmentVariables {
   HTTP_TIMEOUT_MS = 10_000;
 
   /**
-   * Host names whose media links may point inside the network (an internal media server for
-   * Evolution API): they skip the address and port checks, never the https one. Names only:
-   * a link to a literal private IP is always refused.
+   * The operator's allow-list for every outbound URL a tenant supplies (media links, tenant
+   * webhook URLs): host names that may point inside the network (an internal media server for
+   * Evolution API, an on-premise webhook receiver). They skip the address and port checks,
+   * never the https one. Names only: a URL with a literal private IP is always refused.
    */
   @Matches(
     /^((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?)(,(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?)*$/,
-    { message: 'MEDIA_LINK_ALLOWED_HOSTS must be a comma list of lower-case host names (no IPs)' },
+    { message: 'OUTBOUND_URL_ALLOWLIST must be a comma list of lower-case host names (no IPs)' },
   )
   @IsOptional()
+  OUTBOUND_URL_ALLOWLIST?: string;
+
+  /** The allow-list's earlier name: refused, so an upgrade never drops an allow-list silently. */
+  @IsEmpty({
+    message:
+      'MEDIA_LINK_ALLOWED_HOSTS was renamed OUTBOUND_URL_ALLOWLIST (it covers media links and tenant webhook URLs): rename the variable',
+  })
   MEDIA_LINK_ALLOWED_HOSTS?: string;
 
   @Type(() => Number)
@@ -386,4 +395,44 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(30)
   MESSAGING_EVENTS_MAX_ATTEMPTS = 8;
+
+  /**
+   * Deadline of one delivery to a tenant's webhook URL, answer included. Short on purpose: a
+   * receiver should acknowledge and work later; a slow one only delays its own deliveries.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  WEBHOOKS_TIMEOUT_MS = 5_000;
+
+  /**
+   * Wait before the first retry of a failed delivery; doubled for each later one (minus up to
+   * half, as jitter), at most an hour apart and never sooner than the receiver's Retry-After.
+   * Deliveries are retried for 24 hours.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WEBHOOKS_RETRY_BASE_DELAY_MS = 10_000;
+
+  /** Deliveries in a row that end failed (given up) before the subscription is disabled. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOKS_DISABLE_AFTER_FAILURES = 10;
+
+  /** Deliveries in flight at once per subscription, across all workers. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION = 2;
+
+  /** Days finished deliveries (succeeded or failed) are kept for the deliveries API. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WEBHOOKS_DELIVERY_RETENTION_DAYS = 30;
 }

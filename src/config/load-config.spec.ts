@@ -103,9 +103,9 @@ describe('loadConfig', () => {
   });
 
   it('takes media link allow-list entries as lower-case host names, never IP addresses', () => {
-    const config = loadConfig({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: 'media.corp.example,minio' });
-    expect([...config.outboundHttp.mediaLinkAllowedHosts]).toEqual(['media.corp.example', 'minio']);
-    expect(loadConfig(VALID).outboundHttp.mediaLinkAllowedHosts.size).toBe(0);
+    const config = loadConfig({ ...VALID, OUTBOUND_URL_ALLOWLIST: 'media.corp.example,minio' });
+    expect([...config.outboundHttp.allowedHosts]).toEqual(['media.corp.example', 'minio']);
+    expect(loadConfig(VALID).outboundHttp.allowedHosts.size).toBe(0);
     for (const value of [
       '10.0.0.5',
       'media.example,127.0.0.1',
@@ -113,9 +113,15 @@ describe('loadConfig', () => {
       'a..b',
       '*.example',
     ]) {
-      expect(problemsOf({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: value })[0]).toMatch(
-        /^MEDIA_LINK_ALLOWED_HOSTS=.* is invalid/,
+      expect(problemsOf({ ...VALID, OUTBOUND_URL_ALLOWLIST: value })[0]).toMatch(
+        /^OUTBOUND_URL_ALLOWLIST=.* is invalid/,
       );
     }
+  });
+
+  it('refuses the allow-list under its earlier name instead of ignoring it', () => {
+    expect(problemsOf({ ...VALID, MEDIA_LINK_ALLOWED_HOSTS: 'minio' })[0]).toMatch(
+      /^MEDIA_LINK_ALLOWED_HOSTS=.* is invalid: .*renamed OUTBOUND_URL_ALLOWLIST/,
+    );
   });
 });

@@ -29,7 +29,7 @@ function guardWith(
   timeoutMs = 1_000,
 ): PublicLinkGuard {
   const config = {
-    outboundHttp: { timeoutMs, mediaLinkAllowedHosts: new Set(allowed) },
+    outboundHttp: { timeoutMs, allowedHosts: new Set(allowed) },
   } as unknown as AppConfig;
   return new PublicLinkGuard(resolver, config);
 }

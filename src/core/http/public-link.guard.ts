@@ -18,8 +18,9 @@ const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA'
  * - a port other than 443: a public address's other ports are often its admin ports;
  * - a name any of whose addresses is loopback, private, link-local, CGNAT, metadata, multicast
  *   or reserved (refusedRangeOf): the platform may connect to any of them.
- * Hosts named in MEDIA_LINK_ALLOWED_HOSTS (an internal media server) skip the port and address
- * checks, never the form checks.
+ * Hosts named in OUTBOUND_URL_ALLOWLIST (an internal media server) skip the port and address
+ * checks, never the form checks. Tenant webhook URLs go through the same check (`subject`
+ * names what is refused in the error), since Omnihub itself fetches those.
  *
  * What it cannot see: the platform resolves the name again (a rebinding DNS server could answer
  * differently then) and follows redirects. Links are checked, not fetched, so those remain for
@@ -36,19 +37,23 @@ export class PublicLinkGuard {
    * Resolves when `raw` may be sent; otherwise throws LinkRefusedError, or a retryable
    * PlatformError when DNS could not answer now.
    */
-  async assertPublic(raw: string, call: { hub: string; operation: string }): Promise<void> {
+  async assertPublic(
+    raw: string,
+    call: { hub: string; operation: string },
+    subject = 'media link',
+  ): Promise<void> {
     const form = checkLinkForm(raw);
-    if ('refused' in form) throw new LinkRefusedError(call, `media link ${form.refused}`);
+    if ('refused' in form) throw new LinkRefusedError(call, `${subject} ${form.refused}`);
     const { url, host } = form;
-    if (this.config.outboundHttp.mediaLinkAllowedHosts.has(host)) return;
+    if (this.config.outboundHttp.allowedHosts.has(host)) return;
     if (url.port !== '') {
-      throw new LinkRefusedError(call, `media link to ${url.host} uses a port other than 443`);
+      throw new LinkRefusedError(call, `${subject} to ${url.host} uses a port other than 443`);
     }
-    const addresses = isIP(host) ? [host] : await this.addressesOf(host, call);
+    const addresses = isIP(host) ? [host] : await this.addressesOf(host, call, subject);
     for (const address of addresses) {
       const range = refusedRangeOf(address);
       if (range) {
-        throw new LinkRefusedError(call, `media link host ${host} resolves to a ${range} address`);
+        throw new LinkRefusedError(call, `${subject} host ${host} resolves to a ${range} address`);
       }
     }
   }
@@ -56,6 +61,7 @@ export class PublicLinkGuard {
   private async addressesOf(
     host: string,
     call: { hub: string; operation: string },
+    subject: string,
   ): Promise<string[]> {
     const timeoutMs = this.config.outboundHttp.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -67,7 +73,7 @@ export class PublicLinkGuard {
               call.hub,
               call.operation,
               'timeout',
-              `${call.hub} ${call.operation}: resolving the media link host took over ${timeoutMs} ms`,
+              `${call.hub} ${call.operation}: resolving the ${subject} host took over ${timeoutMs} ms`,
             ),
           ),
         timeoutMs,
@@ -75,18 +81,18 @@ export class PublicLinkGuard {
     });
     try {
       const addresses = await Promise.race([this.resolver.resolve(host), expired]);
-      if (addresses.length === 0) throw noSuchHost(call, host);
+      if (addresses.length === 0) throw noSuchHost(call, host, subject);
       return addresses;
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       const raw = (error as { code?: unknown }).code;
       const code = typeof raw === 'string' ? raw : 'error';
-      if (NO_SUCH_HOST.has(code)) throw noSuchHost(call, host);
+      if (NO_SUCH_HOST.has(code)) throw noSuchHost(call, host, subject);
       throw new PlatformError(
         call.hub,
         call.operation,
         'network',
-        `${call.hub} ${call.operation}: could not resolve the media link host (${code})`,
+        `${call.hub} ${call.operation}: could not resolve the ${subject} host (${code})`,
       );
     } finally {
       clearTimeout(timer);
@@ -94,6 +100,10 @@ export class PublicLinkGuard {
   }
 }
 
-function noSuchHost(call: { hub: string; operation: string }, host: string): LinkRefusedError {
-  return new LinkRefusedError(call, `media link host ${host} does not resolve`);
+function noSuchHost(
+  call: { hub: string; operation: string },
+  host: string,
+  subject: string,
+): LinkRefusedError {
+  return new LinkRefusedError(call, `${subject} host ${host} does not resolve`);
 }

@@ -48,4 +48,16 @@ export class ConversationsService {
     );
     return rows[0]?.last_inbound_at ?? null;
   }
+
+  /**
+   * The channel account of a tenant's conversation, or null when there is none (events carry
+   * the conversation only; a subscriber filtering by account asks here).
+   */
+  async channelAccountOf(tenantId: string, conversationId: string): Promise<string | null> {
+    const rows: { channel_account_id: string }[] = await this.db.query(
+      `SELECT channel_account_id FROM conversations WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, conversationId],
+    );
+    return rows[0]?.channel_account_id ?? null;
+  }
 }

@@ -1,0 +1,250 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { ConversationsService } from '@app/messaging/conversations/conversations.service';
+import { MessagesRepository } from '@app/messaging/messages/messages.repository';
+import { WebhookReceiverFake, Answer } from '@test/fakes/webhook-receiver/webhook-receiver';
+import { eventually } from '@test/support/eventually';
+import { createTenant, TestTenant } from '@test/support/test-app';
+import { createWebhooksTestApp } from './tenant-webhooks-harness';
+
+const TIMEOUT_MS = 2_000;
+
+/**
+ * Tenant webhooks end to end: the real app (workers and the event stream running) delivering
+ * to a local HTTPS receiver that verifies signatures with the README recipe.
+ */
+describe('Tenant webhooks', () => {
+  let app: NestFastifyApplication;
+  let receiver: WebhookReceiverFake;
+  let tenant: TestTenant;
+  let other: TestTenant;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiverFake.start();
+    ({ app } = await createWebhooksTestApp({
+      APP_ROLE: 'all',
+      OUTBOUND_URL_ALLOWLIST: 'receiver.test',
+      WEBHOOKS_RETRY_BASE_DELAY_MS: '50',
+      WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
+      WEBHOOKS_DISABLE_AFTER_FAILURES: '2',
+      WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION: '2',
+    }));
+    tenant = await createTenant(app);
+    other = await createTenant(app);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+  });
+
+  const subscribe = async (
+    who: TestTenant,
+    path: string,
+    answers: Answer[],
+    eventTypes = ['message.received'],
+  ): Promise<string> => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: who.headers,
+      payload: { url: receiver.url(path), eventTypes },
+    });
+    expect(response.statusCode).toBe(201);
+    const body = response.json<{ id: string; secret: string }>();
+    receiver.script(path, body.secret, answers);
+    return body.id;
+  };
+
+  const ping = async (who: TestTenant, webhookId: string) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v2/webhooks/${webhookId}/test`,
+      headers: who.headers,
+    });
+    expect(response.statusCode).toBe(202);
+    return response.json<{ id: string; eventId: string }>();
+  };
+
+  const deliveries = async (who: TestTenant, webhookId: string) =>
+    (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v2/webhooks/${webhookId}/deliveries`,
+        headers: who.headers,
+      })
+    ).json<{ items: { id: string; status: string; attempts: number; lastStatusCode: number }[] }>()
+      .items;
+
+  it('delivers a messaging event once, signed so the documented recipe verifies it', async () => {
+    const webhookId = await subscribe(tenant, '/events', [200]);
+    const accountId = newId();
+    await app.get(DataSource).query(
+      `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
+         VALUES ($1, $2, 'whatsapp', 'webhooks-test', $3, $3, 'unused')`,
+      [accountId, tenant.id, `hooks-${accountId}`],
+    );
+    const contactId = await app
+      .get(ContactsService)
+      .resolve(tenant.id, [{ type: 'wa_id', value: `55119${Math.floor(Math.random() * 1e8)}` }]);
+    const conversationId = await app
+      .get(ConversationsService)
+      .touch(tenant.id, accountId, contactId, new Date(), 'inbound');
+    const messageId = newId();
+    await app.get(MessagesRepository).insertInbound({
+      id: messageId,
+      tenantId: tenant.id,
+      conversationId,
+      channelAccountId: accountId,
+      provider: 'webhooks-test',
+      providerMessageId: `in.${messageId}`,
+      type: 'text',
+      content: { text: 'never in a webhook' },
+      platformTimestamp: new Date(),
+    });
+
+    await eventually(() => Promise.resolve(expect(receiver.at('/events')).toHaveLength(1)), 15_000);
+    const [delivery] = receiver.at('/events');
+    expect(delivery.verified).toBe(true);
+    expect(delivery.headers['omnihub-webhook-id']).toBe(delivery.body.id);
+    expect(delivery.body).toMatchObject({
+      type: 'message.received',
+      data: { channelAccountId: accountId, conversationId, messageId },
+    });
+    expect(JSON.stringify(delivery.body)).not.toContain('never in a webhook');
+    await eventually(async () =>
+      expect(await deliveries(tenant, webhookId)).toEqual([
+        expect.objectContaining({ status: 'succeeded', attempts: 1, lastStatusCode: 200 }),
+      ]),
+    );
+  });
+
+  it('retries a receiver answering 500 three times and delivers the event once it answers 200', async () => {
+    const webhookId = await subscribe(tenant, '/flaky', [500, 500, 500, 200]);
+    const { eventId } = await ping(tenant, webhookId);
+
+    await eventually(async () =>
+      expect(await deliveries(tenant, webhookId)).toEqual([
+        expect.objectContaining({ status: 'succeeded', attempts: 4, lastStatusCode: 200 }),
+      ]),
+    );
+    const seen = receiver.at('/flaky');
+    expect(seen.map((r) => r.status)).toEqual([500, 500, 500, 200]);
+    expect(new Set(seen.map((r) => r.body.id))).toEqual(new Set([eventId]));
+    expect(seen.every((r) => r.verified)).toBe(true);
+  });
+
+  it('disables a subscription whose receiver answers 410 after the configured failures', async () => {
+    const webhookId = await subscribe(tenant, '/gone', [410]);
+    await ping(tenant, webhookId);
+    await eventually(async () =>
+      expect((await deliveries(tenant, webhookId))[0]).toMatchObject({ status: 'failed' }),
+    );
+    await ping(tenant, webhookId);
+
+    await eventually(async () => {
+      const view = (
+        await app.inject({ url: `/api/v2/webhooks/${webhookId}`, headers: tenant.headers })
+      ).json<{ active: boolean; disabledReason: string | null }>();
+      expect(view).toMatchObject({ active: false, disabledReason: expect.stringContaining('410') });
+    });
+    // A 410 is permanent: each delivery was tried once.
+    expect(receiver.at('/gone').map((r) => r.status)).toEqual([410, 410]);
+  });
+
+  it("does not let a receiver that never answers delay another tenant's deliveries", async () => {
+    const deadId = await subscribe(other, '/dead', ['hang']);
+    const deadStarted = Date.now();
+    for (let i = 0; i < 6; i += 1) await ping(other, deadId);
+    await eventually(() =>
+      Promise.resolve(expect(receiver.at('/dead').length).toBeGreaterThanOrEqual(2)),
+    );
+
+    const liveId = await subscribe(tenant, '/live', [200]);
+    const liveStarted = Date.now();
+    await ping(tenant, liveId);
+    await eventually(() => Promise.resolve(expect(receiver.at('/live')).toHaveLength(1)));
+    const liveLatency = receiver.at('/live')[0].at - liveStarted;
+
+    // The dead receiver's deliveries end by timeout, never sooner.
+    await eventually(async () =>
+      expect((await deliveries(other, deadId)).some((d) => d.attempts > 0)).toBe(true),
+    );
+    const deadLatency = Date.now() - deadStarted;
+    expect(deadLatency).toBeGreaterThanOrEqual(TIMEOUT_MS);
+    expect(liveLatency).toBeLessThan(TIMEOUT_MS / 2);
+    // Per-subscription slots: never more than 2 of the dead receiver's calls at once. Two
+    // arrive together; a later one only once a slot freed, i.e. a call timed out.
+    const deadArrivals = receiver
+      .at('/dead')
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+    const afterASlotFreed = deadArrivals[0] + TIMEOUT_MS - 50;
+    expect(deadArrivals.slice(2).every((at) => at >= afterASlotFreed)).toBe(true);
+  });
+
+  it('refuses a private-range URL at creation with a 400 naming url', async () => {
+    const literal = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: { url: 'https://10.0.0.5/hook', eventTypes: ['message.received'] },
+    });
+    expect(literal.statusCode).toBe(400);
+    expect(literal.json<{ errors: { field: string }[] }>().errors).toEqual([
+      expect.objectContaining({ field: 'url' }),
+    ]);
+
+    const metadata = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: { url: 'https://metadata.example.org/hook', eventTypes: ['message.received'] },
+    });
+    expect(metadata.statusCode).toBe(400);
+    expect(metadata.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([
+      { field: 'url', message: expect.stringMatching(/does not resolve|resolves to/) },
+    ]);
+  });
+
+  it("answers 404 for another tenant's subscription", async () => {
+    const webhookId = await subscribe(tenant, '/private', [200]);
+    for (const [method, url] of [
+      ['GET', `/api/v2/webhooks/${webhookId}`],
+      ['DELETE', `/api/v2/webhooks/${webhookId}`],
+      ['GET', `/api/v2/webhooks/${webhookId}/deliveries`],
+      ['POST', `/api/v2/webhooks/${webhookId}/test`],
+    ] as const) {
+      const response = await app.inject({ method, url, headers: other.headers });
+      expect(response.statusCode).toBe(404);
+    }
+  });
+
+  it('redelivers a delivery under the same event id, and hides the secret after creation', async () => {
+    const webhookId = await subscribe(tenant, '/again', [200]);
+    const { id, eventId } = await ping(tenant, webhookId);
+    await eventually(() => Promise.resolve(expect(receiver.at('/again')).toHaveLength(1)));
+    expect(receiver.at('/again')[0].body).toMatchObject({ type: 'webhook.ping', id: eventId });
+    await eventually(async () =>
+      expect((await deliveries(tenant, webhookId))[0]).toMatchObject({ status: 'succeeded' }),
+    );
+
+    const redeliver = await app.inject({
+      method: 'POST',
+      url: `/api/v2/webhooks/${webhookId}/deliveries/${id}/redeliver`,
+      headers: tenant.headers,
+    });
+    expect(redeliver.statusCode).toBe(202);
+    await eventually(() => Promise.resolve(expect(receiver.at('/again')).toHaveLength(2)));
+    expect(receiver.at('/again').map((r) => r.body.id)).toEqual([eventId, eventId]);
+    expect(receiver.at('/again').every((r) => r.verified)).toBe(true);
+
+    const view = await app.inject({
+      url: `/api/v2/webhooks/${webhookId}`,
+      headers: tenant.headers,
+    });
+    expect(view.json()).not.toHaveProperty('secret');
+  });
+});
