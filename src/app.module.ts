@@ -20,6 +20,7 @@ import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
+import { LiveEventsModule } from '@app/live-events/live-events.module';
 
 const infrastructure = [
   LoggerModule,
@@ -34,7 +35,14 @@ const infrastructure = [
   ChannelModule,
   InboxModule,
 ];
-const features = [AuthModule, HealthModule, TenantsModule, MessagingModule, WhatsappModule];
+const features = [
+  AuthModule,
+  HealthModule,
+  TenantsModule,
+  MessagingModule,
+  WhatsappModule,
+  LiveEventsModule,
+];
 
 /**
  * Global guards run in this order: authenticate first, so the throttler can bucket by tenant.

@@ -73,6 +73,13 @@ export class AppConfig {
   /** How long a send's Idempotency-Key is kept. */
   readonly idempotencyKeyRetentionHours: number;
   readonly messagingEvents: { retentionDays: number; pollIntervalMs: number; maxAttempts: number };
+  readonly liveEvents: {
+    retentionMs: number;
+    ticketTtlSeconds: number;
+    heartbeatMs: number;
+    maxBufferBytes: number;
+    maxConnectionsPerTenant: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -158,6 +165,13 @@ export class AppConfig {
       retentionDays: env.MESSAGING_EVENTS_RETENTION_DAYS,
       pollIntervalMs: env.MESSAGING_EVENTS_POLL_INTERVAL_MS,
       maxAttempts: env.MESSAGING_EVENTS_MAX_ATTEMPTS,
+    };
+    this.liveEvents = {
+      retentionMs: env.LIVE_EVENTS_RETENTION_HOURS * 3_600_000,
+      ticketTtlSeconds: env.LIVE_EVENTS_TICKET_TTL_SECONDS,
+      heartbeatMs: env.LIVE_EVENTS_HEARTBEAT_SECONDS * 1000,
+      maxBufferBytes: env.LIVE_EVENTS_MAX_BUFFER_BYTES,
+      maxConnectionsPerTenant: env.LIVE_EVENTS_MAX_CONNECTIONS_PER_TENANT,
     };
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,
