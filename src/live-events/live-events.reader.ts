@@ -111,9 +111,9 @@ export class LiveEventsReader implements BeforeApplicationShutdown, OnApplicatio
 
   private async readOnce(): Promise<void> {
     const connection = this.connection!;
-    this.connectionId ??= (await connection.client('ID'));
+    this.connectionId ??= await connection.client('ID');
     const asked = new Map(this.cursors);
-    const answer = (await connection.xread(
+    const answer = await connection.xread(
       'COUNT',
       READ_COUNT,
       'BLOCK',
@@ -121,7 +121,7 @@ export class LiveEventsReader implements BeforeApplicationShutdown, OnApplicatio
       'STREAMS',
       ...[...asked.keys()].map((tenantId) => this.log.key(tenantId)),
       ...asked.values(),
-    ));
+    );
     for (const [key, rows] of answer ?? []) {
       const tenantId = this.log.tenantOf(key);
       // Unwatched meanwhile, or watched anew from another place: this answer is stale.

@@ -84,9 +84,11 @@ export class TenantEventLog {
 
   /**
    * True when entries after `lastId` may have been trimmed already, so a replay from it would
-   * be incomplete: trimming removes the oldest entries, so that is when `lastId` lies below
-   * the newest removed one. When the key expired altogether, any id older than the retention
-   * may have missed events; an id beyond the newest entry is not ours (another environment).
+   * be incomplete. Trimming removes the oldest entries, so an id at or after the first one
+   * kept has lost nothing; one before it has, when anything was removed at all (an id just
+   * before the first kept one resyncs too: the stream cannot tell). When the key expired
+   * altogether, an id older than the retention may have missed events; an id beyond the
+   * newest entry is not ours (another environment's).
    */
   async gapSince(tenantId: string, lastId: string): Promise<boolean> {
     let info: unknown[];
@@ -96,11 +98,13 @@ export class TenantEventLog {
       if (!/no such key/i.test((error as Error).message)) throw error;
       return streamIdTime(lastId) < Date.now() - this.retentionMs;
     }
-    const field = (name: string) => info[info.indexOf(name) + 1] as string;
-    return (
-      compareStreamIds(lastId, field('max-deleted-entry-id')) < 0 ||
-      compareStreamIds(lastId, field('last-generated-id')) > 0
-    );
+    const field = <T>(name: string) => info[info.indexOf(name) + 1] as T;
+    const newest = field<string>('last-generated-id');
+    if (compareStreamIds(lastId, newest) > 0) return true;
+    const first = field<[string, string[]] | null>('first-entry')?.[0];
+    if (first && compareStreamIds(lastId, first) >= 0) return false;
+    const removed = Number(field('entries-added')) > Number(field('length'));
+    return removed && compareStreamIds(lastId, newest) < 0;
   }
 }
 
