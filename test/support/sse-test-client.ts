@@ -34,27 +34,32 @@ export class SseTestClient {
     onMessage?: (message: SseMessage) => void,
   ): Promise<SseTestClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-        let text = '';
-        const client = new SseTestClient(
-          res.statusCode ?? 0,
-          String(res.headers['content-type'] ?? ''),
-          () => text,
-          res,
-          onMessage,
-        );
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text = client.status === 200 ? '' : text + chunk;
-          if (client.status === 200) client.feed(chunk);
-        });
-        const end = () => {
-          client.ended = true;
-          client.notify();
-        };
-        res.on('end', end).on('close', end).on('error', end);
-        resolve(client);
-      });
+      const req = request(
+        url,
+        // no keep-alive pool: a finished 401 must not hold the process open
+        { agent: false, headers: { accept: 'text/event-stream', ...headers } },
+        (res) => {
+          let text = '';
+          const client = new SseTestClient(
+            res.statusCode ?? 0,
+            String(res.headers['content-type'] ?? ''),
+            () => text,
+            res,
+            onMessage,
+          );
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text = client.status === 200 ? '' : text + chunk;
+            if (client.status === 200) client.feed(chunk);
+          });
+          const end = () => {
+            client.ended = true;
+            client.notify();
+          };
+          res.on('end', end).on('close', end).on('error', end);
+          resolve(client);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
