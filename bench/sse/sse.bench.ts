@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '@config/app-config';
 import { newId } from '@core/database/ids';
+import type { LiveEvent } from '@app/live-events/live-event';
 import { TenantEventLog } from '@app/live-events/tenant-event-log';
 import { SseTestClient } from '@test/support/sse-test-client';
 import type { RunningServer } from '@test/support/server-process';
@@ -68,8 +69,10 @@ export async function runSseBenchmark(): Promise<void> {
       apiKey: { key: string };
     };
 
-    // arrival bookkeeping per client: events counted, latencies of sampled clients
-    let phaseEvents = new Map<string, number>();
+    // arrival bookkeeping per client: events of the phase counted, latencies of sampled
+    // clients. Each event carries its phase and send time, because a client may see an event
+    // before the bench has the append's answer.
+    let phaseTag = '';
     let counts = new Uint32Array(CLIENTS);
     let latencies: number[] = [];
     for (let i = 0; i < CLIENTS; i += 1) {
@@ -78,10 +81,11 @@ export async function runSseBenchmark(): Promise<void> {
         `${api.url}/api/v2/events/stream`,
         { authorization: `Bearer ${apiKey.key}` },
         (message) => {
-          const sentAt = phaseEvents.get(message.id ?? '');
-          if (sentAt === undefined) return;
+          const arrivedAt = Date.now();
+          const { eventId, occurredAt } = JSON.parse(message.data) as LiveEvent;
+          if (!eventId.startsWith(phaseTag)) return;
           counts[i] += 1;
-          if (sampled) latencies.push(Date.now() - sentAt);
+          if (sampled) latencies.push(arrivedAt - Date.parse(occurredAt));
         },
       );
       if (client.status !== 200) throw new Error(`stream ${i} answered ${client.status}`);
@@ -94,8 +98,8 @@ export async function runSseBenchmark(): Promise<void> {
       liveEvents: { retentionMs: 3_600_000 },
     } as AppConfig);
     const phases: Phase[] = [];
-    for (const rate of RATES) {
-      phaseEvents = new Map();
+    for (const [index, rate] of RATES.entries()) {
+      phaseTag = `p${index}:`;
       counts = new Uint32Array(CLIENTS);
       latencies = [];
       const total = Math.round(rate * PHASE_S);
@@ -103,17 +107,15 @@ export async function runSseBenchmark(): Promise<void> {
       for (let n = 0; n < total; n += 1) {
         const due = started + (n * 1000) / rate;
         if (due > Date.now()) await new Promise((done) => setTimeout(done, due - Date.now()));
-        const sentAt = Date.now();
-        const id = await log.append(tenant.id, {
-          eventId: newId(),
+        await log.append(tenant.id, {
+          eventId: `${phaseTag}${newId()}`,
           type: 'message.status_changed',
-          occurredAt: new Date(sentAt).toISOString(),
+          occurredAt: new Date().toISOString(),
           conversationId: newId(),
           messageId: newId(),
           channelAccountId: newId(),
           status: 'delivered',
         });
-        if (id) phaseEvents.set(id, sentAt);
       }
       const deadline = Date.now() + 30_000;
       while (counts.some((c) => c < total) && Date.now() < deadline) {

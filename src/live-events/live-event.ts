@@ -7,6 +7,7 @@ export const LIVE_EVENT_TYPES = [
   'message.sent',
   'message.status_changed',
   'conversation.opened',
+  'account.status_changed',
 ] as const satisfies readonly MessagingEventType[];
 
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];

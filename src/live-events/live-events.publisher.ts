@@ -34,9 +34,10 @@ export class LiveEventsPublisher {
   @OnMessagingEvent({ subscriber: 'live-events.publish', types: LIVE_EVENT_TYPES })
   async publish(event: MessagingEvent): Promise<void> {
     if (event.occurredAt.getTime() < Date.now() - this.config.liveEvents.retentionMs) return;
-    const channelAccountId = event.conversationId
-      ? await this.accountOf(event.tenantId, event.conversationId)
-      : undefined;
+    const channelAccountId =
+      event.type === 'account.status_changed'
+        ? event.streamId
+        : event.conversationId && (await this.accountOf(event.tenantId, event.conversationId));
     const live: LiveEvent = {
       eventId: event.id,
       type: event.type as LiveEventType,

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { REDIS } from '@core/redis/redis.module';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
@@ -194,6 +195,24 @@ describe('Live events stream (SSE)', () => {
     const live = await receive(at);
     await stale.until((c) => c.events().length === 1);
     expect(stale.events<Received>()[0].messageId).toBe(live);
+  });
+
+  it("streams a channel account's status changes (needs re-auth, disconnected) with its id", async () => {
+    const tenant = await createTenant(api);
+    const client = await connect(
+      '/api/v2/events/stream?types=account.status_changed',
+      tenant.headers,
+    );
+    const { accountId } = await conversationOf(tenant);
+    const accounts = worker.get(ChannelAccountsService);
+    await accounts.setStatus(accountId, 'needs_reauth');
+    await accounts.setStatus(accountId, 'disconnected');
+
+    await client.until((c) => c.events().length === 2);
+    expect(client.events<Received>().map((e) => [e.type, e.channelAccountId, e.status])).toEqual([
+      ['account.status_changed', accountId, 'needs_reauth'],
+      ['account.status_changed', accountId, 'disconnected'],
+    ]);
   });
 
   it("never shows a tenant another tenant's events", async () => {
