@@ -103,8 +103,9 @@ export class EventStreams {
     try {
       while (client.isOpen) {
         const page = await this.log.after(client.tenantId, after, REPLAY_PAGE);
-        for (const entry of page)
-          if (client.replay(entry, sseFrame(entry.id, entry.event))) replayed += 1;
+        replayed += client.replay(
+          page.map((entry) => ({ entry, frame: sseFrame(entry.id, entry.event) })),
+        );
         if (page.length < REPLAY_PAGE) break;
         after = page[page.length - 1].id;
         await client.drained();

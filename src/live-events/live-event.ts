@@ -47,10 +47,14 @@ export function isStreamId(value: string): boolean {
 
 /** Orders two Redis stream entry ids (`<ms>-<seq>`): negative, zero or positive. */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-').map(BigInt);
-  const [bMs, bSeq] = b.split('-').map(BigInt);
-  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
-  return aSeq === bSeq ? 0 : aSeq < bSeq ? -1 : 1;
+  if (a === b) return 0;
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  // both parts stay far below 2^53: exact as numbers
+  return (
+    Number(a.slice(0, aDash)) - Number(b.slice(0, bDash)) ||
+    Number(a.slice(aDash + 1)) - Number(b.slice(bDash + 1))
+  );
 }
 
 /** The time part of a stream entry id. */

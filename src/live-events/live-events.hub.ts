@@ -90,11 +90,9 @@ export class LiveEventsHub implements OnModuleInit, BeforeApplicationShutdown {
   private fanOut(tenantId: string, entries: LogEntry[]): void {
     const tenantClients = this.clients.get(tenantId);
     if (!tenantClients) return;
+    const batch = entries.map((entry) => ({ entry, frame: sseFrame(entry.id, entry.event) }));
     let count = 0;
-    for (const entry of entries) {
-      const frame = sseFrame(entry.id, entry.event);
-      for (const client of tenantClients) if (client.offer(entry, frame)) count += 1;
-    }
+    for (const client of tenantClients) count += client.offer(batch);
     this.recordDelivered('live', count);
   }
 

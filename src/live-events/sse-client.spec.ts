@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { compareStreamIds, LiveEvent } from './live-event';
+import { compareStreamIds, LiveEvent, sseFrame } from './live-event';
 import { SseClient, StreamFilters } from './sse-client';
 import type { LogEntry } from './tenant-event-log';
 
@@ -49,6 +49,11 @@ function clientOn(filters: StreamFilters = {}, start = '0-0') {
   return { raw, client, drops };
 }
 
+const framed = (id: string, event: Partial<LiveEvent> = {}) => {
+  const e = entry(id, event);
+  return { entry: e, frame: sseFrame(id, e.event) };
+};
+
 const ids = (written: string) => [...written.matchAll(/^id: (.+)$/gm)].map((m) => m[1]);
 
 describe('compareStreamIds', () => {
@@ -63,22 +68,21 @@ describe('compareStreamIds', () => {
 describe('SseClient', () => {
   it('holds live entries during its replay and sends each entry once, in order', () => {
     const { raw, client } = clientOn({}, '1-0');
-    client.offer(entry('3-0'), 'id: 3-0\n\n');
-    client.offer(entry('4-0'), 'id: 4-0\n\n');
-    client.replay(entry('2-0'), 'id: 2-0\n\n');
-    client.replay(entry('3-0'), 'id: 3-0\n\n');
+    client.offer([framed('3-0'), framed('4-0')]);
+    client.replay([framed('2-0'), framed('3-0')]);
     expect(client.goLive()).toBe(1);
-    client.offer(entry('4-0'), 'id: 4-0\n\n');
-    client.offer(entry('5-0'), 'id: 5-0\n\n');
+    client.offer([framed('4-0'), framed('5-0')]);
     expect(ids(raw.written)).toEqual(['2-0', '3-0', '4-0', '5-0']);
   });
 
   it('sends only what the filters let through', () => {
     const { raw, client } = clientOn({ types: ['message.sent'], conversationIds: ['c-a'] });
     client.goLive();
-    client.offer(entry('1-0', { type: 'message.sent', conversationId: 'c-b' }), 'id: 1-0\n\n');
-    client.offer(entry('2-0', { type: 'message.received', conversationId: 'c-a' }), 'id: 2-0\n\n');
-    client.offer(entry('3-0', { type: 'message.sent', conversationId: 'c-a' }), 'id: 3-0\n\n');
+    client.offer([
+      framed('1-0', { type: 'message.sent', conversationId: 'c-b' }),
+      framed('2-0', { type: 'message.received', conversationId: 'c-a' }),
+      framed('3-0', { type: 'message.sent', conversationId: 'c-a' }),
+    ]);
     expect(ids(raw.written)).toEqual(['3-0']);
   });
 
@@ -86,11 +90,11 @@ describe('SseClient', () => {
     const { raw, client, drops } = clientOn();
     client.goLive();
     raw.writableLength = 1_001;
-    expect(client.offer(entry('1-0'), 'id: 1-0\n\n')).toBe(false);
+    expect(client.offer([framed('1-0')])).toBe(0);
     expect(drops).toEqual(['slow-consumer']);
     expect(raw.ended).toBe(true);
     expect(raw.written).toContain('event: close\ndata: {"reason":"slow-consumer"}');
     expect(client.isOpen).toBe(false);
-    expect(client.offer(entry('2-0'), 'id: 2-0\n\n')).toBe(false);
+    expect(client.offer([framed('2-0')])).toBe(0);
   });
 });

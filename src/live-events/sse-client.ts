@@ -10,6 +10,12 @@ export interface StreamFilters {
   types?: LiveEventType[];
 }
 
+/** An entry with its SSE frame, serialised once for all the clients it goes to. */
+export interface FramedEntry {
+  entry: LogEntry;
+  frame: string;
+}
+
 /** Live events that arrive while a client's replay runs; more means it cannot keep up. */
 const MAX_PENDING = 10_000;
 /** How long a dropped client's final `close` event may take to flush before the socket goes. */
@@ -23,7 +29,7 @@ const HEARTBEAT = ': heartbeat\n\n';
  * after it; `lastSentId` makes every entry go out once, in the tenant's order.
  */
 export class SseClient {
-  private pending: { entry: LogEntry; frame: string }[] | null = [];
+  private pending: FramedEntry[] | null = [];
   private closed = false;
   private readonly channelAccountIds?: ReadonlySet<string>;
   private readonly conversationIds?: ReadonlySet<string>;
@@ -64,27 +70,27 @@ export class SseClient {
     });
   }
 
-  /** A live entry from the pod's reader; returns whether it was written. */
-  offer(entry: LogEntry, frame: string): boolean {
-    if (this.closed) return false;
+  /** Live entries from the pod's reader, in order; returns how many were written. */
+  offer(batch: readonly FramedEntry[]): number {
+    if (this.closed) return 0;
     if (this.pending) {
-      if (this.pending.length >= MAX_PENDING) this.drop('slow-consumer');
-      else this.pending.push({ entry, frame });
-      return false;
+      if (this.pending.length + batch.length > MAX_PENDING) this.drop('slow-consumer');
+      else this.pending.push(...batch);
+      return 0;
     }
-    return this.send(entry, frame);
+    return this.send(batch);
   }
 
-  /** An entry read by this client's replay; returns whether it was written. */
-  replay(entry: LogEntry, frame: string): boolean {
-    return !this.closed && this.send(entry, frame);
+  /** Entries read by this client's replay, in order; returns how many were written. */
+  replay(batch: readonly FramedEntry[]): number {
+    return this.closed ? 0 : this.send(batch);
   }
 
   /** Replay done: what arrived meanwhile goes out, then live entries go straight through. */
   goLive(): number {
     const held = this.pending ?? [];
     this.pending = null;
-    return held.filter(({ entry, frame }) => !this.closed && this.send(entry, frame)).length;
+    return this.closed ? 0 : this.send(held);
   }
 
   heartbeat(): void {
@@ -113,12 +119,17 @@ export class SseClient {
     this.closed = true;
   }
 
-  private send(entry: LogEntry, frame: string): boolean {
-    if (compareStreamIds(entry.id, this.lastSentId) <= 0 || !this.matches(entry.event)) {
-      return false;
+  /** One write per batch, not per entry: a burst costs each socket one write. */
+  private send(batch: readonly FramedEntry[]): number {
+    let out = '';
+    let count = 0;
+    for (const { entry, frame } of batch) {
+      if (compareStreamIds(entry.id, this.lastSentId) <= 0 || !this.matches(entry.event)) continue;
+      this.lastSentId = entry.id;
+      out += frame;
+      count += 1;
     }
-    this.lastSentId = entry.id;
-    return this.write(frame);
+    return count && this.write(out) ? count : 0;
   }
 
   private matches(event: LiveEvent): boolean {
