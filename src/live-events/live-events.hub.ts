@@ -79,12 +79,18 @@ export class LiveEventsHub implements OnModuleInit, BeforeApplicationShutdown {
     if (count) this.delivered.inc({ mode }, count);
   }
 
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
-    for (const tenantClients of this.clients.values()) {
-      for (const client of tenantClients) client.drop('server-shutdown');
-    }
+    const leaving = [...this.clients.values()].flatMap((tenantClients) => [...tenantClients]);
+    for (const client of leaving) client.drop('server-shutdown');
+    // Released now, while Redis is still connected: the clients reconnect to other pods at
+    // once and must not find their old leases counting against the limit.
+    await Promise.all(
+      leaving.map((client) =>
+        this.limiter.release(client.tenantId, client.id).catch(() => undefined),
+      ),
+    );
   }
 
   private fanOut(tenantId: string, entries: LogEntry[]): void {
