@@ -71,12 +71,17 @@ export class LiveEventsReader implements BeforeApplicationShutdown, OnApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
-    this.connection?.disconnect();
+    // A blocked connection is neither read nor closed by Redis until its read ends: unblock
+    // it, so the loop ends at once and the connection quits cleanly.
+    if (this.connectionId !== undefined) {
+      await this.redis.client('UNBLOCK', this.connectionId).catch(() => undefined);
+    }
     await this.loop;
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
   onApplicationShutdown(): void {
-    this.connection?.disconnect();
+    if (this.connection?.status !== 'end') this.connection?.disconnect();
   }
 
   private start(): void {
