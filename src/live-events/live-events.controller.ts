@@ -1,5 +1,5 @@
 import { Body, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
@@ -45,7 +45,6 @@ export class LiveEventsController {
   @Get('stream')
   // Authenticated below: by ticket, or by the usual headers through AuthGuard.
   @Public()
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: "The tenant's live events (Server-Sent Events)",
     description:
@@ -56,7 +55,10 @@ export class LiveEventsController {
       'Heartbeat comments keep the connection alive; `event: close` names why the server ended ' +
       'it (slow-consumer, server-shutdown).',
   })
-  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiOkResponse({
+    description: 'An endless event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiProblems(400, 503)
   async stream(
     @Req() request: FastifyRequest,
