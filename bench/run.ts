@@ -6,12 +6,14 @@ import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
 import { runOutboundBenchmark } from './outbound/outbound.bench';
+import { runSseBenchmark } from './sse/sse.bench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake: runIntakeBenchmark,
   outbound: runOutboundBenchmark,
   memory: runMemoryBenchmark,
   history: runHistoryBenchmark,
+  sse: runSseBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -22,6 +22,7 @@ import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
+import { LiveEventsModule } from '@app/live-events/live-events.module';
 
 const infrastructure = [
   LoggerModule,
@@ -44,6 +45,7 @@ const features = [
   WhatsappModule,
   InstagramModule,
   TenantWebhooksModule,
+  LiveEventsModule,
 ];
 
 /**

@@ -81,6 +81,13 @@ export class AppConfig {
     concurrencyPerSubscription: number;
     retentionDays: number;
   };
+  readonly liveEvents: {
+    retentionMs: number;
+    ticketTtlSeconds: number;
+    heartbeatMs: number;
+    maxBufferBytes: number;
+    maxConnectionsPerTenant: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.role = env.APP_ROLE;
@@ -177,6 +184,13 @@ export class AppConfig {
       disableAfterFailures: env.WEBHOOKS_DISABLE_AFTER_FAILURES,
       concurrencyPerSubscription: env.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION,
       retentionDays: env.WEBHOOKS_DELIVERY_RETENTION_DAYS,
+    };
+    this.liveEvents = {
+      retentionMs: env.LIVE_EVENTS_RETENTION_HOURS * 3_600_000,
+      ticketTtlSeconds: env.LIVE_EVENTS_TICKET_TTL_SECONDS,
+      heartbeatMs: env.LIVE_EVENTS_HEARTBEAT_SECONDS * 1000,
+      maxBufferBytes: env.LIVE_EVENTS_MAX_BUFFER_BYTES,
+      maxConnectionsPerTenant: env.LIVE_EVENTS_MAX_CONNECTIONS_PER_TENANT,
     };
     this.inbox = {
       retentionDays: env.INBOX_RETENTION_DAYS,

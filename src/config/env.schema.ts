@@ -435,4 +435,40 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   WEBHOOKS_DELIVERY_RETENTION_DAYS = 30;
+
+  /**
+   * Hours the live event stream keeps each tenant's events for clients that reconnect with
+   * Last-Event-ID; a client whose gap is older is told to resync.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  LIVE_EVENTS_RETENTION_HOURS = 24;
+
+  /** Seconds a stream ticket (POST /api/v2/events/tickets) may wait for its one use. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  LIVE_EVENTS_TICKET_TTL_SECONDS = 60;
+
+  /** Seconds between heartbeat comments on an idle event stream (proxies cut silent ones). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  LIVE_EVENTS_HEARTBEAT_SECONDS = 15;
+
+  /** Bytes a stream client may leave unread in its socket buffer before it is dropped as slow. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(4096)
+  LIVE_EVENTS_MAX_BUFFER_BYTES = 1_048_576;
+
+  /** Event streams a tenant may hold open at once, across all pods; more answer 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LIVE_EVENTS_MAX_CONNECTIONS_PER_TENANT = 100;
 }

@@ -60,7 +60,8 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
+  /** The caller behind the request's credentials (also for routes that authenticate themselves). */
+  async authenticate(request: FastifyRequest): Promise<Principal> {
     const credential = presentedCredential(request);
     if (!credential) {
       throw new UnauthenticatedError(

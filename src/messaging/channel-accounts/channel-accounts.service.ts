@@ -14,6 +14,7 @@ import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
+import { accountStatusEvents } from '../events/record-events.sql';
 import { ChannelAccountDto } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
 import { isUUID } from 'class-validator';
@@ -110,10 +111,9 @@ export class ChannelAccountsService {
       credentials,
       encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
     );
-    await this.accounts.update(
-      { id: account.id, tenantId },
-      { credentials: sealed, status: 'active' },
-    );
+    await this.accounts.update({ id: account.id, tenantId }, { credentials: sealed });
+    // New credentials are a fresh start: an account that needed re-auth is active again.
+    await this.setStatus(account.id, 'active');
   }
 
   async list(
@@ -135,8 +135,21 @@ export class ChannelAccountsService {
     return ChannelAccountDto.from(await this.find(tenantId, idOrName));
   }
 
+  /**
+   * Moves the account to `status`; a real change records `account.status_changed` in the same
+   * statement (a repeated status, such as a health check confirming `active`, records nothing).
+   */
   async setStatus(accountId: string, status: ChannelAccountStatus): Promise<void> {
-    await this.accounts.update({ id: accountId }, { status });
+    await this.accounts.query(
+      `WITH prev AS (SELECT id AS locked_id, status AS was FROM channel_accounts WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE channel_accounts SET status = $2, updated_at = now()
+           FROM prev WHERE id = prev.locked_id AND prev.was <> $2
+         RETURNING id, tenant_id, status),
+       event AS (${accountStatusEvents('changed')})
+       SELECT 1`,
+      [accountId, status],
+    );
   }
 
   /** The account with opened credentials, for one provider call on behalf of its tenant. */

@@ -40,6 +40,18 @@ export class ConversationsService {
     return rows[0].id;
   }
 
+  /**
+   * The channel account of the tenant's conversation, or null when the tenant has no such
+   * conversation. A conversation never moves to another account, so callers may cache it.
+   */
+  async channelAccountOf(tenantId: string, conversationId: string): Promise<string | null> {
+    const rows: { channel_account_id: string }[] = await this.db.query(
+      `SELECT channel_account_id FROM conversations WHERE id = $1 AND tenant_id = $2`,
+      [conversationId, tenantId],
+    );
+    return rows[0]?.channel_account_id ?? null;
+  }
+
   /** When the contact last wrote on this account, or null if never. */
   async lastInboundAt(channelAccountId: string, contactId: string): Promise<Date | null> {
     const rows: { last_inbound_at: Date | null }[] = await this.db.query(
@@ -47,17 +59,5 @@ export class ConversationsService {
       [channelAccountId, contactId],
     );
     return rows[0]?.last_inbound_at ?? null;
-  }
-
-  /**
-   * The channel account of a tenant's conversation, or null when there is none (events carry
-   * the conversation only; a subscriber filtering by account asks here).
-   */
-  async channelAccountOf(tenantId: string, conversationId: string): Promise<string | null> {
-    const rows: { channel_account_id: string }[] = await this.db.query(
-      `SELECT channel_account_id FROM conversations WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, conversationId],
-    );
-    return rows[0]?.channel_account_id ?? null;
   }
 }

@@ -10,6 +10,7 @@ export const MESSAGING_EVENT_TYPES = [
   'conversation.opened',
   'contact.updated',
   'contact.erased',
+  'account.status_changed',
 ] as const;
 
 export type MessagingEventType = (typeof MESSAGING_EVENT_TYPES)[number];
@@ -25,14 +26,17 @@ export interface MessagingEvent {
   id: string;
   type: MessagingEventType;
   tenantId: string;
-  /** The conversation, or the contact for contact events. */
+  /** The conversation; the contact for contact events; the channel account for account events. */
   streamId: string;
   /** 1, 2, 3... per stream, without gaps. */
   seq: number;
   conversationId?: string;
   messageId?: string;
   contactId?: string;
-  /** The message's status after the change (status_changed, sent, received, accepted). */
+  /**
+   * The message's status after the change (status_changed, sent, received, accepted), or the
+   * channel account's (account.status_changed: active, needs_reauth, disconnected, disabled).
+   */
   status?: string;
   /** The platform's or Omnihub's stable error code when the status is failed or unknown. */
   errorCode?: string;

@@ -44,3 +44,14 @@ export function contactUpdatedEvents(from: string): string {
            contact_id, NULL, NULL
       FROM ${from}`;
 }
+
+/**
+ * `account.status_changed` per row of `from` (columns id, tenant_id, status) where `where`;
+ * the account is the stream, so its status changes are ordered among themselves.
+ */
+export function accountStatusEvents(from: string, where = 'true'): string {
+  return `${INSERT}
+    SELECT tenant_id, id, ${literal('account.status_changed')}, NULL::uuid, NULL::uuid, NULL::uuid,
+           status, NULL
+      FROM ${from} WHERE ${where}`;
+}

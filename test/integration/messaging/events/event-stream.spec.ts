@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { DomainEventsRepository } from '@app/messaging/events/domain-events.repository';
@@ -149,6 +150,26 @@ describe('Messaging event stream', () => {
     ]);
     expect(JSON.stringify(stream)).not.toContain('never in an event');
     expect(JSON.stringify(stream)).not.toContain('5511900000000');
+  });
+
+  it("records a channel account's status changes on the account's stream, and a repeated status not at all", async () => {
+    const accounts = app.get(ChannelAccountsService);
+    await accounts.setStatus(accountId, 'needs_reauth');
+    await accounts.setStatus(accountId, 'needs_reauth');
+    await accounts.setStatus(accountId, 'disconnected');
+    await accounts.setStatus(accountId, 'active');
+
+    const stream = await recorded('stream_id = $1', [accountId]);
+    expect(stream.map((e) => [e.type, e.status, Number(e.seq)])).toEqual([
+      ['account.status_changed', 'needs_reauth', 1],
+      ['account.status_changed', 'disconnected', 2],
+      ['account.status_changed', 'active', 3],
+    ]);
+    const [{ status }] = await db.query<{ status: string }[]>(
+      `SELECT status FROM channel_accounts WHERE id = $1`,
+      [accountId],
+    );
+    expect(status).toBe('active');
   });
 
   it('leaves no event behind a change that was rolled back', async () => {

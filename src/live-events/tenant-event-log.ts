@@ -1,0 +1,113 @@
+import { AppConfig } from '@config/app-config';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '@core/redis/redis.module';
+import { compareStreamIds, LiveEvent, streamIdTime } from './live-event';
+
+/** One entry of a tenant's stream. */
+export interface LogEntry {
+  id: string;
+  event: LiveEvent;
+}
+
+/**
+ * How long an event id is remembered to drop a redelivery: the event stream redelivers what a
+ * worker leased but did not acknowledge (30 s leases) or what a re-drive sends again.
+ */
+const SEEN_WINDOW_MS = 3_600_000;
+
+/**
+ * Appends the event unless it was appended within the dedupe window, trims what is older than
+ * the retention (by Redis' own clock, so pods' clock skew does not matter) and keeps the key
+ * alive as long as its newest entry. Returns the entry id, or false for a duplicate.
+ */
+const APPEND = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return false end
+local now = redis.call('TIME')
+local minId = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', string.format('%d', minId), '*', 'e', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return id`;
+
+/**
+ * Each tenant's live events as a Redis Stream: the entry id (`<ms>-<seq>`) is the tenant's
+ * monotonically increasing event id, which clients resume from with Last-Event-ID. Entries
+ * are trimmed by age (LIVE_EVENTS_RETENTION_HOURS); a key whose tenant is quiet for that
+ * long expires. Every key shares the configured prefix, so one Redis Cluster slot holds them.
+ */
+@Injectable()
+export class TenantEventLog {
+  private readonly prefix: string;
+  private readonly retentionMs: number;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.prefix = `${config.redis.prefix}:live`;
+    this.retentionMs = config.liveEvents.retentionMs;
+  }
+
+  key(tenantId: string): string {
+    return `${this.prefix}:stream:${tenantId}`;
+  }
+
+  /** The tenant of a stream key (the reader reads many at once). */
+  tenantOf(key: string): string {
+    return key.slice(this.prefix.length + ':stream:'.length);
+  }
+
+  async append(tenantId: string, event: LiveEvent): Promise<string | null> {
+    const id = (await this.redis.eval(
+      APPEND,
+      2,
+      this.key(tenantId),
+      `${this.prefix}:seen:${event.eventId}`,
+      this.retentionMs,
+      Math.min(SEEN_WINDOW_MS, this.retentionMs),
+      JSON.stringify(event),
+    )) as string | null;
+    return id ?? null;
+  }
+
+  /** The newest entry id, or `0-0` when the tenant has none: where a new client starts. */
+  async head(tenantId: string): Promise<string> {
+    const [newest] = await this.redis.xrevrange(this.key(tenantId), '+', '-', 'COUNT', 1);
+    return newest?.[0] ?? '0-0';
+  }
+
+  /** Up to `count` entries after `afterId`, oldest first. */
+  async after(tenantId: string, afterId: string, count: number): Promise<LogEntry[]> {
+    const rows = await this.redis.xrange(this.key(tenantId), `(${afterId}`, '+', 'COUNT', count);
+    return rows.map(([id, fields]) => toEntry(id, fields));
+  }
+
+  /**
+   * True when entries after `lastId` may have been trimmed already, so a replay from it would
+   * be incomplete. Trimming removes the oldest entries, so an id at or after the first one
+   * kept has lost nothing; one before it has, when anything was removed at all (an id just
+   * before the first kept one resyncs too: the stream cannot tell). When the key expired
+   * altogether, an id older than the retention may have missed events; an id beyond the
+   * newest entry is not ours (another environment's).
+   */
+  async gapSince(tenantId: string, lastId: string): Promise<boolean> {
+    let info: unknown[];
+    try {
+      info = (await this.redis.xinfo('STREAM', this.key(tenantId))) as unknown[];
+    } catch (error) {
+      if (!/no such key/i.test((error as Error).message)) throw error;
+      return streamIdTime(lastId) < Date.now() - this.retentionMs;
+    }
+    const field = <T>(name: string) => info[info.indexOf(name) + 1] as T;
+    const newest = field<string>('last-generated-id');
+    if (compareStreamIds(lastId, newest) > 0) return true;
+    const first = field<[string, string[]] | null>('first-entry')?.[0];
+    if (first && compareStreamIds(lastId, first) >= 0) return false;
+    const removed = Number(field('entries-added')) > Number(field('length'));
+    return removed && compareStreamIds(lastId, newest) < 0;
+  }
+}
+
+export function toEntry(id: string, fields: string[]): LogEntry {
+  return { id, event: JSON.parse(fields[fields.indexOf('e') + 1]) as LiveEvent };
+}
