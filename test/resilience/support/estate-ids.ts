@@ -7,18 +7,28 @@ import type { TenantEstate } from './tenant-estate';
  * whose parameter is in neither table makes `idsFor` throw until it is added here, so a new
  * route cannot go unchecked.
  */
-const BY_PARAMETER: Record<string, (estate: TenantEstate) => string[]> = {
+type Pick = (estate: TenantEstate, route: DocumentedRoute) => string[];
+
+const BY_PARAMETER: Record<string, Pick> = {
   instanceId: accountHandles,
   idOrName: accountHandles,
-  accountId: (estate) => [estate.evolutionAccount.id, estate.cloudAccount.id],
+  // The account the route's own hub serves comes first: a control call takes the first.
+  accountId: (estate, route) => {
+    const { evolutionAccount: evo, cloudAccount: cloud, instagramAccount: instagram } = estate;
+    return route.path.includes('/instagram/')
+      ? [instagram.id, evo.id, cloud.id]
+      : [evo.id, cloud.id, instagram.id];
+  },
+  deliveryId: (estate) => [estate.webhookDeliveryId],
 };
-const BY_COLLECTION: Record<string, (estate: TenantEstate) => string[]> = {
+const BY_COLLECTION: Record<string, Pick> = {
   'api-keys': (estate) => [estate.spareApiKeyId],
   'channel-accounts': accountHandles,
   conversations: (estate) => [estate.conversationId],
   messages: (estate) => [estate.inboundMessageId, estate.outboundMessageId],
   contacts: (estate) => [estate.contactId],
   tenants: (estate) => [estate.tenant.id],
+  webhooks: (estate) => [estate.webhookId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */
@@ -36,7 +46,7 @@ export function idsFor(route: DocumentedRoute, name: string, estate: TenantEstat
         'Add it to BY_PARAMETER or BY_COLLECTION in test/resilience/support/estate-ids.ts',
     );
   }
-  return pick(estate);
+  return pick(estate, route);
 }
 
 /** The route's path for every combination of the estate's values for its path parameters. */

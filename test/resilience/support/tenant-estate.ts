@@ -3,6 +3,11 @@ import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
+import {
+  InstagramFakeAccount,
+  InstagramGraphFake,
+  startInstagramGraphFake,
+} from '@test/fakes/instagram/instagram-graph-fake';
 import { MetaGraphFake, startMetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import {
   MetaBusinessNumber,
@@ -19,6 +24,8 @@ import type { BodyOwner } from './example-body';
 export const ESTATE_APP_SECRET = 'estate-app-secret-0123456789abcdef';
 const EVOLUTION_KEY = 'ESTATE-EVOLUTION-GLOBAL-KEY-0001';
 const PUBLIC_BASE_URL = 'https://omnihub.example.com';
+/** Tenants' own webhook receivers: allow-listed, so no DNS is asked (nothing answers there). */
+const RECEIVER_HOST = 'receiver.estate.test';
 
 /** One app with its worker and both platform fakes, where several tenants set up shop. */
 export interface EstateWorld {
@@ -26,6 +33,7 @@ export interface EstateWorld {
   db: DataSource;
   graph: MetaGraphFake;
   evolution: EvolutionFake;
+  instagram: InstagramGraphFake;
   close(): Promise<void>;
 }
 
@@ -37,6 +45,7 @@ export interface TenantEstate {
   jwtHeaders: { authorization: string };
   number: MetaBusinessNumber;
   cloudAccount: { id: string; name: string };
+  instagramAccount: { id: string; name: string };
   /**
    * `instanceName` is the instance's name on Evolution, `instanceKey` its token (a webhook key
    * too), `webhookSecret` the secret header Omnihub registered with its webhook.
@@ -57,11 +66,23 @@ export interface TenantEstate {
   inboundWamid: string;
   mediaId: string;
   outboundMessageId: string;
+  /** A subscription to the tenant's own webhook receiver, and the delivery of its ping. */
+  webhookId: string;
+  webhookDeliveryId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
 export const estateAccessToken = (number: MetaBusinessNumber) =>
   `EAAGestate${number.phoneNumberId}`;
+
+/** The Instagram professional account the Instagram fake knows for a number's tenant. */
+export function estateInstagramAccount(number: MetaBusinessNumber): InstagramFakeAccount {
+  return {
+    igId: `178414${number.phoneNumberId.slice(-11)}`,
+    username: `estate.${number.phoneNumberId}`,
+    instagramToken: `IGAAestate${number.phoneNumberId}`,
+  };
+}
 
 /** `env` overrides the app's variables. */
 export async function startEstateWorld(
@@ -76,12 +97,21 @@ export async function startEstateWorld(
     })),
   });
   const evolution = await startEvolutionFake({ globalApiKey: EVOLUTION_KEY });
+  const instagram = await startInstagramGraphFake({
+    host: 'graph.instagram.com',
+    accounts: numbers.map(estateInstagramAccount),
+    version: graph.version,
+  });
   const app = await createTestApp({
     APP_ROLE: 'all',
     META_GRAPH_BASE_URL: graph.baseUrl,
     META_GRAPH_API_VERSION: graph.version,
     META_APP_SECRET: ESTATE_APP_SECRET,
     EVOLUTION_BASE_URL: evolution.baseUrl,
+    INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
+    OUTBOUND_URL_ALLOWLIST: RECEIVER_HOST,
+    // Deliveries to the receivers (nobody answers there) settle in moments, not minutes.
+    WEBHOOKS_RETRY_BASE_DELAY_MS: '50',
     EVOLUTION_API_KEY: EVOLUTION_KEY,
     PUBLIC_BASE_URL,
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}estate-${newId()}`,
@@ -92,10 +122,12 @@ export async function startEstateWorld(
     db: app.get(DataSource),
     graph,
     evolution,
+    instagram,
     close: async () => {
       await app.close();
       await graph.close();
       await evolution.close();
+      await instagram.close();
     },
   };
 }
@@ -153,6 +185,18 @@ export async function buildTenantEstate(
   const webhookSecret = Object.values(created?.webhook?.headers ?? {})[0];
   if (!instanceName || !instanceKey || typeof webhookSecret !== 'string')
     throw new Error(`${label}: Evolution instance was not created`);
+  const instagramAccount = estateInstagramAccount(number);
+  const instagram = await call(
+    'POST',
+    '/api/v2/instagram/accounts',
+    {
+      name: `${label}-instagram`,
+      accountId: instagramAccount.igId,
+      flavour: 'instagram-login',
+      accessToken: instagramAccount.instagramToken,
+    },
+    201,
+  );
   const spareKey = await call('POST', '/api/v2/api-keys', { name: `${label}-spare` }, 201);
 
   const waId = `55119${number.phoneNumberId.slice(-8)}`;
@@ -201,12 +245,15 @@ export async function buildTenantEstate(
     202,
   );
 
+  const { webhookId, webhookDeliveryId } = await settledWebhook(app, tenant, label);
+
   return {
     label,
     tenant,
     jwtHeaders: { authorization: `Bearer ${await tenantJwt(tenant.id)}` },
     number,
     cloudAccount: { id: String(cloud.id), name: `${label}-cloud` },
+    instagramAccount: { id: String(instagram.id), name: `${label}-instagram` },
     evolutionAccount: {
       id: String(instance.accountId),
       name: `${label}-evo`,
@@ -221,7 +268,43 @@ export async function buildTenantEstate(
     inboundWamid,
     mediaId,
     outboundMessageId: String(reply.id),
+    webhookId,
+    webhookDeliveryId,
   };
+}
+
+/**
+ * A subscription to the tenant's own receiver with one delivery (its ping), switched off and
+ * its delivery settled (abandoned) before the scenario starts: nothing answers at the receiver,
+ * and retries running in the background would change the tenant's rows under the scenario.
+ */
+async function settledWebhook(
+  app: NestFastifyApplication,
+  tenant: TestTenant,
+  label: string,
+): Promise<{ webhookId: string; webhookDeliveryId: string }> {
+  const call = async (method: 'POST' | 'PATCH' | 'GET', url: string, payload?: object) => {
+    const response = await app.inject({ method, url, headers: tenant.headers, payload });
+    if (response.statusCode >= 300)
+      throw new Error(
+        `${label}: ${method} ${url} answered ${response.statusCode}: ${response.body}`,
+      );
+    return response.json<Record<string, unknown>>();
+  };
+  const webhook = await call('POST', '/api/v2/webhooks', {
+    url: `https://${RECEIVER_HOST}/${label}`,
+    eventTypes: ['message.received'],
+  });
+  const webhookId = String(webhook.id);
+  const ping = await call('POST', `/api/v2/webhooks/${webhookId}/test`);
+  await call('PATCH', `/api/v2/webhooks/${webhookId}`, { active: false });
+  await eventually(async () => {
+    const page = await call('GET', `/api/v2/webhooks/${webhookId}/deliveries`);
+    const items = page.items as { status: string }[];
+    if (items.some((item) => item.status === 'pending'))
+      throw new Error(`${label}: webhook deliveries still pending`);
+  });
+  return { webhookId, webhookDeliveryId: String(ping.id) };
 }
 
 /** The estate as the owner of a request body (see exampleBody). */
