@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { SubscriptionSlots } from './subscription-slots';
+import { ActiveSubscriptions } from './active-subscriptions';
 import { TenantWebhooksController } from './tenant-webhooks.controller';
 import { tenantWebhookMetrics } from './tenant-webhooks.metrics';
 import { TenantWebhooksRepository } from './tenant-webhooks.repository';
@@ -14,7 +15,13 @@ import { WebhookSender } from './webhook-sender';
 import { WebhooksOutProcessor } from './webhooks-out.processor';
 
 const httpControllers = [TenantWebhooksController];
-const services = [TenantWebhooksService, WebhookFanout, WebhookSender, WebhookDeliveriesEnqueuer];
+const services = [
+  TenantWebhooksService,
+  ActiveSubscriptions,
+  WebhookFanout,
+  WebhookSender,
+  WebhookDeliveriesEnqueuer,
+];
 const repositories = [TenantWebhooksRepository, WebhookDeliveriesRepository, SubscriptionSlots];
 const processors = [WebhooksOutProcessor];
 const maintenance = [WebhookDeliveriesSweeper, WebhookDeliveriesRetention];

@@ -75,13 +75,11 @@ export class TenantWebhooksRepository {
     );
   }
 
-  /** Active subscriptions of the tenant that take this event type. */
-  async matching(tenantId: string, eventType: string): Promise<WebhookRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS} FROM tenant_webhooks
-        WHERE tenant_id = $1 AND active AND $2 = ANY (event_types)`,
-      [tenantId, eventType],
-    );
+  /** The tenant's active subscriptions (ActiveSubscriptions keeps them for a few seconds). */
+  async activeOf(tenantId: string): Promise<WebhookRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM tenant_webhooks WHERE tenant_id = $1 AND active`, [
+      tenantId,
+    ]);
   }
 
   /**

@@ -17,6 +17,7 @@ import {
 } from './tenant-webhooks.dto';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveriesEnqueuer } from './webhook-deliveries.enqueuer';
+import { ActiveSubscriptions } from './active-subscriptions';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from './webhook-secret-column';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -27,6 +28,7 @@ export const PING_EVENT_TYPE = 'webhook.ping';
 export class TenantWebhooksService {
   constructor(
     private readonly webhooks: TenantWebhooksRepository,
+    private readonly subscriptions: ActiveSubscriptions,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly enqueuer: WebhookDeliveriesEnqueuer,
     private readonly accounts: ChannelAccountsService,
@@ -48,6 +50,7 @@ export class TenantWebhooksService {
       active: command.active ?? true,
       secret: this.seal(id, secret),
     });
+    this.subscriptions.forget(tenantId);
     return { ...WebhookDto.from(row), secret };
   }
 
@@ -86,11 +89,13 @@ export class TenantWebhooksService {
     };
     const row = await this.webhooks.update(tenantId, id, changes);
     if (!row) throw notFound();
+    this.subscriptions.forget(tenantId);
     return secret ? { ...WebhookDto.from(row), secret } : WebhookDto.from(row);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.webhooks.delete(tenantId, id))) throw notFound();
+    this.subscriptions.forget(tenantId);
   }
 
   async listDeliveries(

@@ -3,9 +3,9 @@ import { newId } from '@core/database/ids';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MESSAGING_EVENT_TYPES, MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
+import { ActiveSubscriptions } from './active-subscriptions';
 import { DeliveryPayload, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveriesEnqueuer } from './webhook-deliveries.enqueuer';
-import { TenantWebhooksRepository } from './tenant-webhooks.repository';
 
 /**
  * Turns each messaging event into one delivery per matching subscription of its tenant: a row
@@ -17,7 +17,7 @@ import { TenantWebhooksRepository } from './tenant-webhooks.repository';
 @Injectable()
 export class WebhookFanout {
   constructor(
-    private readonly webhooks: TenantWebhooksRepository,
+    private readonly subscriptions: ActiveSubscriptions,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly enqueuer: WebhookDeliveriesEnqueuer,
     private readonly conversations: ConversationsService,
@@ -25,7 +25,7 @@ export class WebhookFanout {
 
   @OnMessagingEvent({ subscriber: 'tenant-webhooks.fanout', types: MESSAGING_EVENT_TYPES })
   async fanOut(event: MessagingEvent): Promise<void> {
-    const candidates = await this.webhooks.matching(event.tenantId, event.type);
+    const candidates = await this.subscriptions.matching(event.tenantId, event.type);
     if (!candidates.length) return;
     const accountId = event.conversationId
       ? await this.conversations.channelAccountOf(event.tenantId, event.conversationId)
