@@ -7,6 +7,8 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
+ * - instagram/, tenant-webhooks/ and live-events/ plug in by decorators and nobody imports them;
+ *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
 const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
@@ -20,7 +22,15 @@ const FEATURES = [
   'consent',
   'hub-health',
   'tenant-webhooks',
+  'live-events',
 ];
+/**
+ * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
+ * subscribers): nothing but app.module names them, so each can be left out of a build alone.
+ */
+const PLUG_INS = ['instagram', 'tenant-webhooks', 'live-events'];
+/** Listeners on the messaging event stream: they see every channel, so they know none. */
+const STREAM_LISTENERS = ['tenant-webhooks', 'live-events'];
 
 module.exports = {
   forbidden: [
@@ -61,15 +71,29 @@ module.exports = {
       from: { path: '^src/', pathNot: [`^src/(meta|${META_PRODUCTS.join('|')})/`] },
       to: { path: '^src/meta/' },
     },
-    {
-      name: 'nobody-imports-instagram',
+    ...PLUG_INS.map((module) => ({
+      name: `nobody-imports-${module}`,
       comment:
-        'Instagram plugs in through decorators (provider, inbound handler, outbound rule); no ' +
-        'module names it, so it can be left out of a build without touching anyone else.',
+        `${module}/ plugs in through decorators; no module but app.module (and the list of ` +
+        'encrypted columns the secret rotation walks) names it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/instagram/', '^src/app\\.module\\.ts$'] },
-      to: { path: '^src/instagram/' },
-    },
+      from: {
+        path: '^src/',
+        pathNot: [`^src/${module}/`, '^src/(app\\.module|encrypted-columns)\\.ts$'],
+      },
+      to: { path: `^src/${module}/` },
+    })),
+    ...STREAM_LISTENERS.map((module) => ({
+      name: `${module}-knows-no-platform`,
+      comment:
+        `${module}/ hears every channel on the messaging event stream and reads messaging's ` +
+        'exported services; it imports core, config, tenants and messaging, never a platform or meta/.',
+      severity: 'error',
+      from: { path: `^src/${module}/` },
+      to: {
+        path: `^src/(meta|${PLATFORMS.join('|')}|${STREAM_LISTENERS.filter((m) => m !== module).join('|')})/`,
+      },
+    })),
     {
       name: 'no-foreign-entities',
       comment:
