@@ -18,6 +18,7 @@ import { ConversationsQuery } from './history/conversations.query';
 import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
+import { IngestByAccount } from './inbound/ingest-by-account';
 import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
@@ -63,6 +64,7 @@ const services = [
   ContactsService,
   ConversationsService,
   InboundPipeline,
+  IngestByAccount,
   MessageLookup,
   ConversationsQuery,
   MessageHistoryQuery,
@@ -105,6 +107,7 @@ const httpControllers = [
     ContactsService,
     ConversationsService,
     InboundPipeline,
+    IngestByAccount,
     MessageLookup,
     OutboundDispatcher,
     FailedSendsRedrive,

@@ -6,13 +6,7 @@ import {
   InboundEventRecord,
   InboundHandler,
 } from '@core/inbox/inbound-event-handler';
-import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
-import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
-import type { NormalizedEvent } from '@app/messaging/inbound/normalized-event';
-import {
-  StatusesNotYetMatchedError,
-  UNMATCHED_STATUS_RETRIES,
-} from '@app/messaging/inbound/unmatched-statuses';
+import { IngestByAccount } from '@app/messaging/inbound/ingest-by-account';
 import { META_WHATSAPP_INBOX_SOURCE } from '@app/meta/webhooks/meta-webhook-objects';
 import { WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL } from './whatsapp-webhook.metrics';
 import { parseMetaWebhook } from './meta-webhook.parser';
@@ -30,8 +24,7 @@ export class MetaInboundHandler implements InboundEventHandler {
   private readonly logger = new Logger(MetaInboundHandler.name);
 
   constructor(
-    private readonly accounts: ChannelAccountsService,
-    private readonly pipeline: InboundPipeline,
+    private readonly ingest: IngestByAccount,
     @InjectMetric(WHATSAPP_WEBHOOK_UNKNOWN_ACCOUNT_TOTAL) private readonly unknownAccounts: Counter,
   ) {}
 
@@ -41,32 +34,18 @@ export class MetaInboundHandler implements InboundEventHandler {
       // Paths and reasons only: the parser never quotes message contents.
       this.logger.warn({ inboxId: record.id, skipped }, 'Parts of a Meta webhook were skipped');
     }
-    let unmatched = 0;
-    for (const [phoneNumberId, group] of byAccount(events)) {
-      const account = await this.accounts.openByExternalId('whatsapp', 'meta-cloud', phoneNumberId);
-      if (!account) {
+    await this.ingest.ingest(
+      { hub: 'whatsapp', provider: 'meta-cloud' },
+      events,
+      record.attempts,
+      (phoneNumberId) => {
         // Counted once per delivery, not once per retry of the same delivery.
         if (record.attempts === 0) this.unknownAccounts.inc();
         this.logger.warn(
           { inboxId: record.id, phoneNumberId },
           'Meta webhook for a phone number id with no channel account; acknowledged and dropped',
         );
-        continue;
-      }
-      unmatched += (await this.pipeline.ingest(account, group)).statusesUnmatched;
-    }
-    if (unmatched > 0 && record.attempts < UNMATCHED_STATUS_RETRIES) {
-      throw new StatusesNotYetMatchedError(unmatched);
-    }
+      },
+    );
   }
-}
-
-function byAccount(events: readonly NormalizedEvent[]): Map<string, NormalizedEvent[]> {
-  const groups = new Map<string, NormalizedEvent[]>();
-  for (const event of events) {
-    const group = groups.get(event.accountExternalId) ?? [];
-    group.push(event);
-    groups.set(event.accountExternalId, group);
-  }
-  return groups;
 }
