@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { clearFinishedJob } from '@core/queue/clear-finished-job';
 import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
 
@@ -58,16 +59,7 @@ export class WebhookDeliveriesEnqueuer {
    * job that finished while the row stayed pending): adding that id again would be a no-op.
    */
   async enqueueAfresh(deliveryId: string): Promise<void> {
-    try {
-      const earlier = await this.queue.getJob(deliveryId);
-      const state = earlier ? await earlier.getState() : undefined;
-      if (earlier && (state === 'completed' || state === 'failed')) await earlier.remove();
-    } catch (error) {
-      this.logger.warn(
-        { deliveryId, reason: (error as Error).message },
-        'Could not clear the earlier job of a delivery; enqueueing anyway',
-      );
-    }
+    await clearFinishedJob(this.queue, deliveryId, this.logger);
     await this.enqueue([deliveryId]);
   }
 }

@@ -5,6 +5,7 @@ import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import { DomainError, NotFoundError } from '@core/errors/domain-error';
 import { newId } from '@core/database/ids';
+import { clearFinishedJob } from '@core/queue/clear-finished-job';
 import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
@@ -163,16 +164,7 @@ export class OutboundDispatcher {
    * finds stranded; a job still waiting, delayed or running is left as it is.
    */
   async enqueueAfresh(messageId: string): Promise<void> {
-    try {
-      const earlier = await this.queue.getJob(messageId);
-      const state = earlier ? await earlier.getState() : undefined;
-      if (earlier && (state === 'completed' || state === 'failed')) await earlier.remove();
-    } catch (error) {
-      this.logger.warn(
-        { messageId, reason: (error as Error).message },
-        'Could not clear the earlier job of a message; enqueueing anyway',
-      );
-    }
+    await clearFinishedJob(this.queue, messageId, this.logger);
     await this.enqueue(messageId);
   }
 
