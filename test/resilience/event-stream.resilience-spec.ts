@@ -190,9 +190,10 @@ describe('Resilience: the messaging event stream through a worker crash and a Re
       messagesWithoutEvent: messagesWithoutEvent.length,
     });
 
-    // The kill caught deliveries in flight (handed out, not acknowledged), or this run proved
-    // nothing about redelivery.
-    expect(wire.length - distinct.size).toBeGreaterThan(0);
+    // Whether the kill caught deliveries in flight depends on where in a batch it lands (CI
+    // saw 0 to 150 redelivered); the summary line reports it. Redelivery after a worker died
+    // before recording its results is asserted deterministically in
+    // test/integration/messaging/events/event-stream.spec.ts.
     expect(accepted).toHaveLength(OUTBOUND);
     expect(messages.length).toBeGreaterThanOrEqual(INBOUND + OUTBOUND);
     expect(distinct.size).toBe(recorded.length);
