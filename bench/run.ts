@@ -7,6 +7,7 @@ import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
 import { runOutboundBenchmark } from './outbound/outbound.bench';
 import { runSseBenchmark } from './sse/sse.bench';
+import { runWebhooksBenchmark } from './webhooks/webhooks.bench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake: runIntakeBenchmark,
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   memory: runMemoryBenchmark,
   history: runHistoryBenchmark,
   sse: runSseBenchmark,
+  webhooks: runWebhooksBenchmark,
 };
 
 async function main(): Promise<void> {
