@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
+import { ChannelAccountLifecycle } from './channel-accounts/channel-account-lifecycle';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsQuery } from './channel-accounts/channel-accounts.query';
@@ -59,6 +60,7 @@ const repositories = [
 ];
 const services = [
   ChannelAccountConnector,
+  ChannelAccountLifecycle,
   ChannelAccountsService,
   ChannelAccountsQuery,
   ContactsService,
