@@ -6,6 +6,8 @@ export const LIVE_EVENT_TYPES = [
   'message.accepted',
   'message.sent',
   'message.status_changed',
+  'message.edited',
+  'message.deleted',
   'conversation.opened',
   'account.status_changed',
 ] as const satisfies readonly MessagingEventType[];

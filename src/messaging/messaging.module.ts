@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
+import { ChannelAccountLifecycle } from './channel-accounts/channel-account-lifecycle';
+import { MessageChangesRepository } from './messages/message-changes.repository';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsQuery } from './channel-accounts/channel-accounts.query';
@@ -53,12 +55,14 @@ const entities = [
 ];
 const repositories = [
   MessagesRepository,
+  MessageChangesRepository,
   IdempotencyKeysRepository,
   SendOutcomesRepository,
   DomainEventsRepository,
 ];
 const services = [
   ChannelAccountConnector,
+  ChannelAccountLifecycle,
   ChannelAccountsService,
   ChannelAccountsQuery,
   ContactsService,

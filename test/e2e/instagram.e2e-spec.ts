@@ -335,6 +335,82 @@ describe('Instagram Direct end to end', () => {
     });
   });
 
+  describe('edits and deletions', () => {
+    const igsid = '7000000000000104';
+    const at = Date.now();
+    const deliver = (event: Record<string, unknown>, when: number) =>
+      webhook(instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, igsid, event, when)));
+    const events = (messageId: string) =>
+      db.query<{ type: string }[]>(
+        `SELECT type FROM domain_events WHERE message_id = $1 ORDER BY seq`,
+        [messageId],
+      );
+    type Changed = HistoryItem & { editedAt: string | null; deletedAt: string | null };
+
+    it('shows an edited message with its new text and edit time, once however often Meta redelivers', async () => {
+      const mid = newMid();
+      await deliver({ message: { mid, text: 'Abre às 8?' } }, at);
+      await eventually(async () => expect(await historyWith(igsid)).toHaveLength(1));
+      const edit = { message_edit: { mid, text: 'Abre às 9?', num_edit: 1 } };
+      for (let i = 0; i < 3; i += 1) expect((await deliver(edit, at + 1_000)).statusCode).toBe(200);
+      // An older edit arriving late does not overwrite the newer text.
+      await deliver({ message_edit: { mid, text: 'Abre às 7?', num_edit: 0 } }, at + 500);
+
+      const [edited] = await eventually(async () => {
+        const items = (await historyWith(igsid)) as Changed[];
+        expect(items[0].editedAt).toBe(new Date(at + 1_000).toISOString());
+        return items;
+      });
+      expect(edited.content).toEqual({ text: 'Abre às 9?' });
+      expect(edited.deletedAt).toBeNull();
+      await eventually(async () =>
+        expect(await events(edited.id)).toEqual([
+          { type: 'message.received' },
+          { type: 'message.edited' },
+        ]),
+      );
+    });
+
+    it('removes the content of an unsent message and records message.deleted once', async () => {
+      const mid = newMid();
+      await deliver({ message: { mid, text: 'meu CPF é 123' } }, at + 2_000);
+      await eventually(async () => expect(await historyWith(igsid)).toHaveLength(2));
+      const unsend = { message: { mid, is_deleted: true } };
+      await Promise.all([deliver(unsend, at + 3_000), deliver(unsend, at + 3_000)]);
+
+      const deleted = await eventually(async () => {
+        const item = ((await historyWith(igsid)) as Changed[])[1];
+        expect(item.deletedAt).toBe(new Date(at + 3_000).toISOString());
+        return item;
+      });
+      expect(deleted.content).toEqual({});
+      await deliver({ message_edit: { mid, text: 'editado depois' } }, at + 4_000);
+      await eventually(async () =>
+        expect(await events(deleted.id)).toEqual([
+          { type: 'message.received' },
+          { type: 'message.deleted' },
+        ]),
+      );
+      expect(((await historyWith(igsid)) as Changed[])[1].content).toEqual({});
+    });
+
+    it('acknowledges an edit or deletion of a message it never stored, creating nothing', async () => {
+      const stranger = '7000000000000105';
+      const mid = newMid();
+      const body = (event: Record<string, unknown>) =>
+        instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, stranger, event));
+      expect((await webhook(body({ message_edit: { mid, text: 'x' } }))).statusCode).toBe(200);
+      expect((await webhook(body({ message: { mid, is_deleted: true } }))).statusCode).toBe(200);
+      await eventually(async () => {
+        const [row] = await db.query<{ pending: number }[]>(
+          `SELECT count(*)::int AS pending FROM inbound_events WHERE processed_at IS NULL`,
+        );
+        expect(row.pending).toBe(0);
+      });
+      expect(await historyWith(stranger)).toEqual([]);
+    });
+  });
+
   describe('sending', () => {
     const igsid = '7000000000000004';
 

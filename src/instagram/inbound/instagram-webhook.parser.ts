@@ -79,8 +79,25 @@ function readMessaging(
   if (item.postback !== undefined) return readPostback(asObject(item.postback), base);
   if (item.reaction !== undefined) return readReaction(asObject(item.reaction), base);
   if (item.read !== undefined) return readSeen(asObject(item.read), base);
-  if (item.message_edit !== undefined) return 'message_edit is not stored yet';
+  if (item.message_edit !== undefined) return readEdit(asObject(item.message_edit), base);
   return 'no message, postback, reaction or read';
+}
+
+/** `message_edit` (mid, the new text, num_edit): the stored message takes the new text. */
+function readEdit(edit: JsonObject | undefined, base: Base): NormalizedEvent[] | string {
+  const mid = asString(edit?.mid);
+  if (!edit || !mid) return 'message_edit.mid is missing';
+  if (typeof edit.text !== 'string') return 'message_edit.text is missing';
+  const change = { type: 'edited' as const, text: edit.text };
+  return [
+    {
+      kind: 'change',
+      accountExternalId: base.accountId,
+      providerMessageId: mid,
+      change,
+      at: base.at,
+    },
+  ];
 }
 
 interface Base {
@@ -93,7 +110,19 @@ interface Base {
 function readMessage(message: JsonObject | undefined, base: Base): NormalizedEvent[] | string {
   const mid = asString(message?.mid);
   if (!message || !mid) return 'message.mid is missing';
-  if (message.is_deleted === true) return 'message deletions are not stored yet';
+  // An unsent message: its content is removed from the stored one.
+  if (message.is_deleted === true) {
+    const change = { type: 'deleted' as const };
+    return [
+      {
+        kind: 'change',
+        accountExternalId: base.accountId,
+        providerMessageId: mid,
+        change,
+        at: base.at,
+      },
+    ];
+  }
   const echo = message.is_echo === true;
   const common = compact({
     kind: 'message' as const,

@@ -27,8 +27,26 @@ export class ChannelAccountDto {
   })
   externalId!: string;
 
-  @ApiProperty({ enum: ['active', 'needs_reauth', 'disconnected', 'disabled'] })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Store front desk',
+    description: 'A label for people; `name` stays the handle integrations use',
+  })
+  displayName!: string | null;
+
+  @ApiProperty({
+    enum: ['active', 'needs_reauth', 'disconnected', 'disabled'],
+    description: '`disabled` while the tenant has switched the account off (see `enabled`)',
+  })
   status!: ChannelAccountStatus;
+
+  @ApiProperty({
+    description:
+      'False while the tenant has switched the account off: it sends nothing and is never a ' +
+      'fallback; messages customers send to it are still stored',
+  })
+  enabled!: boolean;
 
   @ApiProperty({
     format: 'uuid',
@@ -42,16 +60,25 @@ export class ChannelAccountDto {
   createdAt!: Date;
 
   static from(entity: ChannelAccountEntity): ChannelAccountDto {
-    const { id, hub, provider, name, externalId, status, fallbackAccountId, createdAt } = entity;
+    const { id, hub, provider, name, externalId, fallbackAccountId, createdAt } = entity;
     return {
       id,
       hub,
       provider,
       name,
+      displayName: entity.displayName ?? null,
       externalId,
-      status,
+      status: effectiveStatus(entity),
+      enabled: !entity.disabledAt,
       fallbackAccountId: fallbackAccountId ?? null,
       createdAt,
     };
   }
+}
+
+/** The status the API and the send path see: the tenant's switch wins over the platform's. */
+export function effectiveStatus(
+  account: Pick<ChannelAccountEntity, 'status' | 'disabledAt'>,
+): ChannelAccountStatus {
+  return account.disabledAt ? 'disabled' : account.status;
 }

@@ -1,4 +1,4 @@
-import { Body, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,12 +6,21 @@ import {
   ApiProperty,
   ApiPropertyOptional,
 } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { Page, PageInfoDoc, PageQueryDto } from '@core/api/pagination';
 import { TenantId } from '@core/auth/auth.decorators';
 import { HUB_NAMES, HubName } from '@core/channel/hub-name';
+import { ChannelAccountLifecycle } from './channel-account-lifecycle';
 import { ChannelAccountDto } from './channel-account.view';
 import { ChannelAccountsService } from './channel-accounts.service';
 
@@ -35,6 +44,31 @@ export class SetFallbackDto {
   fallbackAccountId!: string | null;
 }
 
+export class UpdateChannelAccountDto {
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'False switches the account off (no sends, queued ones fail, never a fallback; inbound ' +
+      'still stored); true switches it back on with the status the platform left it in',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'Store front desk',
+    description: 'A label for people (the handle `name` does not change); null clears it',
+  })
+  @ValidateIf((dto: UpdateChannelAccountDto) => dto.displayName !== null)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  displayName?: string | null;
+}
+
 export class ChannelAccountPageDto extends PageInfoDoc {
   @ApiProperty({ type: [ChannelAccountDto] })
   items!: ChannelAccountDto[];
@@ -43,7 +77,10 @@ export class ChannelAccountPageDto extends PageInfoDoc {
 /** The calling tenant's channel accounts (never their credentials). */
 @ApiV2Controller('channel-accounts', 'channel accounts')
 export class ChannelAccountsController {
-  constructor(private readonly accounts: ChannelAccountsService) {}
+  constructor(
+    private readonly accounts: ChannelAccountsService,
+    private readonly lifecycle: ChannelAccountLifecycle,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "List this tenant's channel accounts, oldest first" })
@@ -84,5 +121,41 @@ export class ChannelAccountsController {
     @Body() body: SetFallbackDto,
   ): Promise<ChannelAccountDto> {
     return this.accounts.setFallback(tenantId, idOrName, body.fallbackAccountId);
+  }
+
+  @Patch(':idOrName')
+  @ApiOperation({
+    summary: 'Switch an account off or on, or change its display name',
+    description:
+      'A switched-off account answers 422 CHANNEL_ACCOUNT.NOT_ACTIVE to new sends, fails its ' +
+      'queued sends with CHANNEL_ACCOUNT.DISABLED and is never taken as a fallback; messages ' +
+      'customers send to it are still stored. Switching records `account.status_changed`.',
+  })
+  @ApiParam({ name: 'idOrName', example: 'main-line' })
+  @ApiOkResponse({ type: ChannelAccountDto })
+  @ApiProblems(400, 404)
+  update(
+    @TenantId() tenantId: string,
+    @Param('idOrName') idOrName: string,
+    @Body() body: UpdateChannelAccountDto,
+  ): Promise<ChannelAccountDto> {
+    return this.lifecycle.update(tenantId, idOrName, body);
+  }
+
+  @Delete(':idOrName')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete an account; its conversations and messages stay in the history',
+    description:
+      'The platform side is released first (an Evolution instance is deleted; when the server ' +
+      'cannot be reached the answer is 503 and nothing is deleted). Then its queued sends fail ' +
+      'with CHANNEL_ACCOUNT.DELETED, its webhooks are no longer routed, no account keeps it as ' +
+      'a fallback, and `account.status_changed` (disabled) is recorded. The same platform ' +
+      'account may be connected again afterwards, as a new account.',
+  })
+  @ApiParam({ name: 'idOrName', example: 'main-line' })
+  @ApiProblems(404, 503)
+  delete(@TenantId() tenantId: string, @Param('idOrName') idOrName: string): Promise<void> {
+    return this.lifecycle.delete(tenantId, idOrName);
   }
 }

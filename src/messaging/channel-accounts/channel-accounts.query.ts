@@ -25,7 +25,9 @@ export interface ChannelAccountListing {
  * Account listings for platform modules, which read channel accounts only through messaging:
  * a tenant's accounts of one provider, keyset pages over every tenant's (for periodic tasks),
  * one account by id whatever its tenant (webhook routing), and when an account last had a
- * conversation move. Deleted accounts (`disabled`, kept for their history) are never listed.
+ * conversation move. Deleted accounts (kept for their history) are never listed, nor are
+ * `disabled` ones (an Evolution instance whose creation failed); periodic tasks (`page`) also
+ * skip the accounts a tenant has switched off.
  */
 @Injectable()
 export class ChannelAccountsQuery {
@@ -43,7 +45,8 @@ export class ChannelAccountsQuery {
     return this.accounts.query(
       `SELECT ${LISTING} FROM channel_accounts
         WHERE tenant_id = $1 AND hub = $2 AND provider = $3 AND status <> 'disabled'
-          AND ($4::text[] IS NULL OR status = ANY($4))
+          AND deleted_at IS NULL
+          AND ($4::text[] IS NULL OR (status = ANY($4) AND disabled_at IS NULL))
         ORDER BY id`,
       [tenantId, of.hub, of.provider, statuses ?? null],
     );
@@ -59,6 +62,7 @@ export class ChannelAccountsQuery {
     return this.accounts.query(
       `SELECT ${LISTING} FROM channel_accounts
         WHERE hub = $1 AND provider = $2 AND status = ANY($3) AND status <> 'disabled'
+          AND disabled_at IS NULL AND deleted_at IS NULL
           AND ($4::uuid IS NULL OR id > $4)
         ORDER BY id LIMIT $5`,
       [of.hub, of.provider, statuses, afterId, limit],
@@ -68,7 +72,8 @@ export class ChannelAccountsQuery {
   /** The account with this id if it is one of this provider's, whatever its tenant. */
   async byId(accountId: string, of: ProviderAccounts): Promise<ChannelAccountListing | null> {
     const rows: ChannelAccountListing[] = await this.accounts.query(
-      `SELECT ${LISTING} FROM channel_accounts WHERE id = $1 AND hub = $2 AND provider = $3`,
+      `SELECT ${LISTING} FROM channel_accounts
+        WHERE id = $1 AND hub = $2 AND provider = $3 AND deleted_at IS NULL`,
       [accountId, of.hub, of.provider],
     );
     return rows[0] ?? null;
@@ -85,4 +90,6 @@ export class ChannelAccountsQuery {
   }
 }
 
-const LISTING = `id, tenant_id AS "tenantId", name, external_id AS "externalId", status`;
+// The status as the API shows it: `disabled` while the tenant has switched the account off.
+const LISTING = `id, tenant_id AS "tenantId", name, external_id AS "externalId",
+  CASE WHEN disabled_at IS NULL THEN status ELSE 'disabled' END AS status`;

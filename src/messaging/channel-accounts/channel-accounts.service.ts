@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
@@ -15,7 +15,7 @@ import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
 import { ChannelAccountEntity, ChannelAccountStatus } from '../entities/channel-account.entity';
 import { accountStatusEvents } from '../events/record-events.sql';
-import { ChannelAccountDto } from './channel-account.view';
+import { ChannelAccountDto, effectiveStatus } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
 import { isUUID } from 'class-validator';
 
@@ -124,7 +124,7 @@ export class ChannelAccountsService {
   ): Promise<Page<ChannelAccountDto>> {
     return pageById(
       this.accounts,
-      { tenantId, ...(hub ? { hub } : {}) },
+      { tenantId, deletedAt: IsNull(), ...(hub ? { hub } : {}) },
       { limit, cursor },
       (row) => ChannelAccountDto.from(row),
     );
@@ -138,6 +138,8 @@ export class ChannelAccountsService {
   /**
    * Moves the account to `status`; a real change records `account.status_changed` in the same
    * statement (a repeated status, such as a health check confirming `active`, records nothing).
+   * While the tenant has the account switched off (or deleted) the status it shows stays
+   * `disabled`, so the platform's changes underneath record nothing either.
    */
   async setStatus(accountId: string, status: ChannelAccountStatus): Promise<void> {
     await this.accounts.query(
@@ -145,8 +147,8 @@ export class ChannelAccountsService {
        changed AS (
          UPDATE channel_accounts SET status = $2, updated_at = now()
            FROM prev WHERE id = prev.locked_id AND prev.was <> $2
-         RETURNING id, tenant_id, status),
-       event AS (${accountStatusEvents('changed')})
+         RETURNING id, tenant_id, status, disabled_at, deleted_at),
+       event AS (${accountStatusEvents('changed', 'disabled_at IS NULL AND deleted_at IS NULL')})
        SELECT 1`,
       [accountId, status],
     );
@@ -161,7 +163,23 @@ export class ChannelAccountsService {
     return this.toRef<T>(account);
   }
 
-  /** The account's fallback account, opened, when it has one that is active. */
+  /**
+   * The account for a queued send, whatever became of it since the send was accepted: null
+   * when the tenant deleted it, so the sender can fail the send rather than the job.
+   */
+  async openIfLive<T = Readonly<Record<string, unknown>>>(
+    tenantId: string,
+    accountId: string,
+  ): Promise<(ChannelAccountRef<T> & { status: ChannelAccountStatus }) | null> {
+    try {
+      return await this.open<T>(tenantId, accountId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** The account's fallback account, opened, when it has one that is active (and enabled). */
   async fallbackOf<T = Readonly<Record<string, unknown>>>(
     account: Pick<ChannelAccountRef, 'id' | 'tenantId'>,
   ): Promise<(ChannelAccountRef<T> & { status: ChannelAccountStatus }) | null> {
@@ -170,8 +188,8 @@ export class ChannelAccountsService {
       select: { id: true, fallbackAccountId: true },
     });
     if (!row?.fallbackAccountId) return null;
-    const fallback = await this.open<T>(account.tenantId, row.fallbackAccountId);
-    return fallback.status === 'active' ? fallback : null;
+    const fallback = await this.openIfLive<T>(account.tenantId, row.fallbackAccountId);
+    return fallback?.status === 'active' ? fallback : null;
   }
 
   /** Names (or clears, with null) the account that takes this one's sends when its provider fails. */
@@ -211,7 +229,8 @@ export class ChannelAccountsService {
       .createQueryBuilder('account')
       .addSelect('account.credentials')
       .where(
-        'account.hub = :hub AND account.provider = :provider AND account.external_id = :externalId',
+        'account.hub = :hub AND account.provider = :provider AND account.external_id = :externalId' +
+          ' AND account.deleted_at IS NULL',
         {
           hub,
           provider,
@@ -239,7 +258,7 @@ export class ChannelAccountsService {
       await this.accounts.query(
         `SELECT id, external_id, credentials FROM channel_accounts
           WHERE hub = $1 AND ($2::text IS NULL OR provider = $2)
-            AND external_id = ANY($3::text[])`,
+            AND external_id = ANY($3::text[]) AND deleted_at IS NULL`,
         [scope.hub, scope.provider ?? null, ids],
       );
     return rows.map((row) => ({
@@ -257,7 +276,8 @@ export class ChannelAccountsService {
   async hasWebhookVerifyToken(scopes: readonly AccountScope[], token: string): Promise<boolean> {
     if (token === '') return false;
     const rows: { hub: string; provider: string }[] = await this.accounts.query(
-      `SELECT DISTINCT hub, provider FROM channel_accounts WHERE webhook_verify_token_sha256 = $1`,
+      `SELECT DISTINCT hub, provider FROM channel_accounts
+        WHERE webhook_verify_token_sha256 = $1 AND deleted_at IS NULL`,
       [sha256(token)],
     );
     return rows.some((row) =>
@@ -274,7 +294,7 @@ export class ChannelAccountsService {
   ): Promise<ChannelAccountEntity> {
     const query = this.accounts
       .createQueryBuilder('account')
-      .where('account.tenant_id = :tenantId', { tenantId })
+      .where('account.tenant_id = :tenantId AND account.deleted_at IS NULL', { tenantId })
       .andWhere(
         isUUID(idOrName)
           ? '(account.id = CAST(:id AS uuid) OR account.name = :name)'
@@ -301,7 +321,7 @@ export class ChannelAccountsService {
       hub: account.hub,
       provider: account.provider,
       externalId: account.externalId,
-      status: account.status,
+      status: effectiveStatus(account),
     };
     let credentials: T | undefined;
     return Object.defineProperty(ref, 'credentials', {

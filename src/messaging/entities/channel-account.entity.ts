@@ -7,7 +7,6 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
-  Unique,
   UpdateDateColumn,
 } from 'typeorm';
 import { TenantEntity } from '@app/tenants/entities/tenant.entity';
@@ -22,8 +21,16 @@ export type { ChannelAccountStatus };
  * context `channel_accounts.credentials:<id>`; only ChannelAccountsService opens it.
  */
 @Entity({ name: 'channel_accounts' })
-@Unique('channel_accounts_external_key', ['hub', 'provider', 'externalId'])
-@Unique('channel_accounts_tenant_name_key', ['tenantId', 'name'])
+// Unique among live rows only: a deleted account keeps its row (and history) without
+// blocking the same platform account or name from being connected again.
+@Index('channel_accounts_external_key', ['hub', 'provider', 'externalId'], {
+  unique: true,
+  where: 'deleted_at IS NULL',
+})
+@Index('channel_accounts_tenant_name_key', ['tenantId', 'name'], {
+  unique: true,
+  where: 'deleted_at IS NULL',
+})
 @Index('channel_accounts_webhook_verify_token_idx', ['webhookVerifyTokenSha256'], {
   where: 'webhook_verify_token_sha256 IS NOT NULL',
 })
@@ -80,6 +87,22 @@ export class ChannelAccountEntity {
     foreignKeyConstraintName: 'channel_accounts_fallback_account_id_fkey',
   })
   fallbackAccount?: ChannelAccountEntity | null;
+
+  /** A label for people (the frontend's list); `name` stays the handle integrations use. */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName!: string | null;
+
+  /**
+   * Set while the tenant has switched the account off: it sends nothing and is never a
+   * fallback, but its inbound is still stored. Orthogonal to `status`, which the platform
+   * drives; the API shows `disabled` while this is set.
+   */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  /** Set when the tenant deleted the account: hidden and unroutable, its history kept. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -116,6 +116,14 @@ export class MessageEntity {
   @Column({ name: 'platform_timestamp', type: 'timestamptz', nullable: true })
   platformTimestamp!: Date | null;
 
+  /** When the sender last edited it (platform clock); the content holds the new text. */
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  /** When the sender deleted (unsent) it (platform clock); its content is removed. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
   /** Received (inbound) or queued (outbound). */
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -28,7 +28,7 @@ class Mirror {
 class UnknownType {
   @OnMessagingEvent({
     subscriber: 'test.unknown',
-    types: ['message.deleted' as MessagingEventType],
+    types: ['message.vanished' as MessagingEventType],
   })
   handle(): void {}
 }
@@ -62,7 +62,7 @@ describe('EventSubscribersRegistry', () => {
   });
 
   it.each([
-    [UnknownType, /UnknownType\.handle subscribes to unknown event types message\.deleted/],
+    [UnknownType, /UnknownType\.handle subscribes to unknown event types message\.vanished/],
     [BadName, /BadName\.handle needs a subscriber name like 'bitrix\.mirror'/],
     [PerRequest, /PerRequest\.handle subscribes to messaging events but is not a singleton/],
   ])('stops the boot naming %p when it is misdeclared', async (subscriber, message) => {

@@ -7,6 +7,8 @@ export const MESSAGING_EVENT_TYPES = [
   'message.accepted',
   'message.sent',
   'message.status_changed',
+  'message.edited',
+  'message.deleted',
   'conversation.opened',
   'contact.updated',
   'contact.erased',

@@ -26,6 +26,8 @@ interface MessageRow {
   replyToMessageId: string | null;
   referredProduct: ReferredProduct | null;
   platformTimestamp: Date | null;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   createdAt: Date;
   sentAt: Date | null;
   deliveredAt: Date | null;
@@ -37,7 +39,7 @@ const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.direction, m.typ
   m.provider, m.provider_message_id AS "providerMessageId", m.error_code AS "errorCode",
   m.error_title AS "errorTitle", m.reply_to_provider_message_id AS "replyToProviderMessageId",
   m.reply_to_message_id AS "replyToMessageId", m.referred_product AS "referredProduct",
-  m.platform_timestamp AS "platformTimestamp",
+  m.platform_timestamp AS "platformTimestamp", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt",
   m.created_at AS "createdAt", m.sent_at AS "sentAt", m.delivered_at AS "deliveredAt",
   m.read_at AS "readAt", m.failed_at AS "failedAt"`;
 
@@ -124,6 +126,8 @@ function toMessageDto(row: MessageRow): MessageDto {
       : null,
     referredProduct: row.referredProduct,
     platformTimestamp: row.platformTimestamp,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
     createdAt: row.createdAt,
     sentAt: row.sentAt,
     deliveredAt: row.deliveredAt,

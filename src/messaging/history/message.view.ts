@@ -119,6 +119,22 @@ export class MessageDto {
   platformTimestamp!: Date | null;
 
   @ApiProperty({
+    nullable: true,
+    type: Date,
+    description:
+      'When the sender last edited it (platform clock; `content` holds the new text); null if never',
+  })
+  editedAt!: Date | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description:
+      'When the sender deleted (unsent) it (platform clock); its `content` is then removed ({})',
+  })
+  deletedAt!: Date | null;
+
+  @ApiProperty({
     example: '2031-07-13T10:11:10.284Z',
     description: 'When Omnihub received (inbound) or queued (outbound) it',
   })

@@ -4,6 +4,7 @@ import { PHONE_IDENTITY } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
 import { ContactsService, Identity } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
+import { MessageChangesRepository } from '../messages/message-changes.repository';
 import { MessagesRepository } from '../messages/messages.repository';
 import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import type {
@@ -20,6 +21,14 @@ export interface IngestSummary {
   statusesApplied: number;
   /** Status updates naming a message we do not (yet) know: the send may still be recording it. */
   statusesUnmatched: number;
+  /** Edits and deletions applied to a stored message (redeliveries count as unchanged). */
+  changesApplied: number;
+  /**
+   * Edits and deletions of a message never stored here (sent before the account was
+   * connected, or its own event was lost): there is nothing to show changed, so they are
+   * dropped and logged, not retried.
+   */
+  changesUnmatched: number;
   /** Events left out because an id was longer than any index holds (oversizedIdOf). */
   skipped: number;
 }
@@ -41,6 +50,7 @@ export class InboundPipeline {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesRepository,
     private readonly outcomes: SendOutcomesRepository,
+    private readonly changes: MessageChangesRepository,
   ) {}
 
   async ingest(account: Account, events: readonly NormalizedEvent[]): Promise<IngestSummary> {
@@ -49,6 +59,8 @@ export class InboundPipeline {
       duplicates: 0,
       statusesApplied: 0,
       statusesUnmatched: 0,
+      changesApplied: 0,
+      changesUnmatched: 0,
       skipped: 0,
     };
     const oversized: string[] = [];
@@ -60,6 +72,10 @@ export class InboundPipeline {
       } else if (event.kind === 'message') {
         if (await this.storeMessage(account, event)) summary.stored += 1;
         else summary.duplicates += 1;
+      } else if (event.kind === 'change') {
+        const outcome = await this.changes.apply(account.id, event);
+        if (outcome === 'applied') summary.changesApplied += 1;
+        if (outcome === 'unknown') summary.changesUnmatched += 1;
       } else if (await this.applyStatus(account, event)) {
         summary.statusesApplied += 1;
       } else {
@@ -71,6 +87,12 @@ export class InboundPipeline {
       this.logger.warn(
         { accountId: account.id, skipped: oversized },
         'Events with ids longer than any platform issues were skipped; no retry could store them',
+      );
+    }
+    if (summary.changesUnmatched) {
+      this.logger.warn(
+        { accountId: account.id, unmatched: summary.changesUnmatched },
+        'Edits or deletions of messages never stored here; dropped',
       );
     }
     if (summary.statusesUnmatched) {

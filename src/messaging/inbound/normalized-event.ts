@@ -112,4 +112,18 @@ export interface StatusUpdateEvent {
   error?: { code: string; title: string; detail?: string };
 }
 
-export type NormalizedEvent = InboundMessageEvent | StatusUpdateEvent;
+/**
+ * The sender changed a message after sending it: edited its text, or deleted ("unsent") it.
+ * Applied to the stored message, never stored as a message of its own.
+ */
+export interface MessageChangeEvent {
+  kind: 'change';
+  accountExternalId: string;
+  /** Provider id of the changed message. */
+  providerMessageId: string;
+  change: { type: 'edited'; text: string } | { type: 'deleted' };
+  /** When the sender changed it, by the platform's clock. */
+  at: Date;
+}
+
+export type NormalizedEvent = InboundMessageEvent | StatusUpdateEvent | MessageChangeEvent;

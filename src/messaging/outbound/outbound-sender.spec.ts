@@ -46,7 +46,7 @@ class ScriptedProvider {
 const NOW = new Date('2026-11-22T10:00:00Z');
 const TENANT = 'tenant-1';
 
-const account = (id: string, provider: string): ChannelAccountRef & { status: 'active' } => ({
+const account = (id: string, provider: string): ChannelAccountRef & { status: string } => ({
   id,
   tenantId: TENANT,
   hub: 'whatsapp',
@@ -133,7 +133,7 @@ function harness() {
     outcomes,
     { isActive: () => Promise.resolve(state.tenantActive) } as unknown as TenantsService,
     {
-      open: (_tenantId: string, id: string) => Promise.resolve(accounts.get(id)!),
+      openIfLive: (_tenantId: string, id: string) => Promise.resolve(accounts.get(id) ?? null),
       fallbackOf: () => Promise.resolve(state.fallbackOf ? accounts.get(state.fallbackOf)! : null),
       setStatus: (id: string, status: string) => {
         state.accountStatuses.set(id, status);
@@ -181,7 +181,7 @@ function harness() {
     return id;
   };
 
-  return { sender, primary, secondary, rows, state, queued };
+  return { sender, primary, secondary, rows, state, queued, accounts };
 }
 
 const first = (messageId: string): SendAttempt => ({ messageId, attempt: 1, isLastAttempt: false });
@@ -334,6 +334,26 @@ describe('OutboundSender decisions', () => {
 
     await expect(sender.send(first(id))).resolves.toEqual({ kind: 'failed' });
     expect(rows.get(id)).toMatchObject({ status: 'failed', errorCode: 'TENANT.SUSPENDED' });
+    expect(primary.calls).toHaveLength(0);
+  });
+
+  it('fails a send whose account was switched off with CHANNEL_ACCOUNT.DISABLED, never calling the platform', async () => {
+    const { sender, primary, rows, accounts, queued } = harness();
+    accounts.get('acc-primary')!.status = 'disabled';
+    const id = queued('m11b');
+
+    await expect(sender.send(first(id))).resolves.toEqual({ kind: 'failed' });
+    expect(rows.get(id)).toMatchObject({ status: 'failed', errorCode: 'CHANNEL_ACCOUNT.DISABLED' });
+    expect(primary.calls).toHaveLength(0);
+  });
+
+  it('fails a send whose account was deleted with CHANNEL_ACCOUNT.DELETED instead of failing the job', async () => {
+    const { sender, primary, rows, accounts, queued } = harness();
+    accounts.delete('acc-primary');
+    const id = queued('m11c');
+
+    await expect(sender.send(first(id))).resolves.toEqual({ kind: 'failed' });
+    expect(rows.get(id)).toMatchObject({ status: 'failed', errorCode: 'CHANNEL_ACCOUNT.DELETED' });
     expect(primary.calls).toHaveLength(0);
   });
 

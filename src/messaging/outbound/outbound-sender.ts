@@ -10,6 +10,7 @@ import { CircuitOpenError } from '@core/resilience/circuit-open.error';
 import { pacingWaitMs } from '@core/resilience/pacing-wait';
 import { TokenBucket } from '@core/resilience/token-bucket';
 import { TenantsService } from '@app/tenants/tenants.service';
+import { CHANNEL_ACCOUNT_DELETED } from '../channel-accounts/channel-account-lifecycle';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import type { MessageEntity } from '../entities/message.entity';
 import { MessagesRepository } from '../messages/messages.repository';
@@ -26,6 +27,9 @@ export const SEND_INTERRUPTED = 'MESSAGE.SEND_INTERRUPTED';
 
 /** A suspended tenant's queued sends fail with this code (an operator may re-drive them). */
 export const TENANT_SUSPENDED = 'TENANT.SUSPENDED';
+
+/** Queued sends of an account the tenant switched off fail with this code. */
+export const CHANNEL_ACCOUNT_DISABLED = 'CHANNEL_ACCOUNT.DISABLED';
 
 /**
  * Sends one queued message and decides what its queue job does next (SendDecision): pacing
@@ -75,7 +79,19 @@ export class OutboundSender {
       this.logger.warn({ messageId: message.id }, 'Send of a suspended tenant failed');
       return SendDecision.outcome('failed');
     }
-    const account = await this.accounts.open(message.tenantId, message.channelAccountId);
+    const account = await this.accounts.openIfLive(message.tenantId, message.channelAccountId);
+    // Switched off or deleted since the send was accepted: failed, like a suspension, so
+    // nothing stale goes out when it is switched on again (an operator may re-drive it).
+    if (!account || account.status === 'disabled') {
+      await this.messages.markFailed(
+        message.id,
+        account ? CHANNEL_ACCOUNT_DISABLED : CHANNEL_ACCOUNT_DELETED,
+        account
+          ? 'The channel account was switched off before this message was sent'
+          : 'The channel account was deleted before this message was sent',
+      );
+      return SendDecision.outcome('failed');
+    }
     try {
       return await this.sendVia(account, message);
     } catch (error) {

@@ -3,6 +3,7 @@ import { DomainError } from '@core/errors/domain-error';
 import type { PublicLinkGuard } from '@core/http/public-link.guard';
 import type { EvolutionApiClient } from './evolution-api.client';
 import { evolutionInstanceName } from './evolution-instance-name';
+import type { EvolutionInstancesClient } from './evolution-instances.client';
 import { EvolutionProvider } from './evolution.provider';
 
 const ALPHA = '01939a4e-1f00-7000-8000-00000000000a';
@@ -13,6 +14,7 @@ describe('EvolutionProvider ownership proof', () => {
   const provider = new EvolutionProvider(
     {} as EvolutionApiClient,
     {} as PublicLinkGuard,
+    {} as EvolutionInstancesClient,
     {
       whatsapp: { evolutionMessagesPerMinute: 30 },
     } as AppConfig,

@@ -1,6 +1,7 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
+import type { RetiringProvider } from '@core/channel/account-retirement';
 import { AccountNotOwnedError } from '@core/channel/account-ownership.errors';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
@@ -19,6 +20,7 @@ import {
   readConnectionState,
 } from './evolution-connection-state';
 import { evolutionInstanceName } from './evolution-instance-name';
+import { EvolutionInstancesClient } from './evolution-instances.client';
 import { EVOLUTION_MESSAGE_TYPES, buildEvolutionSend } from './evolution-message-body';
 import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
 import {
@@ -44,7 +46,10 @@ interface EvolutionSentMessage {
 @Injectable()
 @RegisterChannelProvider()
 export class EvolutionProvider
-  implements MessagingProvider<EvolutionCredentials>, OwnershipProvingProvider
+  implements
+    MessagingProvider<EvolutionCredentials>,
+    OwnershipProvingProvider,
+    RetiringProvider<EvolutionCredentials>
 {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'evolution';
@@ -61,6 +66,7 @@ export class EvolutionProvider
   constructor(
     private readonly evolution: EvolutionApiClient,
     private readonly links: PublicLinkGuard,
+    private readonly instances: EvolutionInstancesClient,
     config: AppConfig,
   ) {
     this.pacing = { ratePerSecond: config.whatsapp.evolutionMessagesPerMinute / 60, burst: 1 };
@@ -71,6 +77,14 @@ export class EvolutionProvider
    * by Omnihub with a token of its own: an account may only name an instance in its tenant's
    * namespace, so no tenant can attach to (and read the webhooks of) another tenant's instance.
    */
+  /**
+   * A deleted account's instance is deleted on the server too: left there, its WhatsApp
+   * session would stay logged in and keep posting webhooks nobody routes.
+   */
+  async retireAccount(account: EvolutionAccount): Promise<void> {
+    await this.instances.delete(evolutionAccessOf(account, 'delete_instance'));
+  }
+
   proveOwnership(claim: AccountClaim): Promise<void> {
     if (claim.externalId !== evolutionInstanceName(claim.tenantId, claim.name)) {
       return Promise.reject(

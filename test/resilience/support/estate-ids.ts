@@ -39,6 +39,12 @@ function accountHandles(estate: TenantEstate): string[] {
 
 /** The estate's ids (and names) that the route's `{name}` parameter can take. */
 export function idsFor(route: DocumentedRoute, name: string, estate: TenantEstate): string[] {
+  // Deleting an account is final: the Instagram account goes, which no later route needs
+  // (the Evolution instance's own DELETE route and every WhatsApp route keep theirs).
+  if (route.method === 'DELETE' && collectionOf(route, name) === 'channel-accounts') {
+    const { instagramAccount: instagram } = estate;
+    return [instagram.name, instagram.id, ...accountHandles(estate)];
+  }
   const pick = BY_PARAMETER[name] ?? BY_COLLECTION[collectionOf(route, name)];
   if (!pick) {
     throw new Error(

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { messageEvents } from '../events/record-events.sql';
+import type { MessageChangeEvent } from '../inbound/normalized-event';
+
+/** What applying a change did: `unknown` when no message of the account has that id. */
+export type ChangeOutcome = 'applied' | 'unchanged' | 'unknown';
+
+/**
+ * A sender's edits and deletions of a stored message, each with its event
+ * (`message.edited`, `message.deleted`) in the same statement. Idempotent and order-safe:
+ * an edit applies only when newer than the last one (a redelivered or late older edit changes
+ * nothing), nothing applies to a deleted message, and a deletion removes the content once.
+ * An edit of a text message replaces its text; of a media message, its caption.
+ */
+@Injectable()
+export class MessageChangesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async apply(accountId: string, event: MessageChangeEvent): Promise<ChangeOutcome> {
+    const { providerMessageId, change, at } = event;
+    const rows: { changed: number; known: boolean }[] =
+      change.type === 'edited'
+        ? await this.db.query(
+            `WITH changed AS (
+               UPDATE messages SET
+                 content = CASE
+                   WHEN type = 'text' THEN jsonb_set(content, '{text}', to_jsonb($3::text))
+                   WHEN content ? 'media' THEN jsonb_set(content, '{media,caption}', to_jsonb($3::text))
+                   ELSE content END,
+                 edited_at = $4, updated_at = now()
+                WHERE channel_account_id = $1 AND provider_message_id = $2
+                  AND deleted_at IS NULL AND (edited_at IS NULL OR edited_at < $4)
+               RETURNING id, tenant_id, conversation_id, status, error_code),
+             event AS (${messageEvents('changed', 'message.edited')})
+             ${OUTCOME}`,
+            [accountId, providerMessageId, change.text, at],
+          )
+        : await this.db.query(
+            `WITH changed AS (
+               UPDATE messages SET content = '{}'::jsonb, deleted_at = $3, updated_at = now()
+                WHERE channel_account_id = $1 AND provider_message_id = $2 AND deleted_at IS NULL
+               RETURNING id, tenant_id, conversation_id, status, error_code),
+             event AS (${messageEvents('changed', 'message.deleted')})
+             ${OUTCOME}`,
+            [accountId, providerMessageId, at],
+          );
+    const [row] = rows;
+    if (row.changed > 0) return 'applied';
+    return row.known ? 'unchanged' : 'unknown';
+  }
+}
+
+const OUTCOME = `SELECT (SELECT count(*) FROM changed)::int AS changed,
+  EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2) AS known`;
