@@ -20,6 +20,8 @@ export interface ReceivedAlert {
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
   answered: number | 'hang';
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -102,7 +104,14 @@ export class AlertReceiversFake {
       return json(res, 400, { message: 'Cannot send an empty message', code: 50006 });
     }
     const next = script.length > 1 ? script.shift()! : script[0];
-    const record: ReceivedAlert = { hook: path, kind, headers, body, answered: 'hang' };
+    const record: ReceivedAlert = {
+      hook: path,
+      kind,
+      headers,
+      body,
+      answered: 'hang',
+      at: Date.now(),
+    };
     this.received.push(record);
     if (next === 'hang') {
       this.hanging.add(res);
