@@ -3,10 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { AlertType } from '../alert-types';
+import { AlertsRepository } from '../history/alerts.repository';
 import { quantileSeconds } from './hub-call-stats';
 import { HubCallWindows } from './hub-call-windows';
 
 const WINDOW_MS = 5 * 60_000;
+const HUB_TYPES = [AlertType.HubErrorRate, AlertType.HubSuccessRate, AlertType.HubLatency];
 
 interface Verdict {
   hub: string;
@@ -25,7 +27,7 @@ interface Verdict {
  * - `hub.latency`: p95 over ALERTS_LATENCY_P95_THRESHOLD_MS (estimated from the histogram's
  *   buckets as Prometheus does, so it is as coarse as they are).
  * A hub with fewer than ALERTS_MIN_CALLS calls in the window is not judged, and what it had
- * firing is resolved: there is no evidence left that it is failing.
+ * firing is resolved (also when it made no call at all): no evidence is left that it fails.
  */
 @Injectable()
 @MaintenanceTask()
@@ -37,6 +39,7 @@ export class HubThresholdAlertsTask implements PeriodicTask {
     private readonly config: AppConfig,
     private readonly windows: HubCallWindows,
     private readonly alerts: AlertRaiser,
+    private readonly history: AlertsRepository,
   ) {
     this.everyMs = config.alerts.checkIntervalMs;
   }
@@ -55,7 +58,22 @@ export class HubThresholdAlertsTask implements PeriodicTask {
       verdicts.push(verdict);
       await this.judge(verdict);
     }
+    await this.resolveSilent(new Set(verdicts.map((v) => v.hub)));
     return verdicts;
+  }
+
+  /** A hub that made no call in the window gives no evidence of failing any more. */
+  private async resolveSilent(judged: ReadonlySet<string>): Promise<void> {
+    for (const type of HUB_TYPES) {
+      const firing = await this.history.list({ type, status: 'firing', limit: 1_000 });
+      for (const alert of firing) {
+        if (alert.tenantId !== null || judged.has(alert.subject.replace(/^hub\//, ''))) continue;
+        await this.alerts.resolve(
+          { type, subject: alert.subject },
+          'No calls in the last 5 minutes.',
+        );
+      }
+    }
   }
 
   private async judge(v: Verdict): Promise<void> {
