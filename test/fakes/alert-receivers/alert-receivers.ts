@@ -12,13 +12,17 @@ const KEY = readFileSync(join(__dirname, '..', 'webhook-receiver', 'tls', 'key.p
  * (Slack 200 `ok`, Discord 204), a number any other status, 'hang' never answers, and
  * `{ rateLimitedFor }` Discord's 429 with `retry_after` in seconds.
  */
+type Kind = 'slack' | 'discord' | 'webhook';
+
 export type ReceiverAnswer = 'ok' | 'hang' | number | { rateLimitedFor: number };
 
 export interface ReceivedAlert {
   hook: string;
-  kind: 'slack' | 'discord';
+  kind: Kind;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** The body as sent, for signature checks. */
+  raw: string;
   answered: number | 'hang';
   /** When the request arrived (ms since the epoch). */
   at: number;
@@ -66,6 +70,13 @@ export class AlertReceiversFake {
     return `https://discord.receiver.test:${this.port}${path}`;
   }
 
+  /** Any HTTPS endpoint (a signed alert webhook): 'ok' answers 200 with an empty body. */
+  webhookHook(name: string, answers: ReceiverAnswer[] = ['ok']): string {
+    const path = `/hooks/${name}`;
+    this.scripts.set(path, [...answers]);
+    return `https://slack.receiver.test:${this.port}${path}`;
+  }
+
   at(url: string): ReceivedAlert[] {
     const path = new URL(url).pathname;
     return this.received.filter((r) => r.hook === path);
@@ -89,7 +100,11 @@ export class AlertReceiversFake {
     chunks: Buffer[],
     res: ServerResponse,
   ): void {
-    const kind = path.startsWith('/services/') ? 'slack' : 'discord';
+    const kind: Kind = path.startsWith('/services/')
+      ? 'slack'
+      : path.startsWith('/hooks/')
+        ? 'webhook'
+        : 'discord';
     const script = this.scripts.get(path);
     if (method !== 'POST' || !script) {
       // Slack answers an unknown hook 404 `no_service`; Discord 404 Unknown Webhook (10015).
@@ -97,8 +112,9 @@ export class AlertReceiversFake {
       return json(res, 404, { message: 'Unknown Webhook', code: 10015 });
     }
     let body: Record<string, unknown>;
+    const raw = Buffer.concat(chunks).toString('utf8');
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
       if (kind === 'slack') return void res.writeHead(400).end('invalid_payload');
       return json(res, 400, { message: 'Cannot send an empty message', code: 50006 });
@@ -109,6 +125,7 @@ export class AlertReceiversFake {
       kind,
       headers,
       body,
+      raw,
       answered: 'hang',
       at: Date.now(),
     };
@@ -120,6 +137,7 @@ export class AlertReceiversFake {
     }
     const status = this.statusFor(kind, body, headers, next);
     record.answered = status;
+    if (status === 200 && kind === 'webhook') return void res.writeHead(200).end();
     if (status === 200) return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (status === 204) return void res.writeHead(204).end();
     if (status === 429 && typeof next === 'object') {
@@ -139,12 +157,13 @@ export class AlertReceiversFake {
 
   /** The platform's own checks first (JSON, non-empty message), then the script. */
   private statusFor(
-    kind: 'slack' | 'discord',
+    kind: Kind,
     body: Record<string, unknown>,
     headers: IncomingHttpHeaders,
     next: Exclude<ReceiverAnswer, 'hang'>,
   ): number {
     if (!String(headers['content-type']).startsWith('application/json')) return 400;
+    if (kind === 'webhook') return next === 'ok' ? 200 : typeof next === 'number' ? next : 429;
     if (kind === 'slack') {
       const hasText = typeof body.text === 'string' && body.text.length > 0;
       if (!hasText && !Array.isArray(body.blocks)) return 400;

@@ -5,7 +5,7 @@ import type { BreakerKey } from '@core/resilience/breaker-key';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { AlertReceiversFake } from '@test/fakes/alert-receivers/alert-receivers';
 import { eventually } from '@test/support/eventually';
-import { adminHeaders } from '@test/support/test-app';
+import { adminHeaders, metricsHeaders } from '@test/support/test-app';
 import { createAlertsTestApp } from './alerts-harness';
 
 const serverError = () =>
@@ -120,5 +120,11 @@ describe('Circuit alerts across pods', () => {
     expect(messages(discord, account)[1].body).toMatchObject({
       content: expect.stringContaining('Resolved'),
     });
+
+    const metrics = await podA.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
+    expect(metrics.body).toMatch(/alerts_total\{type="circuit.open",severity="critical"\} [1-9]/);
+    expect(metrics.body).toMatch(
+      /alert_deliveries_total\{channel="log",outcome="delivered"\} [1-9]/,
+    );
   });
 });

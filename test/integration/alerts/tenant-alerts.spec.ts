@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
+import { hmacSha256 } from '@core/crypto/hmac';
 import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { AlertReceiversFake } from '@test/fakes/alert-receivers/alert-receivers';
@@ -131,6 +133,31 @@ describe('Tenant alerts', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'url' })] });
+  });
+
+  it('signs a webhook channel delivery so the tenant-webhook recipe verifies it', async () => {
+    const hook = receivers.webhookHook(`signed-${tenant.id}`);
+    const { secret } = await addChannel(tenant, { kind: 'webhook', name: 'CRM', url: hook });
+    const subject = `bitrix/${newId()}`;
+
+    await app.get(AlertRaiser).raise({
+      type: 'token.refresh_failed',
+      subject,
+      tenantId: tenant.id,
+      severity: 'critical',
+      title: 'Bitrix24 token refresh failed',
+    });
+
+    await eventually(() => Promise.resolve(expect(receivers.at(hook)).toHaveLength(1)));
+    const [delivery] = receivers.at(hook);
+    const timestamp = String(delivery.headers['omnihub-alert-timestamp']);
+    const expected = `v1=${hmacSha256(secret ?? '', `${timestamp}.${delivery.raw}`).toString('hex')}`;
+    expect(delivery.headers['omnihub-alert-signature']).toBe(expected);
+    expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(300);
+    expect(delivery.body).toMatchObject({
+      type: 'alert.firing',
+      data: { type: 'token.refresh_failed', subject, tenantId: tenant.id, severity: 'critical' },
+    });
   });
 
   it('shows a webhook channel its signing secret once and keeps it out of reads', async () => {
