@@ -12,6 +12,8 @@ import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idem
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
+import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
+import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
 
@@ -31,6 +33,8 @@ export const MIGRATIONS = [
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
+  CreateAlertChannels1795385000000,
+  CreateAlerts1795385010000,
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
 ];

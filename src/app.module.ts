@@ -23,6 +23,7 @@ import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.modul
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { WhatsappModule } from '@app/whatsapp/whatsapp.module';
 import { LiveEventsModule } from '@app/live-events/live-events.module';
+import { AlertsModule } from '@app/alerts/alerts.module';
 
 const infrastructure = [
   LoggerModule,
@@ -46,6 +47,7 @@ const features = [
   InstagramModule,
   TenantWebhooksModule,
   LiveEventsModule,
+  AlertsModule,
 ];
 
 /**

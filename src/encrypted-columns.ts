@@ -2,6 +2,10 @@ import type { EncryptedColumn } from '@core/crypto/encrypted-column';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from '@app/tenant-webhooks/webhook-secret-column';
+import {
+  ALERT_CHANNEL_SECRET_COLUMN,
+  ALERT_CHANNEL_URL_COLUMN,
+} from '@app/alerts/channels/alert-channel-columns';
 
 /**
  * Every column holding a `SecretBox`-sealed value, listed once for `rotate-secrets`
@@ -12,4 +16,6 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   CHANNEL_ACCOUNT_CREDENTIALS,
   EVOLUTION_WEBHOOK_SECRET_COLUMN,
   TENANT_WEBHOOK_SECRET_COLUMN,
+  ALERT_CHANNEL_URL_COLUMN,
+  ALERT_CHANNEL_SECRET_COLUMN,
 ];

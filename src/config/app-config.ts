@@ -81,6 +81,25 @@ export class AppConfig {
     concurrencyPerSubscription: number;
     retentionDays: number;
   };
+  readonly alerts: {
+    /** Channels every platform-wide alert goes to (the log always hears every alert). */
+    global: {
+      slackUrl?: string;
+      discordUrl?: string;
+      webhook?: { url: string; secret: string };
+      includesTenantAlerts: boolean;
+    };
+    dedupWindowMs: number;
+    rateLimitPerTypePerHour: number;
+    timeoutMs: number;
+    deliveryAttempts: number;
+    checkIntervalMs: number;
+    queueBacklogThreshold: number;
+    errorRateThreshold: number;
+    latencyP95ThresholdMs: number;
+    successRateThreshold: number;
+    minCalls: number;
+  };
   readonly liveEvents: {
     retentionMs: number;
     ticketTtlSeconds: number;
@@ -184,6 +203,27 @@ export class AppConfig {
       disableAfterFailures: env.WEBHOOKS_DISABLE_AFTER_FAILURES,
       concurrencyPerSubscription: env.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION,
       retentionDays: env.WEBHOOKS_DELIVERY_RETENTION_DAYS,
+    };
+    this.alerts = {
+      global: {
+        slackUrl: env.ALERTS_SLACK_WEBHOOK_URL,
+        discordUrl: env.ALERTS_DISCORD_WEBHOOK_URL,
+        webhook:
+          env.ALERTS_WEBHOOK_URL && env.ALERTS_WEBHOOK_SECRET
+            ? { url: env.ALERTS_WEBHOOK_URL, secret: env.ALERTS_WEBHOOK_SECRET }
+            : undefined,
+        includesTenantAlerts: env.ALERTS_GLOBAL_INCLUDES_TENANT_ALERTS,
+      },
+      dedupWindowMs: env.ALERTS_DEDUP_WINDOW_SECONDS * 1000,
+      rateLimitPerTypePerHour: env.ALERTS_RATE_LIMIT_PER_TYPE_PER_HOUR,
+      timeoutMs: env.ALERTS_TIMEOUT_MS,
+      deliveryAttempts: env.ALERTS_DELIVERY_ATTEMPTS,
+      checkIntervalMs: env.ALERTS_CHECK_INTERVAL_MS,
+      queueBacklogThreshold: env.ALERTS_QUEUE_BACKLOG_THRESHOLD,
+      errorRateThreshold: env.ALERTS_ERROR_RATE_THRESHOLD,
+      latencyP95ThresholdMs: env.ALERTS_LATENCY_P95_THRESHOLD_MS,
+      successRateThreshold: env.ALERTS_SUCCESS_RATE_THRESHOLD,
+      minCalls: env.ALERTS_MIN_CALLS,
     };
     this.liveEvents = {
       retentionMs: env.LIVE_EVENTS_RETENTION_HOURS * 3_600_000,

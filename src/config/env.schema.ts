@@ -5,6 +5,7 @@ import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -12,6 +13,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 export enum AppRole {
@@ -471,4 +473,95 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   LIVE_EVENTS_MAX_CONNECTIONS_PER_TENANT = 100;
+
+  /** Slack incoming webhook (https://hooks.slack.com/services/...) for platform alerts. */
+  @IsUrl({ require_tld: false, protocols: ['https'], require_protocol: true })
+  @IsOptional()
+  ALERTS_SLACK_WEBHOOK_URL?: string;
+
+  /** Discord webhook (https://discord.com/api/webhooks/<id>/<token>) for platform alerts. */
+  @IsUrl({ require_tld: false, protocols: ['https'], require_protocol: true })
+  @IsOptional()
+  ALERTS_DISCORD_WEBHOOK_URL?: string;
+
+  /** Any HTTPS endpoint for platform alerts, signed with ALERTS_WEBHOOK_SECRET. */
+  @IsUrl({ require_tld: false, protocols: ['https'], require_protocol: true })
+  @IsOptional()
+  ALERTS_WEBHOOK_URL?: string;
+
+  /** Signing secret of ALERTS_WEBHOOK_URL (HMAC-SHA256 of `<timestamp>.<body>`). */
+  @ValidateIf((env: EnvironmentVariables) => env.ALERTS_WEBHOOK_URL !== undefined)
+  @IsString()
+  @MinLength(16)
+  ALERTS_WEBHOOK_SECRET?: string;
+
+  /** Whether the global channels also hear tenants' alerts (re-auth needed, token refresh). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALERTS_GLOBAL_INCLUDES_TENANT_ALERTS = false;
+
+  /** The same alert (type and subject) is announced at most once per window, across pods. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ALERTS_DEDUP_WINDOW_SECONDS = 300;
+
+  /** Announcements of one alert type per hour, across pods; more are recorded, not sent. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERTS_RATE_LIMIT_PER_TYPE_PER_HOUR = 60;
+
+  /** Deadline of one alert delivery to a channel. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  ALERTS_TIMEOUT_MS = 5_000;
+
+  /** Attempts of one delivery (exponential backoff from 1 s, Retry-After honoured). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  ALERTS_DELIVERY_ATTEMPTS = 8;
+
+  /** How often queue counts and hub error rates are checked against the thresholds below. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5_000)
+  ALERTS_CHECK_INTERVAL_MS = 60_000;
+
+  /** Jobs waiting in one queue above which `queue.backlog` fires. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERTS_QUEUE_BACKLOG_THRESHOLD = 1_000;
+
+  /** Share of a hub's calls over the last 5 minutes that failed, above which an alert fires. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ALERTS_ERROR_RATE_THRESHOLD = 0.1;
+
+  /** p95 latency of a hub's calls over the last 5 minutes above which an alert fires. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERTS_LATENCY_P95_THRESHOLD_MS = 2_000;
+
+  /** Share of a hub's calls that succeeded, below which an alert fires. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ALERTS_SUCCESS_RATE_THRESHOLD = 0.9;
+
+  /** Calls a hub needs in the window before its rates are judged (5 failures of 6 is noise). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERTS_MIN_CALLS = 20;
 }

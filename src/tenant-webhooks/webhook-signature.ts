@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hmacSha256 } from '@core/crypto/hmac';
+/** The scheme itself lives in core: alert webhooks are signed the same way. */
+export { newWebhookSecret, signWebhook } from '@core/crypto/webhook-signature';
 
 /** Header names every delivery carries (Standard Webhooks' shape, under our own prefix). */
 export const WEBHOOK_HEADERS = {
@@ -7,20 +7,3 @@ export const WEBHOOK_HEADERS = {
   timestamp: 'omnihub-webhook-timestamp',
   signature: 'omnihub-webhook-signature',
 } as const;
-
-/** Prefix of a secret: tells a leaked string's origin at a glance (and to secret scanners). */
-const SECRET_PREFIX = 'whsec_';
-
-/** A new signing secret: 32 random bytes, shown to the tenant once. */
-export function newWebhookSecret(): string {
-  return SECRET_PREFIX + randomBytes(32).toString('base64url');
-}
-
-/**
- * `v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`, keyed by the whole secret string. The
- * timestamp is signed with the body so a receiver can refuse old deliveries (replays); the
- * version prefix lets a later scheme be sent beside this one.
- */
-export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
-  return `v1=${hmacSha256(secret, `${timestampSeconds}.${body}`).toString('hex')}`;
-}

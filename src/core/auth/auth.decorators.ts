@@ -15,8 +15,13 @@ export const ACCEPTED_CREDENTIALS = 'omnihub:credentials';
 /** No credentials needed (health, metrics, platform webhooks that authenticate by signature). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. */
-export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+/**
+ * Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. A route that
+ * serves both (a tenant sees its own rows, the admin everyone's) names both and reads the
+ * caller with @CurrentPrincipal.
+ */
+export const RequireRole = (...roles: [Role, ...Role[]]) =>
+  SetMetadata(REQUIRED_ROLE, roles.length === 1 ? roles[0] : roles);
 
 /**
  * Only these kinds of credential may call the route (default: any the role allows); others are

@@ -39,8 +39,11 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request);
     request.principal = principal;
 
-    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'tenant';
-    if (principal.role !== required) {
+    const required =
+      this.reflector.getAllAndOverride<Role | Role[]>(REQUIRED_ROLE, targets) ?? 'tenant';
+    if (
+      Array.isArray(required) ? !required.includes(principal.role) : principal.role !== required
+    ) {
       throw new ForbiddenError(
         required === 'admin'
           ? 'This route needs the admin key'

@@ -5,6 +5,7 @@ export const QueueName = {
   Bitrix: 'bitrix',
   Calendar: 'calendar',
   WebhooksOut: 'webhooks-out',
+  Alerts: 'alerts',
   Maintenance: 'maintenance',
 } as const;
 

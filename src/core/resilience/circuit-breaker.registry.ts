@@ -31,6 +31,7 @@ type CircuitLabels = 'hub' | 'provider' | 'account';
 export class CircuitBreakerRegistry {
   private readonly logger = new Logger(CircuitBreakerRegistry.name);
   private readonly circuits = new Map<string, TrackedCircuit>();
+  private readonly listeners: ((transition: CircuitTransition) => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -38,6 +39,15 @@ export class CircuitBreakerRegistry {
     @InjectMetric(HUB_CIRCUIT_STATE) private readonly gauge: Gauge<CircuitLabels>,
   ) {
     resets.onReset((key) => this.resetLocally(key, 'announced by another instance'));
+  }
+
+  /**
+   * Hears every transition of this instance's breakers, after it is logged and exported (the
+   * alerts module listens here). A manual reset of a circuit that was not closed is reported
+   * as a transition to `closed`. Listeners must not throw or block: they run inside the call.
+   */
+  onTransition(listener: (transition: CircuitTransition) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Runs `fn` through the key's breaker; throws CircuitOpenError without calling it if open. */
@@ -90,6 +100,19 @@ export class CircuitBreakerRegistry {
       { circuit: describeBreaker(key), from: previous.state, reason },
       `Circuit ${describeBreaker(key)} closed (${reason})`,
     );
+    if (previous.state !== 'closed') {
+      this.notify({ key, from: previous.state, state: 'closed', settings: previous.settings });
+    }
+  }
+
+  private notify(transition: CircuitTransition): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(transition);
+      } catch (error) {
+        this.logger.error({ err: error }, 'A circuit transition listener failed');
+      }
+    }
   }
 
   private circuit(key: BreakerKey): TrackedCircuit {
@@ -114,7 +137,8 @@ export class CircuitBreakerRegistry {
       : breakers.whatsapp;
   }
 
-  private report({ key, from, state, settings, cause }: CircuitTransition): void {
+  private report(transition: CircuitTransition): void {
+    const { key, from, state, settings, cause } = transition;
     this.gauge.set(labels(key), CIRCUIT_STATE_VALUE[state]);
     const circuit = describeBreaker(key);
     if (state === 'open') {
@@ -131,6 +155,7 @@ export class CircuitBreakerRegistry {
     } else {
       this.logger.log({ circuit, from, state }, `Circuit ${circuit} is ${state} (was ${from})`);
     }
+    this.notify(transition);
   }
 }
 

@@ -22,6 +22,7 @@ const BY_PARAMETER: Record<string, Pick> = {
   deliveryId: (estate) => [estate.webhookDeliveryId],
 };
 const BY_COLLECTION: Record<string, Pick> = {
+  'alert-channels': (estate) => [estate.alertChannelId],
   'api-keys': (estate) => [estate.spareApiKeyId],
   'channel-accounts': accountHandles,
   conversations: (estate) => [estate.conversationId],

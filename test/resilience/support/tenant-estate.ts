@@ -69,6 +69,8 @@ export interface TenantEstate {
   /** A subscription to the tenant's own webhook receiver, and the delivery of its ping. */
   webhookId: string;
   webhookDeliveryId: string;
+  /** One of the tenant's alert channels, switched off (nothing answers at its URL). */
+  alertChannelId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -246,6 +248,22 @@ export async function buildTenantEstate(
   );
 
   const { webhookId, webhookDeliveryId } = await settledWebhook(app, tenant, label);
+  const alertChannel = await app.inject({
+    method: 'POST',
+    url: '/api/v2/hub/alert-channels',
+    headers: tenant.headers,
+    payload: {
+      kind: 'slack',
+      name: `${label} on-call`,
+      url: `https://${RECEIVER_HOST}/${label}-alerts`,
+      active: false,
+    },
+  });
+  if (alertChannel.statusCode !== 201) {
+    throw new Error(
+      `${label}: alert channel answered ${alertChannel.statusCode}: ${alertChannel.body}`,
+    );
+  }
 
   return {
     label,
@@ -270,6 +288,7 @@ export async function buildTenantEstate(
     outboundMessageId: String(reply.id),
     webhookId,
     webhookDeliveryId,
+    alertChannelId: alertChannel.json<{ id: string }>().id,
   };
 }
 

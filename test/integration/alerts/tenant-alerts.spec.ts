@@ -1,0 +1,184 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
+import { hmacSha256 } from '@core/crypto/hmac';
+import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { AlertReceiversFake } from '@test/fakes/alert-receivers/alert-receivers';
+import { eventually } from '@test/support/eventually';
+import { adminHeaders, createTenant, TestTenant } from '@test/support/test-app';
+import { createAlertsTestApp } from './alerts-harness';
+
+interface AlertView {
+  id: string;
+  tenantId: string | null;
+  type: string;
+  status: string;
+}
+
+/** A tenant's alerts about its own accounts go to its own channels, and to no one else's. */
+describe('Tenant alerts', () => {
+  let receivers: AlertReceiversFake;
+  let app: NestFastifyApplication;
+  let tenant: TestTenant;
+  let other: TestTenant;
+  let opsSlack: string;
+
+  beforeAll(async () => {
+    receivers = await AlertReceiversFake.start();
+    opsSlack = receivers.slackHook('ops-tenant-suite');
+    app = await createAlertsTestApp({ ALERTS_SLACK_WEBHOOK_URL: opsSlack });
+    tenant = await createTenant(app);
+    other = await createTenant(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await receivers.close();
+  });
+
+  const addChannel = async (who: TestTenant, payload: Record<string, unknown>) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v2/hub/alert-channels',
+      headers: who.headers,
+      payload,
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ id: string; urlHint: string; secret?: string }>();
+  };
+
+  const alertsSeenBy = async (headers: Record<string, string>, query = '') => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v2/hub/alerts${query}`,
+      headers,
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json<{ items: AlertView[] }>().items;
+  };
+
+  const newAccount = async (who: TestTenant): Promise<string> => {
+    const id = newId();
+    await app.get(DataSource).query(
+      `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
+         VALUES ($1, $2, 'whatsapp', 'evolution', $3, $3, 'unused')`,
+      [id, who.id, `line-${id}`],
+    );
+    return id;
+  };
+
+  it("tells the tenant's own channel when an account needs re-auth, and when it is back", async () => {
+    const ownDiscord = receivers.discordHook(`tenant-${tenant.id}`);
+    const otherDiscord = receivers.discordHook(`tenant-${other.id}`);
+    const channel = await addChannel(tenant, { kind: 'discord', name: 'Ops', url: ownDiscord });
+    expect(channel.urlHint).toBe(`https://discord.receiver.test:${receivers.port}/…`);
+    expect(JSON.stringify(channel)).not.toContain('-token');
+    await addChannel(other, { kind: 'discord', name: 'Theirs', url: otherDiscord });
+    const accountId = await newAccount(tenant);
+
+    await app.get(ChannelAccountsService).setStatus(accountId, 'needs_reauth');
+
+    await eventually(() => Promise.resolve(expect(receivers.at(ownDiscord)).toHaveLength(1)));
+    expect(receivers.at(ownDiscord)[0].body).toMatchObject({
+      content: expect.stringContaining(
+        `whatsapp account "line-${accountId}" (evolution) needs to be re-authorised`,
+      ),
+      embeds: [
+        expect.objectContaining({
+          fields: expect.arrayContaining([{ name: 'accountId', value: accountId, inline: true }]),
+        }),
+      ],
+    });
+    const seen = await alertsSeenBy(tenant.headers);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        tenantId: tenant.id,
+        type: 'account.needs_reauth',
+        status: 'firing',
+      }),
+    ]);
+    expect(await alertsSeenBy(other.headers)).toEqual([]);
+    expect(await alertsSeenBy(adminHeaders, `?tenantId=${tenant.id}`)).toEqual(seen);
+
+    await app.get(ChannelAccountsService).setStatus(accountId, 'active');
+
+    await eventually(() => Promise.resolve(expect(receivers.at(ownDiscord)).toHaveLength(2)));
+    expect(receivers.at(ownDiscord)[1].body).toMatchObject({
+      content: expect.stringContaining('Resolved'),
+    });
+    expect(await alertsSeenBy(tenant.headers)).toEqual([
+      expect.objectContaining({ type: 'account.needs_reauth', status: 'resolved' }),
+    ]);
+    // Neither the other tenant's channel nor the operator's global one heard a tenant alert.
+    expect(receivers.at(otherDiscord)).toEqual([]);
+    expect(receivers.at(opsSlack)).toEqual([]);
+  });
+
+  it("refuses a tenant's filter on another tenant's alerts", async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v2/hub/alerts?tenantId=${other.id}`,
+      headers: tenant.headers,
+    });
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('refuses a channel URL that is not public https', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v2/hub/alert-channels',
+      headers: tenant.headers,
+      payload: { kind: 'slack', name: 'Internal', url: 'https://10.0.0.5/hook' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'url' })] });
+  });
+
+  it('signs a webhook channel delivery so the tenant-webhook recipe verifies it', async () => {
+    const hook = receivers.webhookHook(`signed-${tenant.id}`);
+    const { secret } = await addChannel(tenant, { kind: 'webhook', name: 'CRM', url: hook });
+    const subject = `bitrix/${newId()}`;
+
+    await app.get(AlertRaiser).raise({
+      type: 'token.refresh_failed',
+      subject,
+      tenantId: tenant.id,
+      severity: 'critical',
+      title: 'Bitrix24 token refresh failed',
+    });
+
+    await eventually(() => Promise.resolve(expect(receivers.at(hook)).toHaveLength(1)));
+    const [delivery] = receivers.at(hook);
+    const timestamp = String(delivery.headers['omnihub-alert-timestamp']);
+    const expected = `v1=${hmacSha256(secret ?? '', `${timestamp}.${delivery.raw}`).toString('hex')}`;
+    expect(delivery.headers['omnihub-alert-signature']).toBe(expected);
+    expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(300);
+    expect(delivery.body).toMatchObject({
+      type: 'alert.firing',
+      data: { type: 'token.refresh_failed', subject, tenantId: tenant.id, severity: 'critical' },
+    });
+  });
+
+  it('shows a webhook channel its signing secret once and keeps it out of reads', async () => {
+    const created = await addChannel(tenant, {
+      kind: 'webhook',
+      name: 'Pager',
+      url: `https://slack.receiver.test:${receivers.port}/pager`,
+      minSeverity: 'critical',
+    });
+    expect(created.secret).toMatch(/^whsec_/);
+    const read = await app.inject({
+      method: 'GET',
+      url: `/api/v2/hub/alert-channels/${created.id}`,
+      headers: tenant.headers,
+    });
+    expect(read.json()).toEqual(expect.not.objectContaining({ secret: expect.anything() }));
+    const stranger = await app.inject({
+      method: 'GET',
+      url: `/api/v2/hub/alert-channels/${created.id}`,
+      headers: other.headers,
+    });
+    expect(stranger.statusCode).toBe(404);
+  });
+});
