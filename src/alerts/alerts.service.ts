@@ -9,6 +9,9 @@ import { AlertTargets } from './alert-targets';
 import { ALERTS_TOTAL, ALERT_DELIVERIES_TOTAL } from './alerts.metrics';
 import { AlertRow, AlertsRepository } from './history/alerts.repository';
 
+/** How long a deduplicated raise waits, in steps, for the winning pod's firing row. */
+const OCCURRENCE_WAITS_MS = [50, 200, 750, 2_000];
+
 /**
  * The AlertRaiser: records every alert in the history, logs it (the log channel hears every
  * alert, whatever the gates say), and queues one delivery per channel. Order of the gates:
@@ -16,6 +19,7 @@ import { AlertRow, AlertsRepository } from './history/alerts.repository';
  * condition, whichever pod gets there), then the per-type budget (held back alerts stay in
  * the history with `notified` false). Never throws: the caller's own work matters more.
  */
+
 @Injectable()
 export class AlertsService extends AlertRaiser {
   private readonly logger = new Logger('Alerts');
@@ -66,7 +70,7 @@ export class AlertsService extends AlertRaiser {
   private async record(alert: RaisedAlert): Promise<RaiseOutcome> {
     const fingerprint = fingerprintOf(alert);
     if (!(await this.claim(fingerprint))) {
-      await this.repository.countOccurrence(fingerprint);
+      await this.countOccurrence(fingerprint);
       return 'deduplicated';
     }
     const { alert: row, created } = await this.repository.upsertFiring({
@@ -94,6 +98,21 @@ export class AlertsService extends AlertRaiser {
     await this.announce(row, notice);
     await this.repository.markNotified(row.id);
     return created ? 'raised' : 'repeated';
+  }
+
+  /**
+   * Two pods raising at once: the one that lost the claim may get here before the winner's
+   * firing row is committed. Counting waits briefly for it rather than creating a row itself,
+   * which a resolve racing this raise could leave firing forever, unannounced.
+   */
+  private async countOccurrence(fingerprint: string): Promise<void> {
+    for (const waitMs of OCCURRENCE_WAITS_MS) {
+      if (await this.repository.countOccurrence(fingerprint)) return;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+    if (!(await this.repository.countOccurrence(fingerprint))) {
+      this.logger.debug({ fingerprint }, 'Deduplicated raise found no firing alert to count on');
+    }
   }
 
   /**

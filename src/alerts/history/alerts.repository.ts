@@ -77,13 +77,14 @@ export class AlertsRepository {
     return { alert, created };
   }
 
-  /** A raise the dedup window absorbed: counted on the firing row, if there is one. */
-  async countOccurrence(fingerprint: string): Promise<void> {
-    await this.db.query(
+  /** A raise the dedup window absorbed: counted on the firing row; false when there is none. */
+  async countOccurrence(fingerprint: string): Promise<boolean> {
+    const [, counted] = await this.db.query<[unknown[], number]>(
       `UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = now()
         WHERE fingerprint = $1 AND status = 'firing'`,
       [fingerprint],
     );
+    return counted > 0;
   }
 
   async markNotified(id: string): Promise<void> {
