@@ -45,17 +45,21 @@ export class TikTokTokens {
     return (await this.refresh(account)).accessToken;
   }
 
-  /** Refreshes now unless another pod just did; returns the newest credentials. */
+  /**
+   * Refreshes now unless another caller already replaced the token this one holds; returns the
+   * newest credentials. Callers that lose the race wait for the winner's tokens.
+   */
   async refresh(account: TikTokAccount): Promise<TikTokCredentials> {
     const key = `${this.config.redis.prefix}:tiktok:token-refresh:${account.id}`;
     const owner = randomUUID();
+    const seen = account.credentials.accessToken;
     if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
-      return this.awaitOtherRefresh(account);
+      return this.awaitOtherRefresh(account, seen);
     }
     try {
       // Another pod may have refreshed between our read and the lock: use its tokens.
       const current = await this.current(account);
-      if (!this.isStale(current)) return current;
+      if (current.accessToken !== seen) return current;
       let issued;
       try {
         issued = await this.auth.refresh(current.refreshToken);
@@ -72,11 +76,15 @@ export class TikTokTokens {
     }
   }
 
-  private async awaitOtherRefresh(account: TikTokAccount): Promise<TikTokCredentials> {
+  /** The winner's tokens, known by an access token other than the one this caller saw. */
+  private async awaitOtherRefresh(
+    account: TikTokAccount,
+    seen: string,
+  ): Promise<TikTokCredentials> {
     for (let step = 0; step < WAIT_STEPS; step += 1) {
       await sleep(WAIT_STEP_MS);
       const current = await this.current(account);
-      if (!this.isStale(current)) return current;
+      if (current.accessToken !== seen) return current;
     }
     throw new PlatformError(
       'tiktok',

@@ -9,7 +9,7 @@ import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-
 export interface TikTokAccountStatus {
   accountId: string;
   name: string;
-  tiktokAccountId: string;
+  openId: string;
   provider: string;
   status: string;
   circuit: 'closed' | 'half-open' | 'open';
@@ -35,7 +35,7 @@ export class TikTokOperationsService {
     return {
       accountId: account.id,
       name: account.name,
-      tiktokAccountId: account.externalId,
+      openId: account.externalId,
       provider: account.provider,
       status: account.status,
       circuit: this.breakers.state({
