@@ -38,6 +38,8 @@ const requestId = () => randomBytes(12).toString('hex').toUpperCase();
  */
 export class TikTokBusinessFake {
   readonly sent: SentTikTokMessage[] = [];
+  /** Media ids handed out by uploads, in order. */
+  readonly uploaded: string[] = [];
   private readonly codes = new Map<string, { openId: string; redirectUri: string }>();
   private readonly accessTokens = new Map<string, string>();
   private readonly refreshTokens = new Map<string, string>();
@@ -187,7 +189,9 @@ export class TikTokBusinessFake {
     if (!/name="file"; filename="[^"]+"\r\nContent-Type: image\/(jpeg|png)/i.test(text)) {
       return error(40908, 'Unsupported file type');
     }
-    return ok({ media_id: `v10033g50000${randomBytes(8).toString('hex')}` });
+    const mediaId = `v10033g50000${randomBytes(8).toString('hex')}`;
+    this.uploaded.push(mediaId);
+    return ok({ media_id: mediaId });
   }
 }
 
