@@ -46,13 +46,16 @@ export class TikTokTokens {
   }
 
   /**
-   * Refreshes now unless another caller already replaced the token this one holds; returns the
-   * newest credentials. Callers that lose the race wait for the winner's tokens.
+   * Refreshes now unless another caller already replaced `seen`, the token this caller holds
+   * (TikTok refused it, or it is about to expire); returns the newest credentials. Callers that
+   * lose the race wait for the winner's tokens.
    */
-  async refresh(account: TikTokAccount): Promise<TikTokCredentials> {
+  async refresh(
+    account: TikTokAccount,
+    seen: string = account.credentials.accessToken,
+  ): Promise<TikTokCredentials> {
     const key = `${this.config.redis.prefix}:tiktok:token-refresh:${account.id}`;
     const owner = randomUUID();
-    const seen = account.credentials.accessToken;
     if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
       return this.awaitOtherRefresh(account, seen);
     }

@@ -90,23 +90,16 @@ export class TikTokProvider
       );
     }
     const accessToken = await this.tokens.accessTokenFor(account);
-    const json = {
-      business_id: account.externalId,
-      recipient_type: 'CONVERSATION',
-      recipient: conversationId,
-      ...(await this.contentOf(account, accessToken, message)),
-      ...(message.replyToProviderMessageId
-        ? { referenced_message_info: { referenced_message_id: message.replyToProviderMessageId } }
-        : {}),
-    };
-    const data = await this.client.call<SendAnswer>({
-      operation: 'send_message',
-      method: 'POST',
-      path: 'business/message/send/',
-      accessToken,
-      json,
-      atMostOnce: true,
-    });
+    let data: SendAnswer;
+    try {
+      data = await this.sendWith(account, accessToken, conversationId, message);
+    } catch (error) {
+      // A token TikTok stopped honouring before its expiry: nothing was sent (TikTok answered),
+      // so one refresh and one more try are safe. A refused refresh flags needs_reauth.
+      if (!(error instanceof PlatformError) || error.failure !== 'auth') throw error;
+      const refreshed = await this.tokens.refresh(account, accessToken);
+      data = await this.sendWith(account, refreshed.accessToken, conversationId, message);
+    }
     const providerMessageId = data.message?.message_id;
     if (!providerMessageId) {
       // TikTok may have delivered it: never retried.
@@ -145,6 +138,31 @@ export class TikTokProvider
         latencyMs: Math.round(performance.now() - started),
       };
     }
+  }
+
+  private async sendWith(
+    account: TikTokAccount,
+    accessToken: string,
+    conversationId: string,
+    message: OutboundMessage,
+  ): Promise<SendAnswer> {
+    const json = {
+      business_id: account.externalId,
+      recipient_type: 'CONVERSATION',
+      recipient: conversationId,
+      ...(await this.contentOf(account, accessToken, message)),
+      ...(message.replyToProviderMessageId
+        ? { referenced_message_info: { referenced_message_id: message.replyToProviderMessageId } }
+        : {}),
+    };
+    return this.client.call<SendAnswer>({
+      operation: 'send_message',
+      method: 'POST',
+      path: 'business/message/send/',
+      accessToken,
+      json,
+      atMostOnce: true,
+    });
   }
 
   /** `business/get/`: the account's public profile, for ownership and health. */

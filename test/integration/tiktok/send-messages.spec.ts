@@ -145,7 +145,6 @@ describe('TikTok provider against the Business API fake', () => {
     [40100, 'rate-limited', true],
     [51065, 'server', true],
     [40064, 'rejected', false],
-    [40105, 'auth', false],
     [40002, 'rejected', false],
   ])('maps TikTok code %i to %s (retryable: %s)', async (code, failure, retryable) => {
     tiktok.failNextSends(1, code);
@@ -153,6 +152,19 @@ describe('TikTok provider against the Business API fake', () => {
       .send(account, message({ type: 'text', text: 'oi' }))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ failure, retryable, details: { platformCode: String(code) } });
+  });
+
+  it('refreshes the token once and sends again when TikTok refuses it before its expiry', async () => {
+    const refreshes = () => tiktok.requests.filter((r) => r.path.endsWith('/refresh_token/'));
+    const before = refreshes().length;
+    tiktok.failNextSends(1, 40105);
+    const result = await provider.send(account, message({ type: 'text', text: 'de novo' }));
+    expect(result.providerMessageId).toBe(lastSend().messageId);
+    expect(refreshes()).toHaveLength(before + 1);
+    const sends = tiktok.requests.filter((r) => r.path.endsWith('/message/send/')).slice(-2);
+    expect(sends[1].headers['access-token']).not.toBe(sends[0].headers['access-token']);
+    account = await app.get(ChannelAccountsService).open(tenant.id, 'shop-tt');
+    expect(sends[1].headers['access-token']).toBe(account.credentials.accessToken);
   });
 
   it('refuses a person with no TikTok conversation without calling TikTok', async () => {
