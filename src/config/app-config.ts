@@ -1,7 +1,7 @@
 import { AppRole, EnvironmentVariables } from './env.schema';
 
 /** Hubs with their own circuit-breaker settings (the same names as HubName in core/channel). */
-export type BreakerHub = 'whatsapp' | 'instagram' | 'calendar' | 'bitrix';
+export type BreakerHub = 'whatsapp' | 'instagram' | 'tiktok' | 'calendar' | 'bitrix';
 
 /**
  * Typed, grouped view of the validated environment. Services inject `AppConfig` and read
@@ -146,6 +146,10 @@ export class AppConfig {
         instagram: {
           failureThreshold: env.CIRCUIT_INSTAGRAM_FAILURE_THRESHOLD,
           halfOpenAfterMs: env.CIRCUIT_INSTAGRAM_HALF_OPEN_AFTER_MS,
+        },
+        tiktok: {
+          failureThreshold: env.CIRCUIT_TIKTOK_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_TIKTOK_HALF_OPEN_AFTER_MS,
         },
         calendar: {
           failureThreshold: env.CIRCUIT_CALENDAR_FAILURE_THRESHOLD,

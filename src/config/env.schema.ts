@@ -231,6 +231,16 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  CIRCUIT_TIKTOK_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_TIKTOK_HALF_OPEN_AFTER_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   CIRCUIT_CALENDAR_FAILURE_THRESHOLD = 3;
 
   @Type(() => Number)
