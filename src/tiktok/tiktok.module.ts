@@ -5,6 +5,8 @@ import { TikTokAuthApi } from './accounts/tiktok-auth.api';
 import { TikTokOAuthService } from './accounts/tiktok-oauth.service';
 import { TikTokTokens } from './accounts/tiktok-tokens';
 import { TikTokBusinessClient } from './api/tiktok-business.client';
+import { TikTokCommentsController } from './comments/tiktok-comments.controller';
+import { TikTokCommentsService } from './comments/tiktok-comments.service';
 import { TikTokController } from './http/tiktok.controller';
 import { TikTokOperationsService } from './http/tiktok-operations.service';
 import { TikTokConversationsRepository } from './inbound/tiktok-conversations.repository';
@@ -16,15 +18,22 @@ import { TikTokProvider } from './send/tiktok.provider';
 
 const transport = [TikTokBusinessClient, TikTokAuthApi];
 const channelProviders = [TikTokProvider];
-const httpControllers = [TikTokController, TikTokWebhookController];
-const services = [TikTokOAuthService, TikTokTokens, TikTokMedia, TikTokOperationsService];
+const httpControllers = [TikTokController, TikTokCommentsController, TikTokWebhookController];
+const services = [
+  TikTokOAuthService,
+  TikTokTokens,
+  TikTokMedia,
+  TikTokOperationsService,
+  TikTokCommentsService,
+];
 const repositories = [TikTokConversationsRepository];
 const inboundHandlers = [TikTokInboundHandler];
 const outboundRules = [TikTokReplyWindowRule];
 
 /**
  * TikTok direct messages through TikTok's official Business Messaging API (never browser
- * sessions): OAuth connect, `/webhooks/tiktok`, the provider, and the reply-window rule. Found
+ * sessions): OAuth connect, `/webhooks/tiktok`, the provider, the reply-window rule, and the
+ * comments of the account's videos (list, reply, hide, delete). Found
  * by the ChannelRegistry, the inbox and the outbound rules through their decorators; exports
  * nothing and nobody imports it.
  */

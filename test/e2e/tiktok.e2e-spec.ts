@@ -367,6 +367,92 @@ describe('TikTok Business Messaging end to end', () => {
     });
   });
 
+  describe('comments', () => {
+    const VIDEO = '7300000000000000777';
+    const base = '/api/v2/tiktok/accounts/shop-tt';
+    const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
+      app.inject({
+        method,
+        url: `${base}${url}`,
+        headers: tenant.headers,
+        ...(payload ? { payload } : {}),
+      });
+
+    it('lists the comments of a video newest first, page by page', async () => {
+      const first = tiktok.comments.add(VIDEO, 'Tem tamanho M?');
+      const second = tiktok.comments.add(VIDEO, 'Entrega em SP?');
+      const page = await call('GET', `/videos/${VIDEO}/comments?limit=1`);
+      expect(page.statusCode).toBe(200);
+      expect(page.json()).toEqual({
+        items: [
+          expect.objectContaining({ commentId: second.comment_id, own: false, hidden: false }),
+        ],
+        nextCursor: '1',
+      });
+      const next = await call('GET', `/videos/${VIDEO}/comments?limit=1&cursor=1`);
+      expect(next.json()).toEqual({
+        items: [expect.objectContaining({ commentId: first.comment_id, text: 'Tem tamanho M?' })],
+      });
+      const request = tiktok.requests.findLast((r) => r.path.endsWith('/business/comment/list/'));
+      expect(request?.query).toMatchObject({ business_id: SHOP.openId, video_id: VIDEO });
+    });
+
+    it('replies, hides and deletes through the documented endpoints', async () => {
+      const comment = tiktok.comments.add(VIDEO, 'Quanto custa?');
+      const replied = await call(
+        'POST',
+        `/videos/${VIDEO}/comments/${comment.comment_id}/replies`,
+        {
+          text: 'Chama no direct!',
+        },
+      );
+      expect(replied.statusCode).toBe(201);
+      const replyId = replied.json<{ commentId: string }>().commentId;
+      expect(tiktok.comments.of(VIDEO).find((c) => c.comment_id === replyId)).toMatchObject({
+        parent_comment_id: comment.comment_id,
+        text: 'Chama no direct!',
+      });
+
+      const hidden = await call(
+        'POST',
+        `/videos/${VIDEO}/comments/${comment.comment_id}/visibility`,
+        { hidden: true },
+      );
+      expect(hidden.statusCode).toBe(204);
+      expect(comment.status).toBe('HIDDEN');
+
+      expect((await call('DELETE', `/comments/${replyId}`)).statusCode).toBe(204);
+      expect(tiktok.comments.of(VIDEO).some((c) => c.comment_id === replyId)).toBe(false);
+      // TikTok deletes only the account's own comments: its refusal is a 422 with its code.
+      const refused = await call('DELETE', `/comments/${comment.comment_id}`);
+      expect(refused.statusCode).toBe(422);
+    });
+
+    it('refuses a reply over 150 characters before calling TikTok', async () => {
+      const comment = tiktok.comments.add(VIDEO, 'Oi');
+      const before = tiktok.requests.length;
+      const response = await call(
+        'POST',
+        `/videos/${VIDEO}/comments/${comment.comment_id}/replies`,
+        {
+          text: 'a'.repeat(151),
+        },
+      );
+      expect(response.statusCode).toBe(400);
+      expect(tiktok.requests).toHaveLength(before);
+    });
+
+    it('answers 404 for an unknown account and 400 for an id that is no TikTok id', async () => {
+      expect((await call('GET', '/videos/not-an-id/comments')).statusCode).toBe(400);
+      const unknown = await app.inject({
+        method: 'GET',
+        url: `/api/v2/tiktok/accounts/no-such-account/videos/${VIDEO}/comments`,
+        headers: tenant.headers,
+      });
+      expect(unknown.statusCode).toBe(404);
+    });
+  });
+
   describe('tokens', () => {
     const credentialsOf = async (name: string) =>
       (await app.get(ChannelAccountsService).open<TikTokCredentials>(tenant.id, name)).credentials;

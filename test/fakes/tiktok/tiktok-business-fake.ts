@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FakeHttpServer, FakeResponse, RecordedRequest } from '@test/fakes/fake-http-server';
+import { error, ok } from './envelope';
+import { TikTokCommentsFake } from './tiktok-comments-fake';
 
 /** One TikTok Business account as TikTok knows it. */
 export interface TikTokFakeAccount {
@@ -21,13 +23,6 @@ export interface TikTokFakeLifetimes {
 
 type Json = Record<string, unknown>;
 const V = '/open_api/v1.3';
-const ok = (data: unknown): FakeResponse => ({
-  body: { code: 0, message: 'OK', request_id: requestId(), data },
-});
-const error = (code: number, message: string): FakeResponse => ({
-  body: { code, message, request_id: requestId(), data: {} },
-});
-const requestId = () => randomBytes(12).toString('hex').toUpperCase();
 
 /**
  * TikTok API for Business as Business Messaging uses it (CONTRACT.md): the `tt_user` OAuth
@@ -44,6 +39,8 @@ export class TikTokBusinessFake {
   private readonly accessTokens = new Map<string, string>();
   private readonly refreshTokens = new Map<string, string>();
   private readonly failures: FakeResponse[] = [];
+  /** The comments of the accounts' videos (business/comment/*). */
+  readonly comments: TikTokCommentsFake;
   lifetimes: TikTokFakeLifetimes = { accessSeconds: 86_400, refreshSeconds: 31_536_000 };
   scope = 'user.info.basic,user.info.username,message.list.read,message.list.send';
 
@@ -51,7 +48,11 @@ export class TikTokBusinessFake {
     readonly server: FakeHttpServer,
     private readonly app: { id: string; secret: string },
     private readonly accounts: TikTokFakeAccount[],
-  ) {}
+  ) {
+    this.comments = new TikTokCommentsFake((request, businessId) =>
+      this.authorised(request, businessId),
+    );
+  }
 
   static async start(
     app: { id: string; secret: string },
@@ -105,6 +106,7 @@ export class TikTokBusinessFake {
       .reply('GET', `${V}/business/get/`, (r) => this.profile(r))
       .reply('POST', `${V}/business/message/send/`, (r) => this.send(r))
       .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r));
+    this.comments.routes(this.server, V);
   }
 
   private appOk(body: Json): boolean {

@@ -20,6 +20,9 @@ const BY_PARAMETER: Record<string, Pick> = {
       : [evo.id, cloud.id, instagram.id];
   },
   deliveryId: (estate) => [estate.webhookDeliveryId],
+  // TikTok's own ids (digits); the estate has no TikTok account, so these routes answer 404.
+  videoId: () => ['7300000000000000001'],
+  commentId: () => ['7300000000000000002'],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'api-keys': (estate) => [estate.spareApiKeyId],
