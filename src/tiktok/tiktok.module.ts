@@ -3,6 +3,7 @@ import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TikTokAuthApi } from './accounts/tiktok-auth.api';
 import { TikTokOAuthService } from './accounts/tiktok-oauth.service';
+import { TikTokTokenKeeper } from './accounts/tiktok-token-keeper.task';
 import { TikTokTokens } from './accounts/tiktok-tokens';
 import { TikTokBusinessClient } from './api/tiktok-business.client';
 import { TikTokCommentsController } from './comments/tiktok-comments.controller';
@@ -29,6 +30,7 @@ const services = [
 const repositories = [TikTokConversationsRepository];
 const inboundHandlers = [TikTokInboundHandler];
 const outboundRules = [TikTokReplyWindowRule];
+const periodicTasks = [TikTokTokenKeeper];
 
 /**
  * TikTok direct messages through TikTok's official Business Messaging API (never browser
@@ -47,6 +49,7 @@ const outboundRules = [TikTokReplyWindowRule];
     ...repositories,
     ...inboundHandlers,
     ...outboundRules,
+    ...periodicTasks,
   ],
 })
 export class TikTokModule {}

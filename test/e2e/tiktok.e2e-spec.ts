@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { TikTokTokenKeeper } from '@app/tiktok/accounts/tiktok-token-keeper.task';
 import { TikTokTokens } from '@app/tiktok/accounts/tiktok-tokens';
 import type { TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
 import { TikTokBusinessFake } from '@test/fakes/tiktok/tiktok-business-fake';
@@ -479,6 +480,20 @@ describe('TikTok Business Messaging end to end', () => {
       expect(after.refreshToken).not.toBe(before.refreshToken);
       expect(tiktok.liveRefreshTokens(OTHER.openId)).toEqual([after.refreshToken]);
       expect(Date.parse(after.accessTokenExpiresAt)).toBeGreaterThan(Date.now());
+    });
+
+    it('renews a refresh token nearing its end even when the account is idle, and no other', async () => {
+      const keeper = app.get(TikTokTokenKeeper);
+      const before = await credentialsOf('other-tt');
+      await keeper.run(Date.now());
+      expect((await credentialsOf('other-tt')).refreshToken).toBe(before.refreshToken);
+
+      const in340Days = Date.now() + 340 * 24 * 3_600_000;
+      const report = await keeper.run(in340Days);
+      expect(report.renewed).toBeGreaterThanOrEqual(1);
+      const after = await credentialsOf('other-tt');
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(tiktok.liveRefreshTokens(OTHER.openId)).toEqual([after.refreshToken]);
     });
 
     it('marks the account needs_reauth when the holder revoked access', async () => {

@@ -30,10 +30,15 @@ export class TikTokCommentsFake {
   constructor(private readonly authorise: Authorise) {}
 
   /** A person comments on a video of the account. */
-  add(videoId: string, text: string, username = 'ana.souza'): TikTokFakeComment {
+  add(
+    videoId: string,
+    text: string,
+    username = 'ana.souza',
+    commentId?: string,
+  ): TikTokFakeComment {
     this.seq += 1n;
     const comment: TikTokFakeComment = {
-      comment_id: String(7300000000000000000n + this.seq),
+      comment_id: commentId ?? String(7300000000000000000n + this.seq),
       video_id: videoId,
       text,
       create_time: String(Math.floor(Date.now() / 1000)),
