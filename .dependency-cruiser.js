@@ -7,12 +7,12 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
- * - instagram/, tenant-webhooks/, live-events/ and alerts/ plug in by decorators and nobody
- *   imports them (other modules raise alerts through core's AlertRaiser);
+ * - instagram/, tiktok/, tenant-webhooks/, live-events/ and alerts/ plug in by decorators and
+ *   nobody imports them (other modules raise alerts through core's AlertRaiser);
  *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
-const PLATFORMS = ['whatsapp', 'instagram', 'calendar', 'bitrix'];
+const PLATFORMS = ['whatsapp', 'instagram', 'tiktok', 'calendar', 'bitrix'];
 /** The platforms built on Meta's Graph API and webhooks (src/meta/). */
 const META_PRODUCTS = ['whatsapp', 'instagram'];
 const FEATURES = [
@@ -30,7 +30,7 @@ const FEATURES = [
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
  * subscribers): nothing but app.module names them, so each can be left out of a build alone.
  */
-const PLUG_INS = ['instagram', 'tenant-webhooks', 'live-events', 'alerts'];
+const PLUG_INS = ['instagram', 'tiktok', 'tenant-webhooks', 'live-events', 'alerts'];
 /** Listeners on the messaging event stream: they see every channel, so they know none. */
 const STREAM_LISTENERS = ['tenant-webhooks', 'live-events', 'alerts'];
 

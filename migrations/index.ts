@@ -14,6 +14,7 @@ import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-e
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
 import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
+import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   CreateTenantWebhooks1795374000000,
   CreateAlertChannels1795385000000,
   CreateAlerts1795385010000,
+  CreateTiktokConversations1795386000000,
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
 ];

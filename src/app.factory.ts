@@ -58,6 +58,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       'metrics',
       'webhooks/meta{/*path}',
       'webhooks/evolution{/*path}',
+      'webhooks/tiktok{/*path}',
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

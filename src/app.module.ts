@@ -18,6 +18,7 @@ import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
+import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
 import { TenantsModule } from '@app/tenants/tenants.module';
@@ -45,6 +46,7 @@ const features = [
   MessagingModule,
   WhatsappModule,
   InstagramModule,
+  TikTokModule,
   TenantWebhooksModule,
   LiveEventsModule,
   AlertsModule,

@@ -1,7 +1,7 @@
 import { AppRole, EnvironmentVariables } from './env.schema';
 
 /** Hubs with their own circuit-breaker settings (the same names as HubName in core/channel). */
-export type BreakerHub = 'whatsapp' | 'instagram' | 'calendar' | 'bitrix';
+export type BreakerHub = 'whatsapp' | 'instagram' | 'tiktok' | 'calendar' | 'bitrix';
 
 /**
  * Typed, grouped view of the validated environment. Services inject `AppConfig` and read
@@ -69,6 +69,15 @@ export class AppConfig {
     evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
   readonly instagram: { graphBaseUrl: string; messagesPerSecond: number };
+  readonly tiktok: {
+    businessApiBaseUrl: string;
+    authorizeUrl: string;
+    appId?: string;
+    appSecret?: string;
+    webhookToleranceSeconds: number;
+    messagesPerSecond: number;
+    tokenRefreshMarginSeconds: number;
+  };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -157,6 +166,10 @@ export class AppConfig {
           failureThreshold: env.CIRCUIT_INSTAGRAM_FAILURE_THRESHOLD,
           halfOpenAfterMs: env.CIRCUIT_INSTAGRAM_HALF_OPEN_AFTER_MS,
         },
+        tiktok: {
+          failureThreshold: env.CIRCUIT_TIKTOK_FAILURE_THRESHOLD,
+          halfOpenAfterMs: env.CIRCUIT_TIKTOK_HALF_OPEN_AFTER_MS,
+        },
         calendar: {
           failureThreshold: env.CIRCUIT_CALENDAR_FAILURE_THRESHOLD,
           halfOpenAfterMs: env.CIRCUIT_CALENDAR_HALF_OPEN_AFTER_MS,
@@ -187,6 +200,15 @@ export class AppConfig {
     this.instagram = {
       graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL.replace(/\/+$/, ''),
       messagesPerSecond: env.INSTAGRAM_MESSAGES_PER_SECOND,
+    };
+    this.tiktok = {
+      businessApiBaseUrl: env.TIKTOK_BUSINESS_API_BASE_URL.replace(/\/+$/, ''),
+      authorizeUrl: env.TIKTOK_AUTHORIZE_URL,
+      appId: env.TIKTOK_APP_ID,
+      appSecret: env.TIKTOK_APP_SECRET,
+      webhookToleranceSeconds: env.TIKTOK_WEBHOOK_TOLERANCE_SECONDS,
+      messagesPerSecond: env.TIKTOK_MESSAGES_PER_SECOND,
+      tokenRefreshMarginSeconds: env.TIKTOK_TOKEN_REFRESH_MARGIN_SECONDS,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),

@@ -233,6 +233,16 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  CIRCUIT_TIKTOK_FAILURE_THRESHOLD = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CIRCUIT_TIKTOK_HALF_OPEN_AFTER_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   CIRCUIT_CALENDAR_FAILURE_THRESHOLD = 3;
 
   @Type(() => Number)
@@ -286,6 +296,46 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(300)
   INSTAGRAM_MESSAGES_PER_SECOND = 10;
+
+  /** TikTok API for Business root (business-api.tiktok.com); point it at a proxy or a local fake. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TIKTOK_BUSINESS_API_BASE_URL = 'https://business-api.tiktok.com';
+
+  /** TikTok's account-holder authorisation page (OAuth); the fake serves its own in tests. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
+
+  /** The TikTok developer app's id (client_key); without it TikTok accounts cannot connect. */
+  @IsOptional()
+  @IsString()
+  @MinLength(4)
+  TIKTOK_APP_ID?: string;
+
+  /** The app's secret: OAuth code exchange and the HMAC key of `Tiktok-Signature` webhooks. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  TIKTOK_APP_SECRET?: string;
+
+  /** Oldest `Tiktok-Signature` timestamp accepted, in seconds either side of our clock. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  TIKTOK_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** Sends per second per TikTok account (Business Messaging allows 10 QPS per app). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  TIKTOK_MESSAGES_PER_SECOND = 5;
+
+  /** An access token is refreshed when it expires within this many seconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  TIKTOK_TOKEN_REFRESH_MARGIN_SECONDS = 3600;
 
   /** Cloud API sends per second per phone number (Meta's default throughput is 80). */
   @Type(() => Number)

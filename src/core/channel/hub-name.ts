@@ -7,6 +7,7 @@ import type { BreakerHub } from '@config/app-config';
 export const HUB_NAMES = [
   'whatsapp',
   'instagram',
+  'tiktok',
   'calendar',
   'bitrix',
 ] as const satisfies readonly BreakerHub[];

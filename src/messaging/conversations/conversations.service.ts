@@ -60,4 +60,20 @@ export class ConversationsService {
     );
     return rows[0]?.last_inbound_at ?? null;
   }
+
+  /**
+   * How many messages went (or are queued to go) to the contact on this account after `since`,
+   * failed ones left out: platforms that cap the replies to one message of a person (TikTok)
+   * count them. Replies typed in the platform's own app count too (stored as outbound echoes).
+   */
+  async outboundSince(channelAccountId: string, contactId: string, since: Date): Promise<number> {
+    const rows: { count: string }[] = await this.db.query(
+      `SELECT count(*) AS count FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.channel_account_id = $1 AND c.contact_id = $2
+          AND m.direction = 'outbound' AND m.status <> 'failed' AND m.created_at > $3`,
+      [channelAccountId, contactId, since],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
 }

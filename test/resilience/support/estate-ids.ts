@@ -1,5 +1,5 @@
 import { DocumentedRoute, collectionOf, fillPath, pathParameters } from './openapi-routes';
-import type { TenantEstate } from './tenant-estate';
+import { ESTATE_TIKTOK_COMMENT, ESTATE_TIKTOK_VIDEO, TenantEstate } from './tenant-estate';
 
 /**
  * The resources a path parameter can name, by parameter name, else by the collection segment
@@ -15,11 +15,15 @@ const BY_PARAMETER: Record<string, Pick> = {
   // The account the route's own hub serves comes first: a control call takes the first.
   accountId: (estate, route) => {
     const { evolutionAccount: evo, cloudAccount: cloud, instagramAccount: instagram } = estate;
-    return route.path.includes('/instagram/')
-      ? [instagram.id, evo.id, cloud.id]
-      : [evo.id, cloud.id, instagram.id];
+    const { tiktokAccount: tiktok } = estate;
+    if (route.path.includes('/instagram/')) return [instagram.id, evo.id, cloud.id];
+    if (route.path.includes('/tiktok/')) return [tiktok.id, evo.id, cloud.id];
+    return [evo.id, cloud.id, instagram.id];
   },
   deliveryId: (estate) => [estate.webhookDeliveryId],
+  // TikTok's own ids: the estate accounts' video and a person's comment on it.
+  videoId: () => [ESTATE_TIKTOK_VIDEO],
+  commentId: () => [ESTATE_TIKTOK_COMMENT],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'alert-channels': (estate) => [estate.alertChannelId],

@@ -9,6 +9,7 @@ import {
   startInstagramGraphFake,
 } from '@test/fakes/instagram/instagram-graph-fake';
 import { MetaGraphFake, startMetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
+import { TikTokBusinessFake, TikTokFakeAccount } from '@test/fakes/tiktok/tiktok-business-fake';
 import {
   MetaBusinessNumber,
   metaMessages,
@@ -24,6 +25,11 @@ import type { BodyOwner } from './example-body';
 export const ESTATE_APP_SECRET = 'estate-app-secret-0123456789abcdef';
 const EVOLUTION_KEY = 'ESTATE-EVOLUTION-GLOBAL-KEY-0001';
 const PUBLIC_BASE_URL = 'https://omnihub.example.com';
+/** The TikTok developer app of this world. */
+const TIKTOK_APP = { id: 'estate-tiktok-app', secret: 'estate-tiktok-app-secret-0123456789' };
+/** A video every estate account has, with one comment by a person (TikTok ids are digits). */
+export const ESTATE_TIKTOK_VIDEO = '7300000000000000001';
+export const ESTATE_TIKTOK_COMMENT = '7300000000000000002';
 /** Tenants' own webhook receivers: allow-listed, so no DNS is asked (nothing answers there). */
 const RECEIVER_HOST = 'receiver.estate.test';
 
@@ -34,6 +40,7 @@ export interface EstateWorld {
   graph: MetaGraphFake;
   evolution: EvolutionFake;
   instagram: InstagramGraphFake;
+  tiktok: TikTokBusinessFake;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,7 @@ export interface TenantEstate {
   number: MetaBusinessNumber;
   cloudAccount: { id: string; name: string };
   instagramAccount: { id: string; name: string };
+  tiktokAccount: { id: string; name: string };
   /**
    * `instanceName` is the instance's name on Evolution, `instanceKey` its token (a webhook key
    * too), `webhookSecret` the secret header Omnihub registered with its webhook.
@@ -77,6 +85,14 @@ export interface TenantEstate {
 export const estateAccessToken = (number: MetaBusinessNumber) =>
   `EAAGestate${number.phoneNumberId}`;
 
+/** The TikTok Business account the TikTok fake knows for a number's tenant. */
+export function estateTikTokAccount(number: MetaBusinessNumber): TikTokFakeAccount {
+  return {
+    openId: `-000estate${number.phoneNumberId}`,
+    username: `estate.${number.phoneNumberId}`,
+  };
+}
+
 /** The Instagram professional account the Instagram fake knows for a number's tenant. */
 export function estateInstagramAccount(number: MetaBusinessNumber): InstagramFakeAccount {
   return {
@@ -104,8 +120,18 @@ export async function startEstateWorld(
     accounts: numbers.map(estateInstagramAccount),
     version: graph.version,
   });
+  const tiktok = await TikTokBusinessFake.start(TIKTOK_APP, numbers.map(estateTikTokAccount));
+  tiktok.comments.add(
+    ESTATE_TIKTOK_VIDEO,
+    'Vocês entregam?',
+    'estate.person',
+    ESTATE_TIKTOK_COMMENT,
+  );
   const app = await createTestApp({
     APP_ROLE: 'all',
+    TIKTOK_APP_ID: TIKTOK_APP.id,
+    TIKTOK_APP_SECRET: TIKTOK_APP.secret,
+    TIKTOK_BUSINESS_API_BASE_URL: tiktok.baseUrl,
     META_GRAPH_BASE_URL: graph.baseUrl,
     META_GRAPH_API_VERSION: graph.version,
     META_APP_SECRET: ESTATE_APP_SECRET,
@@ -125,11 +151,13 @@ export async function startEstateWorld(
     graph,
     evolution,
     instagram,
+    tiktok,
     close: async () => {
       await app.close();
       await graph.close();
       await evolution.close();
       await instagram.close();
+      await tiktok.close();
     },
   };
 }
@@ -199,6 +227,7 @@ export async function buildTenantEstate(
     },
     201,
   );
+  const tiktokAccount = await connectTikTok(world, tenant, label, number);
   const spareKey = await call('POST', '/api/v2/api-keys', { name: `${label}-spare` }, 201);
 
   const waId = `55119${number.phoneNumberId.slice(-8)}`;
@@ -272,6 +301,7 @@ export async function buildTenantEstate(
     number,
     cloudAccount: { id: String(cloud.id), name: `${label}-cloud` },
     instagramAccount: { id: String(instagram.id), name: `${label}-instagram` },
+    tiktokAccount,
     evolutionAccount: {
       id: String(instance.accountId),
       name: `${label}-evo`,
@@ -290,6 +320,35 @@ export async function buildTenantEstate(
     webhookDeliveryId,
     alertChannelId: alertChannel.json<{ id: string }>().id,
   };
+}
+
+/** The tenant's TikTok account, connected by OAuth as its holder would (TikTok's fake approves). */
+async function connectTikTok(
+  { app, tiktok }: EstateWorld,
+  tenant: TestTenant,
+  label: string,
+  number: MetaBusinessNumber,
+): Promise<{ id: string; name: string }> {
+  const name = `${label}-tiktok`;
+  const started = await app.inject({
+    method: 'POST',
+    url: '/api/v2/tiktok/accounts',
+    headers: tenant.headers,
+    payload: { name, registrationRegion: 'BR' },
+  });
+  if (started.statusCode !== 201) throw new Error(`${label}: TikTok connect: ${started.body}`);
+  const authorize = new URL(started.json<{ authorizeUrl: string }>().authorizeUrl);
+  const code = tiktok.issueCode(
+    estateTikTokAccount(number).openId,
+    authorize.searchParams.get('redirect_uri')!,
+  );
+  const query = new URLSearchParams({ code, state: authorize.searchParams.get('state')! });
+  const callback = await app.inject({
+    method: 'GET',
+    url: `/api/v2/tiktok/oauth/callback?${query.toString()}`,
+  });
+  if (callback.statusCode !== 200) throw new Error(`${label}: TikTok callback: ${callback.body}`);
+  return { id: callback.json<{ id: string }>().id, name };
 }
 
 /**

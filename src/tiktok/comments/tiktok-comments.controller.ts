@@ -1,0 +1,72 @@
+import { Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { ApiV2Controller } from '@core/api/api-controller.decorator';
+import { ApiProblems } from '@core/api/api-problems.decorator';
+import { TenantId } from '@core/auth/auth.decorators';
+import {
+  HideTikTokCommentDto,
+  ListTikTokCommentsQueryDto,
+  ReplyToTikTokCommentDto,
+} from './tiktok-comments.dto';
+import { TikTokCommentPage, TikTokCommentsService } from './tiktok-comments.service';
+import { TikTokIdPipe } from './tiktok-id.pipe';
+
+/** Comments on a TikTok account's own videos: list, reply, hide or show, delete. */
+@ApiV2Controller('tiktok/accounts/:accountId', 'tiktok')
+export class TikTokCommentsController {
+  constructor(private readonly comments: TikTokCommentsService) {}
+
+  @Get('videos/:videoId/comments')
+  @ApiOperation({ summary: "Comments (and replies) on one of the account's videos, newest first" })
+  @ApiProblems(400, 404, 422, 503)
+  list(
+    @TenantId() tenantId: string,
+    @Param('accountId') accountId: string,
+    @Param('videoId', TikTokIdPipe) videoId: string,
+    @Query() query: ListTikTokCommentsQueryDto,
+  ): Promise<TikTokCommentPage> {
+    return this.comments.list(tenantId, accountId, videoId, query);
+  }
+
+  @Post('videos/:videoId/comments/:commentId/replies')
+  @ApiOperation({
+    summary: 'Reply publicly to a comment',
+    description: 'At most 150 characters (400 before anything is sent).',
+  })
+  @ApiProblems(400, 404, 422, 503)
+  reply(
+    @TenantId() tenantId: string,
+    @Param('accountId') accountId: string,
+    @Param('videoId', TikTokIdPipe) videoId: string,
+    @Param('commentId', TikTokIdPipe) commentId: string,
+    @Body() body: ReplyToTikTokCommentDto,
+  ): Promise<{ commentId: string }> {
+    return this.comments.reply(tenantId, accountId, { videoId, commentId }, body.text);
+  }
+
+  @Post('videos/:videoId/comments/:commentId/visibility')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Hide a comment from the public, or show it again' })
+  @ApiProblems(400, 404, 422, 503)
+  async setHidden(
+    @TenantId() tenantId: string,
+    @Param('accountId') accountId: string,
+    @Param('videoId', TikTokIdPipe) videoId: string,
+    @Param('commentId', TikTokIdPipe) commentId: string,
+    @Body() body: HideTikTokCommentDto,
+  ): Promise<void> {
+    await this.comments.setHidden(tenantId, accountId, { videoId, commentId }, body.hidden);
+  }
+
+  @Delete('comments/:commentId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Delete one of the account's own comments (TikTok allows no other)" })
+  @ApiProblems(400, 404, 422, 503)
+  async delete(
+    @TenantId() tenantId: string,
+    @Param('accountId') accountId: string,
+    @Param('commentId', TikTokIdPipe) commentId: string,
+  ): Promise<void> {
+    await this.comments.delete(tenantId, accountId, commentId);
+  }
+}
