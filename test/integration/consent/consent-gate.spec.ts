@@ -6,6 +6,9 @@ import { QueueName } from '@core/queue/queue-names';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
 import { eventually } from '@test/support/eventually';
+
+/** Waits until a synchronous assertion about what a fake received holds. */
+const holds = (assertion: () => void) => eventually(() => Promise.resolve().then(assertion));
 import type { TestTenant } from '@test/support/test-app';
 
 const template = (name: string, category: string) => ({
@@ -88,7 +91,7 @@ describe('consent gate on sends', () => {
     const accepted = await sendTemplate(waId, 'promo_verao');
 
     expect(accepted.statusCode).toBe(202);
-    await eventually(async () => {
+    await holds(() => {
       expect(graph.sent().some((sent) => sent.body.to === waId)).toBe(true);
     });
   });

@@ -9,6 +9,9 @@ import {
 import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
 import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from '@test/support/eventually';
+
+/** Waits until a synchronous assertion about what a fake received holds. */
+const holds = (assertion: () => void) => eventually(() => Promise.resolve().then(assertion));
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 
 const APP_SECRET = 'app-secret-of-the-consent-instagram-app';
@@ -96,7 +99,7 @@ describe('consent keywords on Instagram', () => {
     const igsid = '7000000000000091';
     await personWrites(igsid, 'Unsubscribe!');
 
-    await eventually(async () => {
+    await holds(() => {
       expect(textsTo(igsid)).toEqual([DEFAULT_POLICY.optOutConfirmation]);
     });
     const lookup = (channel: string) =>

@@ -6,6 +6,9 @@ import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
 import { eventually } from '@test/support/eventually';
+
+/** Waits until a synchronous assertion about what a fake received holds. */
+const holds = (assertion: () => void) => eventually(() => Promise.resolve().then(assertion));
 import type { TestTenant } from '@test/support/test-app';
 
 /**
@@ -34,12 +37,12 @@ describe('consent keywords', () => {
       .filter((sent) => sent.body.to === waId)
       .map((sent) => (sent.body.text as { body: string }).body);
   const keywordEvents = async (waId: string) =>
-    db.query(
+    db.query<{ state: string; evidence: { messageId: string } }[]>(
       `SELECT e.state, e.evidence FROM consent_events e
          JOIN contact_identities i ON i.contact_id = e.contact_id AND i.type = 'wa_id'
        WHERE e.tenant_id = $1 AND i.value = $2 ORDER BY e.id`,
       [tenant.id, waId],
-    ) as Promise<{ state: string; evidence: { messageId: string } }[]>;
+    );
   const allowed = async (waId: string) =>
     (
       await app.inject({
@@ -73,7 +76,7 @@ describe('consent keywords', () => {
       const waId = newWaId();
       await scenario.customerWrites(waId, text);
 
-      await eventually(async () => {
+      await holds(() => {
         expect(textsTo(waId)).toEqual([DEFAULT_POLICY.optOutConfirmation]);
       });
       expect(await keywordEvents(waId)).toEqual([expect.objectContaining({ state: 'withdrawn' })]);
@@ -88,7 +91,7 @@ describe('consent keywords', () => {
   it('confirms once when the event is redelivered, one after the other and at the same time', async () => {
     const waId = newWaId();
     const wamid = await scenario.customerWrites(waId, 'STOP');
-    await eventually(async () => {
+    await holds(() => {
       expect(textsTo(waId)).toHaveLength(1);
     });
     const event = await receivedEvent(wamid);
@@ -121,7 +124,7 @@ describe('consent keywords', () => {
     // handled, the one before it was too.
     await scenario.customerWrites(waId, 'sair');
 
-    await eventually(async () => {
+    await holds(() => {
       expect(textsTo(waId)).toHaveLength(1);
     });
     const events = await keywordEvents(waId);
@@ -135,7 +138,7 @@ describe('consent keywords', () => {
   it('refuses further sends after an opt-out, and an opt-in word restores them with its own confirmation', async () => {
     const waId = newWaId();
     await scenario.customerWrites(waId, 'Descadastrar');
-    await eventually(async () => {
+    await holds(() => {
       expect(textsTo(waId)).toHaveLength(1);
     });
     const send = () =>
@@ -149,7 +152,7 @@ describe('consent keywords', () => {
 
     await scenario.customerWrites(waId, 'Voltar');
 
-    await eventually(async () => {
+    await holds(() => {
       expect(textsTo(waId)).toEqual([
         DEFAULT_POLICY.optOutConfirmation,
         DEFAULT_POLICY.optInConfirmation,
@@ -171,7 +174,7 @@ describe('consent keywords', () => {
       const waId = newWaId();
       await scenario.customerWrites(waId, 'nao quero mais!');
 
-      await eventually(async () => {
+      await holds(() => {
         expect(textsTo(waId)).toEqual(['Ok, paramos.']);
       });
     } finally {

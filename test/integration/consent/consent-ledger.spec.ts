@@ -21,7 +21,7 @@ describe('consent ledger', () => {
   afterAll(() => app.close());
 
   const newPhone = () => `+55319876${String(++phoneCounter).padStart(4, '0')}${process.pid % 10}`;
-  const post = (url: string, payload: unknown, who = tenant) =>
+  const post = (url: string, payload: Record<string, unknown>, who = tenant) =>
     app.inject({ method: 'POST', url: `/api/v2/consent/${url}`, headers: who.headers, payload });
   const get = (url: string, who = tenant) =>
     app.inject({ method: 'GET', url: `/api/v2/consent/${url}`, headers: who.headers });
