@@ -7,8 +7,8 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
- * - instagram/, tiktok/, tenant-webhooks/, live-events/ and alerts/ plug in by decorators and
- *   nobody imports them (other modules raise alerts through core's AlertRaiser);
+ * - instagram/, tiktok/, tenant-webhooks/, live-events/, alerts/ and consent/ plug in by
+ *   decorators and nobody imports them (other modules raise alerts through core's AlertRaiser);
  *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
@@ -30,9 +30,9 @@ const FEATURES = [
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
  * subscribers): nothing but app.module names them, so each can be left out of a build alone.
  */
-const PLUG_INS = ['instagram', 'tiktok', 'tenant-webhooks', 'live-events', 'alerts'];
+const PLUG_INS = ['instagram', 'tiktok', 'tenant-webhooks', 'live-events', 'alerts', 'consent'];
 /** Listeners on the messaging event stream: they see every channel, so they know none. */
-const STREAM_LISTENERS = ['tenant-webhooks', 'live-events', 'alerts'];
+const STREAM_LISTENERS = ['tenant-webhooks', 'live-events', 'alerts', 'consent'];
 
 module.exports = {
   forbidden: [
@@ -148,6 +148,11 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
+    // Resolve packages' subpath exports (csv-parse/sync) as Node and TypeScript do.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     exclude: { path: '\\.spec\\.ts$' },
   },
 };

@@ -12,6 +12,8 @@ import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idem
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
+import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purpose';
+import { CreateConsent1795382100000 } from './1795382100000-create-consent';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
 import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
@@ -34,6 +36,8 @@ export const MIGRATIONS = [
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
+  AddMessagePurpose1795382000000,
+  CreateConsent1795382100000,
   CreateAlertChannels1795385000000,
   CreateAlerts1795385010000,
   CreateTiktokConversations1795386000000,

@@ -17,6 +17,7 @@ import { RedisModule } from '@core/redis/redis.module';
 import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { ConsentModule } from '@app/consent/consent.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
@@ -50,6 +51,7 @@ const features = [
   TenantWebhooksModule,
   LiveEventsModule,
   AlertsModule,
+  ConsentModule,
 ];
 
 /**

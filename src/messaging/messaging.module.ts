@@ -35,6 +35,8 @@ import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-ke
 import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency';
 import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
+import { SendPurposes } from './outbound/send-purpose';
+import { SendRecheck } from './outbound/send-recheck';
 import { FailedSendsRedrive } from './operations/failed-sends.redrive';
 import { MessageCountsQuery } from './operations/message-counts.query';
 import { MessageOperationsController } from './operations/message-operations.controller';
@@ -79,6 +81,8 @@ const services = [
   OutboundIdempotency,
   IdempotencyKeyRetention,
   FallbackPolicy,
+  SendPurposes,
+  SendRecheck,
   FailedSendsRedrive,
   MessageCountsQuery,
 ];

@@ -10,11 +10,12 @@ import { MetaCloudModule } from './meta-cloud/meta-cloud.module';
 import { CustomerServiceWindowRule } from './rules/customer-service-window.rule';
 import { TemplateCatalog } from './templates/template-catalog';
 import { TemplateSendRule } from './templates/template-send.rule';
+import { MetaTemplateCategories } from './templates/meta-template-categories';
 import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
 
 const httpControllers = [WhatsappController, WhatsappMediaController];
 const services = [WhatsappOperationsService, WhatsappMediaService, TemplateCatalog];
-const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
+const outboundRules = [CustomerServiceWindowRule, TemplateSendRule, MetaTemplateCategories];
 
 /**
  * WhatsApp: the Cloud API and Evolution providers, their webhooks, Evolution instances and

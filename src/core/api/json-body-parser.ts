@@ -18,8 +18,9 @@ declare module 'fastify' {
 }
 
 /**
- * The only body parser: JSON (`application/json` and `application/*+json`). Every other
- * content type is refused with 415 by Fastify. The raw bytes are kept for signature checks,
+ * The only body parsers: JSON (`application/json` and `application/*+json`), and CSV
+ * (`text/csv`, as a string, for bulk imports). Every other content type is refused with 415
+ * by Fastify; a JSON route handed CSV fails its DTO validation. The raw bytes are kept for signature checks,
  * and `__proto__`/`constructor` keys (prototype poisoning) and nesting deeper than
  * MAX_JSON_DEPTH are refused.
  */
@@ -42,6 +43,11 @@ export function useJsonBodyParser(fastify: FastifyInstance): void {
         done(malformed(`Body is not valid JSON: ${(error as Error).message}`), undefined);
       }
     },
+  );
+  fastify.addContentTypeParser(
+    /^text\/csv(?:\s*;.*)?$/,
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   );
 }
 

@@ -11,6 +11,7 @@ const context = (overrides: Partial<OutboundContext> = {}): OutboundContext => (
   contactId: 'c',
   lastInboundAt: hoursAgo(3),
   content: { type: 'text', text: 'oi' },
+  purpose: 'service',
   now,
   ...overrides,
 });

@@ -93,6 +93,21 @@ export class ContactsService {
     }
   }
 
+  /** The contact owning any of these identities, or undefined (nothing is created). */
+  async find(tenantId: string, identities: readonly Identity[]): Promise<string | undefined> {
+    if (identities.length === 0) return undefined;
+    return (await this.findByIdentities(tenantId, identities)).contactId;
+  }
+
+  /** Whether the tenant has this contact. */
+  async exists(tenantId: string, contactId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM contacts WHERE id = $1 AND tenant_id = $2`,
+      [contactId, tenantId],
+    );
+    return rows.length > 0;
+  }
+
   async identitiesOf(tenantId: string, contactId: string): Promise<Identity[]> {
     return this.db.query(
       `SELECT type, value FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2 ORDER BY id`,

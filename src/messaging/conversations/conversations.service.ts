@@ -52,6 +52,15 @@ export class ConversationsService {
     return rows[0]?.channel_account_id ?? null;
   }
 
+  /** The contact of the tenant's conversation, or null when the tenant has no such one. */
+  async contactOf(tenantId: string, conversationId: string): Promise<string | null> {
+    const rows: { contact_id: string }[] = await this.db.query(
+      `SELECT contact_id FROM conversations WHERE id = $1 AND tenant_id = $2`,
+      [conversationId, tenantId],
+    );
+    return rows[0]?.contact_id ?? null;
+  }
+
   /** When the contact last wrote on this account, or null if never. */
   async lastInboundAt(channelAccountId: string, contactId: string): Promise<Date | null> {
     const rows: { last_inbound_at: Date | null }[] = await this.db.query(

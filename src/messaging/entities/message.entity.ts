@@ -102,6 +102,13 @@ export class MessageEntity {
   @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
   idempotencyFingerprint!: string | null;
 
+  /**
+   * What an outbound send is for (`service`, `marketing`, ...; SendPurposes), kept so the
+   * worker re-checks consent for the same purpose; null for inbound and older sends.
+   */
+  @Column({ type: 'text', nullable: true })
+  purpose!: string | null;
+
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;
 

@@ -15,6 +15,15 @@ export interface StoredMessage {
   readonly providerMessageId: string | null;
 }
 
+/** What a stream listener may read of one received message to act on its words. */
+export interface ReceivedMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channelAccountId: string;
+  /** The text the contact wrote (a text, or the title of a tapped button); null for others. */
+  readonly text: string | null;
+}
+
 /**
  * One of a tenant's messages for a platform module (download its media, mark it read...),
  * without handing out messaging's entities or repositories.
@@ -39,6 +48,19 @@ export class MessageLookup {
       type,
       content,
       providerMessageId,
+    };
+  }
+
+  /** The tenant's inbound message `id` (consent keywords read it); null when none is. */
+  async received(tenantId: string, id: string): Promise<ReceivedMessage | null> {
+    const message = await this.messages.findOneBy({ id, tenantId, direction: 'inbound' });
+    if (!message) return null;
+    const text = message.content.text;
+    return {
+      id,
+      conversationId: message.conversationId,
+      channelAccountId: message.channelAccountId,
+      text: typeof text === 'string' ? text : null,
     };
   }
 }

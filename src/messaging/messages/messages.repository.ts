@@ -34,6 +34,8 @@ export interface NewOutboundMessage {
   /** Our id of the replied-to message when the request named it by that id. */
   replyToMessageId?: string;
   idempotency?: { key: string; fingerprint: string };
+  /** What the send is for (SendPurposes); the worker re-checks consent for it. */
+  purpose?: string;
 }
 
 const STATUS_COLUMN: Record<DeliveryStatus, string> = {
@@ -108,9 +110,9 @@ export class MessagesRepository {
       `WITH stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,
-                               idempotency_key, idempotency_fingerprint)
+                               idempotency_key, idempotency_fingerprint, purpose)
          VALUES ($1, $2, $3, $4, 'outbound', $5, $6, 'queued', $7, $8,
-                 COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11)
+                 COALESCE($10::uuid, ${REPLIED_TO_ID_SQL('$4', '$8')}), $9, $11, $12)
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
        event AS (${messageEvents('stored', 'message.accepted')})
@@ -127,6 +129,7 @@ export class MessagesRepository {
         message.idempotency?.key ?? null,
         message.replyToMessageId ?? null,
         message.idempotency?.fingerprint ?? null,
+        message.purpose ?? null,
       ],
     );
     return { id: message.id, created: rows.length > 0 };

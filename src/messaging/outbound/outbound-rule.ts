@@ -10,6 +10,8 @@ export interface OutboundContext {
   /** When the contact last wrote on this account (WhatsApp's 24-hour window), or null. */
   readonly lastInboundAt: Date | null;
   readonly content: OutboundContent;
+  /** What the send is for (SendPurposes): `service`, `marketing`, `reminders`, a tenant's own. */
+  readonly purpose: string;
   readonly now: Date;
 }
 
@@ -25,6 +27,12 @@ export interface OutboundContext {
 export interface OutboundRuleCheck {
   /** Short name, for logs and errors. */
   readonly name: string;
+  /**
+   * Run again by the worker right before the platform is called, so a change between accept
+   * and send (a withdrawn consent) still stops it; a refusal then fails the message with the
+   * rule's code. Only for rules whose answer may change while a send waits in the queue.
+   */
+  readonly recheckBeforeSend?: boolean;
   appliesTo(context: OutboundContext): boolean;
   check(context: OutboundContext): Promise<void> | void;
 }

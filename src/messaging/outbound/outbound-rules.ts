@@ -26,4 +26,11 @@ export class OutboundRules implements OnModuleInit {
       if (rule.appliesTo(context)) await rule.check(context);
     }
   }
+
+  /** The rules marked `recheckBeforeSend`, applied by the worker to a queued send. */
+  async recheck(context: OutboundContext): Promise<void> {
+    for (const rule of this.rules) {
+      if (rule.recheckBeforeSend && rule.appliesTo(context)) await rule.check(context);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import type { MessageEntity } from '../entities/message.entity';
 import type { MessagesRepository } from '../messages/messages.repository';
 import type { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import { FallbackPolicy } from './fallback-policy';
+import type { SendRecheck } from './send-recheck';
 import { OutboundSender } from './outbound-sender';
 import type { SendAttempt } from './send-decision';
 
@@ -157,6 +158,7 @@ function harness() {
       { fallbackMessageClasses: new Set(['service']) } as unknown as AppConfig,
       registry,
     ),
+    { refusal: () => Promise.resolve(undefined) } as unknown as SendRecheck,
     {
       inc: () => {
         state.fallbackMoves += 1;

@@ -18,6 +18,7 @@ import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import { FallbackPolicy } from './fallback-policy';
 import { ACCOUNT_REAUTH_REQUIRED_TOTAL, MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
 import { SendAttempt, SendDecision } from './send-decision';
+import { SendRecheck } from './send-recheck';
 
 /** An open circuit is waited out at least this long (its probe may be due any moment). */
 const MIN_CIRCUIT_WAIT_MS = 1_000;
@@ -60,6 +61,7 @@ export class OutboundSender {
     private readonly breakers: CircuitBreakerRegistry,
     private readonly bucket: TokenBucket,
     private readonly fallback: FallbackPolicy,
+    private readonly recheck: SendRecheck,
     @InjectMetric(MESSAGE_FALLBACKS_TOTAL) private readonly fallbacks: Counter<string>,
     @InjectMetric(ACCOUNT_REAUTH_REQUIRED_TOTAL) private readonly reauthRequired: Counter<string>,
   ) {}
@@ -90,6 +92,16 @@ export class OutboundSender {
           ? 'The channel account was switched off before this message was sent'
           : 'The channel account was deleted before this message was sent',
       );
+      this.logger.warn(
+        { messageId: message.id },
+        'Send of a switched-off or deleted account failed',
+      );
+      return SendDecision.outcome('failed');
+    }
+    const refusal = await this.recheck.refusal(message, account);
+    if (refusal) {
+      await this.messages.markFailed(message.id, refusal.code, refusal.message);
+      this.logger.warn({ messageId: message.id, code: refusal.code }, 'Queued send refused');
       return SendDecision.outcome('failed');
     }
     try {

@@ -16,6 +16,7 @@ import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job
 import { toOutboundContent } from './outbound-content';
 import { OutboundIdempotency } from './idempotency/outbound-idempotency';
 import { OutboundRules } from './outbound-rules';
+import { SendPurposes } from './send-purpose';
 import {
   assertContentAllowed,
   assertProviderTakes,
@@ -69,6 +70,7 @@ export class OutboundDispatcher {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesRepository,
     private readonly rules: OutboundRules,
+    private readonly purposes: SendPurposes,
     private readonly idempotency: OutboundIdempotency,
     @InjectQueue(QueueName.Outbound) private readonly queue: Queue<OutboundJobData>,
   ) {}
@@ -99,8 +101,17 @@ export class OutboundDispatcher {
       recipientIdentities(provider, request.to),
     );
     const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
+    const purpose = await this.purposes.purposeOf(tenantId, account, content, request.purpose);
     const now = new Date();
-    await this.rules.enforce({ tenantId, account, contactId, lastInboundAt, content, now });
+    await this.rules.enforce({
+      tenantId,
+      account,
+      contactId,
+      lastInboundAt,
+      content,
+      purpose,
+      now,
+    });
 
     const conversationId = await this.conversations.touch(
       tenantId,
@@ -118,6 +129,7 @@ export class OutboundDispatcher {
       provider: account.provider,
       type,
       content: { ...body, to: request.to },
+      purpose,
       replyToProviderMessageId: request.replyTo
         ? await this.providerIdOf(tenantId, request.replyTo)
         : undefined,

@@ -55,6 +55,11 @@ export interface SendMessageCommand extends RequestedContent {
   readonly to: string;
   /** Omnihub id or provider id of the message this one replies to. */
   readonly replyTo?: string;
+  /**
+   * What the send is for, when the caller says (`marketing`, `reminders`, a tenant's own
+   * purpose); otherwise derived from the content (SendPurposes). Consent rules judge it.
+   */
+  readonly purpose?: string;
   /** Makes repeating the command safe: the same key and fingerprint answer the first message. */
   readonly idempotency?: IdempotencyClaim;
 }

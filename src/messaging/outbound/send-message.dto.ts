@@ -6,6 +6,7 @@ import {
   SenderAction,
 } from '@core/channel/outbound-message';
 import { IsPublicLink } from '@core/http/is-public-link.validator';
+import { PURPOSE_PATTERN, SYSTEM_PURPOSES } from './send-purpose';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,6 +17,7 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
+  IsNotIn,
   IsObject,
   IsOptional,
   IsString,
@@ -289,6 +291,22 @@ export class SendMessageDto {
   @IsString()
   @IsNotEmpty()
   replyTo?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "What the send is for, judged against the contact's consent: `service`, `marketing`, " +
+      "`reminders` or one of the tenant's own purposes. Without it, a template's platform " +
+      'category decides (MARKETING → marketing, UTILITY and AUTHENTICATION → service; a ' +
+      'template of unknown category counts as marketing) and anything else is `service`.',
+    example: 'reminders',
+    pattern: PURPOSE_PATTERN.source,
+  })
+  @IsOptional()
+  @Matches(PURPOSE_PATTERN, {
+    message: 'purpose must be lower case letters, digits and underscores (at most 32)',
+  })
+  @IsNotIn(SYSTEM_PURPOSES, { message: 'purpose is reserved for Omnihub itself' })
+  purpose?: string;
 }
 
 export class AcceptedMessageDto {

@@ -85,6 +85,7 @@ export class WhatsappController {
       to: body.to,
       type: 'text',
       text: { body: body.text },
+      ...(body.purpose && { purpose: body.purpose }),
     });
   }
 
@@ -137,12 +138,13 @@ export class WhatsappController {
     @IdempotencyKey() idempotent: IdempotentRequest | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { instanceId, to, name, language, components } = body;
+    const { instanceId, to, name, language, components, purpose } = body;
     return this.accept(tenantId, reply, idempotent, {
       channelAccountId: instanceId,
       to,
       type: 'template',
       template: { name, language, components },
+      ...(purpose && { purpose }),
     });
   }
 
@@ -209,12 +211,13 @@ export class WhatsappController {
     idempotent: IdempotentRequest | undefined,
     reply: FastifyReply,
   ) {
-    const { instanceId, to, ...media } = body;
+    const { instanceId, to, purpose, ...media } = body;
     return this.accept(tenantId, reply, idempotent, {
       channelAccountId: instanceId,
       to,
       type,
       media,
+      ...(purpose && { purpose }),
     });
   }
 

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsISO8601,
   IsNotEmpty,
+  IsNotIn,
   IsObject,
   IsOptional,
   IsString,
@@ -15,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsPublicLink } from '@core/http/is-public-link.validator';
+import { PURPOSE_PATTERN, SYSTEM_PURPOSES } from '@app/messaging/outbound/send-purpose';
 
 const RECIPIENT = /^\+?[0-9A-Za-z._:@-]{3,64}$/;
 
@@ -78,6 +80,19 @@ class InstanceRecipientDto {
   @IsString()
   @Matches(RECIPIENT, { message: 'to must be an E.164 number or a WhatsApp id' })
   to!: string;
+
+  @ApiPropertyOptional({
+    example: 'reminders',
+    description:
+      'What the send is for, judged against consent (see POST /api/v2/messages `purpose`); ' +
+      "default: the template's Meta category, else service",
+  })
+  @IsOptional()
+  @Matches(PURPOSE_PATTERN, {
+    message: 'purpose must be lower case letters, digits and underscores',
+  })
+  @IsNotIn(SYSTEM_PURPOSES, { message: 'purpose is reserved for Omnihub itself' })
+  purpose?: string;
 }
 
 export class SendTextDto extends InstanceRecipientDto {

@@ -9,6 +9,7 @@ const context = (overrides: Partial<OutboundContext>): OutboundContext => ({
   contactId: 'c',
   lastInboundAt: new Date('2026-11-22T09:00:00Z'),
   content: { type: 'text', text: 'hi' },
+  purpose: 'service',
   now,
   ...overrides,
 });

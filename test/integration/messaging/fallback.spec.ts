@@ -111,7 +111,8 @@ describe('Fallback between providers', () => {
     const content =
       type === 'text'
         ? { text: { body: `reply ${i}` } }
-        : { template: { name: 'appointment_reminder', language: 'pt_BR' } };
+        : // No catalog tells these doubles' template categories: the send names its purpose.
+          { template: { name: 'appointment_reminder', language: 'pt_BR' }, purpose: 'reminders' };
     const response = await app.inject({
       method: 'POST',
       url: '/api/v2/messages',

@@ -235,7 +235,14 @@ describe('Outbound messages', () => {
       ],
       [
         '/api/v2/whatsapp/messages/template',
-        (to) => ({ instanceId: 'main-line', to, name: 'reminder', language: 'pt_BR' }),
+        // No catalog tells this provider's template categories: the send names its purpose.
+        (to) => ({
+          instanceId: 'main-line',
+          to,
+          name: 'reminder',
+          language: 'pt_BR',
+          purpose: 'service',
+        }),
         'language',
       ],
     ];
@@ -414,6 +421,9 @@ describe('Outbound messages', () => {
         messageId: originalId,
         providerMessageId: `rec.${originalId}`,
       });
+      // Settled before the next test scripts a platform failure, which a send still in
+      // flight would otherwise take.
+      await settled(reply.json().id);
     }
   });
 

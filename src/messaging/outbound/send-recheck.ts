@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import type { ChannelAccountRef } from '@core/channel/channel-account';
+import type { OutboundContent } from '@core/channel/outbound-message';
+import { DomainError } from '@core/errors/domain-error';
+import { ConversationsService } from '../conversations/conversations.service';
+import type { MessageEntity } from '../entities/message.entity';
+import { OutboundRules } from './outbound-rules';
+import { SERVICE_PURPOSE } from './send-purpose';
+
+/**
+ * The outbound rules marked `recheckBeforeSend`, asked again by the worker for a queued send
+ * right before the platform is called: a consent withdrawn between accept and send wins. A
+ * refusal is returned (the sender fails the message with its code), not thrown; our own
+ * failures (PostgreSQL) are thrown to the processor's outage handling.
+ */
+@Injectable()
+export class SendRecheck {
+  constructor(
+    private readonly rules: OutboundRules,
+    private readonly conversations: ConversationsService,
+  ) {}
+
+  async refusal(
+    message: MessageEntity,
+    account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>,
+  ): Promise<DomainError | undefined> {
+    const contactId = await this.conversations.contactOf(message.tenantId, message.conversationId);
+    if (!contactId) return undefined;
+    const { to: _to, ...content } = message.content as Record<string, unknown> & { to: string };
+    try {
+      await this.rules.recheck({
+        tenantId: message.tenantId,
+        account,
+        contactId,
+        lastInboundAt: await this.conversations.lastInboundAt(account.id, contactId),
+        content: { ...content, type: message.type } as OutboundContent,
+        // Sends queued before purposes were kept are judged as service, the least demanding.
+        purpose: message.purpose ?? SERVICE_PURPOSE,
+        now: new Date(),
+      });
+      return undefined;
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'unprocessable') return error;
+      throw error;
+    }
+  }
+}
