@@ -10,6 +10,7 @@ const context = (overrides: Partial<OutboundContext> = {}): OutboundContext => (
   contactId: 'c',
   lastInboundAt: hoursAgo(1),
   content: { type: 'text', text: 'oi' },
+  purpose: 'service',
   now,
   ...overrides,
 });
