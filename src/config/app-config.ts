@@ -69,6 +69,22 @@ export class AppConfig {
     evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
   readonly instagram: { graphBaseUrl: string; messagesPerSecond: number };
+  readonly calendar: {
+    /** Both set, or the calendar routes answer 503 CALENDAR.NOT_CONFIGURED. */
+    clientId?: string;
+    clientSecret?: string;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    redirectUri: string;
+    /** googleapis `rootUrl`, ending in '/'. */
+    apiRootUrl: string;
+    frontendRedirectUrl: string;
+    timeoutMs: number;
+    cacheTtlSeconds: number;
+    stateTtlSeconds: number;
+    defaultTimeZone: string;
+  };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -168,6 +184,22 @@ export class AppConfig {
     this.instagram = {
       graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL.replace(/\/+$/, ''),
       messagesPerSecond: env.INSTAGRAM_MESSAGES_PER_SECOND,
+    };
+    this.calendar = {
+      clientId: env.GOOGLE_OAUTH_CLIENT_ID,
+      clientSecret: env.GOOGLE_OAUTH_CLIENT_SECRET,
+      authUrl: env.GOOGLE_OAUTH_AUTH_URL,
+      tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
+      revokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
+      redirectUri:
+        env.GOOGLE_OAUTH_REDIRECT_URI ??
+        `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/v2/calendar/oauth/callback`,
+      apiRootUrl: `${env.GOOGLE_CALENDAR_BASE_URL.replace(/\/+$/, '')}/`,
+      frontendRedirectUrl: env.CALENDAR_FRONTEND_REDIRECT_URL ?? env.PUBLIC_BASE_URL,
+      timeoutMs: env.CALENDAR_HTTP_TIMEOUT_MS,
+      cacheTtlSeconds: env.CALENDAR_CACHE_TTL_SECONDS,
+      stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
+      defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),
