@@ -5,16 +5,22 @@ import { CalendarConnectionsRepository } from './connection/calendar-connections
 import { CalendarTokens } from './connection/calendar-tokens';
 import { ConnectService } from './connection/connect.service';
 import { OAuthStates } from './connection/oauth-states';
-import { RefreshLock } from './connection/refresh-lock';
+import { CalendarLocks } from './connection/calendar-locks';
 import { CalendarApi } from './google/calendar-api';
 import { GoogleClients } from './google/google-clients';
 import { GoogleTransport } from './google/google-transport';
+import { BookingGuard } from './events/booking-guard';
+import { EventsService } from './events/events.service';
 import { CalendarConnectionController } from './http/calendar-connection.controller';
+import { CalendarEventsController } from './http/calendar-events.controller';
+import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
+import { MessagingModule } from '@app/messaging/messaging.module';
 
-const httpControllers = [CalendarConnectionController];
+const httpControllers = [CalendarConnectionController, CalendarEventsController];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
-const connection = [ConnectService, OAuthStates, CalendarTokens, RefreshLock];
-const repositories = [CalendarConnectionsRepository, CalendarCache];
+const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
+const events = [EventsService, BookingGuard];
+const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
 
 /**
  * Google Calendar per tenant: the OAuth connect flow, token refresh (once per connection across
@@ -22,7 +28,8 @@ const repositories = [CalendarConnectionsRepository, CalendarCache];
  * app.module imports it; it reaches messaging only through its exported services.
  */
 @Module({
+  imports: [MessagingModule],
   controllers: httpControllers,
-  providers: [...google, ...connection, ...repositories, ...calendarMetrics],
+  providers: [...google, ...connection, ...events, ...repositories, ...calendarMetrics],
 })
 export class CalendarModule {}

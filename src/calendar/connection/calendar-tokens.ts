@@ -10,7 +10,7 @@ import { unwrapGoogleError } from '../google/google-transport';
 import { calendarBreaker } from './calendar-breaker';
 import type { CalendarConnection } from './calendar-connection';
 import { CalendarConnectionsRepository } from './calendar-connections.repository';
-import { RefreshLock } from './refresh-lock';
+import { CalendarLocks } from './calendar-locks';
 
 /** Refresh this long before Google's expiry, so a token never expires mid-call. */
 const EARLY_REFRESH_MS = 120_000;
@@ -18,7 +18,7 @@ const EARLY_REFRESH_MS = 120_000;
 /**
  * A connection's access token: the stored one while it has more than two minutes left, else a
  * new one from Google. A refresh happens once per connection however many callers need it: in
- * this process callers share one promise, across pods RefreshLock lets one through and the
+ * this process callers share one promise, across pods CalendarLocks lets one through and the
  * others reuse what it stored. `invalid_grant` marks the connection `needs_reauth`.
  */
 @Injectable()
@@ -29,7 +29,7 @@ export class CalendarTokens {
   constructor(
     private readonly connections: CalendarConnectionsRepository,
     private readonly google: GoogleClients,
-    private readonly lock: RefreshLock,
+    private readonly lock: CalendarLocks,
     private readonly resilient: ResilientCaller,
     @InjectMetric(CALENDAR_NEEDS_REAUTH_TOTAL) private readonly needsReauth: Counter<string>,
     @InjectMetric(CALENDAR_TOKEN_REFRESHES_TOTAL) private readonly refreshes: Counter<string>,
@@ -68,9 +68,9 @@ export class CalendarTokens {
       if (current.accessToken && current.accessToken !== stale && isFresh(current)) {
         return current.accessToken;
       }
-      const owner = await this.lock.tryAcquire(connection.id);
+      const owner = await this.lock.tryAcquire(`refresh:${connection.id}`);
       if (!owner) {
-        await this.lock.waitForRelease(connection.id);
+        await this.lock.waitForRelease(`refresh:${connection.id}`);
         continue;
       }
       try {
@@ -81,7 +81,7 @@ export class CalendarTokens {
         }
         return await this.askGoogle(current);
       } finally {
-        await this.lock.release(connection.id, owner);
+        await this.lock.release(`refresh:${connection.id}`, owner);
       }
     }
   }

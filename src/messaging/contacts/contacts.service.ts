@@ -93,6 +93,15 @@ export class ContactsService {
     }
   }
 
+  /** Whether the tenant has this contact (another tenant's id is simply not one). */
+  async exists(tenantId: string, contactId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM contacts WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, contactId],
+    );
+    return rows.length > 0;
+  }
+
   async identitiesOf(tenantId: string, contactId: string): Promise<Identity[]> {
     return this.db.query(
       `SELECT type, value FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2 ORDER BY id`,
