@@ -42,12 +42,20 @@ export class BookingGuard {
         (event) =>
           event.status !== 'cancelled' &&
           event.transparency !== 'transparent' &&
-          event.id !== booking.ignoreEventId &&
-          event.recurringEventId !== booking.ignoreEventId &&
-          event.start?.dateTime !== undefined,
+          !isTheMovedEvent(event, booking.ignoreEventId) &&
+          // All-day entries (holidays, reminders) do not block appointment times.
+          event.start?.dateTime !== undefined &&
+          event.start.dateTime !== null,
       );
       if (clash) throw new CalendarSlotTakenError();
       return write();
     });
   }
+}
+
+function isTheMovedEvent(
+  event: { id?: string | null; recurringEventId?: string | null },
+  movedId: string | undefined,
+): boolean {
+  return movedId !== undefined && (event.id === movedId || event.recurringEventId === movedId);
 }
