@@ -9,17 +9,23 @@ import { CalendarLocks } from './connection/calendar-locks';
 import { CalendarApi } from './google/calendar-api';
 import { GoogleClients } from './google/google-clients';
 import { GoogleTransport } from './google/google-transport';
+import { AvailabilityService } from './availability/availability.service';
 import { BookingGuard } from './events/booking-guard';
 import { EventsService } from './events/events.service';
+import { CalendarAvailabilityController } from './http/calendar-availability.controller';
 import { CalendarConnectionController } from './http/calendar-connection.controller';
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
 import { MessagingModule } from '@app/messaging/messaging.module';
 
-const httpControllers = [CalendarConnectionController, CalendarEventsController];
+const httpControllers = [
+  CalendarConnectionController,
+  CalendarEventsController,
+  CalendarAvailabilityController,
+];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
-const events = [EventsService, BookingGuard];
+const events = [EventsService, BookingGuard, AvailabilityService];
 const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
 
 /**

@@ -1,6 +1,11 @@
 import type { FakeHttpServer, FakeResponse, RecordedRequest } from '@test/fakes/fake-http-server';
 import { CALENDAR_ERRORS, calendarError } from './google-errors';
-import { FakeEvent, GoogleCalendarStore, expandRecurrence } from './google-calendar-store';
+import {
+  FakeEvent,
+  GoogleCalendarStore,
+  expandRecurrence,
+  instantOf,
+} from './google-calendar-store';
 
 const V3 = '/calendar/v3';
 const EVENTS = `${V3}/calendars/:calendarId/events`;
@@ -125,12 +130,16 @@ function listEvents(store: GoogleCalendarStore, request: RecordedRequest): FakeR
 }
 
 function startOf(event: FakeEvent): number {
-  return new Date(event.start.dateTime ?? event.start.date!).getTime();
+  return instantOf(event.start);
+}
+
+function endOf(event: FakeEvent): number {
+  return instantOf(event.end);
 }
 
 function overlaps(event: FakeEvent, from?: Date, to?: Date): boolean {
   const start = startOf(event);
-  const end = new Date(event.end.dateTime ?? event.end.date!).getTime();
+  const end = endOf(event);
   return (!from || end > from.getTime()) && (!to || start < to.getTime());
 }
 
@@ -148,7 +157,7 @@ function timesProblem(event: Partial<FakeEvent>): FakeResponse | undefined {
       return calendarError(400, 'invalid', `Invalid time zone definition for ${side} time.`);
     }
   }
-  if (startOf(event as FakeEvent) >= new Date(event.end!.dateTime ?? event.end!.date!).getTime()) {
+  if (startOf(event as FakeEvent) >= endOf(event as FakeEvent)) {
     return calendarError(400, 'timeRangeEmpty', 'The specified time range is empty.', {
       domain: 'calendar',
     });
@@ -255,9 +264,7 @@ function freeBusy(store: GoogleCalendarStore, request: RecordedRequest): FakeRes
       .filter((e) => overlaps(e, from, to))
       .map((e) => ({
         start: new Date(Math.max(startOf(e), from.getTime())).toISOString(),
-        end: new Date(
-          Math.min(new Date(e.end.dateTime ?? e.end.date!).getTime(), to.getTime()),
-        ).toISOString(),
+        end: new Date(Math.min(endOf(e), to.getTime())).toISOString(),
       }))
       .sort((a, b) => a.start.localeCompare(b.start));
     calendars[id] = { busy };

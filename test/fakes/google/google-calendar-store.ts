@@ -109,8 +109,8 @@ export function expandRecurrence(event: FakeEvent, timeMin?: Date, timeMax?: Dat
   const stepDays = parts.FREQ === 'WEEKLY' ? 7 : parts.FREQ === 'DAILY' ? 1 : undefined;
   if (!stepDays) return [event];
   const count = Number(parts.COUNT ?? 10);
-  const start = new Date(event.start.dateTime).getTime();
-  const length = new Date(event.end.dateTime).getTime() - start;
+  const start = instantOf(event.start);
+  const length = instantOf(event.end) - start;
   const instances: FakeEvent[] = [];
   for (let i = 0; i < count; i += 1) {
     // Fixed 24 h steps: the fake's series are UTC-anchored (a DST-aware series would keep
@@ -130,4 +130,43 @@ export function expandRecurrence(event: FakeEvent, timeMin?: Date, timeMax?: Dat
     });
   }
   return instances;
+}
+
+/**
+ * The instant an event time names. A `dateTime` without an offset is wall-clock time in its
+ * `timeZone` (Google's rule); `date` (all-day) is midnight UTC here.
+ */
+export function instantOf(time: { dateTime?: string; date?: string; timeZone?: string }): number {
+  const value = time.dateTime ?? time.date!;
+  if (!time.dateTime || /(Z|[+-]\d{2}:\d{2})$/.test(value) || !time.timeZone) {
+    return new Date(time.dateTime ? value : `${value}T00:00:00Z`).getTime();
+  }
+  const asUtc = new Date(`${value}Z`).getTime();
+  const offsetAt = (instant: number) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: time.timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(new Date(instant))
+        .map((part) => [part.type, Number(part.value)]),
+    );
+    const wall = Date.UTC(
+      parts.year,
+      parts.month - 1,
+      parts.day,
+      parts.hour,
+      parts.minute,
+      parts.second,
+    );
+    return wall - (instant - (instant % 1000));
+  };
+  const guess = asUtc - offsetAt(asUtc);
+  return asUtc - offsetAt(guess);
 }
