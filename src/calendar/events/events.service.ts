@@ -106,7 +106,9 @@ export class EventsService {
         }),
       );
       return {
-        items: (page.items ?? []).map((event) => toView(calendarId, event)),
+        items: (page.items ?? [])
+          .filter((event) => visibleTo(tenantId, event))
+          .map((event) => toView(calendarId, event)),
         ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
       };
     });
@@ -168,6 +170,7 @@ export class EventsService {
     sendUpdates?: UpdateEventCommand['sendUpdates'];
   }): Promise<void> {
     const calendarId = await this.calendarOf(command.tenantId, command.calendarId);
+    await this.fetch(command.tenantId, calendarId, command.eventId);
     await this.api.run(command.tenantId, (calendar) =>
       calendar.events.delete(
         { calendarId, eventId: command.eventId, sendUpdates: command.sendUpdates ?? 'none' },
@@ -215,7 +218,9 @@ export class EventsService {
     const event = await this.api.run(tenantId, (calendar) =>
       calendar.events.get({ calendarId, eventId }),
     );
-    if (event.status === 'cancelled') throw new NotFoundError('Event', 'CALENDAR.EVENT_NOT_FOUND');
+    if (event.status === 'cancelled' || !visibleTo(tenantId, event)) {
+      throw new NotFoundError('Event', 'CALENDAR.EVENT_NOT_FOUND');
+    }
     return event;
   }
 
@@ -224,6 +229,15 @@ export class EventsService {
       throw new NotFoundError('Contact', 'CONTACT.NOT_FOUND');
     }
   }
+}
+
+/**
+ * An event Omnihub made for another tenant is not this tenant's, even when both connected the
+ * same Google account: it is not found, like any other tenant's resource.
+ */
+function visibleTo(tenantId: string, event: calendar_v3.Schema$Event): boolean {
+  const owner = event.extendedProperties?.private?.[PRIVATE_KEYS.tenant];
+  return owner === undefined || owner === tenantId;
 }
 
 function attendeesOf(

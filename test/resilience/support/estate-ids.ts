@@ -20,6 +20,7 @@ const BY_PARAMETER: Record<string, Pick> = {
       : [evo.id, cloud.id, instagram.id];
   },
   deliveryId: (estate) => [estate.webhookDeliveryId],
+  eventId: (estate) => [estate.calendarEventId],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'api-keys': (estate) => [estate.spareApiKeyId],

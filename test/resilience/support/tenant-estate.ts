@@ -17,6 +17,8 @@ import {
 } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from '@test/support/eventually';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import type { GoogleFake } from '@test/fakes/google/google-fake';
+import { estateCalendarEvent, startEstateGoogle } from './calendar-estate';
 import { TEST_JWT_SECRET } from '@test/support/test-env';
 import type { BodyOwner } from './example-body';
 
@@ -34,6 +36,7 @@ export interface EstateWorld {
   graph: MetaGraphFake;
   evolution: EvolutionFake;
   instagram: InstagramGraphFake;
+  google: GoogleFake;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,8 @@ export interface TenantEstate {
   /** A subscription to the tenant's own webhook receiver, and the delivery of its ping. */
   webhookId: string;
   webhookDeliveryId: string;
+  /** An appointment in the tenant's connected Google calendar. */
+  calendarEventId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -102,7 +107,9 @@ export async function startEstateWorld(
     accounts: numbers.map(estateInstagramAccount),
     version: graph.version,
   });
+  const calendar = await startEstateGoogle();
   const app = await createTestApp({
+    ...calendar.env,
     APP_ROLE: 'all',
     META_GRAPH_BASE_URL: graph.baseUrl,
     META_GRAPH_API_VERSION: graph.version,
@@ -123,11 +130,13 @@ export async function startEstateWorld(
     graph,
     evolution,
     instagram,
+    google: calendar.google,
     close: async () => {
       await app.close();
       await graph.close();
       await evolution.close();
       await instagram.close();
+      await calendar.google.close();
     },
   };
 }
@@ -246,6 +255,14 @@ export async function buildTenantEstate(
   );
 
   const { webhookId, webhookDeliveryId } = await settledWebhook(app, tenant, label);
+  estateCount += 1;
+  const calendarEventId = await estateCalendarEvent(
+    app,
+    world.google,
+    tenant,
+    label,
+    estateCount % 9,
+  );
 
   return {
     label,
@@ -270,8 +287,11 @@ export async function buildTenantEstate(
     outboundMessageId: String(reply.id),
     webhookId,
     webhookDeliveryId,
+    calendarEventId,
   };
 }
+
+let estateCount = 0;
 
 /**
  * A subscription to the tenant's own receiver with one delivery (its ping), switched off and
