@@ -85,7 +85,9 @@ export class AvailabilityQueryDto {
     description: 'Comma-separated; default every granted calendar',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').filter(Boolean) : value,
+  )
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
