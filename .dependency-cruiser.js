@@ -7,8 +7,8 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
- * - instagram/, tiktok/, tenant-webhooks/, live-events/, alerts/ and consent/ plug in by
- *   decorators and nobody imports them (other modules raise alerts through core's AlertRaiser);
+ * - instagram/, tiktok/, calendar/, tenant-webhooks/, live-events/, alerts/ and consent/ plug in
+ *   by decorators and nobody imports them (other modules raise alerts through core's AlertRaiser);
  *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
@@ -30,7 +30,15 @@ const FEATURES = [
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
  * subscribers): nothing but app.module names them, so each can be left out of a build alone.
  */
-const PLUG_INS = ['instagram', 'tiktok', 'tenant-webhooks', 'live-events', 'alerts', 'consent'];
+const PLUG_INS = [
+  'instagram',
+  'tiktok',
+  'calendar',
+  'tenant-webhooks',
+  'live-events',
+  'alerts',
+  'consent',
+];
 /** Listeners on the messaging event stream: they see every channel, so they know none. */
 const STREAM_LISTENERS = ['tenant-webhooks', 'live-events', 'alerts', 'consent'];
 

@@ -12,6 +12,7 @@ import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idem
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
+import { CreateCalendarConnections1795380000000 } from './1795380000000-create-calendar-connections';
 import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purpose';
 import { CreateConsent1795382100000 } from './1795382100000-create-consent';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
+  CreateCalendarConnections1795380000000,
   AddMessagePurpose1795382000000,
   CreateConsent1795382100000,
   CreateAlertChannels1795385000000,

@@ -18,6 +18,7 @@ import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { ConsentModule } from '@app/consent/consent.module';
+import { CalendarModule } from '@app/calendar/calendar.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
@@ -52,6 +53,7 @@ const features = [
   LiveEventsModule,
   AlertsModule,
   ConsentModule,
+  CalendarModule,
 ];
 
 /**

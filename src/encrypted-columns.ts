@@ -1,4 +1,8 @@
 import type { EncryptedColumn } from '@core/crypto/encrypted-column';
+import {
+  CALENDAR_ACCESS_TOKEN_COLUMN,
+  CALENDAR_REFRESH_TOKEN_COLUMN,
+} from '@app/calendar/connection/calendar-connection';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from '@app/tenant-webhooks/webhook-secret-column';
@@ -18,4 +22,6 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   TENANT_WEBHOOK_SECRET_COLUMN,
   ALERT_CHANNEL_URL_COLUMN,
   ALERT_CHANNEL_SECRET_COLUMN,
+  CALENDAR_REFRESH_TOKEN_COLUMN,
+  CALENDAR_ACCESS_TOKEN_COLUMN,
 ];

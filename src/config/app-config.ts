@@ -78,6 +78,22 @@ export class AppConfig {
     messagesPerSecond: number;
     tokenRefreshMarginSeconds: number;
   };
+  readonly calendar: {
+    /** Both set, or the calendar routes answer 503 CALENDAR.NOT_CONFIGURED. */
+    clientId?: string;
+    clientSecret?: string;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    redirectUri: string;
+    /** googleapis `rootUrl`, ending in '/'. */
+    apiRootUrl: string;
+    frontendRedirectUrl: string;
+    timeoutMs: number;
+    cacheTtlSeconds: number;
+    stateTtlSeconds: number;
+    defaultTimeZone: string;
+  };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -209,6 +225,22 @@ export class AppConfig {
       webhookToleranceSeconds: env.TIKTOK_WEBHOOK_TOLERANCE_SECONDS,
       messagesPerSecond: env.TIKTOK_MESSAGES_PER_SECOND,
       tokenRefreshMarginSeconds: env.TIKTOK_TOKEN_REFRESH_MARGIN_SECONDS,
+    };
+    this.calendar = {
+      clientId: env.GOOGLE_OAUTH_CLIENT_ID,
+      clientSecret: env.GOOGLE_OAUTH_CLIENT_SECRET,
+      authUrl: env.GOOGLE_OAUTH_AUTH_URL,
+      tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
+      revokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
+      redirectUri:
+        env.GOOGLE_OAUTH_REDIRECT_URI ??
+        `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/v2/calendar/oauth/callback`,
+      apiRootUrl: `${env.GOOGLE_CALENDAR_BASE_URL.replace(/\/+$/, '')}/`,
+      frontendRedirectUrl: env.CALENDAR_FRONTEND_REDIRECT_URL ?? env.PUBLIC_BASE_URL,
+      timeoutMs: env.CALENDAR_HTTP_TIMEOUT_MS,
+      cacheTtlSeconds: env.CALENDAR_CACHE_TTL_SECONDS,
+      stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
+      defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),

@@ -8,6 +8,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
@@ -336,6 +337,69 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(60)
   TIKTOK_TOKEN_REFRESH_MARGIN_SECONDS = 3600;
+  /** Google OAuth2 client of the Calendar connect flow; unset: calendar routes answer 503. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  GOOGLE_OAUTH_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  GOOGLE_OAUTH_CLIENT_SECRET?: string;
+
+  /** Google's consent page, token and revoke endpoints; point them at a proxy or a local fake. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GOOGLE_OAUTH_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GOOGLE_OAUTH_REVOKE_URL = 'https://oauth2.googleapis.com/revoke';
+
+  /**
+   * Where Google sends the user's browser back; registered in the Google Cloud console.
+   * Default: PUBLIC_BASE_URL + /api/v2/calendar/oauth/callback.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GOOGLE_OAUTH_REDIRECT_URI?: string;
+
+  /** Calendar API root (`rootUrl` of the googleapis client; Calendar v3 lives under calendar/v3). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GOOGLE_CALENDAR_BASE_URL = 'https://www.googleapis.com/';
+
+  /**
+   * The frontend page the connect flow ends on, with `?calendar=connected` or
+   * `?calendar=error&code=...` appended. Default: PUBLIC_BASE_URL.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CALENDAR_FRONTEND_REDIRECT_URL?: string;
+
+  /** Deadline of one Google Calendar call (attempt), response included. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  CALENDAR_HTTP_TIMEOUT_MS = 15_000;
+
+  /** How long calendar reads (lists, availability) are served from the Redis cache. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  CALENDAR_CACHE_TTL_SECONDS = 300;
+
+  /** How long a consent URL (its signed, single-use state) stays valid. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  CALENDAR_OAUTH_STATE_TTL_SECONDS = 600;
+
+  /** Time zone of tenants that set none (IANA name, e.g. America/Sao_Paulo). */
+  @IsTimeZone()
+  CALENDAR_DEFAULT_TIME_ZONE = 'UTC';
 
   /** Cloud API sends per second per phone number (Meta's default throughput is 80). */
   @Type(() => Number)

@@ -54,6 +54,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The credential may not use this route',
   404: 'Not found, or owned by another tenant',
   409: 'Conflicts with the current state',
+  412: 'If-Match names an older version than the current one',
   413: 'Body larger than BODY_LIMIT_BYTES',
   415: 'Content-Type is not application/json',
   422: 'Valid request that a business rule refuses',

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'precondition-failed'
   | 'unprocessable'
   | 'rate-limited'
   | 'unavailable';

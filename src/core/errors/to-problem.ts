@@ -8,6 +8,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'precondition-failed': 412,
   unprocessable: 422,
   'rate-limited': 429,
   unavailable: 503,

@@ -24,6 +24,7 @@ const BY_PARAMETER: Record<string, Pick> = {
   // TikTok's own ids: the estate accounts' video and a person's comment on it.
   videoId: () => [ESTATE_TIKTOK_VIDEO],
   commentId: () => [ESTATE_TIKTOK_COMMENT],
+  eventId: (estate) => [estate.calendarEventId],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'alert-channels': (estate) => [estate.alertChannelId],

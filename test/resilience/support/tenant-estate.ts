@@ -18,6 +18,8 @@ import {
 } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from '@test/support/eventually';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import type { GoogleFake } from '@test/fakes/google/google-fake';
+import { estateCalendarEvent, startEstateGoogle } from './calendar-estate';
 import { TEST_JWT_SECRET } from '@test/support/test-env';
 import type { BodyOwner } from './example-body';
 
@@ -41,6 +43,7 @@ export interface EstateWorld {
   evolution: EvolutionFake;
   instagram: InstagramGraphFake;
   tiktok: TikTokBusinessFake;
+  google: GoogleFake;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,8 @@ export interface TenantEstate {
   webhookDeliveryId: string;
   /** One of the tenant's alert channels, switched off (nothing answers at its URL). */
   alertChannelId: string;
+  /** An appointment in the tenant's connected Google calendar. */
+  calendarEventId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -127,7 +132,9 @@ export async function startEstateWorld(
     'estate.person',
     ESTATE_TIKTOK_COMMENT,
   );
+  const calendar = await startEstateGoogle();
   const app = await createTestApp({
+    ...calendar.env,
     APP_ROLE: 'all',
     TIKTOK_APP_ID: TIKTOK_APP.id,
     TIKTOK_APP_SECRET: TIKTOK_APP.secret,
@@ -152,12 +159,14 @@ export async function startEstateWorld(
     evolution,
     instagram,
     tiktok,
+    google: calendar.google,
     close: async () => {
       await app.close();
       await graph.close();
       await evolution.close();
       await instagram.close();
       await tiktok.close();
+      await calendar.google.close();
     },
   };
 }
@@ -293,6 +302,14 @@ export async function buildTenantEstate(
       `${label}: alert channel answered ${alertChannel.statusCode}: ${alertChannel.body}`,
     );
   }
+  estateCount += 1;
+  const calendarEventId = await estateCalendarEvent(
+    app,
+    world.google,
+    tenant,
+    label,
+    estateCount % 9,
+  );
 
   return {
     label,
@@ -319,6 +336,7 @@ export async function buildTenantEstate(
     webhookId,
     webhookDeliveryId,
     alertChannelId: alertChannel.json<{ id: string }>().id,
+    calendarEventId,
   };
 }
 
@@ -350,6 +368,8 @@ async function connectTikTok(
   if (callback.statusCode !== 200) throw new Error(`${label}: TikTok callback: ${callback.body}`);
   return { id: callback.json<{ id: string }>().id, name };
 }
+
+let estateCount = 0;
 
 /**
  * A subscription to the tenant's own receiver with one delivery (its ping), switched off and
