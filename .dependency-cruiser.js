@@ -7,7 +7,8 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
- * - instagram/, tenant-webhooks/ and live-events/ plug in by decorators and nobody imports them;
+ * - instagram/, bitrix/, tenant-webhooks/ and live-events/ plug in by decorators and nobody
+ *   imports them;
  *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
@@ -28,7 +29,7 @@ const FEATURES = [
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
  * subscribers): nothing but app.module names them, so each can be left out of a build alone.
  */
-const PLUG_INS = ['instagram', 'tenant-webhooks', 'live-events'];
+const PLUG_INS = ['instagram', 'bitrix', 'tenant-webhooks', 'live-events'];
 /** Listeners on the messaging event stream: they see every channel, so they know none. */
 const STREAM_LISTENERS = ['tenant-webhooks', 'live-events'];
 

@@ -2,6 +2,7 @@ import type { EncryptedColumn } from '@core/crypto/encrypted-column';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from '@app/tenant-webhooks/webhook-secret-column';
+import { BITRIX_PORTAL_COLUMNS } from '@app/bitrix/portals/portal-columns';
 
 /**
  * Every column holding a `SecretBox`-sealed value, listed once for `rotate-secrets`
@@ -12,4 +13,5 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   CHANNEL_ACCOUNT_CREDENTIALS,
   EVOLUTION_WEBHOOK_SECRET_COLUMN,
   TENANT_WEBHOOK_SECRET_COLUMN,
+  ...BITRIX_PORTAL_COLUMNS,
 ];

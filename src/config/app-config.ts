@@ -69,6 +69,14 @@ export class AppConfig {
     evolution: { baseUrl?: string; apiKey?: string; sessionCheckIntervalMs: number };
   };
   readonly instagram: { graphBaseUrl: string; messagesPerSecond: number };
+  readonly bitrix: {
+    oauthUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    connectorId: string;
+    requestsPerSecond: number;
+    requestBurst: number;
+  };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -168,6 +176,14 @@ export class AppConfig {
     this.instagram = {
       graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL.replace(/\/+$/, ''),
       messagesPerSecond: env.INSTAGRAM_MESSAGES_PER_SECOND,
+    };
+    this.bitrix = {
+      oauthUrl: env.BITRIX_OAUTH_URL.replace(/\/*$/, '/'),
+      clientId: env.BITRIX_CLIENT_ID,
+      clientSecret: env.BITRIX_CLIENT_SECRET,
+      connectorId: env.BITRIX_CONNECTOR_ID,
+      requestsPerSecond: env.BITRIX_REQUESTS_PER_SECOND,
+      requestBurst: env.BITRIX_REQUEST_BURST,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),
