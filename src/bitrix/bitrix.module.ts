@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { BitrixLinesRepository } from './connector/bitrix-lines.repository';
 import { BitrixLinesService } from './connector/bitrix-lines.service';
@@ -56,7 +57,7 @@ const processors = [BitrixProcessor];
  * messaging's dispatcher, never through a platform module.
  */
 @Module({
-  imports: [MessagingModule],
+  imports: [MessagingModule, InboxModule],
   controllers: httpControllers,
   providers: [
     ...repositories,

@@ -31,10 +31,11 @@ export class MirrorSubscriber {
 
   @OnMessagingEvent({ subscriber: 'bitrix.mirror', types: ['message.received'] })
   async mirror(event: MessagingEvent): Promise<void> {
-    const { tenantId, conversationId, messageId, contactId } = event;
-    if (!conversationId || !messageId || !contactId) return;
-    const accountId = await this.conversations.channelAccountOf(tenantId, conversationId);
-    if (!accountId) return;
+    const { tenantId, conversationId, messageId } = event;
+    if (!conversationId || !messageId) return;
+    const parties = await this.conversations.partiesOf(tenantId, conversationId);
+    if (!parties) return;
+    const { channelAccountId: accountId, contactId } = parties;
     const lines = await this.lines.ofAccount(tenantId, accountId);
     if (!lines.length) return;
     const recipient = await this.recipientOf(tenantId, accountId, contactId);
