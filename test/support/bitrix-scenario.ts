@@ -91,3 +91,11 @@ export async function startBitrixScenario(
     },
   };
 }
+
+/** Waits until `condition` holds (a fake's in-memory record), failing with `what`. */
+export function until<T>(condition: () => T | undefined | false, what: string): Promise<T> {
+  return eventually(() => {
+    const value = condition();
+    return value ? Promise.resolve(value) : Promise.reject(new Error(what));
+  });
+}

@@ -1,7 +1,6 @@
 import { agentMessageEvent, eventForm } from '@test/fakes/bitrix/events';
 import { metaStatus, metaStatusesWebhook } from '@test/fakes/meta-graph/webhooks';
-import { BitrixScenario, LINE, startBitrixScenario } from '@test/support/bitrix-scenario';
-import { eventually } from '@test/support/eventually';
+import { BitrixScenario, LINE, startBitrixScenario, until } from '@test/support/bitrix-scenario';
 
 const CUSTOMER = '5511987650001';
 
@@ -32,9 +31,7 @@ describe('Bitrix24 open line ↔ WhatsApp', () => {
     const portal = s.bitrix.portal('acme');
     await s.customerWrites(CUSTOMER, 'Olá, preciso de ajuda', 'Maria');
     await s.customerWrites(CUSTOMER, 'É sobre meu pedido', 'Maria');
-    await eventually(async () => {
-      if (portal.messages.length < 2) throw new Error('not mirrored yet');
-    });
+    await until(() => portal.messages.length >= 2, 'not mirrored yet');
     const [first, second] = portal.messages;
     expect(first).toMatchObject({
       line: LINE,
@@ -63,11 +60,7 @@ describe('Bitrix24 open line ↔ WhatsApp', () => {
     );
     expect((await s.event(reply)).statusCode).toBe(200);
     expect((await s.event(reply)).statusCode).toBe(200);
-    const sent = await eventually(async () => {
-      const sends = s.graph.sent();
-      if (sends.length < 1) throw new Error('reply not sent yet');
-      return sends;
-    });
+    const sent = await until(() => s.graph.sent().length > 0 && s.graph.sent(), 'reply not sent');
     expect(sent[0].body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -76,9 +69,7 @@ describe('Bitrix24 open line ↔ WhatsApp', () => {
       text: { body: 'Claro, qual o número?' },
     });
 
-    await eventually(async () => {
-      if (!portal.statuses.some((st) => st.kind === 'delivery')) throw new Error('no tick');
-    });
+    await until(() => portal.statuses.some((st) => st.kind === 'delivery'), 'no tick');
     await s.webhook(
       metaStatusesWebhook(
         s.number,
@@ -86,9 +77,7 @@ describe('Bitrix24 open line ↔ WhatsApp', () => {
         metaStatus({ id: sent[0].wamid, status: 'read', recipientId: CUSTOMER }),
       ),
     );
-    await eventually(async () => {
-      if (!portal.statuses.some((st) => st.kind === 'reading')) throw new Error('not read yet');
-    });
+    await until(() => portal.statuses.some((st) => st.kind === 'reading'), 'not read yet');
     const reading = portal.statuses.find((st) => st.kind === 'reading');
     expect(reading).toMatchObject({
       line: LINE,
