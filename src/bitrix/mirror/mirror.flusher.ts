@@ -11,6 +11,7 @@ import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
 import { ChatPerson, CrmContacts } from './crm-contacts';
 import { lineText } from './mirror-message';
 import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
+import { MirrorQueue } from './mirror.queue';
 
 /** Messages per imconnector.send.messages command, and per flush round (one `batch`). */
 const MESSAGES_PER_COMMAND = 25;
@@ -21,7 +22,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 
 /**
- * Sends a portal's unsent customer messages to its open lines: one `batch` per round, each of
+ * Sends a portal's unsent customer messages to its open lines: one `batch` per flush, each of
  * its commands an imconnector.send.messages carrying up to 25 messages of one line, our message
  * id as the external message id. One flush per portal at a time (a Redis lock), so CRM
  * contacts are created once and messages keep their order; portals never wait for each other.
@@ -38,6 +39,7 @@ export class MirrorFlusher {
     private readonly accounts: ChannelAccountsService,
     private readonly contacts: ContactsService,
     private readonly messages: MessageLookup,
+    private readonly queue: MirrorQueue,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
@@ -51,11 +53,15 @@ export class MirrorFlusher {
       return { kind: 'delay', ms: 250 };
     }
     try {
-      for (;;) {
-        const pending = await this.items.pending(portalId, ITEMS_PER_ROUND);
-        if (!pending.length) return { kind: 'done' };
-        await this.round(portalId, pending);
-      }
+      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND);
+      if (!pending.length) return { kind: 'done' };
+      const wait = await this.queue.waitMs(portalId);
+      if (wait > 0) return { kind: 'delay', ms: wait };
+      await this.queue.flushed(portalId);
+      await this.round(portalId, pending);
+      // More than a round's worth waiting: the next flush keeps the portal's pace.
+      if (pending.length === ITEMS_PER_ROUND) await this.queue.schedule(portalId);
+      return { kind: 'done' };
     } finally {
       await this.redis.eval(RELEASE, 1, key, owner);
     }

@@ -1,14 +1,19 @@
+import { AppConfig } from '@config/app-config';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { QueueName } from '@core/queue/queue-names';
+import { REDIS } from '@core/redis/redis.module';
 
-/**
- * Customer messages to one portal gather for this long and then go in one flush: a burst
- * becomes a few `batch` requests carrying many messages each, instead of one request per
- * message against Bitrix24's 2 requests per second.
- */
+/** A quiet portal's messages gather this long before they go (one request for a few). */
 export const GATHER_MS = 300;
+/**
+ * A busy portal flushes at most once a second: a burst then gathers into few `batch` requests
+ * with many messages each, using half of Bitrix24's 2 requests per second and leaving the rest
+ * for CRM look-ups, statuses and notes.
+ */
+export const MIN_FLUSH_INTERVAL_MS = 1_000;
 
 export interface MirrorJobData {
   portalId: string;
@@ -17,37 +22,43 @@ export interface MirrorJobData {
 export const MIRROR_JOB = 'mirror';
 
 /**
- * Schedules a portal's flush: one job per portal per gathering window (its id names both), so
- * messages arriving together share a job, and a message added after a window's job started
- * gets the next window's job. A lost job is made good by the next message to the portal, which
- * flushes everything still unsent.
+ * Schedules a portal's flush on a grid of GATHER_MS slots: every message due in the same slot
+ * shares one job (the slot is in the job id), and a slot's job only runs once its slot has
+ * passed, so a message scheduled while a flush runs always gets a later slot, never a job that
+ * already looked for work. A lost job is made good by the portal's next message, whose flush
+ * sends everything still unsent.
  */
 @Injectable()
 export class MirrorQueue {
-  private readonly logger = new Logger(MirrorQueue.name);
+  private readonly lastFlushPrefix: string;
 
-  constructor(@InjectQueue(QueueName.Bitrix) private readonly queue: Queue<MirrorJobData>) {}
+  constructor(
+    @InjectQueue(QueueName.Bitrix) private readonly queue: Queue<MirrorJobData>,
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.lastFlushPrefix = `${config.redis.prefix}:bitrix:last-flush:`;
+  }
 
-  async schedule(portalId: string, now = Date.now()): Promise<void> {
-    const window = Math.floor(now / GATHER_MS);
-    const delay = (window + 1) * GATHER_MS - now;
+  async schedule(portalId: string): Promise<void> {
+    const now = Date.now();
+    const last = Number(await this.redis.get(this.lastFlushPrefix + portalId)) || 0;
+    const slot = Math.floor(Math.max(now, last + MIN_FLUSH_INTERVAL_MS) / GATHER_MS) + 1;
     await this.queue.add(
       MIRROR_JOB,
       { portalId },
-      { jobId: `mirror-${portalId}-${window}`, delay },
+      { jobId: `mirror-${portalId}-${slot}`, delay: slot * GATHER_MS - now },
     );
   }
 
-  /** Runs a flush again soon (pacing, another flush holding the portal). */
-  async again(portalId: string, delayMs: number): Promise<void> {
-    await this.queue
-      .add(
-        MIRROR_JOB,
-        { portalId },
-        { jobId: `mirror-${portalId}-retry-${Date.now()}`, delay: delayMs },
-      )
-      .catch((error: unknown) =>
-        this.logger.warn({ portalId, err: error }, 'Could not schedule the next mirror flush'),
-      );
+  /** How long a flush due now must still wait for the portal's last one to be a second old. */
+  async waitMs(portalId: string): Promise<number> {
+    const last = Number(await this.redis.get(this.lastFlushPrefix + portalId)) || 0;
+    return Math.max(0, last + MIN_FLUSH_INTERVAL_MS - Date.now());
+  }
+
+  /** Called as a flush sends: the portal's next flush waits MIN_FLUSH_INTERVAL_MS. */
+  async flushed(portalId: string): Promise<void> {
+    await this.redis.set(this.lastFlushPrefix + portalId, String(Date.now()), 'PX', 60_000);
   }
 }
