@@ -16,7 +16,8 @@ export function readEvent(body: unknown): BitrixEventBody | null {
   if (!object || typeof object.event !== 'string') return null;
   return {
     event: object.event.toUpperCase(),
-    data: asObject(object.data) ?? {},
+    // OnImConnectorLineDelete posts the line id itself as `data`.
+    data: typeof object.data === 'string' ? { LINE: object.data } : (asObject(object.data) ?? {}),
     auth: asObject(object.auth) ?? {},
   };
 }

@@ -5,7 +5,6 @@ import {
   InboundEventRecord,
   InboundHandler,
 } from '@core/inbox/inbound-event-handler';
-import { asObject } from '@app/messaging/inbound/webhook-payload.reader';
 import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
 import { AgentReplies } from '../replies/agent-replies';
 import { PortalInstaller } from '../portals/portal-installer';
@@ -57,10 +56,7 @@ export class BitrixInboundHandler implements InboundEventHandler {
         return;
       case 'ONIMCONNECTORLINEDELETE':
       case 'ONIMCONNECTORSTATUSDELETE': {
-        const line =
-          stringField(event.data, 'line') ??
-          stringField(event.data, 'LINE') ??
-          stringField(asObject(event.data) ?? {}, '0');
+        const line = stringField(event.data, 'LINE') ?? stringField(event.data, 'line');
         if (line) await this.lines.deactivateLine(portalId, line);
         return;
       }

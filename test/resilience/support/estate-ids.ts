@@ -20,6 +20,12 @@ const BY_PARAMETER: Record<string, Pick> = {
       : [evo.id, cloud.id, instagram.id];
   },
   deliveryId: (estate) => [estate.webhookDeliveryId],
+  portalId: (estate) => [estate.bitrixPortalId],
+  channelAccountId: (estate) => [
+    estate.cloudAccount.id,
+    estate.evolutionAccount.id,
+    estate.instagramAccount.id,
+  ],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'api-keys': (estate) => [estate.spareApiKeyId],
@@ -29,6 +35,7 @@ const BY_COLLECTION: Record<string, Pick> = {
   contacts: (estate) => [estate.contactId],
   tenants: (estate) => [estate.tenant.id],
   webhooks: (estate) => [estate.webhookId],
+  portals: (estate) => [estate.bitrixPortalId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */

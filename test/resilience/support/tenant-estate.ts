@@ -69,6 +69,8 @@ export interface TenantEstate {
   /** A subscription to the tenant's own webhook receiver, and the delivery of its ping. */
   webhookId: string;
   webhookDeliveryId: string;
+  /** A Bitrix24 portal added but never installed: its routes answer without calling Bitrix24. */
+  bitrixPortalId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -246,6 +248,12 @@ export async function buildTenantEstate(
   );
 
   const { webhookId, webhookDeliveryId } = await settledWebhook(app, tenant, label);
+  const portal = await call(
+    'POST',
+    '/api/v2/bitrix/portals',
+    { name: `${label}-portal`, portalUrl: `https://${label}.bitrix24.example` },
+    201,
+  );
 
   return {
     label,
@@ -270,6 +278,7 @@ export async function buildTenantEstate(
     outboundMessageId: String(reply.id),
     webhookId,
     webhookDeliveryId,
+    bitrixPortalId: String(portal.id),
   };
 }
 
