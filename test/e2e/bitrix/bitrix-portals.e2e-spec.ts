@@ -1,7 +1,9 @@
+import { MirrorFlusher } from '@app/bitrix/mirror/mirror.flusher';
 import { BitrixRestClient } from '@app/bitrix/rest/bitrix-rest.client';
 import { agentMessageEvent } from '@test/fakes/bitrix/events';
 import { metaMessages, metaMessagesWebhook, newWamid } from '@test/fakes/meta-graph/webhooks';
 import { BitrixScenario, startBitrixScenario, until } from '@test/support/bitrix-scenario';
+import { eventually } from '@test/support/eventually';
 import { createTenant } from '@test/support/test-app';
 
 const CUSTOMER = '5511987650002';
@@ -114,5 +116,37 @@ describe('Bitrix24 portals, tokens and limits', () => {
       breaker: 'closed',
       queueDepth: 0,
     });
+  });
+});
+
+describe('Bitrix24 mirror re-runs', () => {
+  let s: BitrixScenario;
+
+  beforeAll(async () => {
+    s = await startBitrixScenario();
+  });
+  afterAll(() => s.close());
+
+  it('posts nothing twice when the mirror runs again or the customer message is redelivered', async () => {
+    const portal = s.bitrix.portal('acme');
+    const wamid = await s.customerWrites(CUSTOMER, 'Uma vez só', 'Joana');
+    await until(() => portal.messages.length === 1, 'not mirrored');
+    // The scheduled flush may still hold the portal's lock: run again until this run is done.
+    await eventually(async () => {
+      const decision = await s.app.get(MirrorFlusher).flush(s.portalId);
+      if (decision.kind !== 'done') throw new Error('flush still running elsewhere');
+    });
+    expect(portal.messages).toHaveLength(1);
+    const again = await s.webhook(
+      metaMessagesWebhook(
+        s.number,
+        { waId: CUSTOMER, name: 'Joana' },
+        metaMessages.text({ from: CUSTOMER, id: wamid }, 'Uma vez só'),
+      ),
+    );
+    expect(again.statusCode).toBe(200);
+    await s.customerWrites(CUSTOMER, 'Segunda', 'Joana');
+    await until(() => portal.messages.length >= 2, 'second not mirrored');
+    expect(portal.messages.map((m) => m.text)).toEqual(['Uma vez só', 'Segunda']);
   });
 });
