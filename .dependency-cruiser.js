@@ -7,8 +7,9 @@
  * - modules talk through exported providers, never each other's entities (except via core);
  * - messaging's data is read and changed through its exported services, never its entities or
  *   repositories (raw SQL on its tables: src/messaging/messaging-tables.boundary.spec.ts);
- * - instagram/, tiktok/, calendar/, tenant-webhooks/, live-events/, alerts/ and consent/ plug in
- *   by decorators and nobody imports them (other modules raise alerts through core's AlertRaiser);
+ * - instagram/, tiktok/, calendar/, bitrix/, tenant-webhooks/, live-events/, alerts/ and consent/
+ *   plug in by decorators and nobody imports them (other modules raise alerts through core's
+ *   AlertRaiser);
  *   the event-stream listeners import no platform;
  * - nothing imports test code, and there are no cycles.
  */
@@ -38,6 +39,7 @@ const PLUG_INS = [
   'live-events',
   'alerts',
   'consent',
+  'bitrix',
 ];
 /** Listeners on the messaging event stream: they see every channel, so they know none. */
 const STREAM_LISTENERS = ['tenant-webhooks', 'live-events', 'alerts', 'consent'];

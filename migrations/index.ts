@@ -13,6 +13,7 @@ import { AddSendingAndUnknownMessageStatuses1795364000000 } from './179536400000
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 import { CreateCalendarConnections1795380000000 } from './1795380000000-create-calendar-connections';
+import { CreateBitrix1795381000000 } from './1795381000000-create-bitrix';
 import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purpose';
 import { CreateConsent1795382100000 } from './1795382100000-create-consent';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
   CreateCalendarConnections1795380000000,
+  CreateBitrix1795381000000,
   AddMessagePurpose1795382000000,
   CreateConsent1795382100000,
   CreateAlertChannels1795385000000,

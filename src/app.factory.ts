@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@config/app-config';
+import { useFormBodyParser } from '@core/api/form-body-parser';
 import { useJsonBodyParser } from '@core/api/json-body-parser';
 import { RequestInputPipe } from '@core/api/request-input.pipe';
 import { answerFrameworkError } from '@core/errors/send-problem';
@@ -48,6 +49,8 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
 
   useJsonBodyParser(app.getHttpAdapter().getInstance());
+  // Bitrix24 posts its events as PHP-style forms; nothing else may send a form.
+  useFormBodyParser(app.getHttpAdapter().getInstance(), ['/webhooks/bitrix24/']);
 
   // Platforms' webhooks stay at /webhooks/<platform>/... (named one by one: /api/v2/webhooks
   // is the tenants' own webhook subscriptions, which a `webhooks/{*path}` exclusion swallowed).
@@ -59,6 +62,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       'webhooks/meta{/*path}',
       'webhooks/evolution{/*path}',
       'webhooks/tiktok{/*path}',
+      'webhooks/bitrix24{/*path}',
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

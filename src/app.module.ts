@@ -19,6 +19,7 @@ import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { ConsentModule } from '@app/consent/consent.module';
 import { CalendarModule } from '@app/calendar/calendar.module';
+import { BitrixModule } from '@app/bitrix/bitrix.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
@@ -49,6 +50,7 @@ const features = [
   WhatsappModule,
   InstagramModule,
   TikTokModule,
+  BitrixModule,
   TenantWebhooksModule,
   LiveEventsModule,
   AlertsModule,

@@ -10,6 +10,7 @@ import {
   ALERT_CHANNEL_SECRET_COLUMN,
   ALERT_CHANNEL_URL_COLUMN,
 } from '@app/alerts/channels/alert-channel-columns';
+import { BITRIX_PORTAL_COLUMNS } from '@app/bitrix/portals/portal-columns';
 
 /**
  * Every column holding a `SecretBox`-sealed value, listed once for `rotate-secrets`
@@ -24,4 +25,5 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   ALERT_CHANNEL_SECRET_COLUMN,
   CALENDAR_REFRESH_TOKEN_COLUMN,
   CALENDAR_ACCESS_TOKEN_COLUMN,
+  ...BITRIX_PORTAL_COLUMNS,
 ];

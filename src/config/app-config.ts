@@ -94,6 +94,14 @@ export class AppConfig {
     stateTtlSeconds: number;
     defaultTimeZone: string;
   };
+  readonly bitrix: {
+    oauthUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    connectorId: string;
+    requestsPerSecond: number;
+    requestBurst: number;
+  };
   /** Message classes allowed to fall back to a secondary account ('service', 'template'). */
   readonly fallbackMessageClasses: ReadonlySet<string>;
   /** How long a send's Idempotency-Key is kept. */
@@ -241,6 +249,14 @@ export class AppConfig {
       cacheTtlSeconds: env.CALENDAR_CACHE_TTL_SECONDS,
       stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
       defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
+    };
+    this.bitrix = {
+      oauthUrl: env.BITRIX_OAUTH_URL.replace(/\/*$/, '/'),
+      clientId: env.BITRIX_CLIENT_ID,
+      clientSecret: env.BITRIX_CLIENT_SECRET,
+      connectorId: env.BITRIX_CONNECTOR_ID,
+      requestsPerSecond: env.BITRIX_REQUESTS_PER_SECOND,
+      requestBurst: env.BITRIX_REQUEST_BURST,
     };
     this.fallbackMessageClasses = new Set(
       env.FALLBACK_MESSAGE_CLASSES === 'none' ? [] : env.FALLBACK_MESSAGE_CLASSES.split(','),

@@ -400,6 +400,41 @@ export class EnvironmentVariables {
   /** Time zone of tenants that set none (IANA name, e.g. America/Sao_Paulo). */
   @IsTimeZone()
   CALENDAR_DEFAULT_TIME_ZONE = 'UTC';
+  /** Bitrix24's OAuth server root (token grants at `<root>token/`); a proxy or a local fake. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BITRIX_OAUTH_URL = 'https://oauth.bitrix.info/oauth/';
+
+  /** The Bitrix24 application's client id, for portals created without their own. */
+  @IsOptional()
+  @IsString()
+  @MinLength(4)
+  BITRIX_CLIENT_ID?: string;
+
+  /** The Bitrix24 application's client secret, for portals created without their own. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  BITRIX_CLIENT_SECRET?: string;
+
+  /** Our Open Lines connector id as registered on every portal (imconnector.register ID). */
+  @Matches(/^[a-z0-9_]{1,32}$/, { message: 'BITRIX_CONNECTOR_ID: lower case, digits, _' })
+  BITRIX_CONNECTOR_ID = 'omnihub';
+
+  /**
+   * REST requests per second per portal. Bitrix24 drains 2/s (Enterprise 5/s) from a bucket of
+   * 50 (Enterprise 250) and answers 503 QUERY_LIMIT_EXCEEDED beyond.
+   */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.1)
+  BITRIX_REQUESTS_PER_SECOND = 2;
+
+  /** How many REST requests a portal may take at once after a quiet spell (below Bitrix's 50). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  BITRIX_REQUEST_BURST = 40;
 
   /** Cloud API sends per second per phone number (Meta's default throughput is 80). */
   @Type(() => Number)

@@ -108,6 +108,16 @@ export class ContactsService {
     return rows.length > 0;
   }
 
+  /** The contact's name and phone as last known; null for another tenant's contact. */
+  async profileOf(tenantId: string, contactId: string): Promise<ContactProfile | null> {
+    const rows: { name: string | null; phone: string | null }[] = await this.db.query(
+      `SELECT display_name AS name, phone FROM contacts WHERE id = $1 AND tenant_id = $2`,
+      [contactId, tenantId],
+    );
+    if (!rows[0]) return null;
+    return { name: rows[0].name ?? undefined, phone: rows[0].phone ?? undefined };
+  }
+
   async identitiesOf(tenantId: string, contactId: string): Promise<Identity[]> {
     return this.db.query(
       `SELECT type, value FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2 ORDER BY id`,

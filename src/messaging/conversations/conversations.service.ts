@@ -61,6 +61,19 @@ export class ConversationsService {
     return rows[0]?.contact_id ?? null;
   }
 
+  /** The account and contact of the tenant's conversation, or null when it has none such. */
+  async partiesOf(
+    tenantId: string,
+    conversationId: string,
+  ): Promise<{ channelAccountId: string; contactId: string } | null> {
+    const rows: { channelAccountId: string; contactId: string }[] = await this.db.query(
+      `SELECT channel_account_id AS "channelAccountId", contact_id AS "contactId"
+         FROM conversations WHERE id = $1 AND tenant_id = $2`,
+      [conversationId, tenantId],
+    );
+    return rows[0] ?? null;
+  }
+
   /** When the contact last wrote on this account, or null if never. */
   async lastInboundAt(channelAccountId: string, contactId: string): Promise<Date | null> {
     const rows: { last_inbound_at: Date | null }[] = await this.db.query(

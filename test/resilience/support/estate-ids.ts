@@ -25,6 +25,12 @@ const BY_PARAMETER: Record<string, Pick> = {
   videoId: () => [ESTATE_TIKTOK_VIDEO],
   commentId: () => [ESTATE_TIKTOK_COMMENT],
   eventId: (estate) => [estate.calendarEventId],
+  portalId: (estate) => [estate.bitrixPortalId],
+  channelAccountId: (estate) => [
+    estate.cloudAccount.id,
+    estate.evolutionAccount.id,
+    estate.instagramAccount.id,
+  ],
 };
 const BY_COLLECTION: Record<string, Pick> = {
   'alert-channels': (estate) => [estate.alertChannelId],
@@ -35,6 +41,7 @@ const BY_COLLECTION: Record<string, Pick> = {
   contacts: (estate) => [estate.contactId],
   tenants: (estate) => [estate.tenant.id],
   webhooks: (estate) => [estate.webhookId],
+  portals: (estate) => [estate.bitrixPortalId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */

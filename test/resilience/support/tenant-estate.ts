@@ -84,6 +84,8 @@ export interface TenantEstate {
   alertChannelId: string;
   /** An appointment in the tenant's connected Google calendar. */
   calendarEventId: string;
+  /** A Bitrix24 portal added but never installed: its routes answer without calling Bitrix24. */
+  bitrixPortalId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -310,6 +312,12 @@ export async function buildTenantEstate(
     label,
     estateCount % 9,
   );
+  const portal = await call(
+    'POST',
+    '/api/v2/bitrix/portals',
+    { name: `${label}-portal`, portalUrl: `https://${label}.bitrix24.example` },
+    201,
+  );
 
   return {
     label,
@@ -337,6 +345,7 @@ export async function buildTenantEstate(
     webhookDeliveryId,
     alertChannelId: alertChannel.json<{ id: string }>().id,
     calendarEventId,
+    bitrixPortalId: String(portal.id),
   };
 }
 

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+
+export interface MirrorItem {
+  id: string;
+  tenantId: string;
+  portalId: string;
+  lineId: string;
+  conversationId: string;
+  messageId: string;
+}
+
+/**
+ * bitrix_mirror_items: the customer messages each portal must show, one row per (portal,
+ * message). Added once however often the event is redelivered; marked sent once Bitrix24 took
+ * it, so a re-run of the mirror posts nothing twice.
+ */
+@Injectable()
+export class MirrorItemsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async add(item: Omit<MirrorItem, 'id'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO bitrix_mirror_items (id, tenant_id, portal_id, line_id, conversation_id, message_id)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (portal_id, message_id) DO NOTHING`,
+      [newId(), item.tenantId, item.portalId, item.lineId, item.conversationId, item.messageId],
+    );
+  }
+
+  /** The oldest unsent items of the portal (the caller holds the portal's flush lock). */
+  pending(portalId: string, limit: number): Promise<MirrorItem[]> {
+    return this.db.query(
+      `SELECT id, tenant_id AS "tenantId", portal_id AS "portalId", line_id AS "lineId",
+              conversation_id AS "conversationId", message_id AS "messageId"
+         FROM bitrix_mirror_items WHERE portal_id = $1 AND sent_at IS NULL
+        ORDER BY created_at, id LIMIT $2`,
+      [portalId, limit],
+    );
+  }
+
+  async markSent(sent: { id: string; bitrixMessageId: string | null }[]): Promise<void> {
+    if (!sent.length) return;
+    await this.db.query(
+      `UPDATE bitrix_mirror_items i SET sent_at = now(), bitrix_message_id = s.bitrix_id::bigint,
+              last_error = NULL
+         FROM unnest($1::uuid[], $2::text[]) AS s(id, bitrix_id) WHERE i.id = s.id`,
+      [sent.map((s) => s.id), sent.map((s) => s.bitrixMessageId)],
+    );
+  }
+
+  async markFailed(ids: readonly string[], error: string): Promise<void> {
+    if (!ids.length) return;
+    await this.db.query(`UPDATE bitrix_mirror_items SET last_error = $2 WHERE id = ANY($1)`, [
+      ids,
+      error,
+    ]);
+  }
+
+  async pendingCount(portalId: string): Promise<number> {
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM bitrix_mirror_items WHERE portal_id = $1 AND sent_at IS NULL`,
+      [portalId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,215 @@
+import { AppConfig } from '@config/app-config';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { REDIS } from '@core/redis/redis.module';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { MessageLookup } from '@app/messaging/messages/message-lookup';
+import { BitrixRestClient, MAX_BATCH_COMMANDS } from '../rest/bitrix-rest.client';
+import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
+import { ChatPerson, CrmContacts } from './crm-contacts';
+import { lineText } from './mirror-message';
+import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
+import { MirrorQueue } from './mirror.queue';
+
+/** Messages per imconnector.send.messages command, and per flush round (one `batch`). */
+const MESSAGES_PER_COMMAND = 25;
+const ITEMS_PER_ROUND = 200;
+const LOCK_MS = 60_000;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
+
+/**
+ * Sends a portal's unsent customer messages to its open lines: one `batch` per flush, each of
+ * its commands an imconnector.send.messages carrying up to 25 messages of one line, our message
+ * id as the external message id. One flush per portal at a time (a Redis lock), so CRM
+ * contacts are created once and messages keep their order; portals never wait for each other.
+ */
+@Injectable()
+export class MirrorFlusher {
+  private readonly lockPrefix: string;
+
+  constructor(
+    private readonly items: MirrorItemsRepository,
+    private readonly chats: BitrixChatsRepository,
+    private readonly crm: CrmContacts,
+    private readonly rest: BitrixRestClient,
+    private readonly accounts: ChannelAccountsService,
+    private readonly contacts: ContactsService,
+    private readonly messages: MessageLookup,
+    private readonly queue: MirrorQueue,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    this.lockPrefix = `${config.redis.prefix}:bitrix:flush:`;
+  }
+
+  async flush(portalId: string): Promise<FlushDecision> {
+    const key = this.lockPrefix + portalId;
+    const owner = randomUUID();
+    if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+      return { kind: 'delay', ms: 250 };
+    }
+    try {
+      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND);
+      if (!pending.length) return { kind: 'done' };
+      const wait = await this.queue.waitMs(portalId);
+      if (wait > 0) return { kind: 'delay', ms: wait };
+      await this.queue.flushed(portalId);
+      await this.round(portalId, pending);
+      // More than a round's worth waiting: the next flush keeps the portal's pace.
+      if (pending.length === ITEMS_PER_ROUND) await this.queue.schedule(portalId);
+      return { kind: 'done' };
+    } finally {
+      await this.redis.eval(RELEASE, 1, key, owner);
+    }
+  }
+
+  private async round(portalId: string, pending: MirrorItem[]): Promise<void> {
+    const conversations = [...new Set(pending.map((i) => i.conversationId))];
+    const chats = new Map(
+      (await this.chats.byConversations(portalId, conversations)).map((c) => [c.conversationId, c]),
+    );
+    const people = await this.peopleOf([...chats.values()]);
+    await this.crm.ensure(portalId, [...people.values()]);
+
+    const byLine = new Map<string, { item: MirrorItem; entry: Record<string, unknown> }[]>();
+    const skipped: { id: string; bitrixMessageId: null }[] = [];
+    for (const item of pending) {
+      const person = people.get(item.conversationId);
+      const message = person
+        ? await this.messages.find(item.tenantId, item.messageId, person.provider)
+        : null;
+      if (!person || !message) {
+        skipped.push({ id: item.id, bitrixMessageId: null });
+        continue;
+      }
+      const entries = byLine.get(item.lineId) ?? [];
+      entries.push({ item, entry: entryOf(person, message.id, lineText(message)) });
+      byLine.set(item.lineId, entries);
+    }
+    await this.items.markSent(skipped);
+
+    const commands: { key: string; line: string; items: MirrorItem[]; entries: unknown[] }[] = [];
+    for (const [line, entries] of byLine) {
+      for (let i = 0; i < entries.length; i += MESSAGES_PER_COMMAND) {
+        const chunk = entries.slice(i, i + MESSAGES_PER_COMMAND);
+        commands.push({
+          key: `m${commands.length}`,
+          line,
+          items: chunk.map((c) => c.item),
+          entries: chunk.map((c) => c.entry),
+        });
+      }
+    }
+    for (let i = 0; i < commands.length; i += MAX_BATCH_COMMANDS) {
+      await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
+    }
+  }
+
+  private async send(
+    portalId: string,
+    commands: { key: string; line: string; items: MirrorItem[]; entries: unknown[] }[],
+    chats: Map<string, BitrixChat>,
+  ): Promise<void> {
+    const answer = await this.rest.batch(
+      portalId,
+      Object.fromEntries(
+        commands.map((c) => [
+          c.key,
+          {
+            method: 'imconnector.send.messages',
+            params: {
+              CONNECTOR: this.config.bitrix.connectorId,
+              LINE: c.line,
+              MESSAGES: c.entries,
+            },
+          },
+        ]),
+      ),
+    );
+    for (const command of commands) {
+      const error = answer.errors[command.key];
+      if (error) {
+        await this.items.markFailed(
+          command.items.map((i) => i.id),
+          error.error ?? 'error',
+        );
+        continue;
+      }
+      const results = resultsOf(answer.result[command.key]);
+      await this.items.markSent(
+        command.items.map((item, i) => ({
+          id: item.id,
+          bitrixMessageId: results[i]?.messageId ?? null,
+        })),
+      );
+      for (const [i, item] of command.items.entries()) {
+        const chat = chats.get(item.conversationId);
+        const bitrixChatId = results[i]?.chatId;
+        if (chat && bitrixChatId && chat.bitrixChatId !== bitrixChatId) {
+          await this.chats.setBitrixChat(chat.id, bitrixChatId);
+          chat.bitrixChatId = bitrixChatId;
+        }
+      }
+    }
+  }
+
+  private async peopleOf(
+    chats: BitrixChat[],
+  ): Promise<Map<string, ChatPerson & { provider: string }>> {
+    const people = new Map<string, ChatPerson & { provider: string }>();
+    for (const chat of chats) {
+      const account = await this.accounts
+        .get(chat.tenantId, chat.channelAccountId)
+        .catch(() => null);
+      if (!account) continue;
+      const profile = (await this.contacts.profileOf(chat.tenantId, chat.contactId)) ?? {};
+      people.set(chat.conversationId, {
+        chat,
+        profile,
+        hub: account.hub,
+        provider: account.provider,
+      });
+    }
+    return people;
+  }
+}
+
+function entryOf(person: ChatPerson, messageId: string, text: string): Record<string, unknown> {
+  const { chat, profile } = person;
+  return {
+    user: {
+      id: chat.contactId,
+      name: profile.name ?? chat.recipient,
+      ...(profile.phone ? { phone: profile.phone, skip_phone_validate: 'Y' } : {}),
+    },
+    message: { id: messageId, date: Math.floor(Date.now() / 1000), text },
+    chat: { id: chat.conversationId },
+  };
+}
+
+/** DATA.RESULT[i] of imconnector.send.messages: the Bitrix chat and message of each message. */
+function resultsOf(result: unknown): ({ chatId?: string; messageId?: string } | undefined)[] {
+  const data = (result as { DATA?: { RESULT?: unknown } } | undefined)?.DATA?.RESULT;
+  const list = Array.isArray(data)
+    ? data
+    : data && typeof data === 'object'
+      ? Object.values(data)
+      : [];
+  return list.map((entry) => {
+    const e = entry as { chat?: { id?: unknown }; message?: unknown[] } | undefined;
+    const chatId = e?.chat?.id;
+    const messageId = Array.isArray(e?.message) ? e?.message[0] : undefined;
+    return {
+      chatId: scalar(chatId),
+      messageId: scalar(messageId),
+    };
+  });
+}
+
+function scalar(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}

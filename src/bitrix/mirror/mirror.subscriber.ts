@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelRegistry } from '@core/channel/channel.registry';
+import { PHONE_IDENTITY } from '@core/channel/messaging-rules';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { ConversationsService } from '@app/messaging/conversations/conversations.service';
+import type { MessagingEvent } from '@app/messaging/events/messaging-event';
+import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
+import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
+import { BitrixChatsRepository } from './bitrix-chats.repository';
+import { MirrorItemsRepository } from './mirror-items.repository';
+import { MirrorQueue } from './mirror.queue';
+
+/**
+ * Customer → Bitrix24: each message a customer sends on an account that feeds an open line is
+ * recorded for that portal (once, whatever the stream redelivers) and its portal's mirror job
+ * scheduled. Nothing here calls Bitrix24, so a slow portal never holds up the event stream.
+ */
+@Injectable()
+export class MirrorSubscriber {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly accounts: ChannelAccountsService,
+    private readonly contacts: ContactsService,
+    private readonly registry: ChannelRegistry,
+    private readonly lines: BitrixLinesRepository,
+    private readonly chats: BitrixChatsRepository,
+    private readonly items: MirrorItemsRepository,
+    private readonly queue: MirrorQueue,
+  ) {}
+
+  @OnMessagingEvent({ subscriber: 'bitrix.mirror', types: ['message.received'] })
+  async mirror(event: MessagingEvent): Promise<void> {
+    const { tenantId, conversationId, messageId } = event;
+    if (!conversationId || !messageId) return;
+    const parties = await this.conversations.partiesOf(tenantId, conversationId);
+    if (!parties) return;
+    const { channelAccountId: accountId, contactId } = parties;
+    const lines = await this.lines.ofAccount(tenantId, accountId);
+    if (!lines.length) return;
+    const recipient = await this.recipientOf(tenantId, accountId, contactId);
+    if (!recipient) return;
+    for (const line of lines) {
+      await this.chats.ensure({
+        tenantId,
+        portalId: line.portalId,
+        conversationId,
+        channelAccountId: accountId,
+        contactId,
+        recipient,
+      });
+      await this.items.add({
+        tenantId,
+        portalId: line.portalId,
+        lineId: line.lineId,
+        conversationId,
+        messageId,
+      });
+      await this.queue.schedule(line.portalId);
+    }
+  }
+
+  /** The customer's address on this account's channel (its own kind first, else the phone). */
+  private async recipientOf(
+    tenantId: string,
+    accountId: string,
+    contactId: string,
+  ): Promise<string | undefined> {
+    const account = await this.accounts.get(tenantId, accountId);
+    const kinds = this.registry.messaging(account.hub, account.provider).rules.identityKinds;
+    const identities = await this.contacts.identitiesOf(tenantId, contactId);
+    const own = identities.find((i) => i.type !== PHONE_IDENTITY && kinds.includes(i.type));
+    return (own ?? identities.find((i) => i.type === PHONE_IDENTITY))?.value;
+  }
+}

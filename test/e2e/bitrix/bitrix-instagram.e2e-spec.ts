@@ -1,0 +1,139 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Bitrix24Fake } from '@test/fakes/bitrix/bitrix24-fake';
+import { agentMessageEvent, installEvent } from '@test/fakes/bitrix/events';
+import {
+  InstagramFakeAccount,
+  InstagramGraphFake,
+  startInstagramGraphFake,
+} from '@test/fakes/instagram/instagram-graph-fake';
+import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
+import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { BITRIX_APP, until } from '@test/support/bitrix-scenario';
+import { eventually } from '@test/support/eventually';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+
+const APP_SECRET = 'app-secret-of-the-instagram-meta-app';
+const SHOP: InstagramFakeAccount = {
+  igId: '17841400000000021',
+  username: 'loja.bitrix',
+  instagramToken: 'IGAAshopInstagramUserToken0021',
+  pageId: '104230000000021',
+  pageToken: 'EAAshopPageAccessToken00000021',
+};
+const PERSON = '7000000000000021';
+
+describe('Bitrix24 open line ↔ Instagram', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let instagram: InstagramGraphFake;
+  let facebook: InstagramGraphFake;
+  let bitrix: Bitrix24Fake;
+  let tenant: TestTenant;
+  let portalId: string;
+
+  const form = (body: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/webhooks/bitrix24/${portalId}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
+
+  beforeAll(async () => {
+    const hosts = { accounts: [SHOP], version: 'v23.0' };
+    instagram = await startInstagramGraphFake({ host: 'graph.instagram.com', ...hosts });
+    facebook = await startInstagramGraphFake({ host: 'graph.facebook.com', ...hosts });
+    bitrix = await Bitrix24Fake.start(BITRIX_APP);
+    bitrix.addPortal('shop');
+    app = await createTestApp({
+      APP_ROLE: 'all',
+      META_APP_SECRET: APP_SECRET,
+      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
+      META_GRAPH_BASE_URL: facebook.baseUrl,
+      META_GRAPH_API_VERSION: 'v23.0',
+      BITRIX_OAUTH_URL: bitrix.oauthUrl,
+      BITRIX_CLIENT_ID: BITRIX_APP.clientId,
+      BITRIX_CLIENT_SECRET: BITRIX_APP.clientSecret,
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}bitrix-ig-${randomUUID()}`,
+    });
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+    const account = await app.inject({
+      method: 'POST',
+      url: '/api/v2/instagram/accounts',
+      headers: tenant.headers,
+      payload: {
+        name: 'shop-ig',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: SHOP.instagramToken,
+      },
+    });
+    expect(account.statusCode).toBe(201);
+    const portal = await app.inject({
+      method: 'POST',
+      url: '/api/v2/bitrix/portals',
+      headers: tenant.headers,
+      payload: { name: 'shop', portalUrl: bitrix.portalUrl('shop') },
+    });
+    portalId = portal.json<{ id: string }>().id;
+    expect((await form(installEvent(bitrix.authOf('shop')))).statusCode).toBe(200);
+    await until(() => bitrix.portal('shop').bindings.length === 3, 'not installed');
+    await eventually(async () => {
+      const [row] = await db.query(`SELECT connector_state FROM bitrix_portals WHERE id = $1`, [
+        portalId,
+      ]);
+      if (row?.connector_state !== 'registered') throw new Error('connector not registered');
+    });
+    const mapped = await app.inject({
+      method: 'PUT',
+      url: `/api/v2/bitrix/portals/${portalId}/lines`,
+      headers: tenant.headers,
+      payload: { channelAccountId: account.json<{ id: string }>().id, lineId: '5' },
+    });
+    expect(mapped.statusCode).toBe(200);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await instagram?.close();
+    await facebook?.close();
+    await bitrix?.close();
+  });
+
+  it('mirrors a direct message to the line and sends the agent reply as an Instagram DM', async () => {
+    const raw = JSON.stringify(
+      instagramDelivery(
+        SHOP.igId,
+        fromPerson(SHOP.igId, PERSON, { message: { mid: newMid(), text: 'Oi, tem em azul?' } }),
+      ),
+    );
+    const delivered = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
+      },
+      payload: raw,
+    });
+    expect(delivered.statusCode).toBe(200);
+    const portal = bitrix.portal('shop');
+    const line = await until(() => portal.messages[0], 'not mirrored');
+    expect(line).toMatchObject({ line: '5', text: 'Oi, tem em azul?' });
+    // No phone on Instagram: the CRM contact is created with the person's Instagram id.
+    expect(portal.contacts).toEqual([expect.objectContaining({ handles: [PERSON] })]);
+    expect(bitrix.callsOf('shop', 'crm.duplicate.findbycomm')).toHaveLength(0);
+
+    const reply = agentMessageEvent(
+      line,
+      { imMessageId: 990001, text: 'Temos sim!' },
+      bitrix.authOf('shop'),
+    );
+    expect((await form(reply)).statusCode).toBe(200);
+    const [sent] = await until(() => instagram.sent().length > 0 && instagram.sent(), 'no DM');
+    expect(sent.body).toMatchObject({ recipient: { id: PERSON }, message: { text: 'Temos sim!' } });
+  });
+});

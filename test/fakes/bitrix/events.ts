@@ -1,0 +1,49 @@
+import type { FakeLineMessage } from './bitrix24-methods';
+import { toPhpForm } from './php-form';
+
+/**
+ * Events as Bitrix24 posts them to a bound handler: `application/x-www-form-urlencoded`, PHP
+ * bracket keys, `event`, `data[...]`, `ts` and `auth[...]` (application_token included).
+ */
+export function eventForm(
+  event: string,
+  data: Record<string, unknown>,
+  auth: Record<string, string>,
+): string {
+  return toPhpForm({ event, event_handler_id: '7', data, ts: Math.floor(Date.now() / 1000), auth });
+}
+
+export function installEvent(auth: Record<string, string>): string {
+  return eventForm(
+    'ONAPPINSTALL',
+    { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'en' },
+    auth,
+  );
+}
+
+/** An agent's answer in the open-line chat of `lineMessage`'s customer. */
+export function agentMessageEvent(
+  lineMessage: Pick<FakeLineMessage, 'connector' | 'line' | 'chatId' | 'externalChatId'>,
+  message: { imMessageId: number; text?: string; files?: { name: string; link: string }[] },
+  auth: Record<string, string>,
+): string {
+  return eventForm(
+    'ONIMCONNECTORMESSAGEADD',
+    {
+      CONNECTOR: lineMessage.connector,
+      LINE: lineMessage.line,
+      MESSAGES: [
+        {
+          im: { chat_id: lineMessage.chatId, message_id: message.imMessageId },
+          message: {
+            user_id: 1,
+            text: message.text ?? '',
+            files: (message.files ?? []).map((f) => ({ name: f.name, link: f.link, type: 'file' })),
+          },
+          chat: { id: lineMessage.externalChatId },
+        },
+      ],
+    },
+    auth,
+  );
+}
