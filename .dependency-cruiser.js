@@ -23,6 +23,8 @@ const FEATURES = [
   'hub-health',
   'tenant-webhooks',
   'live-events',
+  'audit',
+  'privacy',
 ];
 /**
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
@@ -94,6 +96,15 @@ module.exports = {
         path: `^src/(meta|${PLATFORMS.join('|')}|${STREAM_LISTENERS.filter((m) => m !== module).join('|')})/`,
       },
     })),
+    {
+      name: 'audit-imports-no-feature',
+      comment:
+        'Every feature records into audit/ (AuditTrail), so audit/ imports none of them: it ' +
+        'knows actions by their codes, not the modules that take them.',
+      severity: 'error',
+      from: { path: '^src/audit/' },
+      to: { path: `^src/(${FEATURES.filter((f) => f !== 'audit').join('|')})/` },
+    },
     {
       name: 'no-foreign-entities',
       comment:

@@ -12,6 +12,7 @@ import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idem
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
+import { CreateAuditLog1795383000000 } from './1795383000000-create-audit-log';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
+  CreateAuditLog1795383000000,
 ];

@@ -17,6 +17,7 @@ import { RedisModule } from '@core/redis/redis.module';
 import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { AuditModule } from '@app/audit/audit.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
@@ -40,6 +41,7 @@ const infrastructure = [
 const features = [
   AuthModule,
   HealthModule,
+  AuditModule,
   TenantsModule,
   MessagingModule,
   WhatsappModule,

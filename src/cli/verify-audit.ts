@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { config as loadDotenv } from 'dotenv';
+import { DataSource } from 'typeorm';
+import { InvalidConfigError, loadConfig } from '@config/load-config';
+import { AuditLogRepository } from '@app/audit/audit-log.repository';
+import { AuditVerifier, ChainVerdict } from '@app/audit/audit-verifier';
+import { CheckpointSigner } from '@app/audit/checkpoint-signer';
+import { dataSourceOptions } from '@app/data-source';
+
+/**
+ * Re-computes the audit log's hash chains, as GET /api/v2/audit/verify does, from a shell:
+ * `npm run audit:verify` checks every chain; `npm run audit:verify -- <tenantId>` one tenant's
+ * (`platform` for actions on no tenant). Prints one line per chain; exits 1 when a chain is
+ * broken, naming its first broken link, so it can run as a scheduled check.
+ */
+async function main(chain: string | undefined): Promise<boolean> {
+  loadDotenv({ quiet: true });
+  const config = loadConfig(process.env);
+  const dataSource = new DataSource(dataSourceOptions(config.database));
+  await dataSource.initialize();
+  try {
+    const verifier = new AuditVerifier(
+      new AuditLogRepository(dataSource),
+      new CheckpointSigner(config),
+    );
+    const verdicts = chain ? [await verifier.verify(chain)] : await verifier.verifyAll();
+    verdicts.forEach((verdict) => process.stdout.write(`${describe(verdict)}\n`));
+    return verdicts.every((verdict) => verdict.ok);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function describe(v: ChainVerdict): string {
+  const span = `rows ${v.checkpointSeq + 1}..${v.headSeq}, ${v.checked} checked`;
+  if (v.ok) return `${v.chain}: ok (${span})`;
+  const at = v.firstBroken;
+  return `${v.chain}: BROKEN at seq ${at?.seq}${at?.id ? ` (row ${at.id})` : ''}: ${at?.reason} (${span})`;
+}
+
+main(process.argv[2])
+  .then((ok) => process.exit(ok ? 0 : 1))
+  .catch((error: unknown) => {
+    const message =
+      error instanceof InvalidConfigError || !(error instanceof Error)
+        ? String(error)
+        : error.message;
+    process.stderr.write(`verify-audit failed: ${message}\n`);
+    process.exit(1);
+  });
