@@ -13,6 +13,7 @@ import { AddSendingAndUnknownMessageStatuses1795364000000 } from './179536400000
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 import { CreateAuditLog1795383000000 } from './1795383000000-create-audit-log';
+import { CreateDataSubjectRequests1795383100000 } from './1795383100000-create-data-subject-requests';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
   CreateAuditLog1795383000000,
+  CreateDataSubjectRequests1795383100000,
 ];

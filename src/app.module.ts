@@ -9,6 +9,7 @@ import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
 import { HealthModule } from '@core/health/health.module';
 import { InboxModule } from '@core/inbox/inbox.module';
+import { PrivacyContributorsModule } from '@core/privacy/privacy-contributors.module';
 import { PlatformHttpModule } from '@core/http/http.module';
 import { LoggerModule } from '@core/observability/logger.module';
 import { MetricsModule } from '@core/observability/metrics.module';
@@ -18,6 +19,7 @@ import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { AuditModule } from '@app/audit/audit.module';
+import { PrivacyModule } from '@app/privacy/privacy.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
@@ -37,6 +39,7 @@ const infrastructure = [
   ResilienceModule,
   ChannelModule,
   InboxModule,
+  PrivacyContributorsModule,
 ];
 const features = [
   AuthModule,
@@ -48,6 +51,7 @@ const features = [
   InstagramModule,
   TenantWebhooksModule,
   LiveEventsModule,
+  PrivacyModule,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { EncryptedColumn } from '@core/crypto/encrypted-column';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
+import { PRIVACY_EXPORT_DOCUMENT_COLUMN } from '@app/privacy/exports/export-document-column';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from '@app/tenant-webhooks/webhook-secret-column';
 
 /**
@@ -12,4 +13,5 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   CHANNEL_ACCOUNT_CREDENTIALS,
   EVOLUTION_WEBHOOK_SECRET_COLUMN,
   TENANT_WEBHOOK_SECRET_COLUMN,
+  PRIVACY_EXPORT_DOCUMENT_COLUMN,
 ];

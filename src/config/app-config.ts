@@ -81,6 +81,8 @@ export class AppConfig {
     concurrencyPerSubscription: number;
     retentionDays: number;
   };
+  readonly retention: { auditDays: number; messageDays: number };
+  readonly privacy: { requestDueDays: number; exportLinkTtlMs: number };
   readonly liveEvents: {
     retentionMs: number;
     ticketTtlSeconds: number;
@@ -184,6 +186,14 @@ export class AppConfig {
       disableAfterFailures: env.WEBHOOKS_DISABLE_AFTER_FAILURES,
       concurrencyPerSubscription: env.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION,
       retentionDays: env.WEBHOOKS_DELIVERY_RETENTION_DAYS,
+    };
+    this.retention = {
+      auditDays: env.AUDIT_RETENTION_DAYS,
+      messageDays: env.MESSAGE_RETENTION_DAYS,
+    };
+    this.privacy = {
+      requestDueDays: env.PRIVACY_REQUEST_DUE_DAYS,
+      exportLinkTtlMs: env.PRIVACY_EXPORT_LINK_TTL_HOURS * 3_600_000,
     };
     this.liveEvents = {
       retentionMs: env.LIVE_EVENTS_RETENTION_HOURS * 3_600_000,

@@ -6,6 +6,7 @@ export const QueueName = {
   Calendar: 'calendar',
   WebhooksOut: 'webhooks-out',
   Maintenance: 'maintenance',
+  Privacy: 'privacy',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

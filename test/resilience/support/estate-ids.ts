@@ -29,6 +29,8 @@ const BY_COLLECTION: Record<string, Pick> = {
   contacts: (estate) => [estate.contactId],
   tenants: (estate) => [estate.tenant.id],
   webhooks: (estate) => [estate.webhookId],
+  requests: (estate) => [estate.privacyRequestId],
+  exports: (estate) => [estate.privacyRequestId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */

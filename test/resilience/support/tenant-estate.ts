@@ -69,6 +69,8 @@ export interface TenantEstate {
   /** A subscription to the tenant's own webhook receiver, and the delivery of its ping. */
   webhookId: string;
   webhookDeliveryId: string;
+  /** An export request for the contact (its download route takes the same id). */
+  privacyRequestId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -246,6 +248,12 @@ export async function buildTenantEstate(
   );
 
   const { webhookId, webhookDeliveryId } = await settledWebhook(app, tenant, label);
+  const privacyRequest = await call(
+    'POST',
+    '/api/v2/privacy/requests',
+    { type: 'export', contact: { id: inbound.contact_id } },
+    202,
+  );
 
   return {
     label,
@@ -270,6 +278,7 @@ export async function buildTenantEstate(
     outboundMessageId: String(reply.id),
     webhookId,
     webhookDeliveryId,
+    privacyRequestId: String(privacyRequest.id),
   };
 }
 
