@@ -2,8 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { inBatches } from '@core/database/in-batches';
+import { PLATFORM_CHAIN } from './audit-entry';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditVerifier } from './audit-verifier';
+import { AuditTrail } from './audit-trail';
 import { CheckpointSigner } from './checkpoint-signer';
 
 export interface AuditPruneResult {
@@ -31,6 +33,7 @@ export class AuditRetention {
     private readonly log: AuditLogRepository,
     private readonly verifier: AuditVerifier,
     private readonly signer: CheckpointSigner,
+    private readonly trail: AuditTrail,
   ) {}
 
   async prune(chain: string, before: Date): Promise<AuditPruneResult> {
@@ -53,6 +56,14 @@ export class AuditRetention {
       batchSize: 1_000,
       maxBatches: 100,
     });
+    // The chain itself tells an auditor that its start was removed by retention, and when.
+    if (removed > 0)
+      await this.trail.record({
+        action: 'audit.pruned',
+        tenantId: chain === PLATFORM_CHAIN ? null : chain,
+        resource: { type: 'audit_checkpoint', id: String(end.seq) },
+        actor: { kind: 'system', id: 'retention' },
+      });
     return { chain, removed, checkpointSeq: end.seq };
   }
 }

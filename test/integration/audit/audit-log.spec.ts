@@ -172,9 +172,14 @@ describe('Audit log', () => {
       expect(await verify(tenant)).toMatchObject({
         ok: true,
         checkpointSeq: 5,
-        headSeq: 7,
-        checked: 2,
+        headSeq: 8,
+        checked: 3,
       });
+      const [pruned]: { action: string; resource_id: string }[] = await db.query(
+        `SELECT action, resource_id FROM audit_log WHERE chain = $1 AND seq = 7`,
+        [tenant.id],
+      );
+      expect(pruned).toEqual({ action: 'audit.pruned', resource_id: '5' });
     });
 
     it('refuses an ordinary DELETE even of rows a checkpoint covers', async () => {
