@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { DataSource } from 'typeorm';
 import { InvalidConfigError, loadConfig } from '@config/load-config';
-import { AuditLogRepository } from '@app/audit/audit-log.repository';
-import { AuditVerifier, ChainVerdict } from '@app/audit/audit-verifier';
-import { CheckpointSigner } from '@app/audit/checkpoint-signer';
+import { verifyChains } from '@app/audit/verify-chains.command';
 import { dataSourceOptions } from '@app/data-source';
 
 /**
@@ -19,23 +17,12 @@ async function main(chain: string | undefined): Promise<boolean> {
   const dataSource = new DataSource(dataSourceOptions(config.database));
   await dataSource.initialize();
   try {
-    const verifier = new AuditVerifier(
-      new AuditLogRepository(dataSource),
-      new CheckpointSigner(config),
-    );
-    const verdicts = chain ? [await verifier.verify(chain)] : await verifier.verifyAll();
-    verdicts.forEach((verdict) => process.stdout.write(`${describe(verdict)}\n`));
-    return verdicts.every((verdict) => verdict.ok);
+    const { ok, lines } = await verifyChains(dataSource, config, chain);
+    lines.forEach((line) => process.stdout.write(`${line}\n`));
+    return ok;
   } finally {
     await dataSource.destroy();
   }
-}
-
-function describe(v: ChainVerdict): string {
-  const span = `rows ${v.checkpointSeq + 1}..${v.headSeq}, ${v.checked} checked`;
-  if (v.ok) return `${v.chain}: ok (${span})`;
-  const at = v.firstBroken;
-  return `${v.chain}: BROKEN at seq ${at?.seq}${at?.id ? ` (row ${at.id})` : ''}: ${at?.reason} (${span})`;
 }
 
 main(process.argv[2])

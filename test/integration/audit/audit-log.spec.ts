@@ -2,6 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AuditRetention } from '@app/audit/audit-retention';
 import { AuditTrail } from '@app/audit/audit-trail';
+import { verifyChains } from '@app/audit/verify-chains.command';
+import { AppConfig } from '@config/app-config';
 import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/support/test-app';
 
 interface Verdict {
@@ -84,6 +86,36 @@ describe('Audit log', () => {
       requestId: 'req-audit-create-key',
     });
     expect(await verify(tenant)).toMatchObject({ ok: true, firstBroken: null });
+    expect(await verifyChains(db, app.get(AppConfig), tenant.id)).toEqual({
+      ok: true,
+      lines: [`${tenant.id}: ok (rows 1..4, 4 checked)`],
+    });
+  });
+
+  it('records re-drives of failed sends and admin tenant actions', async () => {
+    const tenant = await createTenant(app);
+    const retried = await app.inject({
+      method: 'POST',
+      url: '/api/v2/messages/retry',
+      headers: tenant.headers,
+      payload: {},
+    });
+    expect(retried.statusCode).toBe(202);
+    const suspended = await app.inject({
+      method: 'PATCH',
+      url: `/api/v2/tenants/${tenant.id}`,
+      headers: adminHeaders,
+      payload: { status: 'suspended' },
+    });
+    expect(suspended.statusCode).toBe(200);
+    const rows: { action: string; actor_kind: string; actor_id: string | null }[] = await db.query(
+      `SELECT action, actor_kind, actor_id FROM audit_log WHERE tenant_id = $1 ORDER BY seq`,
+      [tenant.id],
+    );
+    expect(rows.slice(-2)).toEqual([
+      { action: 'messages.retried', actor_kind: 'api_key', actor_id: tenant.apiKeyId },
+      { action: 'tenant.suspended', actor_kind: 'admin', actor_id: null },
+    ]);
   });
 
   it('pages with a cursor and never shows another tenant’s rows', async () => {
@@ -132,6 +164,11 @@ describe('Audit log', () => {
       ok: false,
       firstBroken: { seq: 3, reason: 'hash_mismatch' },
     });
+    const cli = await verifyChains(db, app.get(AppConfig), tenant.id);
+    expect(cli.ok).toBe(false);
+    expect(cli.lines).toEqual([
+      expect.stringMatching(/BROKEN at seq 3 \(row [0-9a-f-]+\): hash_mismatch/),
+    ]);
   });
 
   it('finds a row removed from the middle, and one re-hashed to hide a change', async () => {
