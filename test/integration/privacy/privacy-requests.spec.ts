@@ -108,16 +108,18 @@ describe('Data subject requests', () => {
         expect(text).not.toContain(foreign);
     });
 
-    it('refuses a link with a wrong signature, an expired link and another tenant’s status', async () => {
+    it('refuses a link with a wrong signature or an expired one, and another tenant’s status', async () => {
       const request = await completedRequest(app, tenant, {
         type: 'export',
         contact: { id: bob.contactId },
       });
       const link = new URL(request.download!.url);
       link.searchParams.set('signature', 'f'.repeat(64));
-      expect((await get(`${link.pathname}${link.search}`)).statusCode).toBe(404);
+      const forged = await get(`${link.pathname}${link.search}`);
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toMatchObject({ code: 'PRIVACY.EXPORT_LINK_INVALID' });
       const expired = new URL(app.get(ExportLinks).link(request.id, new Date(Date.now() - 1000)));
-      expect((await get(`${expired.pathname}${expired.search}`)).statusCode).toBe(404);
+      expect((await get(`${expired.pathname}${expired.search}`)).statusCode).toBe(401);
       expect((await get(`/api/v2/privacy/requests/${request.id}`, other)).statusCode).toBe(404);
     });
   });
