@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateNested,
+} from 'class-validator';
 import { PageInfoDoc } from '@core/api/pagination';
 import type { PrivacyRequestRow, ReceiptRow } from './privacy-request';
 
@@ -24,6 +33,7 @@ export class ContactReferenceDto {
 
   @ApiPropertyOptional({ type: ContactIdentityDto, description: 'A phone number or handle' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ContactIdentityDto)
   identity?: ContactIdentityDto;
@@ -35,6 +45,8 @@ export class CreatePrivacyRequestDto {
   type!: 'export' | 'erasure';
 
   @ApiProperty({ type: ContactReferenceDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ContactReferenceDto)
   contact!: ContactReferenceDto;

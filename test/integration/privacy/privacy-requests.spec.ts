@@ -191,7 +191,7 @@ describe('Data subject requests', () => {
   });
 
   describe('filing', () => {
-    it('answers 404 for another tenant’s contact and 400 for an ambiguous reference', async () => {
+    it('answers 404 for another tenant’s contact and 400 for a missing or ambiguous reference', async () => {
       const gus = await seedContact(app, other.id, otherAccount, ['gus']);
       const post = (payload: object) =>
         app.inject({
@@ -208,9 +208,13 @@ describe('Data subject requests', () => {
         contact: { id: gus.contactId, identity: { type: 'wa_id', value: gus.waId } },
       });
       expect(both.statusCode).toBe(400);
+      expect((await post({ type: 'export' })).statusCode).toBe(400);
+      expect((await post({ type: 'export', contact: {} })).statusCode).toBe(400);
     });
 
     it('lists requests with a due date 15 days out', async () => {
+      const hal = await seedContact(app, tenant.id, account, ['hal']);
+      await completedRequest(app, tenant, { type: 'export', contact: { id: hal.contactId } });
       const page = await get('/api/v2/privacy/requests?limit=100', tenant);
       const items = page.json<{ items: { createdAt: string; dueAt: string }[] }>().items;
       expect(items.length).toBeGreaterThan(0);
