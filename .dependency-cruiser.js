@@ -26,6 +26,8 @@ const FEATURES = [
   'tenant-webhooks',
   'live-events',
   'alerts',
+  'audit',
+  'privacy',
 ];
 /**
  * Modules that plug in by decorators only (providers, inbound handlers, outbound rules, event
@@ -106,6 +108,15 @@ module.exports = {
         path: `^src/(meta|${PLATFORMS.join('|')}|${STREAM_LISTENERS.filter((m) => m !== module).join('|')})/`,
       },
     })),
+    {
+      name: 'audit-imports-no-feature',
+      comment:
+        'Every feature records into audit/ (AuditTrail), so audit/ imports none of them: it ' +
+        'knows actions by their codes, not the modules that take them.',
+      severity: 'error',
+      from: { path: '^src/audit/' },
+      to: { path: `^src/(${FEATURES.filter((f) => f !== 'audit').join('|')})/` },
+    },
     {
       name: 'no-foreign-entities',
       comment:

@@ -16,6 +16,8 @@ import { CreateCalendarConnections1795380000000 } from './1795380000000-create-c
 import { CreateBitrix1795381000000 } from './1795381000000-create-bitrix';
 import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purpose';
 import { CreateConsent1795382100000 } from './1795382100000-create-consent';
+import { CreateAuditLog1795383000000 } from './1795383000000-create-audit-log';
+import { CreateDataSubjectRequests1795383100000 } from './1795383100000-create-data-subject-requests';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
 import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
@@ -42,6 +44,8 @@ export const MIGRATIONS = [
   CreateBitrix1795381000000,
   AddMessagePurpose1795382000000,
   CreateConsent1795382100000,
+  CreateAuditLog1795383000000,
+  CreateDataSubjectRequests1795383100000,
   CreateAlertChannels1795385000000,
   CreateAlerts1795385010000,
   CreateTiktokConversations1795386000000,

@@ -9,6 +9,7 @@ import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
 import { HealthModule } from '@core/health/health.module';
 import { InboxModule } from '@core/inbox/inbox.module';
+import { PrivacyContributorsModule } from '@core/privacy/privacy-contributors.module';
 import { PlatformHttpModule } from '@core/http/http.module';
 import { LoggerModule } from '@core/observability/logger.module';
 import { MetricsModule } from '@core/observability/metrics.module';
@@ -20,6 +21,8 @@ import { ThrottlingModule } from '@core/throttling/throttling.module';
 import { ConsentModule } from '@app/consent/consent.module';
 import { CalendarModule } from '@app/calendar/calendar.module';
 import { BitrixModule } from '@app/bitrix/bitrix.module';
+import { AuditModule } from '@app/audit/audit.module';
+import { PrivacyModule } from '@app/privacy/privacy.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
@@ -41,10 +44,12 @@ const infrastructure = [
   ResilienceModule,
   ChannelModule,
   InboxModule,
+  PrivacyContributorsModule,
 ];
 const features = [
   AuthModule,
   HealthModule,
+  AuditModule,
   TenantsModule,
   MessagingModule,
   WhatsappModule,
@@ -56,6 +61,7 @@ const features = [
   AlertsModule,
   ConsentModule,
   CalendarModule,
+  PrivacyModule,
 ];
 
 /**

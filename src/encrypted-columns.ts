@@ -5,6 +5,7 @@ import {
 } from '@app/calendar/connection/calendar-connection';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
+import { PRIVACY_EXPORT_DOCUMENT_COLUMN } from '@app/privacy/exports/export-document-column';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from '@app/tenant-webhooks/webhook-secret-column';
 import {
   ALERT_CHANNEL_SECRET_COLUMN,
@@ -26,4 +27,5 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   CALENDAR_REFRESH_TOKEN_COLUMN,
   CALENDAR_ACCESS_TOKEN_COLUMN,
   ...BITRIX_PORTAL_COLUMNS,
+  PRIVACY_EXPORT_DOCUMENT_COLUMN,
 ];

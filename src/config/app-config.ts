@@ -133,6 +133,8 @@ export class AppConfig {
     successRateThreshold: number;
     minCalls: number;
   };
+  readonly retention: { auditDays: number; messageDays: number };
+  readonly privacy: { requestDueDays: number; exportLinkTtlMs: number };
   readonly liveEvents: {
     retentionMs: number;
     ticketTtlSeconds: number;
@@ -294,6 +296,14 @@ export class AppConfig {
       latencyP95ThresholdMs: env.ALERTS_LATENCY_P95_THRESHOLD_MS,
       successRateThreshold: env.ALERTS_SUCCESS_RATE_THRESHOLD,
       minCalls: env.ALERTS_MIN_CALLS,
+    };
+    this.retention = {
+      auditDays: env.AUDIT_RETENTION_DAYS,
+      messageDays: env.MESSAGE_RETENTION_DAYS,
+    };
+    this.privacy = {
+      requestDueDays: env.PRIVACY_REQUEST_DUE_DAYS,
+      exportLinkTtlMs: env.PRIVACY_EXPORT_LINK_TTL_HOURS * 3_600_000,
     };
     this.liveEvents = {
       retentionMs: env.LIVE_EVENTS_RETENTION_HOURS * 3_600_000,

@@ -713,4 +713,29 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   ALERTS_MIN_CALLS = 20;
+  /** Days the audit log is kept by default (a tenant may set its own); then a signed prefix goes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 90;
+
+  /** Days messages are kept by default (a tenant may set its own); older ones are deleted. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MESSAGE_RETENTION_DAYS = 365;
+
+  /** Days a data subject request may take (LGPD art. 19: 15 days); sets each request's due date. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  PRIVACY_REQUEST_DUE_DAYS = 15;
+
+  /** Hours a data export's download link works; the document is deleted after them. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  PRIVACY_EXPORT_LINK_TTL_HOURS = 72;
 }

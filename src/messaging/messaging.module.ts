@@ -47,6 +47,9 @@ import { EventDelivery } from './events/event-delivery';
 import { EventDeliveryLoop } from './events/event-delivery.loop';
 import { EventRetention } from './events/event-retention';
 import { EventSubscribersRegistry } from './events/event-subscribers.registry';
+import { ContactFinder } from './privacy/contact-finder';
+import { MessageRetention } from './privacy/message-retention';
+import { MessagingDataContributor } from './privacy/messaging-data.contributor';
 
 const entities = [
   ChannelAccountEntity,
@@ -87,6 +90,7 @@ const services = [
   MessageCountsQuery,
 ];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
+const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
 const httpControllers = [
@@ -107,7 +111,7 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...eventStream, ...processors, ...metrics],
+  providers: [...repositories, ...services, ...eventStream, ...privacy, ...processors, ...metrics],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
@@ -120,6 +124,8 @@ const httpControllers = [
     OutboundDispatcher,
     FailedSendsRedrive,
     MessageCountsQuery,
+    ContactFinder,
+    MessageRetention,
   ],
 })
 export class MessagingModule {}

@@ -1,3 +1,4 @@
+import { AuditTrail } from '@app/audit/audit-trail';
 import { Injectable } from '@nestjs/common';
 import { decodeIdCursor, Page, toPage } from '@core/api/pagination';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
@@ -34,6 +35,7 @@ export class TenantWebhooksService {
     private readonly accounts: ChannelAccountsService,
     private readonly guard: PublicLinkGuard,
     private readonly secrets: SecretBox,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(tenantId: string, command: CreateWebhookDto): Promise<WebhookWithSecretDto> {
@@ -51,6 +53,11 @@ export class TenantWebhooksService {
       secret: this.seal(id, secret),
     });
     this.subscriptions.forget(tenantId);
+    await this.audit.record({
+      action: 'tenant_webhook.created',
+      tenantId,
+      resource: { type: 'tenant_webhook', id },
+    });
     return { ...WebhookDto.from(row), secret };
   }
 
@@ -96,6 +103,11 @@ export class TenantWebhooksService {
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.webhooks.delete(tenantId, id))) throw notFound();
     this.subscriptions.forget(tenantId);
+    await this.audit.record({
+      action: 'tenant_webhook.deleted',
+      tenantId,
+      resource: { type: 'tenant_webhook', id },
+    });
   }
 
   async listDeliveries(

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import type { Page } from '@core/api/pagination';
 import { pageById } from '@core/database/page-by-id';
 import { newId } from '@core/database/ids';
 import { NotFoundError } from '@core/errors/domain-error';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '@core/auth/api-key-format';
 import { ApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
@@ -19,13 +20,14 @@ const MAX_TOUCH_MEMORY = 10_000;
 export class ApiKeysService {
   private readonly touchedAt = new Map<string, number>();
 
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly audit: AuditTrail,
+  ) {}
 
-  async create(
-    tenantId: string,
-    name: string,
-    manager = this.keys.manager,
-  ): Promise<CreatedApiKeyDto> {
+  /** Creates and audits the key in one transaction (the caller's, when it passes one). */
+  async create(tenantId: string, name: string, manager?: EntityManager): Promise<CreatedApiKeyDto> {
+    if (!manager) return this.keys.manager.transaction((tx) => this.create(tenantId, name, tx));
     const generated = generateApiKey();
     const entity = manager.create(ApiKeyEntity, {
       id: newId(),
@@ -37,6 +39,10 @@ export class ApiKeysService {
       revokedAt: null,
     });
     const saved = await manager.save(entity);
+    await this.audit.record(
+      { action: 'api_key.created', tenantId, resource: { type: 'api_key', id: saved.id } },
+      manager,
+    );
     return { ...ApiKeyDto.from(saved), key: generated.key };
   }
 
@@ -48,8 +54,19 @@ export class ApiKeysService {
   async revoke(tenantId: string, id: string): Promise<void> {
     const key = await this.keys.findOneBy({ id, tenantId });
     if (!key) throw new NotFoundError('API key');
-    if (!key.revokedAt)
-      await this.keys.update({ id, tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (key.revokedAt) return;
+    await this.keys.manager.transaction(async (tx) => {
+      const { affected } = await tx.update(
+        ApiKeyEntity,
+        { id, tenantId, revokedAt: IsNull() },
+        { revokedAt: new Date() },
+      );
+      if (affected)
+        await this.audit.record(
+          { action: 'api_key.revoked', tenantId, resource: { type: 'api_key', id } },
+          tx,
+        );
+    });
   }
 
   /** The tenant behind a presented key, if the key is live and its tenant active. */

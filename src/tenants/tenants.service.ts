@@ -6,6 +6,7 @@ import { pageById } from '@core/database/page-by-id';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError } from '@core/errors/domain-error';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { ApiKeysService } from './api-keys.service';
 import { CreateTenantDto, CreatedTenantDto, TenantDto, UpdateTenantDto } from './dto/tenant.dto';
 import { TenantEntity } from './entities/tenant.entity';
@@ -17,6 +18,7 @@ export class TenantsService {
     @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Creates the tenant and its first API key in one transaction: both exist, or neither. */
@@ -26,6 +28,14 @@ export class TenantsService {
       return await this.dataSource.transaction(async (manager) => {
         const tenant = await manager.save(
           manager.create(TenantEntity, { id: newId(), name: input.name, slug, status: 'active' }),
+        );
+        await this.audit.record(
+          {
+            action: 'tenant.created',
+            tenantId: tenant.id,
+            resource: { type: 'tenant', id: tenant.id },
+          },
+          manager,
         );
         const apiKey = await this.apiKeys.create(tenant.id, 'initial', manager);
         return { tenant: TenantDto.from(tenant), apiKey };
@@ -47,9 +57,17 @@ export class TenantsService {
   }
 
   async update(id: string, changes: UpdateTenantDto): Promise<TenantDto> {
-    const tenant = await this.find(id);
-    Object.assign(tenant, changes);
-    return TenantDto.from(await this.tenants.save(tenant));
+    return this.dataSource.transaction(async (tx) => {
+      const tenant = await this.find(id);
+      const suspending = changes.status !== undefined && changes.status !== tenant.status;
+      Object.assign(tenant, changes);
+      const saved = await tx.save(tenant);
+      const action = suspending
+        ? `tenant.${saved.status === 'active' ? 'reactivated' : 'suspended'}`
+        : 'tenant.updated';
+      await this.audit.record({ action, tenantId: id, resource: { type: 'tenant', id } }, tx);
+      return TenantDto.from(saved);
+    });
   }
 
   async isActive(id: string): Promise<boolean> {

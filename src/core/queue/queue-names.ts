@@ -7,6 +7,7 @@ export const QueueName = {
   WebhooksOut: 'webhooks-out',
   Alerts: 'alerts',
   Maintenance: 'maintenance',
+  Privacy: 'privacy',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { ChannelAccountDto } from './channel-account.view';
 import { ChannelAccountsService, NewChannelAccount } from './channel-accounts.service';
@@ -17,6 +18,7 @@ export class ChannelAccountConnector {
   constructor(
     private readonly registry: ChannelRegistry,
     private readonly accounts: ChannelAccountsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async connect(tenantId: string, input: NewChannelAccount): Promise<ChannelAccountDto> {
@@ -24,6 +26,12 @@ export class ChannelAccountConnector {
     await this.registry
       .ownershipProver(hub, provider)
       .proveOwnership({ tenantId, name, externalId, credentials });
-    return this.accounts.create(tenantId, input);
+    const account = await this.accounts.create(tenantId, input);
+    await this.audit.record({
+      action: 'channel_account.connected',
+      tenantId,
+      resource: { type: 'channel_account', id: account.id },
+    });
+    return account;
   }
 }

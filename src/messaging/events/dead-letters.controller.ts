@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { decodeIdCursor, Page, toPage } from '@core/api/pagination';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { RequireRole } from '@core/auth/auth.decorators';
 import { DomainEventsRepository } from './domain-events.repository';
 import {
@@ -17,7 +18,10 @@ import {
 @ApiV2Controller('messaging/events/dead-letters', 'messaging events (admin)')
 @RequireRole('admin')
 export class DeadLettersController {
-  constructor(private readonly events: DomainEventsRepository) {}
+  constructor(
+    private readonly events: DomainEventsRepository,
+    private readonly audit: AuditTrail,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -56,6 +60,12 @@ export class DeadLettersController {
   @ApiProblems(400)
   async retry(@Body() body: RetryDeadLettersDto): Promise<RetriedDeadLettersDto> {
     const retried = await this.events.redrive(body.ids);
+    for (const id of retried)
+      await this.audit.record({
+        action: 'dead_letter.retried',
+        tenantId: null,
+        resource: { type: 'dead_letter', id },
+      });
     const done = new Set(retried);
     return { retried, notRetried: body.ids.filter((id) => !done.has(id)) };
   }

@@ -1,3 +1,4 @@
+import { AuditTrail } from '@app/audit/audit-trail';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -34,6 +35,7 @@ export class FailedSendsRedrive {
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly accounts: ChannelAccountsService,
     private readonly dispatcher: OutboundDispatcher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async retry(tenantId: string, filter: RedriveFilter): Promise<{ requeued: number }> {
@@ -58,6 +60,13 @@ export class FailedSendsRedrive {
        SELECT id FROM requeued`,
       [tenantId, since, accountId, filter.messageIds ?? null, filter.hub ?? null],
     );
+    // Audited before the enqueue: the rows are requeued already, and the sweeper sends them
+    // even if this request dies here.
+    await this.audit.record({
+      action: 'messages.retried',
+      tenantId,
+      resource: { type: 'channel_account', id: accountId },
+    });
     for (const { id } of rows) await this.dispatcher.enqueueAfresh(id);
     return { requeued: rows.length };
   }

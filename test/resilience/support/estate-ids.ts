@@ -42,6 +42,8 @@ const BY_COLLECTION: Record<string, Pick> = {
   tenants: (estate) => [estate.tenant.id],
   webhooks: (estate) => [estate.webhookId],
   portals: (estate) => [estate.bitrixPortalId],
+  requests: (estate) => [estate.privacyRequestId],
+  exports: (estate) => [estate.privacyRequestId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */

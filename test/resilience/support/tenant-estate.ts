@@ -86,6 +86,8 @@ export interface TenantEstate {
   calendarEventId: string;
   /** A Bitrix24 portal added but never installed: its routes answer without calling Bitrix24. */
   bitrixPortalId: string;
+  /** An export request for the contact (its download route takes the same id). */
+  privacyRequestId: string;
 }
 
 /** The system-user token the Graph fake knows for a number of this world (its owner's). */
@@ -318,6 +320,12 @@ export async function buildTenantEstate(
     { name: `${label}-portal`, portalUrl: `https://${label}.bitrix24.example` },
     201,
   );
+  const privacyRequest = await call(
+    'POST',
+    '/api/v2/privacy/requests',
+    { type: 'export', contact: { id: inbound.contact_id } },
+    202,
+  );
 
   return {
     label,
@@ -346,6 +354,7 @@ export async function buildTenantEstate(
     alertChannelId: alertChannel.json<{ id: string }>().id,
     calendarEventId,
     bitrixPortalId: String(portal.id),
+    privacyRequestId: String(privacyRequest.id),
   };
 }
 
