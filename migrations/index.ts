@@ -12,6 +12,8 @@ import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idem
 import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
+import { CreateHubOperations1795384000000 } from './1795384000000-create-hub-operations';
+import { AddFailedSendsIndex1795384100000 } from './1795384100000-add-failed-sends-index';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   AddIdempotencyFingerprint1795365010000,
   CreateDomainEvents1795369000000,
   CreateTenantWebhooks1795374000000,
+  CreateHubOperations1795384000000,
+  AddFailedSendsIndex1795384100000,
 ];

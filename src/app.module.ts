@@ -17,6 +17,7 @@ import { RedisModule } from '@core/redis/redis.module';
 import { ResilienceModule } from '@core/resilience/resilience.module';
 import { TenantThrottlerGuard } from '@core/throttling/tenant-throttler.guard';
 import { ThrottlingModule } from '@core/throttling/throttling.module';
+import { HubHealthModule } from '@app/hub-health/hub-health.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { TenantWebhooksModule } from '@app/tenant-webhooks/tenant-webhooks.module';
@@ -46,6 +47,7 @@ const features = [
   InstagramModule,
   TenantWebhooksModule,
   LiveEventsModule,
+  HubHealthModule,
 ];
 
 /**

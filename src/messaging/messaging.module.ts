@@ -34,6 +34,8 @@ import { OutboundIdempotency } from './outbound/idempotency/outbound-idempotency
 import { SendOutcomeController } from './outbound/send-outcome.controller';
 import { FallbackPolicy } from './outbound/fallback-policy';
 import { FailedSendsRedrive } from './operations/failed-sends.redrive';
+import { AccountHealthQuery } from './operations/account-health.query';
+import { FailedSendsQuery } from './operations/failed-sends.query';
 import { MessageCountsQuery } from './operations/message-counts.query';
 import { MessageOperationsController } from './operations/message-operations.controller';
 import { outboundMetrics } from './outbound/outbound.metrics';
@@ -77,6 +79,8 @@ const services = [
   FallbackPolicy,
   FailedSendsRedrive,
   MessageCountsQuery,
+  AccountHealthQuery,
+  FailedSendsQuery,
 ];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const processors = [OutboundProcessor];
@@ -112,6 +116,8 @@ const httpControllers = [
     OutboundDispatcher,
     FailedSendsRedrive,
     MessageCountsQuery,
+    AccountHealthQuery,
+    FailedSendsQuery,
   ],
 })
 export class MessagingModule {}

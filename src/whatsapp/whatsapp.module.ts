@@ -11,10 +11,12 @@ import { CustomerServiceWindowRule } from './rules/customer-service-window.rule'
 import { TemplateCatalog } from './templates/template-catalog';
 import { TemplateSendRule } from './templates/template-send.rule';
 import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
+import { WhatsappHealthIndicator } from './whatsapp.health-indicator';
 
 const httpControllers = [WhatsappController, WhatsappMediaController];
 const services = [WhatsappOperationsService, WhatsappMediaService, TemplateCatalog];
 const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
+const healthIndicators = [WhatsappHealthIndicator];
 
 /**
  * WhatsApp: the Cloud API and Evolution providers, their webhooks, Evolution instances and
@@ -29,6 +31,6 @@ const outboundRules = [CustomerServiceWindowRule, TemplateSendRule];
     EvolutionInstancesModule,
   ],
   controllers: httpControllers,
-  providers: [...services, ...outboundRules],
+  providers: [...services, ...outboundRules, ...healthIndicators],
 })
 export class WhatsappModule {}

@@ -15,8 +15,11 @@ export const ACCEPTED_CREDENTIALS = 'omnihub:credentials';
 /** No credentials needed (health, metrics, platform webhooks that authenticate by signature). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. */
-export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+/**
+ * Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. A route both may
+ * call (it scopes what it shows by the principal) names both: `@RequireRole('admin', 'tenant')`.
+ */
+export const RequireRole = (...roles: [Role, ...Role[]]) => SetMetadata(REQUIRED_ROLE, roles);
 
 /**
  * Only these kinds of credential may call the route (default: any the role allows); others are

@@ -13,6 +13,18 @@ const MINUTE_MS = 60_000;
 /** How long the last success/failure of an idle account is kept (operators look back). */
 const LAST_SEEN_TTL_MS = 7 * 24 * 60 * MINUTE_MS;
 
+/** One hub over the window, every account and pod added up. */
+export interface HubCallSummary extends Pick<
+  CallWindow,
+  'requests' | 'successes' | 'faults' | 'rejected' | 'errorRate' | 'p95Ms'
+> {
+  hub: string;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Failed calls by stable error code (a bounded set: codes, never messages). */
+  failuresByCode: Record<string, number>;
+}
+
 export type CallOutcome = 'success' | 'fault' | 'rejected';
 
 /** One provider account over the last WINDOW_MINUTES minutes. */
@@ -66,7 +78,10 @@ export class CallStats {
     if (outcome === 'success') {
       pipeline.hset(last, 'outcome', outcome, 'successAt', at);
     } else {
-      pipeline.hset(last, 'outcome', outcome, 'failureAt', at, 'failureCode', codeOf(error));
+      const code = codeOf(error);
+      pipeline
+        .hincrby(bucket, `code:${code}`, 1)
+        .hset(last, 'outcome', outcome, 'failureAt', at, 'failureCode', code);
     }
     pipeline
       .pexpire(last, LAST_SEEN_TTL_MS)
@@ -76,14 +91,42 @@ export class CallStats {
 
   /** Every account that made a call in the window, with its numbers. */
   async windows(filter: (key: BreakerKey) => boolean = () => true): Promise<CallWindow[]> {
-    const since = Date.now() - WINDOW_MINUTES * MINUTE_MS;
-    await this.redis.zremrangebyscore(this.indexKey, '-inf', since);
-    const ids = await this.redis.zrange(this.indexKey, 0, -1);
-    const keys = ids.map(parseId).filter((key): key is BreakerKey => !!key && filter(key));
+    const keys = (await this.activeKeys()).filter(filter);
     return Promise.all(keys.map((key) => this.window(key)));
   }
 
+  /** Per hub over the window: the accounts' minute buckets added up (cluster-wide). */
+  async hubs(filter: (key: BreakerKey) => boolean = () => true): Promise<HubCallSummary[]> {
+    const keys = (await this.activeKeys()).filter(filter);
+    const byHub = new Map<string, Record<string, string>[]>();
+    const buckets = await Promise.all(keys.map((key) => this.buckets(key)));
+    keys.forEach((key, index) => {
+      byHub.set(key.hub, [...(byHub.get(key.hub) ?? []), ...buckets[index].minutes]);
+    });
+    return [...byHub.entries()].map(([hub, hashes]) => ({
+      hub,
+      ...summarise(hashes),
+      p50Ms: percentile(hashes, 0.5),
+      p99Ms: percentile(hashes, 0.99),
+      failuresByCode: failureCodes(hashes),
+    }));
+  }
+
   async window(key: BreakerKey): Promise<CallWindow> {
+    const { minutes, last } = await this.buckets(key);
+    return { ...key, ...summarise(minutes), ...lastSeen(last) };
+  }
+
+  private async activeKeys(): Promise<BreakerKey[]> {
+    const since = Date.now() - WINDOW_MINUTES * MINUTE_MS;
+    await this.redis.zremrangebyscore(this.indexKey, '-inf', since);
+    const ids = await this.redis.zrange(this.indexKey, 0, -1);
+    return ids.map(parseId).filter((key): key is BreakerKey => !!key);
+  }
+
+  private async buckets(
+    key: BreakerKey,
+  ): Promise<{ minutes: Record<string, string>[]; last: Record<string, string> }> {
     const id = breakerId(key);
     const minute = Math.floor(Date.now() / MINUTE_MS);
     const pipeline = this.redis.pipeline();
@@ -91,9 +134,9 @@ export class CallStats {
     for (let m = minute - WINDOW_MINUTES; m <= minute; m++) pipeline.hgetall(this.bucketKey(id, m));
     pipeline.hgetall(this.lastKey(id));
     const results = (await pipeline.exec()) ?? [];
-    const hashes = results.map(([, value]) => (value ?? {}) as Record<string, string>);
-    const last = hashes.pop() ?? {};
-    return { ...key, ...summarise(hashes), ...lastSeen(last) };
+    const minutes = results.map(([, value]) => (value ?? {}) as Record<string, string>);
+    const last = minutes.pop() ?? {};
+    return { minutes, last };
   }
 
   private get indexKey(): string {
@@ -127,20 +170,37 @@ export function summarise(
   const faults = sum('fault');
   const rejected = sum('rejected');
   const requests = successes + faults + rejected;
-  let p95Ms: number | null = null;
-  if (requests > 0) {
-    const target = Math.ceil(requests * 0.95);
-    let seen = 0;
-    for (const bound of [...LATENCY_BOUNDS_MS.map(String), 'inf']) {
-      seen += sum(`le:${bound}`);
-      if (seen >= target) {
-        p95Ms = bound === 'inf' ? Infinity : Number(bound);
-        break;
-      }
+  const errorRate = requests === 0 ? 0 : (faults + rejected) / requests;
+  return { requests, successes, faults, rejected, errorRate, p95Ms: percentile(hashes, 0.95) };
+}
+
+/**
+ * Upper bound of the latency bucket the quantile falls in (null without calls; calls slower
+ * than the last bound read as that bound's double, so the number stays JSON-safe and large).
+ */
+export function percentile(hashes: Record<string, string>[], quantile: number): number | null {
+  const sum = (field: string) => hashes.reduce((total, h) => total + Number(h[field] ?? 0), 0);
+  const bounds = [...LATENCY_BOUNDS_MS.map(String), 'inf'];
+  const total = bounds.reduce((count, bound) => count + sum(`le:${bound}`), 0);
+  if (total === 0) return null;
+  const target = Math.ceil(total * quantile);
+  let seen = 0;
+  for (const bound of bounds) {
+    seen += sum(`le:${bound}`);
+    if (seen >= target) return bound === 'inf' ? 2 * LATENCY_BOUNDS_MS.at(-1)! : Number(bound);
+  }
+  return null;
+}
+
+function failureCodes(hashes: Record<string, string>[]): Record<string, number> {
+  const codes: Record<string, number> = {};
+  for (const hash of hashes) {
+    for (const [field, value] of Object.entries(hash)) {
+      if (field.startsWith('code:'))
+        codes[field.slice(5)] = (codes[field.slice(5)] ?? 0) + Number(value);
     }
   }
-  const errorRate = requests === 0 ? 0 : (faults + rejected) / requests;
-  return { requests, successes, faults, rejected, errorRate, p95Ms };
+  return codes;
 }
 
 function lastSeen(
