@@ -110,7 +110,7 @@ describe('Hub health', () => {
 
   it('goes degraded when one number fails at the platform, and healthy after reset and a good send', async () => {
     graph.failNext(2, 131000);
-    await sendText('falha na plataforma');
+    const held = await sendText('falha na plataforma');
 
     await eventually(
       async () => expect(accountOf(await whatsapp(), failingId).circuit.state).toBe('open'),
@@ -160,6 +160,11 @@ describe('Hub health', () => {
       15_000,
     );
     expect((await whatsapp()).status).toBe('healthy');
+    // The send held back while the circuit was open goes out too, now that it is closed.
+    await eventually(async () => {
+      const { body } = await get<{ status: string }>(`/api/v2/messages/${held}`);
+      expect(body.status).toBe('sent');
+    }, 15_000);
   });
 
   it("hides other tenants' accounts and refuses their reset", async () => {
@@ -200,5 +205,93 @@ describe('Hub health', () => {
     expect(text.body).toContain('hub_circuit_state{');
     const scrape = await app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
     expect(scrape.body).toMatch(/queue_jobs\{queue="outbound",state="waiting"\} \d+/);
+  });
+
+  describe('dead letters', () => {
+    const deadLetters = () =>
+      get<{ kind: string; id: string; reason: string; refs: Record<string, string> }[]>(
+        '/api/v2/hub/queues/outbound/dead-letters',
+        adminHeaders,
+      ).then((r) => r.body);
+    const statusOf = async (id: string) =>
+      (await get<{ status: string }>(`/api/v2/messages/${id}`)).body.status;
+    const callsWith = (text: string) =>
+      graph.requests.filter(
+        (r) =>
+          r.method === 'POST' &&
+          (r.json as { text?: { body?: string } } | undefined)?.text?.body === text,
+      ).length;
+    const act = (method: 'POST' | 'DELETE', url: string, payload: object) =>
+      app.inject({ method, url, headers: adminHeaders, payload });
+
+    it('lists a failed send with its reason, and re-drives it so it is really sent again', async () => {
+      graph.failNext(1, 131026);
+      const id = await sendText('vai falhar uma vez');
+      await eventually(async () => expect(await statusOf(id)).toBe('failed'), 15_000);
+
+      const listed = (await deadLetters()).find((letter) => letter.id === id);
+      expect(listed).toMatchObject({
+        kind: 'send',
+        reason: expect.stringContaining('131026'),
+        refs: { messageId: id, channelAccountId: failingId, hub: 'whatsapp' },
+      });
+
+      const retried = await act('POST', '/api/v2/hub/queues/outbound/dead-letters/retry', {
+        ids: [id],
+      });
+      expect(retried.statusCode).toBe(202);
+      expect(retried.json()).toEqual({ jobs: [], sends: [id] });
+      // The first job is kept (completed) under the message id: a re-drive that only added a
+      // job under that id again would be a no-op, and the message would stay failed.
+      await eventually(async () => expect(await statusOf(id)).toBe('sent'), 15_000);
+      expect(callsWith('vai falhar uma vez')).toBe(2);
+      expect((await deadLetters()).some((letter) => letter.id === id)).toBe(false);
+    });
+
+    it('discards a failed send from the view without sending it, audited', async () => {
+      graph.failNext(1, 131026);
+      const id = await sendText('descartar');
+      await eventually(async () => expect(await statusOf(id)).toBe('failed'), 15_000);
+
+      const discarded = await act('DELETE', '/api/v2/hub/queues/outbound/dead-letters', {
+        ids: [id],
+      });
+      expect(discarded.statusCode).toBe(200);
+      expect(discarded.json()).toEqual({ jobs: [], sends: [id] });
+      expect((await deadLetters()).some((letter) => letter.id === id)).toBe(false);
+      expect(await statusOf(id)).toBe('failed');
+      expect(callsWith('descartar')).toBe(1);
+      const [row] = await scenario.db.query(
+        `SELECT actor, result FROM hub_operations WHERE action = 'dead-letters.discard'
+          ORDER BY at DESC LIMIT 1`,
+      );
+      expect(row).toEqual({ actor: 'admin', result: { jobs: [], sends: [id] } });
+    });
+
+    it('refuses an empty selection, an unknown queue and a tenant credential', async () => {
+      const empty = await act('POST', '/api/v2/hub/queues/outbound/dead-letters/retry', {});
+      expect(empty.statusCode).toBe(400);
+      const unknown = await act('POST', '/api/v2/hub/queues/nope/dead-letters/retry', {
+        all: true,
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ code: 'QUEUE.NOT_FOUND' });
+      const asTenant = await get('/api/v2/hub/queues', tenant.headers);
+      expect(asTenant.status).toBe(403);
+    });
+
+    it('counts jobs per queue and state, and exports queue_jobs and dead_letters', async () => {
+      const counts = await get<Record<string, Record<string, number>>>(
+        '/api/v2/hub/queues',
+        adminHeaders,
+      );
+      expect(Object.keys(counts.body)).toEqual(
+        expect.arrayContaining(['inbound', 'outbound', 'webhooks-out', 'maintenance']),
+      );
+      expect(counts.body.outbound).toMatchObject({ waiting: expect.any(Number), failed: 0 });
+      const scrape = await app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
+      expect(scrape.body).toMatch(/dead_letters\{queue="outbound",kind="send"\} \d+/);
+      expect(scrape.body).toMatch(/queue_jobs\{queue="inbound",state="completed"\} \d+/);
+    });
   });
 });
