@@ -92,7 +92,7 @@ describe('Hub circuits across pods', () => {
     expect(reset.statusCode).toBe(200);
     expect(reset.json()).toEqual({ reset: [key()] });
 
-    await eventually(() => expect(breakersB.state(key())).toBe('closed'));
+    await eventually(() => Promise.resolve(expect(breakersB.state(key())).toBe('closed')));
     await eventually(async () =>
       expect(await statusOn(podA)).toEqual([
         expect.objectContaining({ account: accountId, state: 'closed' }),

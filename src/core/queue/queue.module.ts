@@ -8,6 +8,7 @@ import { QUEUE_CONNECTION_MONITOR } from './queue-connection-monitor';
 import { WorkerRunner } from './worker-runner';
 import { QueueInspector } from './queue-inspector';
 import { QueueJobsMetric } from './queue-jobs.metric';
+import { queueMetrics } from './queue.metrics';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceRegistry } from './maintenance.registry';
 import { MaintenanceScheduler } from './maintenance.scheduler';
@@ -37,6 +38,7 @@ const queues = BullModule.registerQueue(
     QUEUE_CONNECTION_MONITOR,
     QueueInspector,
     QueueJobsMetric,
+    ...queueMetrics,
     ...maintenance,
   ],
   exports: [queues, WorkerRunner, MaintenanceRegistry, QueueInspector],
