@@ -2,6 +2,7 @@
 // one after another so they never compete for the same cores. Each writes its JSON under
 // bench/results/ and prints a table with the targets it meets and misses.
 import 'reflect-metadata';
+import { runCallStatsBenchmark } from './call-stats/call-stats.bench';
 import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   memory: runMemoryBenchmark,
   history: runHistoryBenchmark,
   sse: runSseBenchmark,
+  'call-stats': runCallStatsBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { AppConfig } from '@config/app-config';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
 import { DomainError } from '@core/errors/domain-error';
@@ -10,6 +10,8 @@ import { BreakerKey, breakerId } from './breaker-key';
 export const LATENCY_BOUNDS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000];
 export const WINDOW_MINUTES = 5;
 const MINUTE_MS = 60_000;
+/** How often a pod sends its counted calls to Redis (and so how far other pods' views lag). */
+export const FLUSH_INTERVAL_MS = 1_000;
 /** How long the last success/failure of an idle account is kept (operators look back). */
 const LAST_SEEN_TTL_MS = 7 * 24 * 60 * MINUTE_MS;
 
@@ -51,52 +53,98 @@ export interface CallWindow extends BreakerKey {
  * Rolling success, failure and latency per provider account, shared by every pod in Redis.
  * Memory stays bounded: one small hash per account and minute that expires after the window,
  * one "last seen" hash per account, and an index of active accounts trimmed by time. A call
- * costs one pipelined round trip that nobody awaits (bench/call-stats measures it); a Redis
- * failure loses a sample, never a send.
+ * only counts in memory; each pod sends its counts to Redis once a second in one pipeline, so
+ * Redis sees one write per active account and second, not several per call. `npm run bench --
+ * call-stats`: a pipeline per call cost ~400 µs a call in a burst; counting in memory costs
+ * ~2 µs at the median, and an active account ~0.6 KiB of Redis.
  */
 @Injectable()
-export class CallStats {
+export class CallStats implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CallStats.name);
+  /** Bucket key → field → increment, since the last flush. */
+  private counts = new Map<string, Map<string, number>>();
+  /** "Last seen" key → fields to set, since the last flush (later calls overwrite). */
+  private lastSeen = new Map<string, Record<string, string>>();
+  /** Breaker id → time of its latest call, since the last flush. */
+  private active = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {}
 
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** Counts one call in memory (a few Map updates); `flush` takes it to Redis. */
   record(key: BreakerKey, outcome: CallOutcome, durationMs: number, error?: unknown): void {
     const now = Date.now();
     const id = breakerId(key);
     const bucket = this.bucketKey(id, Math.floor(now / MINUTE_MS));
+    let fields = this.counts.get(bucket);
+    if (!fields) this.counts.set(bucket, (fields = new Map<string, number>()));
+    const add = (field: string) => fields.set(field, (fields.get(field) ?? 0) + 1);
+    add(outcome);
+    add(`le:${latencyBucket(durationMs)}`);
     const last = this.lastKey(id);
+    const seen = this.lastSeen.get(last) ?? {};
     const at = new Date(now).toISOString();
-    const pipeline = this.redis
-      .pipeline()
-      .hincrby(bucket, outcome, 1)
-      .hincrby(bucket, `le:${latencyBucket(durationMs)}`, 1)
-      .pexpire(bucket, (WINDOW_MINUTES + 1) * MINUTE_MS)
-      .zadd(this.indexKey, now, id);
     if (outcome === 'success') {
-      pipeline.hset(last, 'outcome', outcome, 'successAt', at);
+      Object.assign(seen, { outcome, successAt: at });
     } else {
       const code = codeOf(error);
-      pipeline
-        .hincrby(bucket, `code:${code}`, 1)
-        .hset(last, 'outcome', outcome, 'failureAt', at, 'failureCode', code);
+      add(`code:${code}`);
+      Object.assign(seen, { outcome, failureAt: at, failureCode: code });
     }
-    pipeline
-      .pexpire(last, LAST_SEEN_TTL_MS)
-      .exec()
-      .catch((failure: Error) => this.logger.debug(`Call sample lost: ${failure.message}`));
+    this.lastSeen.set(last, seen);
+    this.active.set(id, now);
+  }
+
+  /**
+   * Sends what this pod counted since the last flush in one pipeline. Runs every second and
+   * before this pod reads, so its own calls are always in its answers; other pods' lag by at
+   * most FLUSH_INTERVAL_MS. A Redis failure drops that second's samples (logged), never a call.
+   */
+  async flush(): Promise<void> {
+    if (this.active.size === 0) return;
+    const [counts, lastSeen, active] = [this.counts, this.lastSeen, this.active];
+    this.counts = new Map();
+    this.lastSeen = new Map();
+    this.active = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [bucket, fields] of counts) {
+      for (const [field, increment] of fields) pipeline.hincrby(bucket, field, increment);
+      pipeline.pexpire(bucket, (WINDOW_MINUTES + 1) * MINUTE_MS);
+    }
+    for (const [key, fields] of lastSeen) {
+      pipeline.hset(key, fields).pexpire(key, LAST_SEEN_TTL_MS);
+    }
+    for (const [id, at] of active) pipeline.zadd(this.indexKey, at, id);
+    try {
+      await pipeline.exec();
+    } catch (failure) {
+      this.logger.warn(`Call samples of the last second lost: ${(failure as Error).message}`);
+    }
   }
 
   /** Every account that made a call in the window, with its numbers. */
   async windows(filter: (key: BreakerKey) => boolean = () => true): Promise<CallWindow[]> {
+    await this.flush();
     const keys = (await this.activeKeys()).filter(filter);
     return Promise.all(keys.map((key) => this.window(key)));
   }
 
   /** Per hub over the window: the accounts' minute buckets added up (cluster-wide). */
   async hubs(filter: (key: BreakerKey) => boolean = () => true): Promise<HubCallSummary[]> {
+    await this.flush();
     const keys = (await this.activeKeys()).filter(filter);
     const byHub = new Map<string, Record<string, string>[]>();
     const buckets = await Promise.all(keys.map((key) => this.buckets(key)));
@@ -113,6 +161,7 @@ export class CallStats {
   }
 
   async window(key: BreakerKey): Promise<CallWindow> {
+    await this.flush();
     const { minutes, last } = await this.buckets(key);
     return { ...key, ...summarise(minutes), ...lastSeen(last) };
   }
