@@ -2,6 +2,7 @@
 // one after another so they never compete for the same cores. Each writes its JSON under
 // bench/results/ and prints a table with the targets it meets and misses.
 import 'reflect-metadata';
+import { runCallStatsBenchmark } from './call-stats/call-stats.bench';
 import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   history: runHistoryBenchmark,
   sse: runSseBenchmark,
   webhooks: runWebhooksBenchmark,
+  'call-stats': runCallStatsBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -18,6 +18,8 @@ import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purp
 import { CreateConsent1795382100000 } from './1795382100000-create-consent';
 import { CreateAuditLog1795383000000 } from './1795383000000-create-audit-log';
 import { CreateDataSubjectRequests1795383100000 } from './1795383100000-create-data-subject-requests';
+import { CreateHubOperations1795384000000 } from './1795384000000-create-hub-operations';
+import { AddFailedSendsIndex1795384100000 } from './1795384100000-add-failed-sends-index';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
 import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
@@ -46,6 +48,8 @@ export const MIGRATIONS = [
   CreateConsent1795382100000,
   CreateAuditLog1795383000000,
   CreateDataSubjectRequests1795383100000,
+  CreateHubOperations1795384000000,
+  AddFailedSendsIndex1795384100000,
   CreateAlertChannels1795385000000,
   CreateAlerts1795385010000,
   CreateTiktokConversations1795386000000,

@@ -58,6 +58,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     exclude: [
       'health/live',
       'health/ready',
+      'health/hubs',
       'metrics',
       'webhooks/meta{/*path}',
       'webhooks/evolution{/*path}',

@@ -23,6 +23,7 @@ import { CalendarModule } from '@app/calendar/calendar.module';
 import { BitrixModule } from '@app/bitrix/bitrix.module';
 import { AuditModule } from '@app/audit/audit.module';
 import { PrivacyModule } from '@app/privacy/privacy.module';
+import { HubHealthModule } from '@app/hub-health/hub-health.module';
 import { InstagramModule } from '@app/instagram/instagram.module';
 import { TikTokModule } from '@app/tiktok/tiktok.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
@@ -62,6 +63,7 @@ const features = [
   ConsentModule,
   CalendarModule,
   PrivacyModule,
+  HubHealthModule,
 ];
 
 /**

@@ -49,6 +49,7 @@ export class AppConfig {
     retry: { maxAttempts: number; baseDelayMs: number };
     breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
   };
+  readonly hubHealth: { errorRate: number; p95Ms: number; minCalls: number };
   readonly inbox: {
     retentionDays: number;
     sweepIntervalMs: number;
@@ -180,6 +181,11 @@ export class AppConfig {
     this.outboundHttp = {
       timeoutMs: env.HTTP_TIMEOUT_MS,
       allowedHosts: new Set(env.OUTBOUND_URL_ALLOWLIST?.split(',') ?? []),
+    };
+    this.hubHealth = {
+      errorRate: env.HUB_HEALTH_ERROR_RATE,
+      p95Ms: env.HUB_HEALTH_P95_MS,
+      minCalls: env.HUB_HEALTH_MIN_CALLS,
     };
     this.resilience = {
       retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS },

@@ -261,6 +261,25 @@ export class EnvironmentVariables {
   @Min(1000)
   CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS = 30_000;
 
+  /** Share of failed calls over 5 minutes above which an account is degraded (0..1). */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  HUB_HEALTH_ERROR_RATE = 0.1;
+
+  /** p95 latency over 5 minutes above which an account is degraded. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_HEALTH_P95_MS = 2_000;
+
+  /** Calls an account needs in the window before its error rate or p95 may degrade it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HUB_HEALTH_MIN_CALLS = 5;
+
   /** Graph API root; point it at a proxy or a local fake. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   META_GRAPH_BASE_URL = 'https://graph.facebook.com';

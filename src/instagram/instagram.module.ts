@@ -8,6 +8,7 @@ import { InstagramController } from './http/instagram.controller';
 import { InstagramOperationsService } from './http/instagram-operations.service';
 import { InstagramInboundHandler } from './inbound/instagram-inbound.handler';
 import { InstagramWindowRule } from './rules/instagram-window.rule';
+import { InstagramHealthIndicator } from './instagram.health-indicator';
 
 const transport = instagramGraphClients;
 const channelProviders = [InstagramOwnership, InstagramProvider];
@@ -15,6 +16,7 @@ const httpControllers = [InstagramController];
 const services = [InstagramOperationsService];
 const inboundHandlers = [InstagramInboundHandler];
 const outboundRules = [InstagramWindowRule];
+const healthIndicators = [InstagramHealthIndicator];
 
 /**
  * Instagram Direct: the provider (both of Meta's roads, see INSTAGRAM_FLAVOURS), its webhook
@@ -25,6 +27,13 @@ const outboundRules = [InstagramWindowRule];
 @Module({
   imports: [MessagingModule, MetaWebhooksModule],
   controllers: httpControllers,
-  providers: [...transport, ...channelProviders, ...services, ...inboundHandlers, ...outboundRules],
+  providers: [
+    ...transport,
+    ...channelProviders,
+    ...services,
+    ...inboundHandlers,
+    ...outboundRules,
+    ...healthIndicators,
+  ],
 })
 export class InstagramModule {}

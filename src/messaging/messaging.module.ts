@@ -38,6 +38,8 @@ import { FallbackPolicy } from './outbound/fallback-policy';
 import { SendPurposes } from './outbound/send-purpose';
 import { SendRecheck } from './outbound/send-recheck';
 import { FailedSendsRedrive } from './operations/failed-sends.redrive';
+import { AccountHealthQuery } from './operations/account-health.query';
+import { FailedSendsQuery } from './operations/failed-sends.query';
 import { MessageCountsQuery } from './operations/message-counts.query';
 import { MessageOperationsController } from './operations/message-operations.controller';
 import { outboundMetrics } from './outbound/outbound.metrics';
@@ -88,6 +90,8 @@ const services = [
   SendRecheck,
   FailedSendsRedrive,
   MessageCountsQuery,
+  AccountHealthQuery,
+  FailedSendsQuery,
 ];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
@@ -126,6 +130,8 @@ const httpControllers = [
     MessageCountsQuery,
     ContactFinder,
     MessageRetention,
+    AccountHealthQuery,
+    FailedSendsQuery,
   ],
 })
 export class MessagingModule {}

@@ -12,10 +12,12 @@ import { TemplateCatalog } from './templates/template-catalog';
 import { TemplateSendRule } from './templates/template-send.rule';
 import { MetaTemplateCategories } from './templates/meta-template-categories';
 import { WhatsappWebhooksModule } from './webhooks/whatsapp-webhooks.module';
+import { WhatsappHealthIndicator } from './whatsapp.health-indicator';
 
 const httpControllers = [WhatsappController, WhatsappMediaController];
 const services = [WhatsappOperationsService, WhatsappMediaService, TemplateCatalog];
 const outboundRules = [CustomerServiceWindowRule, TemplateSendRule, MetaTemplateCategories];
+const healthIndicators = [WhatsappHealthIndicator];
 
 /**
  * WhatsApp: the Cloud API and Evolution providers, their webhooks, Evolution instances and
@@ -30,6 +32,6 @@ const outboundRules = [CustomerServiceWindowRule, TemplateSendRule, MetaTemplate
     EvolutionInstancesModule,
   ],
   controllers: httpControllers,
-  providers: [...services, ...outboundRules],
+  providers: [...services, ...outboundRules, ...healthIndicators],
 })
 export class WhatsappModule {}

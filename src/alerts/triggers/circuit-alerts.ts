@@ -2,8 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { describeBreaker } from '@core/resilience/breaker-key';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
-import type { CircuitTransition } from '@core/resilience/tracked-circuit';
-import { DomainError } from '@core/errors/domain-error';
+import type { CircuitTransitionEvent } from '@core/resilience/circuit-breaker.registry';
 import { AlertType } from '../alert-types';
 
 /**
@@ -27,7 +26,13 @@ export class CircuitAlerts implements OnModuleInit {
     this.breakers.onTransition((transition) => void this.handle(transition));
   }
 
-  private async handle({ key, from, state, settings, cause }: CircuitTransition): Promise<void> {
+  private async handle({
+    key,
+    from,
+    to: state,
+    settings,
+    cause: code,
+  }: CircuitTransitionEvent): Promise<void> {
     const subject = describeBreaker(key);
     const labels = { hub: key.hub, provider: key.provider, account: key.account };
     if (state === 'open') {
@@ -35,7 +40,6 @@ export class CircuitAlerts implements OnModuleInit {
         from === 'half-open'
           ? 'the probe call failed'
           : `${settings.failureThreshold} consecutive failures`;
-      const code = cause instanceof DomainError ? cause.code : undefined;
       await this.alerts.raise({
         type: AlertType.CircuitOpen,
         subject,

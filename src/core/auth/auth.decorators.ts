@@ -16,12 +16,10 @@ export const ACCEPTED_CREDENTIALS = 'omnihub:credentials';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /**
- * Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. A route that
- * serves both (a tenant sees its own rows, the admin everyone's) names both and reads the
- * caller with @CurrentPrincipal.
+ * Routes default to the `tenant` role; ops routes say `@RequireRole('admin')`. A route both may
+ * call (it scopes what it shows by the principal) names both: `@RequireRole('admin', 'tenant')`.
  */
-export const RequireRole = (...roles: [Role, ...Role[]]) =>
-  SetMetadata(REQUIRED_ROLE, roles.length === 1 ? roles[0] : roles);
+export const RequireRole = (...roles: [Role, ...Role[]]) => SetMetadata(REQUIRED_ROLE, roles);
 
 /**
  * Only these kinds of credential may call the route (default: any the role allows); others are

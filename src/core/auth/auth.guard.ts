@@ -39,13 +39,10 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request);
     request.principal = principal;
 
-    const required =
-      this.reflector.getAllAndOverride<Role | Role[]>(REQUIRED_ROLE, targets) ?? 'tenant';
-    if (
-      Array.isArray(required) ? !required.includes(principal.role) : principal.role !== required
-    ) {
+    const allowed = this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLE, targets) ?? ['tenant'];
+    if (!allowed.includes(principal.role)) {
       throw new ForbiddenError(
-        required === 'admin'
+        allowed.includes('admin')
           ? 'This route needs the admin key'
           : 'This route needs a tenant credential',
       );

@@ -6,6 +6,9 @@ import { ALL_QUEUES } from './queue-names';
 import { DEFAULT_JOB_OPTIONS } from './queue-defaults';
 import { QUEUE_CONNECTION_MONITOR } from './queue-connection-monitor';
 import { WorkerRunner } from './worker-runner';
+import { QueueInspector } from './queue-inspector';
+import { QueueJobsMetric } from './queue-jobs.metric';
+import { queueMetrics } from './queue.metrics';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceRegistry } from './maintenance.registry';
 import { MaintenanceScheduler } from './maintenance.scheduler';
@@ -30,7 +33,14 @@ const queues = BullModule.registerQueue(
     }),
     queues,
   ],
-  providers: [WorkerRunner, QUEUE_CONNECTION_MONITOR, ...maintenance],
-  exports: [queues, WorkerRunner, MaintenanceRegistry],
+  providers: [
+    WorkerRunner,
+    QUEUE_CONNECTION_MONITOR,
+    QueueInspector,
+    QueueJobsMetric,
+    ...queueMetrics,
+    ...maintenance,
+  ],
+  exports: [queues, WorkerRunner, MaintenanceRegistry, QueueInspector],
 })
 export class QueueModule {}

@@ -7,7 +7,10 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Worker } from 'bullmq';
+import type { Counter } from 'prom-client';
+import { QUEUE_JOBS_PROCESSED_TOTAL } from './queue.metrics';
 
 /**
  * Starts the BullMQ workers in roles that run them (`worker`, `all`) and stops them on
@@ -23,6 +26,8 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
+    @InjectMetric(QUEUE_JOBS_PROCESSED_TOTAL)
+    private readonly processed: Counter<'queue' | 'outcome'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +38,10 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
       .map((host) => host.worker);
     for (const worker of this.workers) {
+      worker.on('completed', () =>
+        this.processed.inc({ queue: worker.name, outcome: 'completed' }),
+      );
+      worker.on('failed', () => this.processed.inc({ queue: worker.name, outcome: 'failed' }));
       worker
         .run()
         .catch((error: unknown) =>

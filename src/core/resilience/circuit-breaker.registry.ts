@@ -4,7 +4,10 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { DomainError, UnavailableError } from '@core/errors/domain-error';
 import { BreakerKey, breakerId, describeBreaker } from './breaker-key';
+import { CallStats, outcomeOfCall } from './call-stats';
+import { CircuitBoard } from './circuit-board';
 import { CircuitResetChannel } from './circuit-reset.channel';
+import { PodIdentity } from './pod-identity';
 import { CIRCUIT_STATE_VALUE, HUB_CIRCUIT_STATE } from './resilience.metrics';
 import {
   BreakerSettings,
@@ -21,38 +24,75 @@ export interface CircuitSnapshot extends BreakerKey {
 
 type CircuitLabels = 'hub' | 'provider' | 'account';
 
+/** A transition of one of this pod's breakers, as `onTransition` listeners receive it. */
+export interface CircuitTransitionEvent {
+  key: BreakerKey;
+  from: CircuitStateName;
+  to: CircuitStateName;
+  /** The breaker's settings (how many failures open it, how long until a probe). */
+  settings: BreakerSettings;
+  /** This pod (PodIdentity.id): each pod reports its own breakers. */
+  pod: string;
+  at: Date;
+  /** Stable code of what opened the circuit (transitions to `open` only). */
+  cause?: string;
+  /** True when an operator's reset closed it (here or announced by another pod). */
+  reset: boolean;
+}
+
+export type CircuitTransitionListener = (event: CircuitTransitionEvent) => void;
+
 /**
  * Circuit breakers per (hub, provider, account), created on first use with the hub's settings
- * from config (hubs without their own settings use WhatsApp's). State is per instance; only a
- * manual reset is shared, through Redis pub/sub. Every transition is logged and exported as
- * `hub_circuit_state`.
+ * from config (hubs without their own settings use WhatsApp's). State is per instance; a
+ * manual reset is shared through Redis pub/sub, and every transition is written to the shared
+ * CircuitBoard (the cluster's view), logged, exported as `hub_circuit_state` and handed to the
+ * in-process `onTransition` listeners. Every call through `execute` feeds CallStats.
  */
 @Injectable()
 export class CircuitBreakerRegistry {
   private readonly logger = new Logger(CircuitBreakerRegistry.name);
   private readonly circuits = new Map<string, TrackedCircuit>();
-  private readonly listeners: ((transition: CircuitTransition) => void)[] = [];
+  private readonly listeners = new Set<CircuitTransitionListener>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly resets: CircuitResetChannel,
     @InjectMetric(HUB_CIRCUIT_STATE) private readonly gauge: Gauge<CircuitLabels>,
+    private readonly board: CircuitBoard,
+    private readonly stats: CallStats,
+    private readonly pod: PodIdentity,
   ) {
     resets.onReset((key) => this.resetLocally(key, 'announced by another instance'));
   }
 
   /**
-   * Hears every transition of this instance's breakers, after it is logged and exported (the
-   * alerts module listens here). A manual reset of a circuit that was not closed is reported
-   * as a transition to `closed`. Listeners must not throw or block: they run inside the call.
+   * Runs `fn` through the key's breaker; throws CircuitOpenError without calling it if open.
+   * Calls that ran are sampled into CallStats; short-circuited ones are not calls.
    */
-  onTransition(listener: (transition: CircuitTransition) => void): void {
-    this.listeners.push(listener);
+  execute<T>(key: BreakerKey, fn: () => Promise<T>): Promise<T> {
+    return this.circuit(key).execute(async () => {
+      const started = performance.now();
+      try {
+        const result = await fn();
+        this.stats.record(key, 'success', performance.now() - started);
+        return result;
+      } catch (error) {
+        this.stats.record(key, outcomeOfCall(error), performance.now() - started, error);
+        throw error;
+      }
+    });
   }
 
-  /** Runs `fn` through the key's breaker; throws CircuitOpenError without calling it if open. */
-  execute<T>(key: BreakerKey, fn: () => Promise<T>): Promise<T> {
-    return this.circuit(key).execute(fn);
+  /**
+   * Calls `listener` synchronously on every transition of this pod's breakers (resets
+   * included). Returns the unsubscribe function. A throwing listener is logged and skipped:
+   * it must never break the platform call that caused the transition. For the cluster's
+   * transitions read CircuitBoard (its stream) instead.
+   */
+  onTransition(listener: CircuitTransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Throws CircuitOpenError if a call for `key` would be short-circuited right now. */
@@ -76,6 +116,8 @@ export class CircuitBreakerRegistry {
   async reset(key: BreakerKey): Promise<void> {
     this.resetLocally(key, 'manual reset');
     try {
+      // Dead pods' entries go too; live pods write their own `closed` as the reset reaches them.
+      await this.board.clear(key);
       await this.resets.publish(key);
     } catch (error) {
       this.logger.error(
@@ -96,23 +138,17 @@ export class CircuitBreakerRegistry {
     // cockatiel has no public reset: a fresh breaker (closed, failure count zero) replaces it.
     previous.dispose();
     this.circuits.set(id, this.track(key, previous.settings));
+    this.announce({
+      key,
+      from: previous.state,
+      to: 'closed',
+      settings: previous.settings,
+      reset: true,
+    });
     this.logger.log(
       { circuit: describeBreaker(key), from: previous.state, reason },
       `Circuit ${describeBreaker(key)} closed (${reason})`,
     );
-    if (previous.state !== 'closed') {
-      this.notify({ key, from: previous.state, state: 'closed', settings: previous.settings });
-    }
-  }
-
-  private notify(transition: CircuitTransition): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(transition);
-      } catch (error) {
-        this.logger.error({ err: error }, 'A circuit transition listener failed');
-      }
-    }
   }
 
   private circuit(key: BreakerKey): TrackedCircuit {
@@ -137,12 +173,29 @@ export class CircuitBreakerRegistry {
       : breakers.whatsapp;
   }
 
-  private report(transition: CircuitTransition): void {
-    const { key, from, state, settings, cause } = transition;
+  private announce(event: Omit<CircuitTransitionEvent, 'pod' | 'at'>): void {
+    const full: CircuitTransitionEvent = { ...event, pod: this.pod.id, at: new Date() };
+    this.board.publish({ ...event.key, from: event.from, to: event.to, cause: event.cause });
+    for (const listener of this.listeners) {
+      try {
+        listener(full);
+      } catch (error) {
+        this.logger.error({ err: error }, 'A circuit transition listener failed');
+      }
+    }
+  }
+
+  private report({ key, from, state, settings, cause }: CircuitTransition): void {
     this.gauge.set(labels(key), CIRCUIT_STATE_VALUE[state]);
     const circuit = describeBreaker(key);
+    const code =
+      state === 'open'
+        ? cause instanceof DomainError
+          ? cause.code
+          : (cause as Error | undefined)?.name
+        : undefined;
+    this.announce({ key, from, to: state, settings, cause: code, reset: false });
     if (state === 'open') {
-      const code = cause instanceof DomainError ? cause.code : (cause as Error | undefined)?.name;
       const why =
         from === 'half-open'
           ? 'the probe call failed'
@@ -155,7 +208,6 @@ export class CircuitBreakerRegistry {
     } else {
       this.logger.log({ circuit, from, state }, `Circuit ${circuit} is ${state} (was ${from})`);
     }
-    this.notify(transition);
   }
 }
 

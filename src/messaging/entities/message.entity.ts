@@ -36,6 +36,7 @@ export type MessageStatus =
   where: `status = 'queued' AND enqueued_at IS NULL`,
 })
 @Index('messages_queued_enqueued_idx', ['enqueuedAt'], { where: `status = 'queued'` })
+@Index('messages_failed_at_idx', ['failedAt'], { where: `status = 'failed'` })
 @Index('messages_unsettled_send_idx', ['conversationId'], {
   where: `status IN ('sending', 'unknown')`,
 })

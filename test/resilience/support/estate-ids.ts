@@ -31,7 +31,17 @@ const BY_PARAMETER: Record<string, Pick> = {
     estate.evolutionAccount.id,
     estate.instagramAccount.id,
   ],
+  // Shared names, not tenant resources (see SHARED_PARAMETERS).
+  hub: () => ['whatsapp', 'instagram'],
+  queue: () => ['outbound', 'inbound'],
 };
+
+/**
+ * Parameters that name something every tenant shares (a hub, a queue), not a tenant's
+ * resource: another tenant's "id" does not exist for them, so a route taking only these is
+ * not expected to answer 404 across tenants (it scopes its answer to the caller instead).
+ */
+export const SHARED_PARAMETERS: ReadonlySet<string> = new Set(['hub', 'queue']);
 const BY_COLLECTION: Record<string, Pick> = {
   'alert-channels': (estate) => [estate.alertChannelId],
   'api-keys': (estate) => [estate.spareApiKeyId],

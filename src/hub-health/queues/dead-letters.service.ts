@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { Principal } from '@core/auth/principal';
+import { NotFoundError } from '@core/errors/domain-error';
+import { QueueInspector } from '@core/queue/queue-inspector';
+import { QueueName } from '@core/queue/queue-names';
+import { FailedSendsQuery, FailedSend } from '@app/messaging/operations/failed-sends.query';
+import { FailedSendsRedrive } from '@app/messaging/operations/failed-sends.redrive';
+import { HubOperationsLog } from '../hub-operations.log';
+import { DeadLetterDiscardsRepository } from './dead-letter-discards.repository';
+import {
+  DEAD_LETTER_WINDOW_MS,
+  DeadLetter,
+  MAX_JOBS_PER_CALL,
+  fromJob,
+  fromSend,
+} from './dead-letter';
+
+/** Which dead letters an action takes: all of them, these ids, or those failed since. */
+export interface DeadLetterSelection {
+  all?: boolean;
+  ids?: readonly string[];
+  since?: Date;
+}
+
+export type DeadLetterOutcome = {
+  /** Failed jobs retried in place or removed. */
+  jobs: string[];
+  /** Failed sends (message ids) re-driven or discarded. */
+  sends: string[];
+};
+
+/**
+ * Dead letters per queue and their re-drive or discard. A failed send goes back through
+ * messaging's FailedSendsRedrive (status `queued`, the kept job removed, a fresh job added):
+ * retrying its finished BullMQ job instead would reach a message already `failed`, a no-op.
+ * Other failed jobs are retried in place (BullMQ moves them back to waiting, attempts reset).
+ */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly queues: QueueInspector,
+    private readonly failedSends: FailedSendsQuery,
+    private readonly redrive: FailedSendsRedrive,
+    private readonly discards: DeadLetterDiscardsRepository,
+    private readonly log: HubOperationsLog,
+  ) {}
+
+  assertQueue(queue: string): asserts queue is QueueName {
+    if (!this.queues.isQueue(queue)) throw new NotFoundError('Queue', 'QUEUE.NOT_FOUND');
+  }
+
+  async list(queue: string, limit: number): Promise<DeadLetter[]> {
+    this.assertQueue(queue);
+    const jobs = (await this.queues.queue(queue).getFailed(0, limit - 1)).map((job) =>
+      fromJob(queue, job),
+    );
+    if (queue !== QueueName.Outbound) return jobs;
+    const sends = (await this.sends({ all: true }, limit)).map(fromSend);
+    const sendIds = new Set(sends.map((send) => send.id));
+    // A failed send's job (same id) is one dead letter, shown as the send.
+    return [...sends, ...jobs.filter((job) => !sendIds.has(job.id))];
+  }
+
+  /** The number of failed sends in the window, discarded ones left out (for the gauge). */
+  async failedSendCount(): Promise<number> {
+    const since = windowStart();
+    return this.failedSends.count(since, await this.discards.since(since));
+  }
+
+  async retry(principal: Principal, queue: string, selection: DeadLetterSelection) {
+    this.assertQueue(queue);
+    const sends = queue === QueueName.Outbound ? await this.sends(selection) : [];
+    const sendIds = new Set(sends.map((send) => send.messageId));
+    const byTenant = new Map<string, string[]>();
+    for (const send of sends) {
+      byTenant.set(send.tenantId, [...(byTenant.get(send.tenantId) ?? []), send.messageId]);
+    }
+    const outcome: DeadLetterOutcome = { jobs: [], sends: [] };
+    try {
+      for (const [tenantId, messageIds] of byTenant) {
+        await this.redrive.retry(tenantId, { messageIds, since: windowStart() });
+        outcome.sends.push(...messageIds);
+      }
+      for (const job of await this.jobs(queue, selection)) {
+        if (sendIds.has(String(job.id))) continue;
+        await job.retry('failed');
+        outcome.jobs.push(String(job.id));
+      }
+    } finally {
+      await this.log.record(principal, 'dead-letters.retry', describe(queue, selection), outcome);
+    }
+    return outcome;
+  }
+
+  async discard(principal: Principal, queue: string, selection: DeadLetterSelection) {
+    this.assertQueue(queue);
+    const outcome: DeadLetterOutcome = { jobs: [], sends: [] };
+    try {
+      if (queue === QueueName.Outbound) {
+        const sends = await this.sends(selection);
+        await this.discards.add(sends);
+        outcome.sends.push(...sends.map((send) => send.messageId));
+      }
+      for (const job of await this.jobs(queue, selection)) {
+        await job.remove();
+        outcome.jobs.push(String(job.id));
+      }
+    } finally {
+      await this.log.record(principal, 'dead-letters.discard', describe(queue, selection), outcome);
+    }
+    return outcome;
+  }
+
+  private async sends(
+    selection: DeadLetterSelection,
+    limit = MAX_JOBS_PER_CALL,
+  ): Promise<FailedSend[]> {
+    const start = windowStart();
+    const since = selection.since && selection.since > start ? selection.since : start;
+    return this.failedSends.list({
+      since,
+      messageIds: selection.all || !selection.ids ? undefined : selection.ids,
+      excludeIds: await this.discards.since(start),
+      limit,
+    });
+  }
+
+  private async jobs(queue: QueueName, selection: DeadLetterSelection): Promise<Job[]> {
+    const failed = await this.queues.queue(queue).getFailed(0, MAX_JOBS_PER_CALL - 1);
+    const ids = selection.ids ? new Set(selection.ids) : undefined;
+    const since = selection.since?.getTime();
+    return failed.filter(
+      (job) =>
+        selection.all ||
+        ((!ids || ids.has(String(job.id))) &&
+          (since === undefined || (job.finishedOn ?? 0) >= since)),
+    );
+  }
+}
+
+function windowStart(): Date {
+  return new Date(Date.now() - DEAD_LETTER_WINDOW_MS);
+}
+
+function describe(queue: string, selection: DeadLetterSelection): Record<string, unknown> {
+  return { queue, all: selection.all ?? false, ids: selection.ids, since: selection.since };
+}
