@@ -14,6 +14,7 @@ import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-e
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
+import { ReregisterEvolutionWebhooksForChanges1795388000000 } from './1795388000000-reregister-evolution-webhooks-for-changes';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CreateTenantWebhooks1795374000000,
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
+  ReregisterEvolutionWebhooksForChanges1795388000000,
 ];
