@@ -15,6 +15,8 @@ import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
 import { ReregisterEvolutionWebhooksForChanges1795388000000 } from './1795388000000-reregister-evolution-webhooks-for-changes';
+import { AddContactAvatar1795388010000 } from './1795388010000-add-contact-avatar';
+import { CreateInstagramProfileLookups1795388020000 } from './1795388020000-create-instagram-profile-lookups';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
   ReregisterEvolutionWebhooksForChanges1795388000000,
+  AddContactAvatar1795388010000,
+  CreateInstagramProfileLookups1795388020000,
 ];
