@@ -1,5 +1,7 @@
 import { AppConfig } from '@config/app-config';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '@core/redis/redis.module';
 import type { FastifyReply } from 'fastify';
 import { newId } from '@core/database/ids';
 import { DomainError, UnavailableError } from '@core/errors/domain-error';
@@ -32,6 +34,7 @@ export class EventStreams {
     private readonly log: TenantEventLog,
     private readonly limiter: ConnectionLimiter,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async open(reply: FastifyReply, grant: StreamGrant, lastEventId?: string): Promise<void> {
@@ -44,7 +47,9 @@ export class EventStreams {
       );
     }
     const connectionId = newId();
-    if (!(await whileStoreReachable(() => this.limiter.acquire(tenantId, connectionId)))) {
+    if (
+      !(await whileStoreReachable(this.redis, () => this.limiter.acquire(tenantId, connectionId)))
+    ) {
       throw new DomainError(
         'LIVE_EVENTS.TOO_MANY_STREAMS',
         'rate-limited',
@@ -55,7 +60,9 @@ export class EventStreams {
     let start: string;
     let resync: string | undefined;
     try {
-      ({ start, resync } = await whileStoreReachable(() => this.startOf(tenantId, lastEventId)));
+      ({ start, resync } = await whileStoreReachable(this.redis, () =>
+        this.startOf(tenantId, lastEventId),
+      ));
     } catch (error) {
       await this.limiter.release(tenantId, connectionId).catch(() => undefined);
       throw error;

@@ -32,7 +32,7 @@ export class StreamTickets {
   async issue(grant: StreamGrant): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = randomBytes(32).toString('base64url');
     const ttl = this.config.liveEvents.ticketTtlSeconds;
-    await whileStoreReachable(() =>
+    await whileStoreReachable(this.redis, () =>
       this.redis.set(this.key(ticket), JSON.stringify(grant), 'EX', ttl),
     );
     return { ticket, expiresAt: new Date(Date.now() + ttl * 1000) };
@@ -40,7 +40,7 @@ export class StreamTickets {
 
   /** The ticket's grant, once; null when it is unknown, used or expired. */
   async consume(ticket: string): Promise<StreamGrant | null> {
-    const stored = await whileStoreReachable(() => this.redis.getdel(this.key(ticket)));
+    const stored = await whileStoreReachable(this.redis, () => this.redis.getdel(this.key(ticket)));
     return stored ? (JSON.parse(stored) as StreamGrant) : null;
   }
 
