@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
 import { ChannelAccountLifecycle } from './channel-accounts/channel-account-lifecycle';
 import { MessageChangesRepository } from './messages/message-changes.repository';
+import { ContactMerge } from './contacts/contact-merge';
+import { ContactsController } from './contacts/contacts.controller';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsQuery } from './channel-accounts/channel-accounts.query';
@@ -73,6 +75,7 @@ const services = [
   ChannelAccountsService,
   ChannelAccountsQuery,
   ContactsService,
+  ContactMerge,
   ConversationsService,
   InboundPipeline,
   IngestByAccount,
@@ -99,6 +102,7 @@ const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
 const httpControllers = [
   ChannelAccountsController,
+  ContactsController,
   ConversationsController,
   MessagesQueryController,
   MessagesController,
