@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
 import { isUUID } from 'class-validator';
@@ -56,9 +56,12 @@ interface EventRow {
 export class ConsentLedger {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Records a decision; returns it, or null when its idempotency key was recorded before. */
-  async record(change: ConsentChange): Promise<ConsentEventRecord | null> {
-    const rows: EventRow[] = await this.db.query(
+  /**
+   * Records a decision; returns it, or null when its idempotency key was recorded before.
+   * `tx`: inside a caller's transaction (a contact merge carrying decisions over).
+   */
+  async record(change: ConsentChange, tx?: EntityManager): Promise<ConsentEventRecord | null> {
+    const rows: EventRow[] = await (tx ?? this.db).query(
       `WITH event AS (
          INSERT INTO consent_events (id, tenant_id, contact_id, purpose, channel, state, source,
                                      evidence, actor, occurred_at, idempotency_key)

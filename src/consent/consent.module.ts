@@ -5,6 +5,7 @@ import { ConsentGate } from './consent-gate';
 import { ConsentImport } from './consent-import';
 import { ConsentKeywordsListener } from './consent-keywords.listener';
 import { ConsentLedger } from './consent-ledger';
+import { ConsentMergeParticipant } from './consent-merge.participant';
 import { ConsentPoliciesRepository } from './consent-policies.repository';
 import { ConsentPolicyController } from './consent-policy.controller';
 import { ConsentController } from './consent.controller';
@@ -13,6 +14,8 @@ import { ConsentService } from './consent.service';
 
 const httpControllers = [ConsentPolicyController, ConsentController];
 const repositories = [ConsentLedger, ConsentPoliciesRepository];
+/** Carries a merged contact's decisions over to the survivor (messaging's contact merge). */
+const mergeParticipants = [ConsentMergeParticipant];
 const services = [ConsentService, ConsentContacts, ConsentGate, ConsentImport];
 const outboundRules = [ConsentRule];
 const streamListeners = [ConsentKeywordsListener];
@@ -25,6 +28,12 @@ const streamListeners = [ConsentKeywordsListener];
 @Module({
   imports: [MessagingModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...outboundRules, ...streamListeners],
+  providers: [
+    ...repositories,
+    ...services,
+    ...outboundRules,
+    ...streamListeners,
+    ...mergeParticipants,
+  ],
 })
 export class ConsentModule {}

@@ -1,3 +1,4 @@
+import { ContactMergeParticipants } from '@core/privacy/contact-merge-participant';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -45,13 +46,17 @@ export interface MergeOutcome {
  *   and the emptied one is removed: one thread per person and account is what the inbox and
  *   the 24-hour window rules assume;
  * - the survivor keeps its name, phone and picture, taking the other's only where it has none;
+ * - every @ContactMergeParticipant (consent, …) moves its rows about the other contact;
  * - the other contact is deleted, and `contact.updated` is recorded for the survivor.
  * A message arriving meanwhile for the other contact waits on the lock, fails on its
  * conversation, and is retried by the inbox under the survivor.
  */
 @Injectable()
 export class ContactMerge {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly participants: ContactMergeParticipants,
+  ) {}
 
   async merge(command: MergeContactsCommand): Promise<MergeOutcome> {
     const { tenantId, contactId, otherContactId } = command;
@@ -80,6 +85,12 @@ export class ContactMerge {
           WHERE contact_id = $1 AND tenant_id = $3`,
         [otherContactId, contactId, tenantId],
       );
+      // Other modules' rows about the absorbed contact move before it (and its cascade) goes.
+      await this.participants.absorb(tx, {
+        tenantId,
+        survivorId: contactId,
+        absorbedId: otherContactId,
+      });
       await tx.query(
         `WITH other AS (DELETE FROM contacts WHERE id = $2 RETURNING *),
          merged AS (
