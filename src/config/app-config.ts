@@ -95,6 +95,8 @@ export class AppConfig {
     stateTtlSeconds: number;
     defaultTimeZone: string;
   };
+  /** Signed links to received media (served without an API key), capped like any download. */
+  readonly mediaLinks: { ttlSeconds: number; maxBytes: number };
   readonly bitrix: {
     oauthUrl: string;
     clientId?: string;
@@ -211,6 +213,10 @@ export class AppConfig {
           halfOpenAfterMs: env.CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS,
         },
       },
+    };
+    this.mediaLinks = {
+      ttlSeconds: env.MEDIA_LINK_TTL_SECONDS,
+      maxBytes: env.MEDIA_DOWNLOAD_MAX_BYTES,
     };
     this.meta = {
       graphBaseUrl: env.META_GRAPH_BASE_URL.replace(/\/+$/, ''),

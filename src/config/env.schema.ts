@@ -467,6 +467,17 @@ export class EnvironmentVariables {
   @Min(1024)
   MEDIA_DOWNLOAD_MAX_BYTES = 104_857_600;
 
+  /**
+   * Lifetime of the signed links Omnihub hands out for received media (GET /api/v2/media/:id,
+   * no API key): Bitrix24 open lines get customers' files this way. Up to 30 days, how long Meta
+   * keeps a received file.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(2_592_000)
+  MEDIA_LINK_TTL_SECONDS = 86_400;
+
   /** Templates are re-read from Meta after this long. */
   @Type(() => Number)
   @IsInt()

@@ -21,6 +21,9 @@ import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { IngestByAccount } from './inbound/ingest-by-account';
+import { MediaLinks } from './media/media-links';
+import { SignedMedia } from './media/signed-media';
+import { SignedMediaController } from './media/signed-media.controller';
 import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
@@ -93,6 +96,7 @@ const services = [
   AccountHealthQuery,
   FailedSendsQuery,
 ];
+const media = [MediaLinks, SignedMedia];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
@@ -105,6 +109,7 @@ const httpControllers = [
   MessageOperationsController,
   SendOutcomeController,
   DeadLettersController,
+  SignedMediaController,
 ];
 
 /**
@@ -115,7 +120,15 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...eventStream, ...privacy, ...processors, ...metrics],
+  providers: [
+    ...repositories,
+    ...services,
+    ...media,
+    ...eventStream,
+    ...privacy,
+    ...processors,
+    ...metrics,
+  ],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
@@ -132,6 +145,7 @@ const httpControllers = [
     MessageRetention,
     AccountHealthQuery,
     FailedSendsQuery,
+    SignedMedia,
   ],
 })
 export class MessagingModule {}

@@ -3,8 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 
+/** What an item posts: the customer's message, their edit of it, or its deletion. */
+export type MirrorChange = 'send' | 'edit' | 'delete';
+
 export interface MirrorItem {
   id: string;
+  change: MirrorChange;
   tenantId: string;
   portalId: string;
   lineId: string;
@@ -13,26 +17,50 @@ export interface MirrorItem {
 }
 
 /**
- * bitrix_mirror_items: the customer messages each portal must show, one row per (portal,
- * message). Added once however often the event is redelivered; marked sent once Bitrix24 took
+ * bitrix_mirror_items: what each portal must show of its customers' messages, one row per
+ * (portal, message, change): the message itself, each edit (keyed by its event) and the
+ * deletion. Added once however often the event is redelivered; marked sent once Bitrix24 took
  * it, so a re-run of the mirror posts nothing twice.
  */
 @Injectable()
 export class MirrorItemsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async add(item: Omit<MirrorItem, 'id'>): Promise<void> {
+  /** `changeKey` tells repeated changes apart: 'send', 'delete', 'edit:<event id>'. */
+  async add(item: Omit<MirrorItem, 'id'> & { changeKey: string }): Promise<void> {
     await this.db.query(
-      `INSERT INTO bitrix_mirror_items (id, tenant_id, portal_id, line_id, conversation_id, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (portal_id, message_id) DO NOTHING`,
-      [newId(), item.tenantId, item.portalId, item.lineId, item.conversationId, item.messageId],
+      `INSERT INTO bitrix_mirror_items
+         (id, tenant_id, portal_id, line_id, conversation_id, message_id, change, change_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (portal_id, message_id, change_key) DO NOTHING`,
+      [
+        newId(),
+        item.tenantId,
+        item.portalId,
+        item.lineId,
+        item.conversationId,
+        item.messageId,
+        item.change,
+        item.changeKey,
+      ],
+    );
+  }
+
+  /** Where the tenant's message was mirrored to (its 'send' rows), to follow it with changes. */
+  mirroredTo(tenantId: string, messageId: string): Promise<Omit<MirrorItem, 'id' | 'change'>[]> {
+    return this.db.query(
+      `SELECT tenant_id AS "tenantId", portal_id AS "portalId", line_id AS "lineId",
+              conversation_id AS "conversationId", message_id AS "messageId"
+         FROM bitrix_mirror_items
+        WHERE tenant_id = $1 AND message_id = $2 AND change = 'send'`,
+      [tenantId, messageId],
     );
   }
 
   /** The oldest unsent items of the portal (the caller holds the portal's flush lock). */
   pending(portalId: string, limit: number): Promise<MirrorItem[]> {
     return this.db.query(
-      `SELECT id, tenant_id AS "tenantId", portal_id AS "portalId", line_id AS "lineId",
+      `SELECT id, change, tenant_id AS "tenantId", portal_id AS "portalId", line_id AS "lineId",
               conversation_id AS "conversationId", message_id AS "messageId"
          FROM bitrix_mirror_items WHERE portal_id = $1 AND sent_at IS NULL
         ORDER BY created_at, id LIMIT $2`,
