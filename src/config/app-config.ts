@@ -102,6 +102,10 @@ export class AppConfig {
     clientId?: string;
     clientSecret?: string;
     connectorId: string;
+    /** Refusals of a mirrored message before it is a dead letter. */
+    mirrorMaxAttempts: number;
+    /** Portal hosts exempt from the public-address check (BITRIX_PORTAL_URL_ALLOWLIST). */
+    portalUrlAllowlist: ReadonlySet<string>;
     requestsPerSecond: number;
     requestBurst: number;
   };
@@ -269,6 +273,8 @@ export class AppConfig {
       clientId: env.BITRIX_CLIENT_ID,
       clientSecret: env.BITRIX_CLIENT_SECRET,
       connectorId: env.BITRIX_CONNECTOR_ID,
+      mirrorMaxAttempts: env.BITRIX_MIRROR_MAX_ATTEMPTS,
+      portalUrlAllowlist: new Set(env.BITRIX_PORTAL_URL_ALLOWLIST?.split(',') ?? []),
       requestsPerSecond: env.BITRIX_REQUESTS_PER_SECOND,
       requestBurst: env.BITRIX_REQUEST_BURST,
     };

@@ -6,6 +6,18 @@ import { newId } from '@core/database/ids';
 /** What an item posts: the customer's message, their edit of it, or its deletion. */
 export type MirrorChange = 'send' | 'edit' | 'delete';
 
+/** An unsent item that used up its attempts, as the dead-letter route shows it. */
+export interface DeadLetter {
+  id: string;
+  change: MirrorChange;
+  messageId: string;
+  conversationId: string;
+  lineId: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+}
+
 export interface MirrorItem {
   id: string;
   change: MirrorChange;
@@ -57,14 +69,19 @@ export class MirrorItemsRepository {
     );
   }
 
-  /** The oldest unsent items of the portal (the caller holds the portal's flush lock). */
-  pending(portalId: string, limit: number): Promise<MirrorItem[]> {
+  /**
+   * The oldest unsent items of the portal that are due and not dead letters (the caller holds
+   * the portal's flush lock).
+   */
+  pending(portalId: string, limit: number, maxAttempts: number): Promise<MirrorItem[]> {
     return this.db.query(
       `SELECT id, change, tenant_id AS "tenantId", portal_id AS "portalId", line_id AS "lineId",
               conversation_id AS "conversationId", message_id AS "messageId"
-         FROM bitrix_mirror_items WHERE portal_id = $1 AND sent_at IS NULL
+         FROM bitrix_mirror_items
+        WHERE portal_id = $1 AND sent_at IS NULL AND attempts < $3
+          AND (retry_at IS NULL OR retry_at <= now())
         ORDER BY created_at, id LIMIT $2`,
-      [portalId, limit],
+      [portalId, limit, maxAttempts],
     );
   }
 
@@ -78,12 +95,44 @@ export class MirrorItemsRepository {
     );
   }
 
-  async markFailed(ids: readonly string[], error: string): Promise<void> {
-    if (!ids.length) return;
-    await this.db.query(`UPDATE bitrix_mirror_items SET last_error = $2 WHERE id = ANY($1)`, [
-      ids,
-      error,
-    ]);
+  /**
+   * One more refusal: the item waits 1 s, 2 s, 4 s... (capped at 5 min) before its next try.
+   * Returns the milliseconds until the first of them is due again.
+   */
+  async markFailed(ids: readonly string[], error: string): Promise<number> {
+    if (!ids.length) return 0;
+    const [rows]: [{ waitMs: number }[], number] = await this.db.query(
+      `UPDATE bitrix_mirror_items
+          SET last_error = $2, attempts = attempts + 1,
+              retry_at = now() + least(300, power(2, attempts)) * interval '1 second'
+        WHERE id = ANY($1)
+        RETURNING (extract(epoch FROM retry_at - now()) * 1000)::int AS "waitMs"`,
+      [ids, error.slice(0, 500)],
+    );
+    return Math.min(...rows.map((r) => r.waitMs));
+  }
+
+  /** The portal's unsent items that used up their attempts, oldest first. */
+  deadLetters(portalId: string, maxAttempts: number, limit: number): Promise<DeadLetter[]> {
+    return this.db.query(
+      `SELECT id, change, message_id AS "messageId", conversation_id AS "conversationId",
+              line_id AS "lineId", attempts, last_error AS "lastError", created_at AS "createdAt"
+         FROM bitrix_mirror_items
+        WHERE portal_id = $1 AND sent_at IS NULL AND attempts >= $2
+        ORDER BY created_at, id LIMIT $3`,
+      [portalId, maxAttempts, limit],
+    );
+  }
+
+  /** Gives the portal's dead letters (all, or those named) their attempts back; how many. */
+  async redrive(portalId: string, maxAttempts: number, ids?: readonly string[]): Promise<number> {
+    const [, count]: [unknown, number] = await this.db.query(
+      `UPDATE bitrix_mirror_items SET attempts = 0, retry_at = NULL
+        WHERE portal_id = $1 AND sent_at IS NULL AND attempts >= $2
+          AND ($3::uuid[] IS NULL OR id = ANY($3))`,
+      [portalId, maxAttempts, ids ?? null],
+    );
+    return count;
   }
 
   async pendingCount(portalId: string): Promise<number> {

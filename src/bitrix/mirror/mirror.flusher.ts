@@ -70,12 +70,15 @@ export class MirrorFlusher {
       return { kind: 'delay', ms: 250 };
     }
     try {
-      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND);
+      const maxAttempts = this.config.bitrix.mirrorMaxAttempts;
+      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND, maxAttempts);
       if (!pending.length) return { kind: 'done' };
       const wait = await this.queue.waitMs(portalId);
       if (wait > 0) return { kind: 'delay', ms: wait };
       await this.queue.flushed(portalId);
-      await this.round(portalId, pending);
+      const retryInMs = await this.round(portalId, pending);
+      // Refused items try again when their back-off ends, unless that was their last attempt.
+      if (retryInMs !== undefined) await this.queue.scheduleIn(portalId, retryInMs);
       // More than a round's worth waiting: the next flush keeps the portal's pace.
       if (pending.length === ITEMS_PER_ROUND) await this.queue.schedule(portalId);
       return { kind: 'done' };
@@ -84,7 +87,8 @@ export class MirrorFlusher {
     }
   }
 
-  private async round(portalId: string, pending: MirrorItem[]): Promise<void> {
+  /** Sends what it can; the ms until a refused item is due again, undefined when none was. */
+  private async round(portalId: string, pending: MirrorItem[]): Promise<number | undefined> {
     const conversations = [...new Set(pending.map((i) => i.conversationId))];
     const chats = new Map(
       (await this.chats.byConversations(portalId, conversations)).map((c) => [c.conversationId, c]),
@@ -135,16 +139,20 @@ export class MirrorFlusher {
         }
       }
     }
+    let retryInMs: number | undefined;
     for (let i = 0; i < commands.length; i += MAX_BATCH_COMMANDS) {
-      await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
+      const wait = await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
+      if (wait !== undefined) retryInMs = Math.min(retryInMs ?? wait, wait);
     }
+    return retryInMs;
   }
 
   private async send(
     portalId: string,
     commands: Command[],
     chats: Map<string, BitrixChat>,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
+    let retryInMs: number | undefined;
     const answer = await this.rest.batch(
       portalId,
       Object.fromEntries(
@@ -164,10 +172,11 @@ export class MirrorFlusher {
     for (const command of commands) {
       const error = answer.errors[command.key];
       if (error) {
-        await this.items.markFailed(
+        const wait = await this.items.markFailed(
           command.items.map((i) => i.id),
-          error.error ?? 'error',
+          [error.error, error.error_description].filter(Boolean).join(': ') || 'error',
         );
+        retryInMs = Math.min(retryInMs ?? wait, wait);
         continue;
       }
       // Only a posted message answers with the Bitrix chat and message it became.
@@ -187,6 +196,7 @@ export class MirrorFlusher {
         }
       }
     }
+    return retryInMs;
   }
 
   private async peopleOf(

@@ -19,6 +19,8 @@ export interface FakeLineMessage {
   user: Record<string, unknown>;
   text?: string;
   files: string[];
+  /** When the fake took it (Date.now()): the mirror benchmark's arrival time. */
+  receivedAt: number;
   /** Set by imconnector.update.messages (the text and files are replaced). */
   edited?: boolean;
   /** Set by imconnector.delete.messages. */
@@ -178,6 +180,7 @@ export class BitrixRestMethods {
         user,
         text: message.text as string | undefined,
         files,
+        receivedAt: Date.now(),
       });
       results.push({
         user: user.id,
