@@ -28,6 +28,8 @@ import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-me
 import { ReregisterEvolutionWebhooksForChanges1795388000000 } from './1795388000000-reregister-evolution-webhooks-for-changes';
 import { AddContactAvatar1795388010000 } from './1795388010000-add-contact-avatar';
 import { CreateInstagramProfileLookups1795388020000 } from './1795388020000-create-instagram-profile-lookups';
+import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
+import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -61,4 +63,6 @@ export const MIGRATIONS = [
   ReregisterEvolutionWebhooksForChanges1795388000000,
   AddContactAvatar1795388010000,
   CreateInstagramProfileLookups1795388020000,
+  AddBitrixMirrorChanges1795392000000,
+  AddBitrixMirrorAttempts1795392010000,
 ];

@@ -17,6 +17,8 @@ import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
+import { PortalUrlPolicy } from './portals/portal-url-policy';
+import { MirrorDeadLetters } from './mirror/mirror-dead-letters';
 import { AgentMessagesRepository } from './replies/agent-messages.repository';
 import { AgentReplies } from './replies/agent-replies';
 import { ChatNotes } from './replies/chat-notes';
@@ -37,12 +39,14 @@ const repositories = [
 const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
+  PortalUrlPolicy,
   PortalInstaller,
   ConnectorSetup,
   BitrixLinesService,
   CrmContacts,
   MirrorFlusher,
   MirrorQueue,
+  MirrorDeadLetters,
   AgentReplies,
   ChatNotes,
 ];

@@ -23,6 +23,9 @@ import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { IngestByAccount } from './inbound/ingest-by-account';
+import { MediaLinks } from './media/media-links';
+import { SignedMedia } from './media/signed-media';
+import { SignedMediaController } from './media/signed-media.controller';
 import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
@@ -96,6 +99,7 @@ const services = [
   AccountHealthQuery,
   FailedSendsQuery,
 ];
+const media = [MediaLinks, SignedMedia];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
@@ -109,6 +113,7 @@ const httpControllers = [
   MessageOperationsController,
   SendOutcomeController,
   DeadLettersController,
+  SignedMediaController,
 ];
 
 /**
@@ -119,7 +124,15 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...eventStream, ...privacy, ...processors, ...metrics],
+  providers: [
+    ...repositories,
+    ...services,
+    ...media,
+    ...eventStream,
+    ...privacy,
+    ...processors,
+    ...metrics,
+  ],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
@@ -136,6 +149,7 @@ const httpControllers = [
     MessageRetention,
     AccountHealthQuery,
     FailedSendsQuery,
+    SignedMedia,
   ],
 })
 export class MessagingModule {}

@@ -17,6 +17,7 @@ import type {
 } from './bitrix-portals.dto';
 import { handlerUrlOf } from './handler-url';
 import { PortalTokens } from './portal-tokens';
+import { PortalUrlPolicy } from './portal-url-policy';
 
 /** A tenant's Bitrix24 portals: CRUD, the authorization-code grant and health. */
 @Injectable()
@@ -29,10 +30,12 @@ export class BitrixPortalsService {
     private readonly lines: BitrixLinesRepository,
     private readonly mirror: MirrorItemsRepository,
     private readonly breakers: CircuitBreakerRegistry,
+    private readonly urls: PortalUrlPolicy,
     private readonly config: AppConfig,
   ) {}
 
   async create(tenantId: string, input: CreatePortalDto): Promise<PortalDto> {
+    await this.urls.assertAllowed(input.portalUrl);
     try {
       const portal = await this.portals.insert({
         tenantId,
