@@ -53,5 +53,8 @@ module.exports = {
     // reads testTimeout from the root config only: the script passes --testTimeout instead.
     project('resilience', ['<rootDir>/test/resilience/**/*.resilience-spec.ts']),
   ],
-  testTimeout: 30_000,
+  // Generous: a suite's hooks boot the whole app (every module) and its fakes; on two shared
+  // cores that has taken over 30 s. Tests assert behaviour, never time, so a long limit costs
+  // nothing but the wait before a hung test is reported.
+  testTimeout: 60_000,
 };
