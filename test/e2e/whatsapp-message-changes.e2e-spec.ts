@@ -131,10 +131,13 @@ describe('WhatsApp edits and deletions', () => {
       )
       .then((rows) => rows.map((r) => r.type));
 
+  // This suite's webhooks only: every suite of a run shares the database.
   const settled = () =>
     eventually(async () => {
       const [{ pending }] = await db.query<{ pending: number }[]>(
-        `SELECT count(*)::int AS pending FROM inbound_events WHERE processed_at IS NULL`,
+        `SELECT count(*)::int AS pending FROM inbound_events
+          WHERE processed_at IS NULL AND (account_ref = $1 OR payload::text LIKE $2)`,
+        [evolutionAccount, `%${number.phoneNumberId}%`],
       );
       expect(pending).toBe(0);
     });
