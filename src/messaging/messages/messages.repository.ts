@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { newId } from '@core/database/ids';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
 import { MessageEntity } from '../entities/message.entity';
-import { messageEvents } from '../events/record-events.sql';
+import { conversationOpenedEvents, messageEvents } from '../events/record-events.sql';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
@@ -140,6 +141,61 @@ export class MessagesRepository {
         message.replyToMessageId ?? null,
         message.idempotency?.fingerprint ?? null,
         message.purpose ?? null,
+      ],
+    );
+    return { id: message.id, created: rows.length > 0 };
+  }
+
+  /**
+   * Stores a queued outbound message in the conversation of `contactId` on its account, and
+   * moves that conversation's activity to `at` (creating it, with its `conversation.opened`,
+   * if needed): one statement, where touching the conversation first took a round trip and a
+   * commit of its own per send. With an idempotency key this tenant already holds, nothing
+   * is inserted and `created` is false (a concurrent INSERT of the same key waits on the
+   * unique index until the other commits, so exactly one of them creates the message).
+   */
+  async insertOutboundTouching(
+    message: Omit<NewOutboundMessage, 'conversationId'>,
+    conversation: { contactId: string; at: Date },
+  ): Promise<{ id: string; created: boolean }> {
+    const rows: { id: string }[] = await this.db.query(
+      `WITH touched AS (
+         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at)
+         VALUES ($12, $2, $3, $13, $14)
+         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
+           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+           status = 'open',
+           updated_at = now()
+         -- xmax is 0 on a row this statement inserted, set on one it updated
+         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
+       opened AS (${conversationOpenedEvents('touched', 'created')} RETURNING 1),
+       stored AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                               provider, reply_to_provider_message_id, reply_to_message_id,
+                               idempotency_key, idempotency_fingerprint, purpose)
+         SELECT $1, $2, touched.id, $3, 'outbound', $4, $5, 'queued', $6, $7,
+                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11
+           FROM touched
+         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id, tenant_id, conversation_id, status, error_code),
+       -- Reading "opened" makes the conversation's event take its stream's seq first.
+       event AS (${messageEvents('stored', 'message.accepted', '(SELECT count(*) FROM opened) >= 0')})
+       SELECT id FROM stored`,
+      [
+        message.id,
+        message.tenantId,
+        message.channelAccountId,
+        message.type,
+        message.content,
+        message.provider,
+        message.replyToProviderMessageId ?? null,
+        message.idempotency?.key ?? null,
+        message.replyToMessageId ?? null,
+        message.idempotency?.fingerprint ?? null,
+        message.purpose ?? null,
+        newId(),
+        conversation.contactId,
+        conversation.at,
       ],
     );
     return { id: message.id, created: rows.length > 0 };

@@ -113,29 +113,25 @@ export class OutboundDispatcher {
       now,
     });
 
-    const conversationId = await this.conversations.touch(
-      tenantId,
-      account.id,
-      contactId,
-      now,
-      'outbound',
-    );
     const { type, ...body } = content;
-    const stored = await this.messages.insertOutbound({
-      id: newId(),
-      tenantId,
-      conversationId,
-      channelAccountId: account.id,
-      provider: account.provider,
-      type,
-      content: { ...body, to: request.to },
-      purpose,
-      replyToProviderMessageId: request.replyTo
-        ? await this.providerIdOf(tenantId, request.replyTo)
-        : undefined,
-      replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
-      idempotency: claim,
-    });
+    // The conversation is touched by the same statement that stores the message.
+    const stored = await this.messages.insertOutboundTouching(
+      {
+        id: newId(),
+        tenantId,
+        channelAccountId: account.id,
+        provider: account.provider,
+        type,
+        content: { ...body, to: request.to },
+        purpose,
+        replyToProviderMessageId: request.replyTo
+          ? await this.providerIdOf(tenantId, request.replyTo)
+          : undefined,
+        replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
+        idempotency: claim,
+      },
+      { contactId, at: now },
+    );
     if (!stored.created && claim) {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }
