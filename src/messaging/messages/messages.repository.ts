@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { newId } from '@core/database/ids';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
+import type { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { MessageEntity } from '../entities/message.entity';
 import { conversationOpenedEvents, messageEvents } from '../events/record-events.sql';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
@@ -31,7 +32,15 @@ export interface OutboundForSend {
   contactId: string | null;
   /** When that contact last wrote on the message's account, or null if never. */
   lastInboundAt: Date | null;
+  /** The message's account as stored, credentials sealed; null once it was deleted. */
+  account: StoredChannelAccount | null;
 }
+
+/** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
+export type StoredChannelAccount = Pick<
+  ChannelAccountEntity,
+  'id' | 'tenantId' | 'hub' | 'provider' | 'externalId' | 'credentials' | 'status' | 'disabledAt'
+>;
 
 export interface NewOutboundMessage {
   id: string;
@@ -217,9 +226,11 @@ export class MessagesRepository {
 
   /**
    * A queued send as the worker needs it, in one statement: the message, whether its tenant
-   * is active, and the contact and their last inbound message on the message's account (what
-   * the re-checked rules read). Read together, not one query each: the worker used to spend
-   * four PostgreSQL round trips (and four commits) on them per message.
+   * is active, the contact and their last inbound message on the message's account (what
+   * the re-checked rules read), and that account unless deleted. Read together, not one query
+   * each: the worker used to spend five PostgreSQL round trips (and five commits) on them per
+   * message. Each is read fresh per send, so a switched-off account or a suspended tenant
+   * still stops the sends queued before.
    */
   async findOutboundForSend(id: string): Promise<OutboundForSend | null> {
     const { entities, raw } = await this.entities
@@ -240,11 +251,20 @@ export class MessagesRepository {
            WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id)`,
         'last_inbound_at',
       )
+      .addSelect(
+        `(SELECT json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
+                 'provider', a.provider, 'externalId', a.external_id, 'credentials', a.credentials,
+                 'status', a.status, 'disabledAt', a.disabled_at)
+            FROM channel_accounts a
+           WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL)`,
+        'account',
+      )
       .where(`m.id = :id AND m.direction = 'outbound'`, { id })
       .getRawAndEntities<{
         tenant_active: boolean;
         contact_id: string | null;
         last_inbound_at: Date | null;
+        account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       }>();
     if (!entities[0]) return null;
     return {
@@ -252,6 +272,10 @@ export class MessagesRepository {
       tenantActive: raw[0].tenant_active,
       contactId: raw[0].contact_id,
       lastInboundAt: raw[0].last_inbound_at,
+      account: raw[0].account && {
+        ...raw[0].account,
+        disabledAt: raw[0].account.disabledAt ? new Date(raw[0].account.disabledAt) : null,
+      },
     };
   }
 

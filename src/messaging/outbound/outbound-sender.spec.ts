@@ -91,7 +91,13 @@ function harness() {
       const message = rows.get(id);
       return Promise.resolve(
         message
-          ? { message, tenantActive: state.tenantActive, contactId: null, lastInboundAt: null }
+          ? {
+              message,
+              tenantActive: state.tenantActive,
+              contactId: null,
+              lastInboundAt: null,
+              account: accounts.get(message.channelAccountId) ?? null,
+            }
           : null,
       );
     },
@@ -140,6 +146,7 @@ function harness() {
     outcomes,
     {
       openIfLive: (_tenantId: string, id: string) => Promise.resolve(accounts.get(id) ?? null),
+      refOf: (row: ChannelAccountRef) => row,
       fallbackOf: () => Promise.resolve(state.fallbackOf ? accounts.get(state.fallbackOf)! : null),
       setStatus: (id: string, status: string) => {
         state.accountStatuses.set(id, status);

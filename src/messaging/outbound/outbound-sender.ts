@@ -65,7 +65,7 @@ export class OutboundSender {
   ) {}
 
   async send({ messageId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
-    // The message, its tenant's state and its recipient's window in one read.
+    // The message, its tenant's state, its recipient's window and its account in one read.
     const found = await this.messages.findOutboundForSend(messageId);
     if (found?.message.status === 'sending') return this.abandonEarlierClaim(messageId);
     if (found?.message.status !== 'queued') return SendDecision.outcome('skipped');
@@ -81,7 +81,7 @@ export class OutboundSender {
       this.logger.warn({ messageId: message.id }, 'Send of a suspended tenant failed');
       return SendDecision.outcome('failed');
     }
-    const account = await this.accounts.openIfLive(message.tenantId, message.channelAccountId);
+    const account = found.account && this.accounts.refOf(found.account);
     // Switched off or deleted since the send was accepted: failed, like a suspension, so
     // nothing stale goes out when it is switched on again (an operator may re-drive it).
     if (!account || account.status === 'disabled') {
