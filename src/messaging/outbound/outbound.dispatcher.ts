@@ -96,11 +96,17 @@ export class OutboundDispatcher {
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
     assertContentAllowed(provider, content);
-    const contactId = await this.contacts.resolve(
+    // The recipient and their window on this account, in one query when they are known.
+    const recipient = await this.contacts.resolveRecipient(
       tenantId,
       recipientIdentities(provider, request.to),
+      account.id,
     );
-    const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
+    const { contactId } = recipient;
+    const lastInboundAt =
+      recipient.lastInboundAt !== undefined
+        ? recipient.lastInboundAt
+        : await this.conversations.lastInboundAt(account.id, contactId);
     const purpose = await this.purposes.purposeOf(tenantId, account, content, request.purpose);
     const now = new Date();
     await this.rules.enforce({
