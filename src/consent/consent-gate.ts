@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@core/errors/domain-error';
 import { SYSTEM_PURPOSES } from '@app/messaging/outbound/send-purpose';
-import { ConsentLedger } from './consent-ledger';
 import { ConsentPoliciesRepository } from './consent-policies.repository';
 import { isAllowed } from './consent-policy';
 
@@ -13,10 +12,7 @@ export function refusalCode(purpose: string): string {
 /** Whether the contact's consent and the tenant's policy let a send for a purpose go. */
 @Injectable()
 export class ConsentGate {
-  constructor(
-    private readonly ledger: ConsentLedger,
-    private readonly policies: ConsentPoliciesRepository,
-  ) {}
+  constructor(private readonly policies: ConsentPoliciesRepository) {}
 
   /** 422 with `CONSENT.<PURPOSE>_REFUSED` when they do not, `CONSENT.UNKNOWN_PURPOSE` for a purpose the tenant never declared. */
   async assertAllowed(
@@ -27,7 +23,8 @@ export class ConsentGate {
   ): Promise<void> {
     // The answer to an opt-out keyword reaches the contact who just withdrew everything.
     if (SYSTEM_PURPOSES.includes(purpose)) return;
-    const policy = await this.policies.get(tenantId);
+    // The contact's decisions are read with the policy (one query), used once the purpose is known.
+    const { policy, decisions } = await this.policies.withDecisions(tenantId, contactId, channel);
     if (!(purpose in policy.purposes)) {
       throw new DomainError(
         'CONSENT.UNKNOWN_PURPOSE',
@@ -36,7 +33,6 @@ export class ConsentGate {
         { errors: [{ field: 'purpose', message: 'unknown purpose' }] },
       );
     }
-    const decisions = await this.ledger.current(tenantId, contactId, channel);
     if (isAllowed(policy, decisions, purpose, channel)) return;
     throw new DomainError(
       refusalCode(purpose),

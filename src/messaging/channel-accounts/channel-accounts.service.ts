@@ -29,6 +29,12 @@ export interface NewChannelAccount {
   webhookVerifyToken?: string;
 }
 
+/** The columns of an account that make its ref (toRef). */
+type StoredAccountColumns = Pick<
+  ChannelAccountEntity,
+  'id' | 'tenantId' | 'hub' | 'provider' | 'externalId' | 'credentials' | 'status' | 'disabledAt'
+>;
+
 /** The accounts of a hub: of one provider, or of any when `provider` is absent. */
 export interface AccountScope {
   readonly hub: HubName;
@@ -179,6 +185,16 @@ export class ChannelAccountsService {
     }
   }
 
+  /**
+   * A ref for an account row read along with something else (a queued send and its account
+   * in one query): credentials opened on first use, as `open` does.
+   */
+  refOf<T = Readonly<Record<string, unknown>>>(
+    account: StoredAccountColumns,
+  ): ChannelAccountRef<T> & { status: ChannelAccountStatus } {
+    return this.toRef<T>(account);
+  }
+
   /** The account's fallback account, opened, when it has one that is active (and enabled). */
   async fallbackOf<T = Readonly<Record<string, unknown>>>(
     account: Pick<ChannelAccountRef, 'id' | 'tenantId'>,
@@ -313,7 +329,7 @@ export class ChannelAccountsService {
    * (permanent, flagged for re-authorisation), not before it where nothing would record it.
    */
   private toRef<T>(
-    account: ChannelAccountEntity,
+    account: StoredAccountColumns,
   ): ChannelAccountRef<T> & { status: ChannelAccountStatus } {
     const ref = {
       id: account.id,

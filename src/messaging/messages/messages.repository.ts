@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { newId } from '@core/database/ids';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
+import type { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { MessageEntity } from '../entities/message.entity';
-import { messageEvents } from '../events/record-events.sql';
+import { conversationOpenedEvents, messageEvents } from '../events/record-events.sql';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
@@ -21,6 +23,24 @@ export interface NewInboundMessage {
   /** Sent by the business from another client (the phone app): stored as outbound + sent. */
   fromMe?: boolean;
 }
+
+/** A queued send and what the worker checks before sending it (findOutboundForSend). */
+export interface OutboundForSend {
+  message: MessageEntity;
+  tenantActive: boolean;
+  /** The contact of the message's conversation; null when the conversation is gone. */
+  contactId: string | null;
+  /** When that contact last wrote on the message's account, or null if never. */
+  lastInboundAt: Date | null;
+  /** The message's account as stored, credentials sealed; null once it was deleted. */
+  account: StoredChannelAccount | null;
+}
+
+/** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
+export type StoredChannelAccount = Pick<
+  ChannelAccountEntity,
+  'id' | 'tenantId' | 'hub' | 'provider' | 'externalId' | 'credentials' | 'status' | 'disabledAt'
+>;
 
 export interface NewOutboundMessage {
   id: string;
@@ -135,6 +155,61 @@ export class MessagesRepository {
     return { id: message.id, created: rows.length > 0 };
   }
 
+  /**
+   * Stores a queued outbound message in the conversation of `contactId` on its account, and
+   * moves that conversation's activity to `at` (creating it, with its `conversation.opened`,
+   * if needed): one statement, where touching the conversation first took a round trip and a
+   * commit of its own per send. With an idempotency key this tenant already holds, nothing
+   * is inserted and `created` is false (a concurrent INSERT of the same key waits on the
+   * unique index until the other commits, so exactly one of them creates the message).
+   */
+  async insertOutboundTouching(
+    message: Omit<NewOutboundMessage, 'conversationId'>,
+    conversation: { contactId: string; at: Date },
+  ): Promise<{ id: string; created: boolean }> {
+    const rows: { id: string }[] = await this.db.query(
+      `WITH touched AS (
+         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at)
+         VALUES ($12, $2, $3, $13, $14)
+         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
+           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+           status = 'open',
+           updated_at = now()
+         -- xmax is 0 on a row this statement inserted, set on one it updated
+         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
+       opened AS (${conversationOpenedEvents('touched', 'created')} RETURNING 1),
+       stored AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                               provider, reply_to_provider_message_id, reply_to_message_id,
+                               idempotency_key, idempotency_fingerprint, purpose)
+         SELECT $1, $2, touched.id, $3, 'outbound', $4, $5, 'queued', $6, $7,
+                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11
+           FROM touched
+         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id, tenant_id, conversation_id, status, error_code),
+       -- Reading "opened" makes the conversation's event take its stream's seq first.
+       event AS (${messageEvents('stored', 'message.accepted', '(SELECT count(*) FROM opened) >= 0')})
+       SELECT id FROM stored`,
+      [
+        message.id,
+        message.tenantId,
+        message.channelAccountId,
+        message.type,
+        message.content,
+        message.provider,
+        message.replyToProviderMessageId ?? null,
+        message.idempotency?.key ?? null,
+        message.replyToMessageId ?? null,
+        message.idempotency?.fingerprint ?? null,
+        message.purpose ?? null,
+        newId(),
+        conversation.contactId,
+        conversation.at,
+      ],
+    );
+    return { id: message.id, created: rows.length > 0 };
+  }
+
   /** The provider's id of one of this tenant's messages (null until it was sent). */
   async providerIdOf(tenantId: string, id: string): Promise<string | null | undefined> {
     const rows: { provider_message_id: string | null }[] = await this.db.query(
@@ -147,6 +222,61 @@ export class MessagesRepository {
   /** An outbound message, whatever its status (the sender decides what that status means). */
   async findOutbound(id: string): Promise<MessageEntity | null> {
     return this.entities.findOneBy({ id, direction: 'outbound' });
+  }
+
+  /**
+   * A queued send as the worker needs it, in one statement: the message, whether its tenant
+   * is active, the contact and their last inbound message on the message's account (what
+   * the re-checked rules read), and that account unless deleted. Read together, not one query
+   * each: the worker used to spend five PostgreSQL round trips (and five commits) on them per
+   * message. Each is read fresh per send, so a switched-off account or a suspended tenant
+   * still stops the sends queued before.
+   */
+  async findOutboundForSend(id: string): Promise<OutboundForSend | null> {
+    const { entities, raw } = await this.entities
+      .createQueryBuilder('m')
+      .addSelect(
+        `EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active')`,
+        'tenant_active',
+      )
+      .addSelect(
+        `(SELECT c.contact_id FROM conversations c
+           WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id)`,
+        'contact_id',
+      )
+      .addSelect(
+        `(SELECT li.last_inbound_at FROM conversations c
+            JOIN conversations li ON li.channel_account_id = m.channel_account_id
+                                 AND li.contact_id = c.contact_id
+           WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id)`,
+        'last_inbound_at',
+      )
+      .addSelect(
+        `(SELECT json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
+                 'provider', a.provider, 'externalId', a.external_id, 'credentials', a.credentials,
+                 'status', a.status, 'disabledAt', a.disabled_at)
+            FROM channel_accounts a
+           WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL)`,
+        'account',
+      )
+      .where(`m.id = :id AND m.direction = 'outbound'`, { id })
+      .getRawAndEntities<{
+        tenant_active: boolean;
+        contact_id: string | null;
+        last_inbound_at: Date | null;
+        account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
+      }>();
+    if (!entities[0]) return null;
+    return {
+      message: entities[0],
+      tenantActive: raw[0].tenant_active,
+      contactId: raw[0].contact_id,
+      lastInboundAt: raw[0].last_inbound_at,
+      account: raw[0].account && {
+        ...raw[0].account,
+        disabledAt: raw[0].account.disabledAt ? new Date(raw[0].account.disabledAt) : null,
+      },
+    };
   }
 
   /** Stamps when the messages' jobs were (last) added, for the outbox sweeper. */

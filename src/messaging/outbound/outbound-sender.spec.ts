@@ -9,7 +9,6 @@ import type { BreakerKey } from '@core/resilience/breaker-key';
 import type { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
 import type { TokenBucket } from '@core/resilience/token-bucket';
-import type { TenantsService } from '@app/tenants/tenants.service';
 import type { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import type { MessageEntity } from '../entities/message.entity';
 import type { MessagesRepository } from '../messages/messages.repository';
@@ -88,7 +87,20 @@ function harness() {
   };
 
   const messages = {
-    findOutbound: (id: string) => Promise.resolve(rows.get(id) ?? null),
+    findOutboundForSend: (id: string) => {
+      const message = rows.get(id);
+      return Promise.resolve(
+        message
+          ? {
+              message,
+              tenantActive: state.tenantActive,
+              contactId: null,
+              lastInboundAt: null,
+              account: accounts.get(message.channelAccountId) ?? null,
+            }
+          : null,
+      );
+    },
     markFailed: (id: string, code: string, title: string) => {
       Object.assign(rows.get(id)!, { status: 'failed', errorCode: code, errorTitle: title });
       return Promise.resolve();
@@ -132,9 +144,9 @@ function harness() {
   const sender = new OutboundSender(
     messages,
     outcomes,
-    { isActive: () => Promise.resolve(state.tenantActive) } as unknown as TenantsService,
     {
       openIfLive: (_tenantId: string, id: string) => Promise.resolve(accounts.get(id) ?? null),
+      refOf: (row: ChannelAccountRef) => row,
       fallbackOf: () => Promise.resolve(state.fallbackOf ? accounts.get(state.fallbackOf)! : null),
       setStatus: (id: string, status: string) => {
         state.accountStatuses.set(id, status);

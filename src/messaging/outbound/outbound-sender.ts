@@ -9,7 +9,6 @@ import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registr
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
 import { pacingWaitMs } from '@core/resilience/pacing-wait';
 import { TokenBucket } from '@core/resilience/token-bucket';
-import { TenantsService } from '@app/tenants/tenants.service';
 import { CHANNEL_ACCOUNT_DELETED } from '../channel-accounts/channel-account-lifecycle';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import type { MessageEntity } from '../entities/message.entity';
@@ -55,7 +54,6 @@ export class OutboundSender {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly outcomes: SendOutcomesRepository,
-    private readonly tenants: TenantsService,
     private readonly accounts: ChannelAccountsService,
     private readonly registry: ChannelRegistry,
     private readonly breakers: CircuitBreakerRegistry,
@@ -67,12 +65,14 @@ export class OutboundSender {
   ) {}
 
   async send({ messageId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
-    const message = await this.messages.findOutbound(messageId);
-    if (message?.status === 'sending') return this.abandonEarlierClaim(message.id);
-    if (message?.status !== 'queued') return SendDecision.outcome('skipped');
+    // The message, its tenant's state, its recipient's window and its account in one read.
+    const found = await this.messages.findOutboundForSend(messageId);
+    if (found?.message.status === 'sending') return this.abandonEarlierClaim(messageId);
+    if (found?.message.status !== 'queued') return SendDecision.outcome('skipped');
+    const { message } = found;
     // Suspension stops sending at once, also what was accepted before: failed rather than
     // held, so nothing stale goes out on reactivation unless an operator re-drives it.
-    if (!(await this.tenants.isActive(message.tenantId))) {
+    if (!found.tenantActive) {
       await this.messages.markFailed(
         message.id,
         TENANT_SUSPENDED,
@@ -81,7 +81,7 @@ export class OutboundSender {
       this.logger.warn({ messageId: message.id }, 'Send of a suspended tenant failed');
       return SendDecision.outcome('failed');
     }
-    const account = await this.accounts.openIfLive(message.tenantId, message.channelAccountId);
+    const account = found.account && this.accounts.refOf(found.account);
     // Switched off or deleted since the send was accepted: failed, like a suspension, so
     // nothing stale goes out when it is switched on again (an operator may re-drive it).
     if (!account || account.status === 'disabled') {
@@ -98,7 +98,7 @@ export class OutboundSender {
       );
       return SendDecision.outcome('failed');
     }
-    const refusal = await this.recheck.refusal(message, account);
+    const refusal = await this.recheck.refusal(message, account, found);
     if (refusal) {
       await this.messages.markFailed(message.id, refusal.code, refusal.message);
       this.logger.warn({ messageId: message.id, code: refusal.code }, 'Queued send refused');

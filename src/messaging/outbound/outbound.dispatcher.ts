@@ -96,11 +96,17 @@ export class OutboundDispatcher {
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
     assertContentAllowed(provider, content);
-    const contactId = await this.contacts.resolve(
+    // The recipient and their window on this account, in one query when they are known.
+    const recipient = await this.contacts.resolveRecipient(
       tenantId,
       recipientIdentities(provider, request.to),
+      account.id,
     );
-    const lastInboundAt = await this.conversations.lastInboundAt(account.id, contactId);
+    const { contactId } = recipient;
+    const lastInboundAt =
+      recipient.lastInboundAt !== undefined
+        ? recipient.lastInboundAt
+        : await this.conversations.lastInboundAt(account.id, contactId);
     const purpose = await this.purposes.purposeOf(tenantId, account, content, request.purpose);
     const now = new Date();
     await this.rules.enforce({
@@ -113,29 +119,25 @@ export class OutboundDispatcher {
       now,
     });
 
-    const conversationId = await this.conversations.touch(
-      tenantId,
-      account.id,
-      contactId,
-      now,
-      'outbound',
-    );
     const { type, ...body } = content;
-    const stored = await this.messages.insertOutbound({
-      id: newId(),
-      tenantId,
-      conversationId,
-      channelAccountId: account.id,
-      provider: account.provider,
-      type,
-      content: { ...body, to: request.to },
-      purpose,
-      replyToProviderMessageId: request.replyTo
-        ? await this.providerIdOf(tenantId, request.replyTo)
-        : undefined,
-      replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
-      idempotency: claim,
-    });
+    // The conversation is touched by the same statement that stores the message.
+    const stored = await this.messages.insertOutboundTouching(
+      {
+        id: newId(),
+        tenantId,
+        channelAccountId: account.id,
+        provider: account.provider,
+        type,
+        content: { ...body, to: request.to },
+        purpose,
+        replyToProviderMessageId: request.replyTo
+          ? await this.providerIdOf(tenantId, request.replyTo)
+          : undefined,
+        replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
+        idempotency: claim,
+      },
+      { contactId, at: now },
+    );
     if (!stored.created && claim) {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { OutboundContent } from '@core/channel/outbound-message';
 import { DomainError } from '@core/errors/domain-error';
-import { ConversationsService } from '../conversations/conversations.service';
 import type { MessageEntity } from '../entities/message.entity';
 import { OutboundRules } from './outbound-rules';
 import { SERVICE_PURPOSE } from './send-purpose';
@@ -15,16 +14,18 @@ import { SERVICE_PURPOSE } from './send-purpose';
  */
 @Injectable()
 export class SendRecheck {
-  constructor(
-    private readonly rules: OutboundRules,
-    private readonly conversations: ConversationsService,
-  ) {}
+  constructor(private readonly rules: OutboundRules) {}
 
+  /**
+   * `recipient` is read with the message (MessagesRepository.findOutboundForSend): the contact
+   * of its conversation and when they last wrote on the message's account.
+   */
   async refusal(
     message: MessageEntity,
     account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>,
+    recipient: { contactId: string | null; lastInboundAt: Date | null },
   ): Promise<DomainError | undefined> {
-    const contactId = await this.conversations.contactOf(message.tenantId, message.conversationId);
+    const { contactId, lastInboundAt } = recipient;
     if (!contactId) return undefined;
     const { to: _to, ...content } = message.content as Record<string, unknown> & { to: string };
     try {
@@ -32,7 +33,7 @@ export class SendRecheck {
         tenantId: message.tenantId,
         account,
         contactId,
-        lastInboundAt: await this.conversations.lastInboundAt(account.id, contactId),
+        lastInboundAt,
         content: { ...content, type: message.type } as OutboundContent,
         // Sends queued before purposes were kept are judged as service, the least demanding.
         purpose: message.purpose ?? SERVICE_PURPOSE,
