@@ -37,7 +37,7 @@ export class ReminderRepliesListener {
     private readonly dispatcher: OutboundDispatcher,
   ) {}
 
-  @OnMessagingEvent({ subscriber: 'calendar.reminder_replies', types: ['message.received'] })
+  @OnMessagingEvent({ subscriber: 'calendar.reminder-replies', types: ['message.received'] })
   async onReceived(event: MessagingEvent): Promise<void> {
     if (!event.messageId) return;
     const message = await this.lookup.received(event.tenantId, event.messageId);

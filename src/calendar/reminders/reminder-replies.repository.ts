@@ -30,12 +30,12 @@ export class ReminderRepliesRepository {
     action: ReplyAction;
   }): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [, count]: [unknown, number] = await tx.query(
+      const inserted: unknown[] = await tx.query(
         `INSERT INTO calendar_reminder_replies (message_id, tenant_id, reminder_id, action)
          VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
         [reply.messageId, reply.tenantId, reply.reminderId, reply.action],
       );
-      if (count === 0) return false;
+      if (inserted.length === 0) return false;
       await this.audit.record(
         {
           action: AUDIT_ACTIONS[reply.action],

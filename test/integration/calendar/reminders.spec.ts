@@ -78,8 +78,8 @@ describe('appointment reminders', () => {
     expect(rule.statusCode).toBe(201);
   });
   afterAll(async () => {
-    await scenario.close();
-    await google.close();
+    await scenario?.close();
+    await google?.close();
   });
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
