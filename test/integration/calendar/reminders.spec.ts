@@ -10,6 +10,8 @@ import { eventually } from '@test/support/eventually';
 import { CALENDARS, CLIENT, FRONTEND, callback, consentUrl } from './calendar-harness';
 
 const DRA_ANA = CALENDARS[1].id;
+/** Waits until a synchronous assertion about what a fake received holds. */
+const holds = (assertion: () => void) => eventually(() => Promise.resolve().then(assertion));
 const TEMPLATE = {
   name: 'lembrete_consulta',
   language: 'pt_BR',
@@ -90,6 +92,7 @@ describe('appointment reminders', () => {
        WHERE m.provider_message_id = $1 AND d.type = 'message.received'`,
       [wamid],
     );
+    if (!row) throw new Error('the reply is not stored yet');
     return {
       id: row.id,
       type: row.type,
@@ -142,7 +145,7 @@ describe('appointment reminders', () => {
 
     now = new Date('2030-03-09T12:00:30Z');
     await Promise.all([runTask(), runTask()]);
-    await eventually(async () => expect(templatesTo(waId)).toHaveLength(1));
+    await holds(() => expect(templatesTo(waId)).toHaveLength(1));
     const template = templatesTo(waId)[0].body.template as {
       components: { type: string; parameters: { text?: string; payload?: string }[] }[];
     };
@@ -167,7 +170,7 @@ describe('appointment reminders', () => {
       [eventId],
     );
     await runTask();
-    await eventually(async () => expect(templatesTo(waId)).toHaveLength(1));
+    await holds(() => expect(templatesTo(waId)).toHaveLength(1));
     const [row] = await scenario.db.query(
       `SELECT status FROM calendar_reminders WHERE event_id = $1`,
       [eventId],
@@ -194,7 +197,7 @@ describe('appointment reminders', () => {
     expect(templatesTo(waId)).toHaveLength(0);
     now = new Date('2030-05-11T15:01:00Z');
     await runTask();
-    await eventually(async () => expect(templatesTo(waId)).toHaveLength(1));
+    await holds(() => expect(templatesTo(waId)).toHaveLength(1));
   });
 
   it('cancels the reminder when the appointment is cancelled', async () => {
@@ -221,7 +224,7 @@ describe('appointment reminders', () => {
     const { waId, eventId } = await bookedPatient('2030-07-10T12:00:00Z');
     now = new Date('2030-07-09T12:01:00Z');
     await runTask();
-    await eventually(async () => expect(templatesTo(waId)).toHaveLength(1));
+    await holds(() => expect(templatesTo(waId)).toHaveLength(1));
     const [{ id: reminderId }] = await scenario.db.query(
       `SELECT id FROM calendar_reminders WHERE event_id = $1`,
       [eventId],
@@ -238,7 +241,7 @@ describe('appointment reminders', () => {
       ),
     );
     expect((await scenario.webhook(reply)).statusCode).toBe(200);
-    await eventually(async () => expect(textsTo(waId)).toEqual([TEXTS.cancel]));
+    await holds(() => expect(textsTo(waId)).toEqual([TEXTS.cancel]));
     const deletes = google.requestsTo(
       'DELETE',
       '/calendar/v3/calendars/:calendarId/events/:eventId',
@@ -271,5 +274,96 @@ describe('appointment reminders', () => {
       [waId],
     );
     expect(outbound).toEqual([{ n: 1 }]);
+    // "Cancelar" is also an opt-out keyword; a reminder's button is not the patient typing it.
+    const consent = await scenario.db.query(
+      `SELECT 1 FROM consent_events e JOIN contact_identities i ON i.contact_id = e.contact_id
+        WHERE i.type = 'wa_id' AND i.value = $1`,
+      [waId],
+    );
+    expect(consent).toEqual([]);
+  });
+
+  /** The patient taps a reminder's button (a Cloud API template quick reply). */
+  async function taps(waId: string, title: string, payload: string): Promise<string> {
+    const wamid = `wamid.${newId()}`;
+    const delivered = await scenario.webhook(
+      metaMessagesWebhook(
+        scenario.number,
+        { waId, name: 'Ana Souza' },
+        metaMessages.templateButton({ from: waId, id: wamid }, title, payload),
+      ),
+    );
+    expect(delivered.statusCode).toBe(200);
+    return wamid;
+  }
+
+  async function remindedPatient(day: string) {
+    now = new Date(`${day}T00:00:00Z`);
+    const start = new Date(now.getTime() + 5 * 86_400_000);
+    const patient = await bookedPatient(start.toISOString());
+    now = new Date(start.getTime() - 86_400_000 + 60_000);
+    await runTask();
+    await holds(() => expect(templatesTo(patient.waId)).toHaveLength(1));
+    const [{ id }] = await scenario.db.query(
+      `SELECT id FROM calendar_reminders WHERE event_id = $1`,
+      [patient.eventId],
+    );
+    return { ...patient, reminderId: String(id) };
+  }
+
+  it('marks the appointment confirmed at Google on a "Confirmar" reply', async () => {
+    const { waId, eventId, reminderId } = await remindedPatient('2030-08-01');
+    await taps(waId, 'Confirmar', `omnihub.reminder:${reminderId}:confirm`);
+
+    await holds(() => expect(textsTo(waId)).toEqual([TEXTS.confirm]));
+    const patch = google
+      .requestsTo('PATCH', '/calendar/v3/calendars/:calendarId/events/:eventId')
+      .filter((r) => r.path.endsWith(`/events/${eventId}`))
+      .at(-1)!;
+    expect(patch.json).toEqual({
+      extendedProperties: { private: { omnihubStatus: 'confirmed' } },
+    });
+    const audit = await scenario.db.query(
+      `SELECT action, actor_kind FROM audit_log WHERE tenant_id = $1 AND resource_id = $2`,
+      [scenario.tenant.id, eventId],
+    );
+    expect(audit).toEqual([{ action: 'appointment.confirmed', actor_kind: 'system' }]);
+  });
+
+  it('records a "Remarcar" reply without touching the appointment', async () => {
+    const { waId, eventId, reminderId } = await remindedPatient('2030-09-01');
+    const writesBefore = google.requests.filter((r) => r.method !== 'GET').length;
+    await taps(waId, 'Remarcar', `omnihub.reminder:${reminderId}:reschedule`);
+
+    await holds(() => expect(textsTo(waId)).toEqual([TEXTS.reschedule]));
+    expect(google.requests.filter((r) => r.method !== 'GET')).toHaveLength(writesBefore);
+    const replies = await scenario.db.query(
+      `SELECT action FROM calendar_reminder_replies WHERE reminder_id = $1`,
+      [reminderId],
+    );
+    expect(replies).toEqual([{ action: 'reschedule' }]);
+    const [row] = await scenario.db.query(
+      `SELECT status FROM calendar_reminders WHERE event_id = $1`,
+      [eventId],
+    );
+    expect(row.status).toBe('sent');
+  });
+
+  it("ignores a reminder's payload sent by someone other than its patient", async () => {
+    const { eventId, reminderId } = await remindedPatient('2030-10-01');
+    const stranger = `55119870${String(++waCounter).padStart(5, '0')}${process.pid % 10}`;
+    await scenario.customerWrites(stranger, 'Oi');
+    const wamid = await taps(stranger, 'Cancelar', `omnihub.reminder:${reminderId}:cancel`);
+
+    let stored: MessagingEvent | undefined;
+    await eventually(async () => {
+      stored = await receivedEvent(wamid);
+    });
+    await scenario.app.get(ReminderRepliesListener).onReceived(stored!);
+    expect(textsTo(stranger)).toEqual([]);
+    const deletes = google
+      .requestsTo('DELETE', '/calendar/v3/calendars/:calendarId/events/:eventId')
+      .filter((r) => r.path.endsWith(`/events/${eventId}`));
+    expect(deletes).toEqual([]);
   });
 });
