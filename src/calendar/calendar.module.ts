@@ -19,6 +19,7 @@ import { CalendarSettingsRepository } from './settings/calendar-settings.reposit
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { AppointmentReminders } from './reminders/appointment-reminders';
 import { ReminderClock } from './reminders/reminder-clock';
+import { ReminderErasureListener } from './reminders/reminder-erasure.listener';
 import { ReminderRecipients } from './reminders/reminder-recipients';
 import { ReminderRepliesListener } from './reminders/reminder-replies.listener';
 import { ReminderRepliesRepository } from './reminders/reminder-replies.repository';
@@ -40,6 +41,7 @@ const events = [EventsService, BookingGuard, AvailabilityService];
 const reminders = [
   AppointmentReminders,
   ReminderClock,
+  ReminderErasureListener,
   ReminderRecipients,
   ReminderRepliesListener,
   ReminderRepliesRepository,

@@ -100,6 +100,18 @@ export class RemindersRepository {
     return count;
   }
 
+  /** The contact's unsent reminders will not go (the contact was erased). */
+  async cancelForContact(tenantId: string, contactId: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.db.query(
+      `UPDATE calendar_reminders
+          SET status = 'cancelled', revision = revision + 1, lease_until = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND contact_id = $2 AND status = 'scheduled'
+        RETURNING id`,
+      [tenantId, contactId],
+    );
+    return count;
+  }
+
   /**
    * Leases up to `limit` due reminders until `leaseUntil`. SKIP LOCKED and the lease keep two
    * concurrent runs off the same rows; a run that dies leaves rows the next run takes again

@@ -1,5 +1,6 @@
 import { newId } from '@core/database/ids';
 import { ReminderClock } from '@app/calendar/reminders/reminder-clock';
+import { ReminderErasureListener } from '@app/calendar/reminders/reminder-erasure.listener';
 import { ReminderRepliesListener } from '@app/calendar/reminders/reminder-replies.listener';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { RemindersTask } from '@app/calendar/reminders/reminders.task';
@@ -365,5 +366,34 @@ describe('appointment reminders', () => {
       .requestsTo('DELETE', '/calendar/v3/calendars/:calendarId/events/:eventId')
       .filter((r) => r.path.endsWith(`/events/${eventId}`));
     expect(deletes).toEqual([]);
+  });
+
+  it("cancels an erased contact's unsent reminders", async () => {
+    now = new Date('2030-11-01T10:00:00Z');
+    const { waId, eventId } = await bookedPatient('2030-11-10T12:00:00Z');
+    const [{ contactId }] = await scenario.db.query(
+      `SELECT contact_id AS "contactId" FROM calendar_reminders WHERE event_id = $1`,
+      [eventId],
+    );
+    const erased = {
+      id: newId(),
+      type: 'contact.erased' as const,
+      tenantId: scenario.tenant.id,
+      streamId: String(contactId),
+      seq: 1,
+      contactId: String(contactId),
+      occurredAt: now,
+    };
+    await scenario.app.get(ReminderErasureListener).onErased(erased);
+    await scenario.app.get(ReminderErasureListener).onErased(erased);
+
+    now = new Date('2030-11-09T12:01:00Z');
+    await runTask();
+    expect(templatesTo(waId)).toHaveLength(0);
+    const [row] = await scenario.db.query(
+      `SELECT status FROM calendar_reminders WHERE event_id = $1`,
+      [eventId],
+    );
+    expect(row.status).toBe('cancelled');
   });
 });
