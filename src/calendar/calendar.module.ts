@@ -17,15 +17,39 @@ import { CalendarConnectionController } from './http/calendar-connection.control
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { AppointmentReminders } from './reminders/appointment-reminders';
+import { ReminderClock } from './reminders/reminder-clock';
+import { ReminderErasureListener } from './reminders/reminder-erasure.listener';
+import { ReminderRecipients } from './reminders/reminder-recipients';
+import { ReminderRepliesListener } from './reminders/reminder-replies.listener';
+import { ReminderRepliesRepository } from './reminders/reminder-replies.repository';
+import { ReminderRulesController } from './reminders/reminder-rules.controller';
+import { ReminderRulesRepository } from './reminders/reminder-rules.repository';
+import { ReminderRulesService } from './reminders/reminder-rules.service';
+import { RemindersRepository } from './reminders/reminders.repository';
+import { RemindersTask } from './reminders/reminders.task';
 
 const httpControllers = [
   CalendarConnectionController,
   CalendarEventsController,
   CalendarAvailabilityController,
+  ReminderRulesController,
 ];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
 const events = [EventsService, BookingGuard, AvailabilityService];
+const reminders = [
+  AppointmentReminders,
+  ReminderClock,
+  ReminderErasureListener,
+  ReminderRecipients,
+  ReminderRepliesListener,
+  ReminderRepliesRepository,
+  ReminderRulesRepository,
+  ReminderRulesService,
+  RemindersRepository,
+  RemindersTask,
+];
 const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
 
 /**
@@ -36,6 +60,14 @@ const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository,
 @Module({
   imports: [MessagingModule],
   controllers: httpControllers,
-  providers: [...google, ...connection, ...events, ...repositories, ...calendarMetrics],
+  providers: [
+    ...google,
+    ...connection,
+    ...events,
+    ...reminders,
+    ...repositories,
+    ...calendarMetrics,
+  ],
+  exports: [AppointmentReminders],
 })
 export class CalendarModule {}

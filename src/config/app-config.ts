@@ -94,6 +94,8 @@ export class AppConfig {
     cacheTtlSeconds: number;
     stateTtlSeconds: number;
     defaultTimeZone: string;
+    /** Interval of the calendar.reminders maintenance task. */
+    remindersEveryMs: number;
   };
   /** Signed links to received media (served without an API key), capped like any download. */
   readonly mediaLinks: { ttlSeconds: number; maxBytes: number };
@@ -267,6 +269,7 @@ export class AppConfig {
       cacheTtlSeconds: env.CALENDAR_CACHE_TTL_SECONDS,
       stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
       defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
+      remindersEveryMs: env.CALENDAR_REMINDERS_EVERY_MS,
     };
     this.bitrix = {
       oauthUrl: env.BITRIX_OAUTH_URL.replace(/\/*$/, '/'),

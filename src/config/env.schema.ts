@@ -419,6 +419,12 @@ export class EnvironmentVariables {
   /** Time zone of tenants that set none (IANA name, e.g. America/Sao_Paulo). */
   @IsTimeZone()
   CALENDAR_DEFAULT_TIME_ZONE = 'UTC';
+
+  /** How often the reminder task looks for due appointment reminders (one run across pods). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5000)
+  CALENDAR_REMINDERS_EVERY_MS = 60_000;
   /** Bitrix24's OAuth server root (token grants at `<root>token/`); a proxy or a local fake. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   BITRIX_OAUTH_URL = 'https://oauth.bitrix.info/oauth/';

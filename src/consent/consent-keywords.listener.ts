@@ -44,6 +44,9 @@ export class ConsentKeywordsListener {
     if (!event.messageId) return;
     const message = await this.lookup.received(event.tenantId, event.messageId);
     if (!message?.text) return;
+    // A button whose payload differs from its title answers the business's own question (a
+    // reminder's "Cancelar" cancels the appointment): it is not the contact typing a keyword.
+    if (message.payload !== null && message.payload !== message.text) return;
     const policy = await this.policies.get(event.tenantId);
     const match = matchKeyword(message.text, {
       optOut: policy.optOutKeywords,

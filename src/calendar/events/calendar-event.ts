@@ -5,6 +5,8 @@ export const PRIVATE_KEYS = {
   id: 'omnihubId',
   tenant: 'omnihubTenantId',
   contact: 'omnihubContactId',
+  /** The patient's answer to a reminder (`confirmed`). */
+  status: 'omnihubStatus',
 } as const;
 
 export interface EventTime {

@@ -8,6 +8,7 @@ import { CalendarCache } from '../cache/calendar-cache';
 import { CalendarConnectionsRepository } from '../connection/calendar-connections.repository';
 import { CalendarApi } from '../google/calendar-api';
 import type { calendar_v3 } from '../google/google-clients';
+import { AppointmentReminders } from '../reminders/appointment-reminders';
 import { CalendarSettingsRepository } from '../settings/calendar-settings.repository';
 import { BookingGuard } from './booking-guard';
 import { CalendarEventView, PRIVATE_KEYS, toView } from './calendar-event';
@@ -39,6 +40,7 @@ export class EventsService {
     private readonly contacts: ContactsService,
     private readonly guard: BookingGuard,
     private readonly cache: CalendarCache,
+    private readonly reminders: AppointmentReminders,
   ) {}
 
   async create(command: CreateEventCommand): Promise<CalendarEventView> {
@@ -70,7 +72,9 @@ export class EventsService {
       () => this.insert(tenantId, calendarId, body, command.sendUpdates),
     );
     await this.cache.invalidate(tenantId);
-    return toView(calendarId, event);
+    const view = toView(calendarId, event);
+    await this.remind(tenantId, view);
+    return view;
   }
 
   async get(tenantId: string, eventId: string, calendarId?: string): Promise<CalendarEventView> {
@@ -159,7 +163,27 @@ export class EventsService {
         )
       : await write();
     await this.cache.invalidate(tenantId);
-    return toView(calendarId, event);
+    const view = toView(calendarId, event);
+    await this.remind(tenantId, view);
+    return view;
+  }
+
+  /** Records the patient's answer in the event (extendedProperties.private.omnihubStatus). */
+  async setAppointmentStatus(
+    target: { tenantId: string; calendarId: string; eventId: string },
+    status: 'confirmed',
+  ): Promise<void> {
+    const { tenantId, calendarId, eventId } = target;
+    await this.fetch(tenantId, calendarId, eventId);
+    await this.api.run(tenantId, (calendar) =>
+      calendar.events.patch({
+        calendarId,
+        eventId,
+        sendUpdates: 'none',
+        requestBody: { extendedProperties: { private: { [PRIVATE_KEYS.status]: status } } },
+      }),
+    );
+    await this.cache.invalidate(tenantId);
   }
 
   async delete(command: {
@@ -178,6 +202,26 @@ export class EventsService {
       ),
     );
     await this.cache.invalidate(command.tenantId);
+    await this.reminders.onAppointmentChanged({
+      tenantId: command.tenantId,
+      calendarId,
+      eventId: command.eventId,
+      contactId: null,
+      start: null,
+      status: 'cancelled',
+    });
+  }
+
+  /** Keeps the appointment's reminders in step with what Google now holds. */
+  private remind(tenantId: string, view: CalendarEventView): Promise<void> {
+    return this.reminders.onAppointmentChanged({
+      tenantId,
+      calendarId: view.calendarId,
+      eventId: view.id,
+      contactId: view.contactId,
+      start: view.start.dateTime ?? null,
+      status: view.status,
+    });
   }
 
   /** A calendar the connection granted (default its primary); any other is not found. */

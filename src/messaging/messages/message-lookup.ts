@@ -22,6 +22,11 @@ export interface ReceivedMessage {
   readonly channelAccountId: string;
   /** The text the contact wrote (a text, or the title of a tapped button); null for others. */
   readonly text: string | null;
+  /**
+   * What a tapped button or list row carries for the business (a template quick reply's
+   * `payload`, an interactive reply's id); null for anything else.
+   */
+  readonly payload: string | null;
 }
 
 /**
@@ -56,11 +61,16 @@ export class MessageLookup {
     const message = await this.messages.findOneBy({ id, tenantId, direction: 'inbound' });
     if (!message) return null;
     const text = message.content.text;
+    const payload = message.type === 'button_reply' ? message.content.payload : message.content.id;
     return {
       id,
       conversationId: message.conversationId,
       channelAccountId: message.channelAccountId,
       text: typeof text === 'string' ? text : null,
+      payload:
+        ['button_reply', 'interactive_reply'].includes(message.type) && typeof payload === 'string'
+          ? payload
+          : null,
     };
   }
 }

@@ -25,6 +25,7 @@ const BY_PARAMETER: Record<string, Pick> = {
   videoId: () => [ESTATE_TIKTOK_VIDEO],
   commentId: () => [ESTATE_TIKTOK_COMMENT],
   eventId: (estate) => [estate.calendarEventId],
+  ruleId: (estate) => [estate.reminderRuleId],
   portalId: (estate) => [estate.bitrixPortalId],
   channelAccountId: (estate) => [
     estate.cloudAccount.id,

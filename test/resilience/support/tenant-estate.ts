@@ -84,6 +84,8 @@ export interface TenantEstate {
   alertChannelId: string;
   /** An appointment in the tenant's connected Google calendar. */
   calendarEventId: string;
+  /** An appointment reminder rule sending through the Cloud API account. */
+  reminderRuleId: string;
   /** A Bitrix24 portal added but never installed: its routes answer without calling Bitrix24. */
   bitrixPortalId: string;
   /** An export request for the contact (its download route takes the same id). */
@@ -314,6 +316,20 @@ export async function buildTenantEstate(
     label,
     estateCount % 9,
   );
+  const reminderRule = await call(
+    'POST',
+    '/api/v2/calendar/reminder-rules',
+    {
+      name: `${label}-24h`,
+      offsetMinutes: 1440,
+      channelAccountId: String(cloud.id),
+      template: { name: 'lembrete_consulta', language: 'pt_BR' },
+      bodyParameters: ['contact_name', 'date', 'time'],
+      buttons: ['confirm', 'reschedule', 'cancel'],
+      confirmationTexts: { confirm: 'Confirmado', reschedule: 'Remarcar', cancel: 'Cancelado' },
+    },
+    201,
+  );
   const portal = await call(
     'POST',
     '/api/v2/bitrix/portals',
@@ -353,6 +369,7 @@ export async function buildTenantEstate(
     webhookDeliveryId,
     alertChannelId: alertChannel.json<{ id: string }>().id,
     calendarEventId,
+    reminderRuleId: String(reminderRule.id),
     bitrixPortalId: String(portal.id),
     privacyRequestId: String(privacyRequest.id),
   };
