@@ -16,26 +16,50 @@ import { CalendarAvailabilityController } from './http/calendar-availability.con
 import { CalendarConnectionController } from './http/calendar-connection.controller';
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
+import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { AppointmentsRepository } from './sync/appointments.repository';
+import { CalendarChannelsRepository } from './sync/calendar-channels.repository';
+import { CalendarSyncService } from './sync/calendar-sync.service';
+import { CalendarWatchService } from './sync/calendar-watch.service';
+import { CalendarWatchTask } from './sync/calendar-watch.task';
+import { GoogleCalendarInboundHandler } from './sync/google-calendar-inbound.handler';
+import { GoogleCalendarWebhookController } from './sync/google-calendar-webhook.controller';
 
 const httpControllers = [
   CalendarConnectionController,
   CalendarEventsController,
   CalendarAvailabilityController,
+  GoogleCalendarWebhookController,
 ];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
 const events = [EventsService, BookingGuard, AvailabilityService];
-const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
+const sync = [
+  CalendarSyncService,
+  CalendarWatchService,
+  CalendarWatchTask,
+  GoogleCalendarInboundHandler,
+];
+const repositories = [
+  CalendarConnectionsRepository,
+  CalendarSettingsRepository,
+  CalendarCache,
+  CalendarChannelsRepository,
+  AppointmentsRepository,
+];
 
 /**
  * Google Calendar per tenant: the OAuth connect flow, token refresh (once per connection across
- * pods), calendars, events and availability, with reads cached in Redis. A plug-in: nobody but
+ * pods), calendars, events and availability, with reads cached in Redis; two-way sync (push
+ * channels, incremental sync, `appointment.changed` on the messaging event stream). A plug-in: nobody but
  * app.module imports it; it reaches messaging only through its exported services.
  */
 @Module({
-  imports: [MessagingModule],
+  imports: [MessagingModule, InboxModule],
   controllers: httpControllers,
-  providers: [...google, ...connection, ...events, ...repositories, ...calendarMetrics],
+  providers: [...google, ...connection, ...events, ...sync, ...repositories, ...calendarMetrics],
+  // Other modules read appointments by the id `appointment.changed` names.
+  exports: [AppointmentsRepository],
 })
 export class CalendarModule {}

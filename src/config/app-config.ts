@@ -94,6 +94,10 @@ export class AppConfig {
     cacheTtlSeconds: number;
     stateTtlSeconds: number;
     defaultTimeZone: string;
+    /** Where Google pushes calendar changes (events.watch `address`). */
+    webhookUrl: string;
+    channelTtlSeconds: number;
+    channelRenewBeforeSeconds: number;
   };
   readonly bitrix: {
     oauthUrl: string;
@@ -257,6 +261,11 @@ export class AppConfig {
       cacheTtlSeconds: env.CALENDAR_CACHE_TTL_SECONDS,
       stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
       defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
+      webhookUrl:
+        env.CALENDAR_WEBHOOK_URL ??
+        `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/google-calendar`,
+      channelTtlSeconds: env.CALENDAR_CHANNEL_TTL_SECONDS,
+      channelRenewBeforeSeconds: env.CALENDAR_CHANNEL_RENEW_BEFORE_SECONDS,
     };
     this.bitrix = {
       oauthUrl: env.BITRIX_OAUTH_URL.replace(/\/*$/, '/'),

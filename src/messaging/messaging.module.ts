@@ -45,6 +45,7 @@ import { MessageOperationsController } from './operations/message-operations.con
 import { outboundMetrics } from './outbound/outbound.metrics';
 import { DeadLettersController } from './events/dead-letters.controller';
 import { DomainEventsRepository } from './events/domain-events.repository';
+import { DomainEventRecorder } from './events/domain-event-recorder';
 import { EventDelivery } from './events/event-delivery';
 import { EventDeliveryLoop } from './events/event-delivery.loop';
 import { EventRetention } from './events/event-retention';
@@ -93,7 +94,13 @@ const services = [
   AccountHealthQuery,
   FailedSendsQuery,
 ];
-const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
+const eventStream = [
+  EventSubscribersRegistry,
+  EventDelivery,
+  EventDeliveryLoop,
+  EventRetention,
+  DomainEventRecorder,
+];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
@@ -132,6 +139,7 @@ const httpControllers = [
     MessageRetention,
     AccountHealthQuery,
     FailedSendsQuery,
+    DomainEventRecorder,
   ],
 })
 export class MessagingModule {}
