@@ -26,6 +26,7 @@ import { CreateTiktokConversations1795386000000 } from './1795386000000-create-t
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
 import { CreateCalendarSync1795390000000 } from './1795390000000-create-calendar-sync';
+import { CreateCalendarOperations1795390100000 } from './1795390100000-create-calendar-operations';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
   CreateCalendarSync1795390000000,
+  CreateCalendarOperations1795390100000,
 ];

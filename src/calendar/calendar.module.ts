@@ -16,6 +16,12 @@ import { CalendarAvailabilityController } from './http/calendar-availability.con
 import { CalendarConnectionController } from './http/calendar-connection.controller';
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
+import { CalendarOperationsController } from './http/calendar-operations.controller';
+import { CalendarOperationsQueue } from './operations/calendar-operations.queue';
+import { CalendarOperationsRepository } from './operations/calendar-operations.repository';
+import { CalendarOperationsSweeper } from './operations/calendar-operations.sweeper';
+import { CalendarProcessor } from './operations/calendar.processor';
+import { CalendarWrites } from './operations/calendar-writes';
 import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { AppointmentsRepository } from './sync/appointments.repository';
@@ -31,6 +37,7 @@ const httpControllers = [
   CalendarEventsController,
   CalendarAvailabilityController,
   GoogleCalendarWebhookController,
+  CalendarOperationsController,
 ];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
@@ -40,6 +47,13 @@ const sync = [
   CalendarWatchService,
   CalendarWatchTask,
   GoogleCalendarInboundHandler,
+];
+const operations = [
+  CalendarWrites,
+  CalendarOperationsRepository,
+  CalendarOperationsQueue,
+  CalendarProcessor,
+  CalendarOperationsSweeper,
 ];
 const repositories = [
   CalendarConnectionsRepository,
@@ -58,7 +72,15 @@ const repositories = [
 @Module({
   imports: [MessagingModule, InboxModule],
   controllers: httpControllers,
-  providers: [...google, ...connection, ...events, ...sync, ...repositories, ...calendarMetrics],
+  providers: [
+    ...google,
+    ...connection,
+    ...events,
+    ...sync,
+    ...operations,
+    ...repositories,
+    ...calendarMetrics,
+  ],
   // Other modules read appointments by the id `appointment.changed` names.
   exports: [AppointmentsRepository],
 })

@@ -25,6 +25,7 @@ const BY_PARAMETER: Record<string, Pick> = {
   videoId: () => [ESTATE_TIKTOK_VIDEO],
   commentId: () => [ESTATE_TIKTOK_COMMENT],
   eventId: (estate) => [estate.calendarEventId],
+  operationId: (estate) => [estate.calendarOperationId],
   portalId: (estate) => [estate.bitrixPortalId],
   channelAccountId: (estate) => [
     estate.cloudAccount.id,
