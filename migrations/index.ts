@@ -28,6 +28,8 @@ import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-me
 import { ReregisterEvolutionWebhooksForChanges1795388000000 } from './1795388000000-reregister-evolution-webhooks-for-changes';
 import { AddContactAvatar1795388010000 } from './1795388010000-add-contact-avatar';
 import { CreateInstagramProfileLookups1795388020000 } from './1795388020000-create-instagram-profile-lookups';
+import { CreateCalendarSync1795390000000 } from './1795390000000-create-calendar-sync';
+import { CreateCalendarOperations1795390100000 } from './1795390100000-create-calendar-operations';
 import { CreateCalendarReminders1795391000000 } from './1795391000000-create-calendar-reminders';
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
@@ -64,6 +66,8 @@ export const MIGRATIONS = [
   ReregisterEvolutionWebhooksForChanges1795388000000,
   AddContactAvatar1795388010000,
   CreateInstagramProfileLookups1795388020000,
+  CreateCalendarSync1795390000000,
+  CreateCalendarOperations1795390100000,
   CreateCalendarReminders1795391000000,
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,

@@ -64,6 +64,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       'webhooks/evolution{/*path}',
       'webhooks/tiktok{/*path}',
       'webhooks/bitrix24{/*path}',
+      'webhooks/google-calendar{/*path}',
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

@@ -3,6 +3,8 @@ import {
   CALENDAR_ACCESS_TOKEN_COLUMN,
   CALENDAR_REFRESH_TOKEN_COLUMN,
 } from '@app/calendar/connection/calendar-connection';
+import { CALENDAR_CHANNEL_TOKEN_COLUMN } from '@app/calendar/sync/calendar-channels.repository';
+import { CALENDAR_OPERATION_COMMAND_COLUMN } from '@app/calendar/operations/calendar-operations.repository';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from '@app/messaging/channel-accounts/credentials-column';
 import { EVOLUTION_WEBHOOK_SECRET_COLUMN } from '@app/whatsapp/evolution/evolution-webhook-keys';
 import { PRIVACY_EXPORT_DOCUMENT_COLUMN } from '@app/privacy/exports/export-document-column';
@@ -26,6 +28,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   ALERT_CHANNEL_SECRET_COLUMN,
   CALENDAR_REFRESH_TOKEN_COLUMN,
   CALENDAR_ACCESS_TOKEN_COLUMN,
+  CALENDAR_CHANNEL_TOKEN_COLUMN,
+  CALENDAR_OPERATION_COMMAND_COLUMN,
   ...BITRIX_PORTAL_COLUMNS,
   PRIVACY_EXPORT_DOCUMENT_COLUMN,
 ];

@@ -16,7 +16,15 @@ import { CalendarAvailabilityController } from './http/calendar-availability.con
 import { CalendarConnectionController } from './http/calendar-connection.controller';
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
+import { CalendarOperationsController } from './http/calendar-operations.controller';
+import { CalendarOperationsQueue } from './operations/calendar-operations.queue';
+import { CalendarOperationsRepository } from './operations/calendar-operations.repository';
+import { CalendarOperationsSweeper } from './operations/calendar-operations.sweeper';
+import { CalendarProcessor } from './operations/calendar.processor';
+import { CalendarWrites } from './operations/calendar-writes';
+import { InboxModule } from '@core/inbox/inbox.module';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { AppointmentChangesListener } from './reminders/appointment-changes.listener';
 import { AppointmentReminders } from './reminders/appointment-reminders';
 import { ReminderClock } from './reminders/reminder-clock';
 import { ReminderErasureListener } from './reminders/reminder-erasure.listener';
@@ -28,17 +36,27 @@ import { ReminderRulesRepository } from './reminders/reminder-rules.repository';
 import { ReminderRulesService } from './reminders/reminder-rules.service';
 import { RemindersRepository } from './reminders/reminders.repository';
 import { RemindersTask } from './reminders/reminders.task';
+import { AppointmentsRepository } from './sync/appointments.repository';
+import { CalendarChannelsRepository } from './sync/calendar-channels.repository';
+import { CalendarSyncService } from './sync/calendar-sync.service';
+import { CalendarWatchService } from './sync/calendar-watch.service';
+import { CalendarWatchTask } from './sync/calendar-watch.task';
+import { GoogleCalendarInboundHandler } from './sync/google-calendar-inbound.handler';
+import { GoogleCalendarWebhookController } from './sync/google-calendar-webhook.controller';
 
 const httpControllers = [
   CalendarConnectionController,
   CalendarEventsController,
   CalendarAvailabilityController,
   ReminderRulesController,
+  GoogleCalendarWebhookController,
+  CalendarOperationsController,
 ];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
 const events = [EventsService, BookingGuard, AvailabilityService];
 const reminders = [
+  AppointmentChangesListener,
   AppointmentReminders,
   ReminderClock,
   ReminderErasureListener,
@@ -50,24 +68,47 @@ const reminders = [
   RemindersRepository,
   RemindersTask,
 ];
-const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
+const sync = [
+  CalendarSyncService,
+  CalendarWatchService,
+  CalendarWatchTask,
+  GoogleCalendarInboundHandler,
+];
+const operations = [
+  CalendarWrites,
+  CalendarOperationsRepository,
+  CalendarOperationsQueue,
+  CalendarProcessor,
+  CalendarOperationsSweeper,
+];
+const repositories = [
+  CalendarConnectionsRepository,
+  CalendarSettingsRepository,
+  CalendarCache,
+  CalendarChannelsRepository,
+  AppointmentsRepository,
+];
 
 /**
  * Google Calendar per tenant: the OAuth connect flow, token refresh (once per connection across
- * pods), calendars, events and availability, with reads cached in Redis. A plug-in: nobody but
+ * pods), calendars, events and availability, with reads cached in Redis; two-way sync (push
+ * channels, incremental sync, `appointment.changed` on the messaging event stream). A plug-in: nobody but
  * app.module imports it; it reaches messaging only through its exported services.
  */
 @Module({
-  imports: [MessagingModule],
+  imports: [MessagingModule, InboxModule],
   controllers: httpControllers,
   providers: [
     ...google,
     ...connection,
     ...events,
     ...reminders,
+    ...sync,
+    ...operations,
     ...repositories,
     ...calendarMetrics,
   ],
-  exports: [AppointmentReminders],
+  // Other modules read appointments by the id `appointment.changed` names.
+  exports: [AppointmentReminders, AppointmentsRepository],
 })
 export class CalendarModule {}

@@ -96,6 +96,10 @@ export class AppConfig {
     defaultTimeZone: string;
     /** Interval of the calendar.reminders maintenance task. */
     remindersEveryMs: number;
+    /** Where Google pushes calendar changes (events.watch `address`). */
+    webhookUrl: string;
+    channelTtlSeconds: number;
+    channelRenewBeforeSeconds: number;
   };
   /** Signed links to received media (served without an API key), capped like any download. */
   readonly mediaLinks: { ttlSeconds: number; maxBytes: number };
@@ -270,6 +274,11 @@ export class AppConfig {
       stateTtlSeconds: env.CALENDAR_OAUTH_STATE_TTL_SECONDS,
       defaultTimeZone: env.CALENDAR_DEFAULT_TIME_ZONE,
       remindersEveryMs: env.CALENDAR_REMINDERS_EVERY_MS,
+      webhookUrl:
+        env.CALENDAR_WEBHOOK_URL ??
+        `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/google-calendar`,
+      channelTtlSeconds: env.CALENDAR_CHANNEL_TTL_SECONDS,
+      channelRenewBeforeSeconds: env.CALENDAR_CHANNEL_RENEW_BEFORE_SECONDS,
     };
     this.bitrix = {
       oauthUrl: env.BITRIX_OAUTH_URL.replace(/\/*$/, '/'),

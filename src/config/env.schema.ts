@@ -403,6 +403,26 @@ export class EnvironmentVariables {
   @Min(1000)
   CALENDAR_HTTP_TIMEOUT_MS = 15_000;
 
+  /**
+   * The address Google pushes calendar changes to (events.watch); Google requires https.
+   * Default: PUBLIC_BASE_URL + /webhooks/google-calendar.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CALENDAR_WEBHOOK_URL?: string;
+
+  /** Lifetime asked for a push channel (Google caps it, at most 7 days for events). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(3600)
+  CALENDAR_CHANNEL_TTL_SECONDS = 604_800;
+
+  /** A channel is replaced by a new one this long before it expires. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(600)
+  CALENDAR_CHANNEL_RENEW_BEFORE_SECONDS = 86_400;
+
   /** How long calendar reads (lists, availability) are served from the Redis cache. */
   @Type(() => Number)
   @IsInt()

@@ -50,6 +50,7 @@ import { MessageOperationsController } from './operations/message-operations.con
 import { outboundMetrics } from './outbound/outbound.metrics';
 import { DeadLettersController } from './events/dead-letters.controller';
 import { DomainEventsRepository } from './events/domain-events.repository';
+import { DomainEventRecorder } from './events/domain-event-recorder';
 import { EventDelivery } from './events/event-delivery';
 import { EventDeliveryLoop } from './events/event-delivery.loop';
 import { EventRetention } from './events/event-retention';
@@ -100,7 +101,13 @@ const services = [
   FailedSendsQuery,
 ];
 const media = [MediaLinks, SignedMedia];
-const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
+const eventStream = [
+  EventSubscribersRegistry,
+  EventDelivery,
+  EventDeliveryLoop,
+  EventRetention,
+  DomainEventRecorder,
+];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
@@ -150,6 +157,7 @@ const httpControllers = [
     AccountHealthQuery,
     FailedSendsQuery,
     SignedMedia,
+    DomainEventRecorder,
   ],
 })
 export class MessagingModule {}

@@ -57,6 +57,8 @@ function payloadOf(event: MessagingEvent, channelAccountId: string | null): Deli
   if (event.conversationId) data.conversationId = event.conversationId;
   if (event.messageId) data.messageId = event.messageId;
   if (event.contactId) data.contactId = event.contactId;
+  // Events of other modules name their subject by the stream (the appointment's id).
+  if (event.type === 'appointment.changed') data.appointmentId = event.streamId;
   if (event.status) data.status = event.status;
   if (event.errorCode) data.errorCode = event.errorCode;
   return data;

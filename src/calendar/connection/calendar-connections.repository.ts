@@ -109,6 +109,14 @@ export class CalendarConnectionsRepository {
     return rows[0] ? this.open(rows[0]) : undefined;
   }
 
+  /** Tenants whose connection is active (the watch task's round). */
+  async activeTenants(): Promise<string[]> {
+    const rows: { tenantId: string }[] = await this.db.query(
+      `SELECT tenant_id AS "tenantId" FROM calendar_connections WHERE status = 'active' ORDER BY id`,
+    );
+    return rows.map((row) => row.tenantId);
+  }
+
   async saveAccessToken(id: string, accessToken: string, expiresAt: Date): Promise<void> {
     await this.db.query(
       `UPDATE calendar_connections

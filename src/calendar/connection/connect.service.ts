@@ -6,6 +6,7 @@ import { PlatformError } from '@core/errors/platform-error';
 import { ResilientCaller } from '@core/resilience/resilient-caller';
 import { RetryPolicyFactory } from '@core/resilience/retry-policy';
 import { CalendarNotConnectedError } from '../calendar.errors';
+import { CalendarWatchService } from '../sync/calendar-watch.service';
 import { CalendarCache } from '../cache/calendar-cache';
 import { CALENDAR_SCOPES, GoogleClients } from '../google/google-clients';
 import { unwrapGoogleError } from '../google/google-transport';
@@ -40,6 +41,7 @@ export class ConnectService {
     private readonly resilient: ResilientCaller,
     private readonly retries: RetryPolicyFactory,
     private readonly cache: CalendarCache,
+    private readonly watch: CalendarWatchService,
   ) {}
 
   async consentUrl(tenantId: string): Promise<{ url: string; expiresAt: Date }> {
@@ -89,6 +91,8 @@ export class ConnectService {
     const connection = await this.connections.findByTenant(tenantId);
     if (!connection) throw new CalendarNotConnectedError();
     if (connection.status === 'active') {
+      // While the grant still works: Google stops pushing to channels nobody will read.
+      await this.watch.stopAll(connection);
       await this.revoke(connection.id, connection.refreshToken);
     }
     await this.connections.delete(tenantId, connection.id);
@@ -132,6 +136,7 @@ export class ConnectService {
       })),
     });
     await this.cache.invalidate(tenantId);
+    await this.startWatching(tenantId);
     if (
       previous &&
       previous.status === 'active' &&
@@ -143,6 +148,23 @@ export class ConnectService {
           { tenantId, cause: (error as DomainError).code },
           'Old calendar grant not revoked',
         ),
+      );
+    }
+  }
+
+  /**
+   * Push channels open now, so changes made from here on are pushed; the calendars' baseline
+   * sync is left to the watch task (a large calendar must not hold the user's browser). A
+   * failure only delays the channels to the task's next round.
+   */
+  private async startWatching(tenantId: string): Promise<void> {
+    try {
+      const connection = await this.connections.findByTenant(tenantId);
+      if (connection) await this.watch.keepWatching(connection, Date.now(), false);
+    } catch (error) {
+      this.logger.warn(
+        { tenantId, cause: (error as DomainError).code },
+        'Calendar push channels not opened; the watch task retries',
       );
     }
   }

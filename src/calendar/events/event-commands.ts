@@ -21,6 +21,16 @@ export interface CreateEventCommand {
   contactId?: string;
   sendUpdates?: SendUpdates;
   allowOverlap?: boolean;
+  /** Chosen by the caller when the create may be applied later (a queued write). */
+  eventId?: string;
+}
+
+export interface DeleteEventCommand {
+  tenantId: string;
+  calendarId?: string;
+  eventId: string;
+  ifMatch?: string;
+  sendUpdates?: SendUpdates;
 }
 
 export interface UpdateEventCommand {

@@ -15,6 +15,7 @@ import { CalendarEventView, PRIVATE_KEYS, toView } from './calendar-event';
 import type {
   Attendee,
   CreateEventCommand,
+  DeleteEventCommand,
   ListEventsQuery,
   UpdateEventCommand,
 } from './event-commands';
@@ -49,8 +50,7 @@ export class EventsService {
     const timeZone = command.timeZone ?? (await this.settings.get(tenantId)).timeZone;
     const [startMs, endMs] = checkedRange(command.start, command.end, timeZone);
     if (command.contactId) await this.assertContact(tenantId, command.contactId);
-    // Our id is the Google id: base32hex allows [a-v0-9], a hex UUID fits.
-    const id = randomUUID().replace(/-/g, '');
+    const id = command.eventId ?? newEventId();
     const body: calendar_v3.Schema$Event = {
       id,
       summary: command.title,
@@ -68,7 +68,15 @@ export class EventsService {
       },
     };
     const event = await this.guard.book(
-      { tenantId, calendarId, startMs, endMs, allowOverlap: command.allowOverlap },
+      // A create applied again (a queued write, a lost answer) does not collide with itself.
+      {
+        tenantId,
+        calendarId,
+        startMs,
+        endMs,
+        allowOverlap: command.allowOverlap,
+        ignoreEventId: id,
+      },
       () => this.insert(tenantId, calendarId, body, command.sendUpdates),
     );
     await this.cache.invalidate(tenantId);
@@ -186,13 +194,7 @@ export class EventsService {
     await this.cache.invalidate(tenantId);
   }
 
-  async delete(command: {
-    tenantId: string;
-    calendarId?: string;
-    eventId: string;
-    ifMatch?: string;
-    sendUpdates?: UpdateEventCommand['sendUpdates'];
-  }): Promise<void> {
+  async delete(command: DeleteEventCommand): Promise<void> {
     const calendarId = await this.calendarOf(command.tenantId, command.calendarId);
     await this.fetch(command.tenantId, calendarId, command.eventId);
     await this.api.run(command.tenantId, (calendar) =>
@@ -273,6 +275,11 @@ export class EventsService {
       throw new NotFoundError('Contact', 'CONTACT.NOT_FOUND');
     }
   }
+}
+
+/** Our id is the Google id: base32hex allows [a-v0-9], a hex UUID fits. */
+export function newEventId(): string {
+  return randomUUID().replace(/-/g, '');
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * What messaging tells other modules, recorded in the same statement as the change (see
- * record-events.sql.ts). `contact.erased` is declared for consent's erasure, which records it.
+ * record-events.sql.ts). `contact.erased` is declared for consent's erasure, which records it;
+ * `appointment.changed` for the calendar, which records it through DomainEventRecorder.
  */
 export const MESSAGING_EVENT_TYPES = [
   'message.received',
@@ -13,7 +14,15 @@ export const MESSAGING_EVENT_TYPES = [
   'contact.updated',
   'contact.erased',
   'account.status_changed',
+  'appointment.changed',
 ] as const;
+
+/** Types other modules record through DomainEventRecorder (the rest only messaging records). */
+export const RECORDABLE_EVENT_TYPES = [
+  'appointment.changed',
+] as const satisfies readonly MessagingEventType[];
+
+export type RecordableEventType = (typeof RECORDABLE_EVENT_TYPES)[number];
 
 export type MessagingEventType = (typeof MESSAGING_EVENT_TYPES)[number];
 
@@ -28,7 +37,10 @@ export interface MessagingEvent {
   id: string;
   type: MessagingEventType;
   tenantId: string;
-  /** The conversation; the contact for contact events; the channel account for account events. */
+  /**
+   * The conversation; the contact for contact events; the channel account for account events;
+   * the appointment for appointment events.
+   */
   streamId: string;
   /** 1, 2, 3... per stream, without gaps. */
   seq: number;
@@ -37,7 +49,8 @@ export interface MessagingEvent {
   contactId?: string;
   /**
    * The message's status after the change (status_changed, sent, received, accepted), or the
-   * channel account's (account.status_changed: active, needs_reauth, disconnected, disabled).
+   * channel account's (account.status_changed: active, needs_reauth, disconnected, disabled),
+   * or what happened to an appointment (appointment.changed: created, updated, moved, cancelled).
    */
   status?: string;
   /** The platform's or Omnihub's stable error code when the status is failed or unknown. */

@@ -50,6 +50,16 @@ export function registerCalendarRoutes(
   );
   server.reply(
     'POST',
+    `${EVENTS}/watch`,
+    guard((r) => watchEvents(store, r)),
+  );
+  server.reply(
+    'POST',
+    `${V3}/channels/stop`,
+    guard((r) => stopChannel(store, r)),
+  );
+  server.reply(
+    'POST',
     `${V3}/freeBusy`,
     guard((r) => freeBusy(store, r)),
   );
@@ -277,4 +287,54 @@ function freeBusy(store: GoogleCalendarStore, request: RecordedRequest): FakeRes
       calendars,
     },
   };
+}
+
+/** Push guide: a channel per watch; expiration defaults to (and is capped at) 7 days. */
+function watchEvents(store: GoogleCalendarStore, request: RecordedRequest): FakeResponse {
+  const calendar = store.calendar(request.params.calendarId);
+  if (!calendar) return CALENDAR_ERRORS.notFound();
+  const body = (request.json ?? {}) as {
+    id?: string;
+    type?: string;
+    address?: string;
+    token?: string;
+    params?: { ttl?: string };
+  };
+  if (!body.id || !body.address || (body.type !== 'web_hook' && body.type !== 'webhook')) {
+    return calendarError(400, 'required', 'Required parameter: id, type or address.');
+  }
+  if ([...store.channels.keys()].includes(body.id)) {
+    return calendarError(400, 'channelIdNotUnique', 'Channel id not unique.');
+  }
+  const week = 7 * 86_400_000;
+  const ttl = Math.min(Number(body.params?.ttl ?? 604_800) * 1000, week);
+  const expiration = String(Date.now() + ttl);
+  const resourceId = GoogleCalendarStore.newEventId();
+  store.channels.set(body.id, {
+    calendarId: calendar.id,
+    resourceId,
+    address: body.address,
+    token: body.token,
+    expiration,
+  });
+  return {
+    body: {
+      kind: 'api#channel',
+      id: body.id,
+      resourceId,
+      resourceUri: `https://www.googleapis.com/calendar/v3/calendars/${calendar.id}/events?alt=json`,
+      ...(body.token ? { token: body.token } : {}),
+      expiration,
+    },
+  };
+}
+
+function stopChannel(store: GoogleCalendarStore, request: RecordedRequest): FakeResponse {
+  const body = (request.json ?? {}) as { id?: string; resourceId?: string };
+  const channel = body.id ? store.channels.get(body.id) : undefined;
+  if (!channel || channel.resourceId !== body.resourceId) {
+    return calendarError(404, 'notFound', `Channel '${body.id}' not found for project '0'`);
+  }
+  store.channels.delete(body.id!);
+  return { status: 204 };
 }

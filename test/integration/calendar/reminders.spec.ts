@@ -8,6 +8,8 @@ import { GoogleFake, startGoogleFake } from '@test/fakes/google/google-fake';
 import { metaMessages, metaMessagesWebhook } from '@test/fakes/meta-graph/webhooks';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
 import { eventually } from '@test/support/eventually';
+import { AppointmentChangesListener } from '@app/calendar/reminders/appointment-changes.listener';
+import { AppointmentsRepository } from '@app/calendar/sync/appointments.repository';
 import { CALENDARS, CLIENT, FRONTEND, callback, consentUrl } from './calendar-harness';
 
 const DRA_ANA = CALENDARS[1].id;
@@ -197,6 +199,61 @@ describe('appointment reminders', () => {
     await runTask();
     expect(templatesTo(waId)).toHaveLength(0);
     now = new Date('2030-05-11T15:01:00Z');
+    await runTask();
+    await holds(() => expect(templatesTo(waId)).toHaveLength(1));
+  });
+
+  it('reschedules the reminder when the appointment is moved in Google (appointment.changed)', async () => {
+    now = new Date('2030-06-01T10:00:00Z');
+    const { waId, eventId } = await bookedPatient('2030-06-10T12:00:00Z');
+    const [{ contactId }] = await scenario.db.query(
+      `SELECT contact_id AS "contactId" FROM contact_identities
+        WHERE tenant_id = $1 AND type = 'wa_id' AND value = $2`,
+      [scenario.tenant.id, waId],
+    );
+    // The event as Google lists it to the sync (our ids in its private properties).
+    const event = {
+      id: eventId,
+      status: 'confirmed',
+      etag: '"booked"',
+      start: { dateTime: '2030-06-10T12:00:00Z' },
+      end: { dateTime: '2030-06-10T12:30:00Z' },
+      extendedProperties: { private: { omnihubContactId: contactId } },
+    };
+    const appointments = scenario.app.get(AppointmentsRepository);
+    // What the sync does when a push brings the move made in Google.
+    await appointments.apply(scenario.tenant.id, DRA_ANA, event, false);
+    const change = await appointments.apply(
+      scenario.tenant.id,
+      DRA_ANA,
+      {
+        ...event,
+        start: { dateTime: '2030-06-12T15:00:00Z' },
+        end: { dateTime: '2030-06-12T15:30:00Z' },
+        etag: '"moved"',
+      },
+      true,
+    );
+    expect(change).toBe('moved');
+    const [row] = await scenario.db.query(
+      `SELECT * FROM domain_events WHERE tenant_id = $1 AND type = 'appointment.changed'
+        ORDER BY seq DESC LIMIT 1`,
+      [scenario.tenant.id],
+    );
+    await scenario.app.get(AppointmentChangesListener).onChanged({
+      id: row.id,
+      type: row.type,
+      tenantId: row.tenant_id,
+      streamId: row.stream_id,
+      seq: Number(row.seq),
+      status: row.status,
+      occurredAt: row.occurred_at,
+    });
+
+    now = new Date('2030-06-09T12:01:00Z');
+    await runTask();
+    expect(templatesTo(waId)).toHaveLength(0);
+    now = new Date('2030-06-11T15:01:00Z');
     await runTask();
     await holds(() => expect(templatesTo(waId)).toHaveLength(1));
   });

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { WebhookReceiverFake, Answer } from '@test/fakes/webhook-receiver/webhook-receiver';
@@ -77,6 +78,41 @@ describe('Tenant webhooks', () => {
       })
     ).json<{ items: { id: string; status: string; attempts: number; lastStatusCode: number }[] }>()
       .items;
+
+  it('delivers appointment.changed that another module recorded, with the appointment id only', async () => {
+    await subscribe(tenant, '/appointments', [200], ['appointment.changed']);
+    const appointmentId = newId();
+    const contactId = newId();
+    const db = app.get(DataSource);
+    await db.transaction((tx) =>
+      app.get(DomainEventRecorder).record(tx, {
+        tenantId: tenant.id,
+        type: 'appointment.changed',
+        streamId: appointmentId,
+        contactId,
+        status: 'moved',
+      }),
+    );
+
+    await eventually(() => Promise.resolve(expect(receiver.at('/appointments')).toHaveLength(1)));
+    const [delivery] = receiver.at('/appointments');
+    expect(delivery.verified).toBe(true);
+    expect(delivery.body).toMatchObject({
+      type: 'appointment.changed',
+      data: { appointmentId, contactId, status: 'moved' },
+    });
+  });
+
+  it('lets no other module record a messaging event', async () => {
+    await expect(
+      app.get(DomainEventRecorder).record(app.get(DataSource), {
+        tenantId: tenant.id,
+        type: 'message.received' as 'appointment.changed',
+        streamId: newId(),
+        status: 'received',
+      }),
+    ).rejects.toThrow('message.received is not an event other modules may record');
+  });
 
   it('delivers a messaging event once, signed so the documented recipe verifies it', async () => {
     const webhookId = await subscribe(tenant, '/events', [200]);

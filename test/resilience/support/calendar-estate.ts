@@ -1,3 +1,5 @@
+import { CalendarOperationsRepository } from '@app/calendar/operations/calendar-operations.repository';
+import { newId } from '@core/database/ids';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GoogleFake, startGoogleFake } from '@test/fakes/google/google-fake';
 import type { TestTenant } from '@test/support/test-app';
@@ -74,4 +76,24 @@ export async function estateCalendarEvent(
   });
   if (booked.statusCode !== 201) throw new Error(`${label}: event not booked: ${booked.body}`);
   return booked.json<{ id: string }>().id;
+}
+
+/**
+ * A queued calendar write of the tenant (as if made while Google was failing): a change whose
+ * If-Match is stale, so if a worker applies it, it only fails (412) and changes nothing.
+ */
+export async function estateCalendarOperation(
+  app: NestFastifyApplication,
+  tenant: TestTenant,
+  eventId: string,
+): Promise<string> {
+  const operation = await app
+    .get(CalendarOperationsRepository)
+    .insert(
+      newId(),
+      tenant.id,
+      { kind: 'update', command: { tenantId: tenant.id, eventId, ifMatch: '"estate-stale"' } },
+      eventId,
+    );
+  return operation.id;
 }

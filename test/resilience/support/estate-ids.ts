@@ -26,6 +26,7 @@ const BY_PARAMETER: Record<string, Pick> = {
   commentId: () => [ESTATE_TIKTOK_COMMENT],
   eventId: (estate) => [estate.calendarEventId],
   ruleId: (estate) => [estate.reminderRuleId],
+  operationId: (estate) => [estate.calendarOperationId],
   portalId: (estate) => [estate.bitrixPortalId],
   channelAccountId: (estate) => [
     estate.cloudAccount.id,

@@ -19,7 +19,7 @@ import {
 import { eventually } from '@test/support/eventually';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 import type { GoogleFake } from '@test/fakes/google/google-fake';
-import { estateCalendarEvent, startEstateGoogle } from './calendar-estate';
+import { estateCalendarEvent, estateCalendarOperation, startEstateGoogle } from './calendar-estate';
 import { TEST_JWT_SECRET } from '@test/support/test-env';
 import type { BodyOwner } from './example-body';
 
@@ -86,6 +86,8 @@ export interface TenantEstate {
   calendarEventId: string;
   /** An appointment reminder rule sending through the Cloud API account. */
   reminderRuleId: string;
+  /** A queued calendar write (GET /calendar/operations/{operationId}). */
+  calendarOperationId: string;
   /** A Bitrix24 portal added but never installed: its routes answer without calling Bitrix24. */
   bitrixPortalId: string;
   /** An export request for the contact (its download route takes the same id). */
@@ -330,6 +332,7 @@ export async function buildTenantEstate(
     },
     201,
   );
+  const calendarOperationId = await estateCalendarOperation(app, tenant, calendarEventId);
   const portal = await call(
     'POST',
     '/api/v2/bitrix/portals',
@@ -370,6 +373,7 @@ export async function buildTenantEstate(
     alertChannelId: alertChannel.json<{ id: string }>().id,
     calendarEventId,
     reminderRuleId: String(reminderRule.id),
+    calendarOperationId,
     bitrixPortalId: String(portal.id),
     privacyRequestId: String(privacyRequest.id),
   };
