@@ -219,11 +219,6 @@ export class MessagesRepository {
     return rows[0]?.provider_message_id;
   }
 
-  /** An outbound message, whatever its status (the sender decides what that status means). */
-  async findOutbound(id: string): Promise<MessageEntity | null> {
-    return this.entities.findOneBy({ id, direction: 'outbound' });
-  }
-
   /**
    * A queued send as the worker needs it, in one statement: the message, whether its tenant
    * is active, the contact and their last inbound message on the message's account (what
