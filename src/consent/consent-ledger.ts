@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { decodeCursor, Page, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
 import { isUUID } from 'class-validator';
@@ -48,18 +49,26 @@ interface EventRow {
 
 /**
  * The consent ledger: the only writer of consent (ConsentLedger.record), so every change
- * passes one place — where the audit trail hooks in. History rows are never changed; the
+ * passes one place, and that place audits it (`consent.granted`, `consent.withdrawn`,
+ * `consent.restored`, resource the contact id) in the transaction that stores it: a decision
+ * is never kept without its audit row, and a repeated one (same idempotency key) adds neither.
+ * The audit row holds ids only; the wording, IP and user agent stay in the ledger, which
+ * erasure removes. History rows are never changed; the
  * current state keeps the latest decision per scope, by when it happened (an import of old
  * paper consents does not override a newer STOP).
  */
 @Injectable()
 export class ConsentLedger {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** Records a decision; returns it, or null when its idempotency key was recorded before. */
   async record(change: ConsentChange): Promise<ConsentEventRecord | null> {
-    const rows: EventRow[] = await this.db.query(
-      `WITH event AS (
+    return this.db.transaction(async (tx) => {
+      const rows: EventRow[] = await tx.query(
+        `WITH event AS (
          INSERT INTO consent_events (id, tenant_id, contact_id, purpose, channel, state, source,
                                      evidence, actor, occurred_at, idempotency_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -74,21 +83,31 @@ export class ConsentLedger {
                occurred_at = EXCLUDED.occurred_at
            WHERE current.occurred_at <= EXCLUDED.occurred_at)
        SELECT * FROM event`,
-      [
-        newId(),
-        change.tenantId,
-        change.contactId,
-        change.purpose,
-        change.channel,
-        change.state,
-        change.source,
-        change.evidence,
-        change.actor,
-        change.occurredAt,
-        change.idempotencyKey ?? null,
-      ],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
+        [
+          newId(),
+          change.tenantId,
+          change.contactId,
+          change.purpose,
+          change.channel,
+          change.state,
+          change.source,
+          change.evidence,
+          change.actor,
+          change.occurredAt,
+          change.idempotencyKey ?? null,
+        ],
+      );
+      if (!rows[0]) return null;
+      await this.audit.record(
+        {
+          action: `consent.${change.state}`,
+          tenantId: change.tenantId,
+          resource: { type: 'contact', id: change.contactId },
+        },
+        tx,
+      );
+      return toRecord(rows[0]);
+    });
   }
 
   /** The contact's current decisions covering `channel` (every channel when `*`). */
