@@ -25,6 +25,7 @@ import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
+import { DropHubOperations1795394000000 } from './1795394000000-drop-hub-operations';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   CreateTiktokConversations1795386000000,
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
+  DropHubOperations1795394000000,
 ];
