@@ -15,6 +15,7 @@ import { BitrixOAuthClient } from './portals/bitrix-oauth.client';
 import { BitrixPortalsController } from './portals/bitrix-portals.controller';
 import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
+import { PortalAudit } from './portals/portal-audit';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
 import { AgentMessagesRepository } from './replies/agent-messages.repository';
@@ -37,6 +38,7 @@ const repositories = [
 const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
+  PortalAudit,
   PortalInstaller,
   ConnectorSetup,
   BitrixLinesService,
