@@ -26,9 +26,11 @@ import { BitrixRestClient } from './rest/bitrix-rest.client';
 import { BitrixInboundHandler } from './webhooks/bitrix-inbound.handler';
 import { BitrixWebhookAuthenticator } from './webhooks/bitrix-webhook.authenticator';
 import { BitrixWebhookController } from './webhooks/bitrix-webhook.controller';
+import { BitrixDataContributor } from './privacy/bitrix-data.contributor';
 
 const httpControllers = [BitrixPortalsController, BitrixWebhookController];
 const repositories = [
+  BitrixDataContributor,
   BitrixPortalsRepository,
   BitrixLinesRepository,
   BitrixChatsRepository,

@@ -17,6 +17,7 @@ import { CalendarConnectionController } from './http/calendar-connection.control
 import { CalendarEventsController } from './http/calendar-events.controller';
 import { CalendarSettingsRepository } from './settings/calendar-settings.repository';
 import { MessagingModule } from '@app/messaging/messaging.module';
+import { CalendarDataContributor } from './privacy/calendar-data.contributor';
 
 const httpControllers = [
   CalendarConnectionController,
@@ -26,7 +27,12 @@ const httpControllers = [
 const google = [GoogleTransport, GoogleClients, CalendarApi];
 const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
 const events = [EventsService, BookingGuard, AvailabilityService];
-const repositories = [CalendarConnectionsRepository, CalendarSettingsRepository, CalendarCache];
+const repositories = [
+  CalendarDataContributor,
+  CalendarConnectionsRepository,
+  CalendarSettingsRepository,
+  CalendarCache,
+];
 
 /**
  * Google Calendar per tenant: the OAuth connect flow, token refresh (once per connection across

@@ -10,12 +10,14 @@ import { ConsentPolicyController } from './consent-policy.controller';
 import { ConsentController } from './consent.controller';
 import { ConsentRule } from './consent.rule';
 import { ConsentService } from './consent.service';
+import { ConsentDataContributor } from './consent-data.contributor';
 
 const httpControllers = [ConsentPolicyController, ConsentController];
 const repositories = [ConsentLedger, ConsentPoliciesRepository];
 const services = [ConsentService, ConsentContacts, ConsentGate, ConsentImport];
 const outboundRules = [ConsentRule];
 const streamListeners = [ConsentKeywordsListener];
+const privacyContributors = [ConsentDataContributor];
 
 /**
  * Consent (LGPD/GDPR): the ledger of each contact's decisions per purpose and channel, the
@@ -25,6 +27,12 @@ const streamListeners = [ConsentKeywordsListener];
 @Module({
   imports: [MessagingModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...outboundRules, ...streamListeners],
+  providers: [
+    ...repositories,
+    ...services,
+    ...outboundRules,
+    ...streamListeners,
+    ...privacyContributors,
+  ],
 })
 export class ConsentModule {}
