@@ -2,6 +2,7 @@
 // one after another so they never compete for the same cores. Each writes its JSON under
 // bench/results/ and prints a table with the targets it meets and misses.
 import 'reflect-metadata';
+import { runBitrixBenchmark } from './bitrix/bitrix.bench';
 import { runCallStatsBenchmark } from './call-stats/call-stats.bench';
 import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   sse: runSseBenchmark,
   webhooks: runWebhooksBenchmark,
   'call-stats': runCallStatsBenchmark,
+  bitrix: runBitrixBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -25,6 +25,11 @@ import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
 import { CreateTiktokConversations1795386000000 } from './1795386000000-create-tiktok-conversations';
 import { AddChannelAccountLifecycle1795387000000 } from './1795387000000-add-channel-account-lifecycle';
 import { AddMessageEditsAndDeletions1795387010000 } from './1795387010000-add-message-edits-and-deletions';
+import { ReregisterEvolutionWebhooksForChanges1795388000000 } from './1795388000000-reregister-evolution-webhooks-for-changes';
+import { AddContactAvatar1795388010000 } from './1795388010000-add-contact-avatar';
+import { CreateInstagramProfileLookups1795388020000 } from './1795388020000-create-instagram-profile-lookups';
+import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
+import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
 import { DropHubOperations1795394000000 } from './1795394000000-drop-hub-operations';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
@@ -56,5 +61,10 @@ export const MIGRATIONS = [
   CreateTiktokConversations1795386000000,
   AddChannelAccountLifecycle1795387000000,
   AddMessageEditsAndDeletions1795387010000,
+  ReregisterEvolutionWebhooksForChanges1795388000000,
+  AddContactAvatar1795388010000,
+  CreateInstagramProfileLookups1795388020000,
+  AddBitrixMirrorChanges1795392000000,
+  AddBitrixMirrorAttempts1795392010000,
   DropHubOperations1795394000000,
 ];

@@ -18,6 +18,8 @@ import { BitrixPortalsService } from './portals/bitrix-portals.service';
 import { PortalAudit } from './portals/portal-audit';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
+import { PortalUrlPolicy } from './portals/portal-url-policy';
+import { MirrorDeadLetters } from './mirror/mirror-dead-letters';
 import { AgentMessagesRepository } from './replies/agent-messages.repository';
 import { AgentReplies } from './replies/agent-replies';
 import { ChatNotes } from './replies/chat-notes';
@@ -41,12 +43,14 @@ const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
   PortalAudit,
+  PortalUrlPolicy,
   PortalInstaller,
   ConnectorSetup,
   BitrixLinesService,
   CrmContacts,
   MirrorFlusher,
   MirrorQueue,
+  MirrorDeadLetters,
   AgentReplies,
   ChatNotes,
 ];

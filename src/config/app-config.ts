@@ -95,11 +95,17 @@ export class AppConfig {
     stateTtlSeconds: number;
     defaultTimeZone: string;
   };
+  /** Signed links to received media (served without an API key), capped like any download. */
+  readonly mediaLinks: { ttlSeconds: number; maxBytes: number };
   readonly bitrix: {
     oauthUrl: string;
     clientId?: string;
     clientSecret?: string;
     connectorId: string;
+    /** Refusals of a mirrored message before it is a dead letter. */
+    mirrorMaxAttempts: number;
+    /** Portal hosts exempt from the public-address check (BITRIX_PORTAL_URL_ALLOWLIST). */
+    portalUrlAllowlist: ReadonlySet<string>;
     requestsPerSecond: number;
     requestBurst: number;
   };
@@ -212,6 +218,10 @@ export class AppConfig {
         },
       },
     };
+    this.mediaLinks = {
+      ttlSeconds: env.MEDIA_LINK_TTL_SECONDS,
+      maxBytes: env.MEDIA_DOWNLOAD_MAX_BYTES,
+    };
     this.meta = {
       graphBaseUrl: env.META_GRAPH_BASE_URL.replace(/\/+$/, ''),
       graphApiVersion: env.META_GRAPH_API_VERSION,
@@ -263,6 +273,8 @@ export class AppConfig {
       clientId: env.BITRIX_CLIENT_ID,
       clientSecret: env.BITRIX_CLIENT_SECRET,
       connectorId: env.BITRIX_CONNECTOR_ID,
+      mirrorMaxAttempts: env.BITRIX_MIRROR_MAX_ATTEMPTS,
+      portalUrlAllowlist: new Set(env.BITRIX_PORTAL_URL_ALLOWLIST?.split(',') ?? []),
       requestsPerSecond: env.BITRIX_REQUESTS_PER_SECOND,
       requestBurst: env.BITRIX_REQUEST_BURST,
     };

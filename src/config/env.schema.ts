@@ -435,6 +435,27 @@ export class EnvironmentVariables {
   @MinLength(8)
   BITRIX_CLIENT_SECRET?: string;
 
+  /**
+   * Times Bitrix24 may refuse a mirrored message (backing off 1 s, 2 s, 4 s...) before it becomes
+   * a dead letter (GET /api/v2/bitrix/portals/:id/dead-letters, re-driven by POST .../redrive).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  BITRIX_MIRROR_MAX_ATTEMPTS = 5;
+
+  /**
+   * Hosts (names or IPs, comma-separated) whose portal URLs skip the public-address check a new
+   * portal's URL gets (https, no private, loopback or internal host): an on-premise Bitrix24
+   * on the internal network. Empty: every portal must be a public https host.
+   */
+  @Matches(/^[a-z0-9.:-]+(,[a-z0-9.:-]+)*$/, {
+    message: 'BITRIX_PORTAL_URL_ALLOWLIST must be a comma list of lower-case host names or IPs',
+  })
+  @IsOptional()
+  BITRIX_PORTAL_URL_ALLOWLIST?: string;
+
   /** Our Open Lines connector id as registered on every portal (imconnector.register ID). */
   @Matches(/^[a-z0-9_]{1,32}$/, { message: 'BITRIX_CONNECTOR_ID: lower case, digits, _' })
   BITRIX_CONNECTOR_ID = 'omnihub';
@@ -466,6 +487,17 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   MEDIA_DOWNLOAD_MAX_BYTES = 104_857_600;
+
+  /**
+   * Lifetime of the signed links Omnihub hands out for received media (GET /api/v2/media/:id,
+   * no API key): Bitrix24 open lines get customers' files this way. Up to 30 days, how long Meta
+   * keeps a received file.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(2_592_000)
+  MEDIA_LINK_TTL_SECONDS = 86_400;
 
   /** Templates are re-read from Meta after this long. */
   @Type(() => Number)

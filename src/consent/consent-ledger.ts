@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@app/audit/audit-trail';
 import { decodeCursor, Page, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
@@ -64,11 +64,18 @@ export class ConsentLedger {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Records a decision; returns it, or null when its idempotency key was recorded before. */
-  async record(change: ConsentChange): Promise<ConsentEventRecord | null> {
-    return this.db.transaction(async (tx) => {
-      const rows: EventRow[] = await tx.query(
-        `WITH event AS (
+  /**
+   * Records a decision; returns it, or null when its idempotency key was recorded before.
+   * `tx`: inside a caller's transaction (a contact merge carrying decisions over).
+   */
+  async record(change: ConsentChange, tx?: EntityManager): Promise<ConsentEventRecord | null> {
+    if (tx) return this.append(change, tx);
+    return this.db.transaction((own) => this.append(change, own));
+  }
+
+  private async append(change: ConsentChange, tx: EntityManager) {
+    const rows: EventRow[] = await tx.query(
+      `WITH event AS (
          INSERT INTO consent_events (id, tenant_id, contact_id, purpose, channel, state, source,
                                      evidence, actor, occurred_at, idempotency_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -83,31 +90,30 @@ export class ConsentLedger {
                occurred_at = EXCLUDED.occurred_at
            WHERE current.occurred_at <= EXCLUDED.occurred_at)
        SELECT * FROM event`,
-        [
-          newId(),
-          change.tenantId,
-          change.contactId,
-          change.purpose,
-          change.channel,
-          change.state,
-          change.source,
-          change.evidence,
-          change.actor,
-          change.occurredAt,
-          change.idempotencyKey ?? null,
-        ],
-      );
-      if (!rows[0]) return null;
-      await this.audit.record(
-        {
-          action: `consent.${change.state}`,
-          tenantId: change.tenantId,
-          resource: { type: 'contact', id: change.contactId },
-        },
-        tx,
-      );
-      return toRecord(rows[0]);
-    });
+      [
+        newId(),
+        change.tenantId,
+        change.contactId,
+        change.purpose,
+        change.channel,
+        change.state,
+        change.source,
+        change.evidence,
+        change.actor,
+        change.occurredAt,
+        change.idempotencyKey ?? null,
+      ],
+    );
+    if (!rows[0]) return null;
+    await this.audit.record(
+      {
+        action: `consent.${change.state}`,
+        tenantId: change.tenantId,
+        resource: { type: 'contact', id: change.contactId },
+      },
+      tx,
+    );
+    return toRecord(rows[0]);
   }
 
   /** The contact's current decisions covering `channel` (every channel when `*`). */

@@ -22,6 +22,8 @@ export interface ConsentEvidence {
   wording?: string;
   ipAddress?: string;
   userAgent?: string;
+  /** Set on decisions carried over from a contact merged into this one. */
+  mergedFrom?: { contactId: string; eventId: string };
 }
 
 /** The current decision for one scope of one contact. */

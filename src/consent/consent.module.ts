@@ -5,6 +5,7 @@ import { ConsentGate } from './consent-gate';
 import { ConsentImport } from './consent-import';
 import { ConsentKeywordsListener } from './consent-keywords.listener';
 import { ConsentLedger } from './consent-ledger';
+import { ConsentMergeParticipant } from './consent-merge.participant';
 import { ConsentPoliciesRepository } from './consent-policies.repository';
 import { ConsentPolicyController } from './consent-policy.controller';
 import { ConsentController } from './consent.controller';
@@ -14,6 +15,8 @@ import { ConsentDataContributor } from './consent-data.contributor';
 
 const httpControllers = [ConsentPolicyController, ConsentController];
 const repositories = [ConsentLedger, ConsentPoliciesRepository];
+/** Carries a merged contact's decisions over to the survivor (messaging's contact merge). */
+const mergeParticipants = [ConsentMergeParticipant];
 const services = [ConsentService, ConsentContacts, ConsentGate, ConsentImport];
 const outboundRules = [ConsentRule];
 const streamListeners = [ConsentKeywordsListener];
@@ -33,6 +36,7 @@ const privacyContributors = [ConsentDataContributor];
     ...outboundRules,
     ...streamListeners,
     ...privacyContributors,
+    ...mergeParticipants,
   ],
 })
 export class ConsentModule {}

@@ -7,6 +7,10 @@ import { InstagramProvider } from './graph/instagram.provider';
 import { InstagramController } from './http/instagram.controller';
 import { InstagramOperationsService } from './http/instagram-operations.service';
 import { InstagramInboundHandler } from './inbound/instagram-inbound.handler';
+import { InstagramProfileClient } from './profiles/instagram-profile.client';
+import { InstagramProfileEnricher } from './profiles/instagram-profile.enricher';
+import { InstagramProfileLookupsRepository } from './profiles/instagram-profile-lookups.repository';
+import { InstagramProfileRetryTask } from './profiles/instagram-profile-retry.task';
 import { InstagramWindowRule } from './rules/instagram-window.rule';
 import { InstagramHealthIndicator } from './instagram.health-indicator';
 
@@ -17,10 +21,17 @@ const services = [InstagramOperationsService];
 const inboundHandlers = [InstagramInboundHandler];
 const outboundRules = [InstagramWindowRule];
 const healthIndicators = [InstagramHealthIndicator];
+const contactProfiles = [
+  InstagramProfileClient,
+  InstagramProfileLookupsRepository,
+  InstagramProfileEnricher,
+  InstagramProfileRetryTask,
+];
 
 /**
  * Instagram Direct: the provider (both of Meta's roads, see INSTAGRAM_FLAVOURS), its webhook
- * handler on meta/'s `/webhooks/meta`, the messaging window rule and the frontend's routes.
+ * handler on meta/'s `/webhooks/meta`, the messaging window rule, the frontend's routes and
+ * contacts' profile enrichment (a messaging event subscriber).
  * Found by the ChannelRegistry, the inbox and the outbound rules through their decorators;
  * exports nothing and nobody imports it.
  */
@@ -34,6 +45,7 @@ const healthIndicators = [InstagramHealthIndicator];
     ...inboundHandlers,
     ...outboundRules,
     ...healthIndicators,
+    ...contactProfiles,
   ],
 })
 export class InstagramModule {}

@@ -1,11 +1,14 @@
 import { AppConfig } from '@config/app-config';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '@core/redis/redis.module';
 import type { FastifyReply } from 'fastify';
 import { newId } from '@core/database/ids';
 import { DomainError, UnavailableError } from '@core/errors/domain-error';
 import { isStreamId, sseFrame } from './live-event';
 import { LiveEventsHub } from './live-events.hub';
 import { ConnectionLimiter } from './connection-limiter';
+import { whileStoreReachable } from './live-events-unavailable';
 import { SseClient } from './sse-client';
 import type { StreamGrant } from './stream-tickets';
 import { TenantEventLog } from './tenant-event-log';
@@ -31,6 +34,7 @@ export class EventStreams {
     private readonly log: TenantEventLog,
     private readonly limiter: ConnectionLimiter,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async open(reply: FastifyReply, grant: StreamGrant, lastEventId?: string): Promise<void> {
@@ -43,7 +47,9 @@ export class EventStreams {
       );
     }
     const connectionId = newId();
-    if (!(await this.limiter.acquire(tenantId, connectionId))) {
+    if (
+      !(await whileStoreReachable(this.redis, () => this.limiter.acquire(tenantId, connectionId)))
+    ) {
       throw new DomainError(
         'LIVE_EVENTS.TOO_MANY_STREAMS',
         'rate-limited',
@@ -54,11 +60,9 @@ export class EventStreams {
     let start: string;
     let resync: string | undefined;
     try {
-      const head = await this.log.head(tenantId);
-      if (lastEventId !== undefined && !isStreamId(lastEventId)) resync = 'unknown-event-id';
-      else if (lastEventId !== undefined && (await this.log.gapSince(tenantId, lastEventId)))
-        resync = 'events-expired';
-      start = lastEventId !== undefined && !resync ? lastEventId : head;
+      ({ start, resync } = await whileStoreReachable(this.redis, () =>
+        this.startOf(tenantId, lastEventId),
+      ));
     } catch (error) {
       await this.limiter.release(tenantId, connectionId).catch(() => undefined);
       throw error;
@@ -95,6 +99,20 @@ export class EventStreams {
     if (resync) client.control('resync', { reason: resync });
     this.hub.add(client);
     await this.replay(client, start);
+  }
+
+  /** Where the client starts: its Last-Event-ID, or now (with why it must resync). */
+  private async startOf(
+    tenantId: string,
+    lastEventId: string | undefined,
+  ): Promise<{ start: string; resync?: string }> {
+    const head = await this.log.head(tenantId);
+    if (lastEventId === undefined) return { start: head };
+    if (!isStreamId(lastEventId)) return { start: head, resync: 'unknown-event-id' };
+    if (await this.log.gapSince(tenantId, lastEventId)) {
+      return { start: head, resync: 'events-expired' };
+    }
+    return { start: lastEventId };
   }
 
   private async replay(client: SseClient, start: string): Promise<void> {

@@ -34,7 +34,7 @@ export class LiveEventsController {
       'works once, so no long-lived credential travels in a URL.',
   })
   @ApiCreatedResponse({ type: StreamTicketDto })
-  @ApiProblems(400)
+  @ApiProblems(400, 503)
   async issue(
     @TenantId() tenantId: string,
     @Body() body: StreamFiltersDto,

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
 import type { StreamFilters } from './sse-client';
+import { whileStoreReachable } from './live-events-unavailable';
 
 /** What a ticket lets its bearer open: one tenant's stream, narrowed as when it was issued. */
 export interface StreamGrant {
@@ -31,13 +32,15 @@ export class StreamTickets {
   async issue(grant: StreamGrant): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = randomBytes(32).toString('base64url');
     const ttl = this.config.liveEvents.ticketTtlSeconds;
-    await this.redis.set(this.key(ticket), JSON.stringify(grant), 'EX', ttl);
+    await whileStoreReachable(this.redis, () =>
+      this.redis.set(this.key(ticket), JSON.stringify(grant), 'EX', ttl),
+    );
     return { ticket, expiresAt: new Date(Date.now() + ttl * 1000) };
   }
 
   /** The ticket's grant, once; null when it is unknown, used or expired. */
   async consume(ticket: string): Promise<StreamGrant | null> {
-    const stored = await this.redis.getdel(this.key(ticket));
+    const stored = await whileStoreReachable(this.redis, () => this.redis.getdel(this.key(ticket)));
     return stored ? (JSON.parse(stored) as StreamGrant) : null;
   }
 

@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelAccountConnector } from './channel-accounts/channel-account.connector';
 import { ChannelAccountLifecycle } from './channel-accounts/channel-account-lifecycle';
 import { MessageChangesRepository } from './messages/message-changes.repository';
+import { ContactMerge } from './contacts/contact-merge';
+import { ContactsController } from './contacts/contacts.controller';
 import { TenantsModule } from '@app/tenants/tenants.module';
 import { ChannelAccountsController } from './channel-accounts/channel-accounts.controller';
 import { ChannelAccountsQuery } from './channel-accounts/channel-accounts.query';
@@ -21,6 +23,9 @@ import { MessageHistoryQuery } from './history/message-history.query';
 import { MessagesQueryController } from './history/messages-query.controller';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { IngestByAccount } from './inbound/ingest-by-account';
+import { MediaLinks } from './media/media-links';
+import { SignedMedia } from './media/signed-media';
+import { SignedMediaController } from './media/signed-media.controller';
 import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
@@ -73,6 +78,7 @@ const services = [
   ChannelAccountsService,
   ChannelAccountsQuery,
   ContactsService,
+  ContactMerge,
   ConversationsService,
   InboundPipeline,
   IngestByAccount,
@@ -93,18 +99,21 @@ const services = [
   AccountHealthQuery,
   FailedSendsQuery,
 ];
+const media = [MediaLinks, SignedMedia];
 const eventStream = [EventSubscribersRegistry, EventDelivery, EventDeliveryLoop, EventRetention];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
 const metrics = [...outboundMetrics];
 const httpControllers = [
   ChannelAccountsController,
+  ContactsController,
   ConversationsController,
   MessagesQueryController,
   MessagesController,
   MessageOperationsController,
   SendOutcomeController,
   DeadLettersController,
+  SignedMediaController,
 ];
 
 /**
@@ -115,7 +124,15 @@ const httpControllers = [
 @Module({
   imports: [TypeOrmModule.forFeature(entities), DiscoveryModule, TenantsModule],
   controllers: httpControllers,
-  providers: [...repositories, ...services, ...eventStream, ...privacy, ...processors, ...metrics],
+  providers: [
+    ...repositories,
+    ...services,
+    ...media,
+    ...eventStream,
+    ...privacy,
+    ...processors,
+    ...metrics,
+  ],
   exports: [
     ChannelAccountConnector,
     ChannelAccountsService,
@@ -132,6 +149,7 @@ const httpControllers = [
     MessageRetention,
     AccountHealthQuery,
     FailedSendsQuery,
+    SignedMedia,
   ],
 })
 export class MessagingModule {}

@@ -394,6 +394,38 @@ describe('Instagram Direct end to end', () => {
       expect(((await historyWith(igsid)) as Changed[])[1].content).toEqual({});
     });
 
+    it('removes every photo of an unsent message that carried several, once', async () => {
+      const photos = '7000000000000106';
+      const mid = newMid();
+      const photo = (n: number) => ({
+        type: 'image',
+        payload: { url: `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${n}` },
+      });
+      const send = (event: Record<string, unknown>, when: number) =>
+        webhook(instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, photos, event, when)));
+      await send({ message: { mid, attachments: [photo(1), photo(2), photo(3)] } }, at);
+      await eventually(async () => expect(await historyWith(photos)).toHaveLength(3));
+
+      const unsend = { message: { mid, is_deleted: true } };
+      await Promise.all([send(unsend, at + 1_000), send(unsend, at + 1_000)]);
+      const items = await eventually(async () => {
+        const all = (await historyWith(photos)) as Changed[];
+        expect(all.map((item) => item.deletedAt)).toEqual(
+          Array(3).fill(new Date(at + 1_000).toISOString()),
+        );
+        return all;
+      });
+      expect(items.map((item) => item.content)).toEqual([{}, {}, {}]);
+      for (const item of items) {
+        await eventually(async () =>
+          expect(await events(item.id)).toEqual([
+            { type: 'message.received' },
+            { type: 'message.deleted' },
+          ]),
+        );
+      }
+    });
+
     it('acknowledges an edit or deletion of a message it never stored, creating nothing', async () => {
       const stranger = '7000000000000105';
       const mid = newMid();

@@ -25,4 +25,6 @@ export const BASE_TEST_ENV: Record<string, string> = {
   SWAGGER_ENABLED: 'true',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   SHUTDOWN_TIMEOUT_MS: '5000',
+  // The Bitrix24 fake listens on http://127.0.0.1: an on-premise portal as far as Omnihub knows.
+  BITRIX_PORTAL_URL_ALLOWLIST: '127.0.0.1',
 };

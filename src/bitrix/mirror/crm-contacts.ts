@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { HubName } from '@core/channel/hub-name';
 import type { ContactProfile } from '@app/messaging/contacts/contacts.service';
 import { BitrixRestClient } from '../rest/bitrix-rest.client';
 import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
@@ -6,7 +7,7 @@ import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
 export interface ChatPerson {
   chat: BitrixChat;
   profile: ContactProfile;
-  hub: string;
+  hub: HubName;
 }
 
 /**

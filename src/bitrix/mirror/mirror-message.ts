@@ -1,9 +1,24 @@
+import type { MediaLink } from '@app/messaging/media/signed-media';
 import type { StoredMessage } from '@app/messaging/messages/message-lookup';
 
 /**
- * The text an agent sees for a customer's message. Bitrix24 takes text and file links; until
- * Omnihub serves customers' media by signed link, media shows as its kind and caption.
+ * The `message` fields an agent sees for a customer's message. A file its platform can hand
+ * out again goes as a signed, expiring link Bitrix24 fetches (`files[]`), with its caption as
+ * the text; anything else as text.
  */
+export function lineMessage(
+  message: StoredMessage,
+  link: MediaLink | null,
+): { text?: string; files?: { url: string; name: string }[] } {
+  if (!link) return { text: lineText(message) };
+  const caption = (message.content.media as { caption?: unknown } | undefined)?.caption;
+  return {
+    ...(typeof caption === 'string' && caption ? { text: caption } : {}),
+    files: [{ url: link.url, name: link.name }],
+  };
+}
+
+/** The text an agent sees for a message with no file link: media shows as kind and caption. */
 export function lineText(message: StoredMessage): string {
   const content = message.content as Record<string, unknown>;
   if (typeof content.text === 'string' && content.text) return content.text;

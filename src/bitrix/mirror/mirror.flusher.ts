@@ -5,12 +5,13 @@ import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { SignedMedia } from '@app/messaging/media/signed-media';
 import { MessageLookup } from '@app/messaging/messages/message-lookup';
 import { BitrixRestClient, MAX_BATCH_COMMANDS } from '../rest/bitrix-rest.client';
 import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
 import { ChatPerson, CrmContacts } from './crm-contacts';
-import { lineText } from './mirror-message';
-import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
+import { lineMessage } from './mirror-message';
+import { MirrorChange, MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
 
 /** Messages per imconnector.send.messages command, and per flush round (one `batch`). */
@@ -18,6 +19,21 @@ const MESSAGES_PER_COMMAND = 25;
 const ITEMS_PER_ROUND = 200;
 const LOCK_MS = 60_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+const METHODS: Record<MirrorChange, string> = {
+  send: 'imconnector.send.messages',
+  edit: 'imconnector.update.messages',
+  delete: 'imconnector.delete.messages',
+};
+const CHANGE_ORDER: readonly MirrorChange[] = ['send', 'edit', 'delete'];
+
+interface Command {
+  key: string;
+  method: string;
+  line: string;
+  items: MirrorItem[];
+  entries: unknown[];
+}
 
 export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 
@@ -39,6 +55,7 @@ export class MirrorFlusher {
     private readonly accounts: ChannelAccountsService,
     private readonly contacts: ContactsService,
     private readonly messages: MessageLookup,
+    private readonly media: SignedMedia,
     private readonly queue: MirrorQueue,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
@@ -53,12 +70,15 @@ export class MirrorFlusher {
       return { kind: 'delay', ms: 250 };
     }
     try {
-      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND);
+      const maxAttempts = this.config.bitrix.mirrorMaxAttempts;
+      const pending = await this.items.pending(portalId, ITEMS_PER_ROUND, maxAttempts);
       if (!pending.length) return { kind: 'done' };
       const wait = await this.queue.waitMs(portalId);
       if (wait > 0) return { kind: 'delay', ms: wait };
       await this.queue.flushed(portalId);
-      await this.round(portalId, pending);
+      const retryInMs = await this.round(portalId, pending);
+      // Refused items try again when their back-off ends, unless that was their last attempt.
+      if (retryInMs !== undefined) await this.queue.scheduleIn(portalId, retryInMs);
       // More than a round's worth waiting: the next flush keeps the portal's pace.
       if (pending.length === ITEMS_PER_ROUND) await this.queue.schedule(portalId);
       return { kind: 'done' };
@@ -67,7 +87,8 @@ export class MirrorFlusher {
     }
   }
 
-  private async round(portalId: string, pending: MirrorItem[]): Promise<void> {
+  /** Sends what it can; the ms until a refused item is due again, undefined when none was. */
+  private async round(portalId: string, pending: MirrorItem[]): Promise<number | undefined> {
     const conversations = [...new Set(pending.map((i) => i.conversationId))];
     const chats = new Map(
       (await this.chats.byConversations(portalId, conversations)).map((c) => [c.conversationId, c]),
@@ -75,7 +96,7 @@ export class MirrorFlusher {
     const people = await this.peopleOf([...chats.values()]);
     await this.crm.ensure(portalId, [...people.values()]);
 
-    const byLine = new Map<string, { item: MirrorItem; entry: Record<string, unknown> }[]>();
+    const groups = new Map<string, { item: MirrorItem; entry: Record<string, unknown> }[]>();
     const skipped: { id: string; bitrixMessageId: null }[] = [];
     for (const item of pending) {
       const person = people.get(item.conversationId);
@@ -86,41 +107,59 @@ export class MirrorFlusher {
         skipped.push({ id: item.id, bitrixMessageId: null });
         continue;
       }
-      const entries = byLine.get(item.lineId) ?? [];
-      entries.push({ item, entry: entryOf(person, message.id, lineText(message)) });
-      byLine.set(item.lineId, entries);
+      const entry =
+        item.change === 'delete'
+          ? idsOf(person, message.id)
+          : entryOf(
+              person,
+              message.id,
+              lineMessage(message, this.media.linkOf(person.hub, message)),
+            );
+      const key = `${item.change}|${item.lineId}`;
+      groups.set(key, [...(groups.get(key) ?? []), { item, entry }]);
     }
     await this.items.markSent(skipped);
 
-    const commands: { key: string; line: string; items: MirrorItem[]; entries: unknown[] }[] = [];
-    for (const [line, entries] of byLine) {
-      for (let i = 0; i < entries.length; i += MESSAGES_PER_COMMAND) {
-        const chunk = entries.slice(i, i + MESSAGES_PER_COMMAND);
-        commands.push({
-          key: `m${commands.length}`,
-          line,
-          items: chunk.map((c) => c.item),
-          entries: chunk.map((c) => c.entry),
-        });
+    // Messages first, then edits, then deletions: a batch runs its commands in order, so a
+    // message and its edit in one flush reach the line in that order.
+    const commands: Command[] = [];
+    for (const change of CHANGE_ORDER) {
+      for (const [key, entries] of groups) {
+        const [kind, line] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+        if (kind !== change) continue;
+        for (let i = 0; i < entries.length; i += MESSAGES_PER_COMMAND) {
+          const chunk = entries.slice(i, i + MESSAGES_PER_COMMAND);
+          commands.push({
+            key: `m${commands.length}`,
+            method: METHODS[change],
+            line,
+            items: chunk.map((c) => c.item),
+            entries: chunk.map((c) => c.entry),
+          });
+        }
       }
     }
+    let retryInMs: number | undefined;
     for (let i = 0; i < commands.length; i += MAX_BATCH_COMMANDS) {
-      await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
+      const wait = await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
+      if (wait !== undefined) retryInMs = Math.min(retryInMs ?? wait, wait);
     }
+    return retryInMs;
   }
 
   private async send(
     portalId: string,
-    commands: { key: string; line: string; items: MirrorItem[]; entries: unknown[] }[],
+    commands: Command[],
     chats: Map<string, BitrixChat>,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
+    let retryInMs: number | undefined;
     const answer = await this.rest.batch(
       portalId,
       Object.fromEntries(
         commands.map((c) => [
           c.key,
           {
-            method: 'imconnector.send.messages',
+            method: c.method,
             params: {
               CONNECTOR: this.config.bitrix.connectorId,
               LINE: c.line,
@@ -133,13 +172,15 @@ export class MirrorFlusher {
     for (const command of commands) {
       const error = answer.errors[command.key];
       if (error) {
-        await this.items.markFailed(
+        const wait = await this.items.markFailed(
           command.items.map((i) => i.id),
-          error.error ?? 'error',
+          [error.error, error.error_description].filter(Boolean).join(': ') || 'error',
         );
+        retryInMs = Math.min(retryInMs ?? wait, wait);
         continue;
       }
-      const results = resultsOf(answer.result[command.key]);
+      // Only a posted message answers with the Bitrix chat and message it became.
+      const results = command.method === METHODS.send ? resultsOf(answer.result[command.key]) : [];
       await this.items.markSent(
         command.items.map((item, i) => ({
           id: item.id,
@@ -155,6 +196,7 @@ export class MirrorFlusher {
         }
       }
     }
+    return retryInMs;
   }
 
   private async peopleOf(
@@ -178,7 +220,11 @@ export class MirrorFlusher {
   }
 }
 
-function entryOf(person: ChatPerson, messageId: string, text: string): Record<string, unknown> {
+function entryOf(
+  person: ChatPerson,
+  messageId: string,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
   const { chat, profile } = person;
   return {
     user: {
@@ -186,8 +232,17 @@ function entryOf(person: ChatPerson, messageId: string, text: string): Record<st
       name: profile.name ?? chat.recipient,
       ...(profile.phone ? { phone: profile.phone, skip_phone_validate: 'Y' } : {}),
     },
-    message: { id: messageId, date: Math.floor(Date.now() / 1000), text },
+    message: { id: messageId, date: Math.floor(Date.now() / 1000), ...body },
     chat: { id: chat.conversationId },
+  };
+}
+
+/** What imconnector.delete.messages needs: whose message, which, in which chat. */
+function idsOf(person: ChatPerson, messageId: string): Record<string, unknown> {
+  return {
+    user: { id: person.chat.contactId },
+    message: { id: messageId },
+    chat: { id: person.chat.conversationId },
   };
 }
 

@@ -51,6 +51,16 @@ export class MirrorQueue {
     );
   }
 
+  /** A flush `ms` from now: refused items are tried again when their back-off ends. */
+  async scheduleIn(portalId: string, ms: number): Promise<void> {
+    const slot = Math.floor((Date.now() + ms) / GATHER_MS) + 1;
+    await this.queue.add(
+      MIRROR_JOB,
+      { portalId },
+      { jobId: `mirror-${portalId}-${slot}`, delay: slot * GATHER_MS - Date.now() },
+    );
+  }
+
   /** How long a flush due now must still wait for the portal's last one to be a second old. */
   async waitMs(portalId: string): Promise<number> {
     const last = Number(await this.redis.get(this.lastFlushPrefix + portalId)) || 0;

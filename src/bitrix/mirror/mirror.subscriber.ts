@@ -55,8 +55,31 @@ export class MirrorSubscriber {
         lineId: line.lineId,
         conversationId,
         messageId,
+        change: 'send',
+        changeKey: 'send',
       });
       await this.queue.schedule(line.portalId);
+    }
+  }
+
+  /**
+   * A customer's edit or deletion follows their message to every line it was mirrored to
+   * (Bitrix24's imconnector.update.messages / delete.messages), each edit once by its event id.
+   */
+  @OnMessagingEvent({
+    subscriber: 'bitrix.mirror-changes',
+    types: ['message.edited', 'message.deleted'],
+  })
+  async follow(event: MessagingEvent): Promise<void> {
+    if (!event.messageId) return;
+    const edited = event.type === 'message.edited';
+    for (const target of await this.items.mirroredTo(event.tenantId, event.messageId)) {
+      await this.items.add({
+        ...target,
+        change: edited ? 'edit' : 'delete',
+        changeKey: edited ? `edit:${event.id}` : 'delete',
+      });
+      await this.queue.schedule(target.portalId);
     }
   }
 

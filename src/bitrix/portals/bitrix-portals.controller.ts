@@ -10,13 +10,17 @@ import { ApiProblems } from '@core/api/api-problems.decorator';
 import { UuidPipe } from '@core/api/uuid.pipe';
 import { TenantId } from '@core/auth/auth.decorators';
 import { BitrixLinesService } from '../connector/bitrix-lines.service';
+import { MirrorDeadLetters } from '../mirror/mirror-dead-letters';
 import {
   AuthorizationCodeDto,
   CreatePortalDto,
   LineDto,
   LineMappingDto,
+  MirrorDeadLetterDto,
   PortalDto,
   PortalStatusDto,
+  RedriveDeadLettersDto,
+  RedriveResultDto,
   UpdatePortalDto,
 } from './bitrix-portals.dto';
 import { BitrixPortalsService } from './bitrix-portals.service';
@@ -27,6 +31,7 @@ export class BitrixPortalsController {
   constructor(
     private readonly portals: BitrixPortalsService,
     private readonly lines: BitrixLinesService,
+    private readonly deadLetters: MirrorDeadLetters,
   ) {}
 
   @Post()
@@ -133,5 +138,37 @@ export class BitrixPortalsController {
     @Param('channelAccountId', UuidPipe) channelAccountId: string,
   ): Promise<void> {
     return this.lines.unmap(tenantId, id, channelAccountId);
+  }
+
+  @Get(':id/dead-letters')
+  @ApiOperation({
+    summary: 'Customer messages, edits and deletions Bitrix24 kept refusing',
+    description:
+      'Unsent mirror items that used up BITRIX_MIRROR_MAX_ATTEMPTS (backing off 1 s, 2 s, 4 s...), ' +
+      "oldest first, at most 500, with Bitrix24's last refusal.",
+  })
+  @ApiOkResponse({ type: [MirrorDeadLetterDto] })
+  @ApiProblems(400, 404)
+  listDeadLetters(
+    @TenantId() tenantId: string,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<MirrorDeadLetterDto[]> {
+    return this.deadLetters.list(tenantId, id);
+  }
+
+  @Post(':id/dead-letters/redrive')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Try dead letters again (all of the portal, or the ids given)',
+    description: 'Each still goes once: our message id is the external message id.',
+  })
+  @ApiOkResponse({ type: RedriveResultDto })
+  @ApiProblems(400, 404)
+  redriveDeadLetters(
+    @TenantId() tenantId: string,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: RedriveDeadLettersDto,
+  ): Promise<RedriveResultDto> {
+    return this.deadLetters.redrive(tenantId, id, body.ids);
   }
 }

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 export class CreatePortalDto {
   @ApiProperty({ example: 'main', description: "The tenant's name for the portal (unique)" })
@@ -106,4 +116,34 @@ export class LineDto {
   @ApiProperty({ format: 'uuid' }) channelAccountId!: string;
   @ApiProperty() lineId!: string;
   @ApiProperty() active!: boolean;
+}
+
+export class MirrorDeadLetterDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['send', 'edit', 'delete'], description: 'What was to be posted' })
+  change!: string;
+  @ApiProperty({ format: 'uuid' }) messageId!: string;
+  @ApiProperty({ format: 'uuid' }) conversationId!: string;
+  @ApiProperty() lineId!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: String, description: "Bitrix24's last refusal" })
+  lastError!: string | null;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class RedriveDeadLettersDto {
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Only these dead letters; all of the portal when left out',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  ids?: string[];
+}
+
+export class RedriveResultDto {
+  @ApiProperty({ description: 'Dead letters given their attempts back' }) redriven!: number;
 }

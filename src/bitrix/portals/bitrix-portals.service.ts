@@ -18,6 +18,7 @@ import type {
 import { handlerUrlOf } from './handler-url';
 import { PortalAudit } from './portal-audit';
 import { PortalTokens } from './portal-tokens';
+import { PortalUrlPolicy } from './portal-url-policy';
 
 /** A tenant's Bitrix24 portals: CRUD, the authorization-code grant and health. */
 @Injectable()
@@ -30,11 +31,13 @@ export class BitrixPortalsService {
     private readonly lines: BitrixLinesRepository,
     private readonly mirror: MirrorItemsRepository,
     private readonly breakers: CircuitBreakerRegistry,
+    private readonly urls: PortalUrlPolicy,
     private readonly config: AppConfig,
     private readonly audit: PortalAudit,
   ) {}
 
   async create(tenantId: string, input: CreatePortalDto): Promise<PortalDto> {
+    await this.urls.assertAllowed(input.portalUrl);
     try {
       const portal = await this.portals.insert({
         tenantId,

@@ -10,6 +10,7 @@ import {
 } from './channel-errors';
 import { ChannelProvider, MessagingProvider, isMessagingProvider } from './channel-provider';
 import { HubName, isHubName } from './hub-name';
+import { MediaSourceProvider, servesMedia } from './media-source';
 import { IdentityKind, PHONE_IDENTITY } from './messaging-rules';
 import { RegisterChannelProvider } from './register-channel-provider.decorator';
 
@@ -55,6 +56,12 @@ export class ChannelRegistry implements OnModuleInit {
    */
   isIdentityKind(kind: string): boolean {
     return this.kinds.has(kind);
+  }
+
+  /** The provider that fetches this kind of account's received media; null when it cannot. */
+  mediaSource(hub: HubName, provider: string): MediaSourceProvider | null {
+    const found = this.byKey.get(keyOf(hub, provider))?.provider;
+    return found && servesMedia(found) ? found : null;
   }
 
   /** The provider that proves a claimed account of this kind; none means it cannot connect. */

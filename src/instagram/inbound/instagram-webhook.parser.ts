@@ -1,7 +1,8 @@
-import type {
+import {
   InboundContent,
   NormalizedEvent,
   StatusUpdateEvent,
+  messagePartId,
 } from '@app/messaging/inbound/normalized-event';
 import {
   JsonObject,
@@ -138,7 +139,7 @@ function readMessage(message: JsonObject | undefined, base: Base): NormalizedEve
     // Several photos arrive as one message: the first keeps the mid, the others get `mid#n`.
     return attachments.map((attachment, i) => ({
       ...common,
-      providerMessageId: i === 0 ? mid : `${mid}#${i}`,
+      providerMessageId: messagePartId(mid, i),
       content: attachmentContent(attachment),
     }));
   }

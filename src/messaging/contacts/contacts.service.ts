@@ -108,6 +108,36 @@ export class ContactsService {
     return rows.length > 0;
   }
 
+  /**
+   * Completes a contact from a platform's profile lookup: fills the name and the picture it
+   * lacks, never overwrites one (a name a message carried, or another channel gave, stays).
+   * Records `contact.updated` when something was filled; false when nothing was (or the
+   * contact is gone: merged or erased since).
+   */
+  async completeProfile(
+    tenantId: string,
+    contactId: string,
+    profile: { name?: string; avatarUrl?: string },
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH completed AS (
+         UPDATE contacts SET
+           display_name = COALESCE(display_name, $3),
+           avatar_url = COALESCE(avatar_url, $4),
+           avatar_updated_at = CASE WHEN avatar_url IS NULL AND $4::text IS NOT NULL
+                                    THEN now() ELSE avatar_updated_at END,
+           updated_at = now()
+          WHERE id = $1 AND tenant_id = $2
+            AND ((display_name IS NULL AND $3::text IS NOT NULL)
+              OR (avatar_url IS NULL AND $4::text IS NOT NULL))
+          RETURNING tenant_id, id AS contact_id),
+       event AS (${contactUpdatedEvents('completed')})
+       SELECT 1 FROM completed`,
+      [contactId, tenantId, profile.name ?? null, profile.avatarUrl ?? null],
+    );
+    return rows.length > 0;
+  }
+
   /** The contact's name and phone as last known; null for another tenant's contact. */
   async profileOf(tenantId: string, contactId: string): Promise<ContactProfile | null> {
     const rows: { name: string | null; phone: string | null }[] = await this.db.query(

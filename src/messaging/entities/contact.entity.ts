@@ -31,6 +31,13 @@ export class ContactEntity {
   @Column({ type: 'text', nullable: true })
   phone!: string | null;
 
+  /** The picture a platform's profile lookup gave (a signed CDN link that expires). */
+  @Column({ name: 'avatar_url', type: 'text', nullable: true })
+  avatarUrl!: string | null;
+
+  @Column({ name: 'avatar_updated_at', type: 'timestamptz', nullable: true })
+  avatarUpdatedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -28,6 +28,15 @@ export class ConversationContactDto {
 
   @ApiProperty({ example: '+5511987654321', nullable: true, type: String })
   phone!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The picture a platform's profile lookup gave (Instagram: a signed CDN link that expires " +
+      'after some days; show initials when it no longer loads)',
+  })
+  avatarUrl!: string | null;
 }
 
 export class LastMessagePreviewDto {

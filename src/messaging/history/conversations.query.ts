@@ -22,6 +22,7 @@ interface ConversationRow {
   contactId: string;
   contactDisplayName: string | null;
   contactPhone: string | null;
+  contactAvatarUrl: string | null;
   lastId: string | null;
   lastDirection: MessageDirection | null;
   lastType: string | null;
@@ -72,6 +73,7 @@ export function conversationPageSql(
            (extract(epoch FROM c.last_message_at) * 1000000)::bigint::text AS "activityMicros",
            a.id AS "accountId", a.hub AS "accountHub", a.provider AS "accountProvider", a.name AS "accountName",
            ct.id AS "contactId", ct.display_name AS "contactDisplayName", ct.phone AS "contactPhone",
+           ct.avatar_url AS "contactAvatarUrl",
            last.id AS "lastId", last.direction AS "lastDirection", last.type AS "lastType",
            last.text AS "lastText", last.created_at AS "lastCreatedAt"
     FROM conversations c
@@ -120,7 +122,12 @@ function toConversationDto(row: ConversationRow): ConversationDto {
       provider: row.accountProvider,
       name: row.accountName,
     },
-    contact: { id: row.contactId, displayName: row.contactDisplayName, phone: row.contactPhone },
+    contact: {
+      id: row.contactId,
+      displayName: row.contactDisplayName,
+      phone: row.contactPhone,
+      avatarUrl: row.contactAvatarUrl,
+    },
     status: row.status,
     lastMessageAt: row.lastMessageAt,
     lastInboundAt: row.lastInboundAt,

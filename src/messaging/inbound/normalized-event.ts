@@ -127,3 +127,11 @@ export interface MessageChangeEvent {
 }
 
 export type NormalizedEvent = InboundMessageEvent | StatusUpdateEvent | MessageChangeEvent;
+
+/**
+ * The provider id of the n-th further part of a message a platform delivers as one but
+ * Omnihub stores as several (an Instagram message with several photos: the first part keeps
+ * the id, part n ≥ 1 gets `id#n`). A change to the message applies to every part.
+ */
+export const messagePartId = (providerMessageId: string, part: number): string =>
+  part === 0 ? providerMessageId : `${providerMessageId}#${part}`;

@@ -13,6 +13,11 @@ import {
   compact,
   unixSecondsToDate,
 } from '@app/messaging/inbound/webhook-payload.reader';
+import {
+  evolutionChangeIdOf,
+  readEvolutionDelete,
+  readEvolutionEdit,
+} from './evolution-webhook.changes';
 import { evolutionContentOf, typedBodyOf } from './evolution-webhook.content';
 
 export type EvolutionConnectionState = 'open' | 'connecting' | 'close';
@@ -74,6 +79,17 @@ export function parseEvolutionWebhook(body: unknown): ParsedEvolutionWebhook {
         else out.events.push(read);
       });
       break;
+    case 'messages.edited':
+    case 'messages.delete': {
+      const read = (event === 'messages.edited' ? readEvolutionEdit : readEvolutionDelete)(
+        asObject(root.data),
+        instance,
+        receivedAt,
+      );
+      if (typeof read === 'string') out.skipped.push(`data: ${read}`);
+      else out.events.push(read);
+      break;
+    }
     case 'connection.update': {
       const data = asObject(root.data);
       const state = asString(data?.state);
@@ -106,11 +122,17 @@ export function parseEvolutionWebhook(body: unknown): ParsedEvolutionWebhook {
   return out;
 }
 
-/** The inbox id of a delivery: one row per message event (per status for updates). */
+/**
+ * The inbox id of a delivery: one row per message event (per status for updates, per edit
+ * time for edits).
+ */
 export function evolutionEventIdOf(body: unknown): string | undefined {
   const root = asObject(body);
   const event = evolutionEventName(root?.event);
   const data = asObject(root?.data);
+  if (data && (event === 'messages.edited' || event === 'messages.delete')) {
+    return evolutionChangeIdOf(event, data);
+  }
   const keyId = asString(asObject(data?.key)?.id) ?? asString(data?.keyId);
   if (!event || !data || !keyId) return undefined;
   const status = event === 'messages.update' ? asString(data.status) : undefined;

@@ -3,8 +3,10 @@ import { AppConfig } from '@config/app-config';
 import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
+import type { FetchedMedia, MediaSourceProvider } from '@core/channel/media-source';
 import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
+import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
 import { WHATSAPP_MESSAGING_RULES } from '@app/whatsapp/rules/whatsapp-messaging.rules';
@@ -17,6 +19,7 @@ import {
 import { MetaGraphClient, graphPath } from '@app/meta/graph/meta-graph.client';
 import { unexpectedGraphAnswer } from './cloud-api-graph';
 import { mediaLinksIn } from './meta-media-links';
+import { MetaMediaClient } from './meta-media.client';
 import { MetaNumberOwnership } from './meta-number-ownership';
 import {
   META_CLOUD_MESSAGE_TYPES,
@@ -44,7 +47,10 @@ interface SendResponse {
 @Injectable()
 @RegisterChannelProvider()
 export class MetaCloudProvider
-  implements MessagingProvider<MetaCloudCredentials>, OwnershipProvingProvider
+  implements
+    MessagingProvider<MetaCloudCredentials>,
+    MediaSourceProvider<MetaCloudCredentials>,
+    OwnershipProvingProvider
 {
   readonly hub = 'whatsapp' as const;
   readonly provider = 'meta-cloud';
@@ -62,6 +68,7 @@ export class MetaCloudProvider
     private readonly graph: MetaGraphClient,
     private readonly ownership: MetaNumberOwnership,
     private readonly links: PublicLinkGuard,
+    private readonly media: MetaMediaClient,
     config: AppConfig,
   ) {
     const perSecond = config.whatsapp.cloudMessagesPerSecond;
@@ -71,6 +78,22 @@ export class MetaCloudProvider
   /** The token acts for the phone number, and the number is listed under the WABA. */
   proveOwnership(claim: AccountClaim): Promise<void> {
     return this.ownership.prove(claim);
+  }
+
+  /** A received file by the media id Meta sent (Meta keeps it for 30 days). */
+  fetchMedia(
+    account: MetaCloudAccount,
+    media: Readonly<Record<string, unknown>>,
+    maxBytes: number,
+  ): Promise<FetchedMedia> {
+    if (typeof media.mediaId !== 'string' || !media.mediaId) {
+      throw new DomainError(
+        'WHATSAPP.NO_MEDIA',
+        'unprocessable',
+        'This message carries no media id',
+      );
+    }
+    return this.media.download(account, media.mediaId, maxBytes);
   }
 
   async send(account: MetaCloudAccount, message: OutboundMessage): Promise<SendResult> {

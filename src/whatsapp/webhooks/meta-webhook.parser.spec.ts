@@ -433,3 +433,55 @@ describe('parseMetaWebhook: malformed input', () => {
     ).toEqual(['entry[0].changes[0]: value.metadata.phone_number_id is missing']);
   });
 });
+
+describe('parseMetaWebhook: edits and revokes (Coexistence)', () => {
+  it('reads an edit of a text and of a caption as a change of the original message', () => {
+    const text = only(
+      incoming({
+        from: WA_ID,
+        id: 'wamid.EDIT',
+        timestamp: TS,
+        type: 'edit',
+        edit: { original_message_id: 'wamid.ORIG', message: { type: 'text', text: { body: 'b' } } },
+      }),
+    );
+    expect(text).toEqual({
+      kind: 'change',
+      accountExternalId: PHONE_NUMBER_ID,
+      providerMessageId: 'wamid.ORIG',
+      change: { type: 'edited', text: 'b' },
+      at: new Date(Number(TS) * 1000),
+    });
+    const caption = only(
+      incoming({
+        from: WA_ID,
+        id: 'wamid.EDIT2',
+        timestamp: TS,
+        type: 'edit',
+        edit: {
+          original_message_id: 'wamid.ORIG',
+          message: { type: 'image', image: { id: 'm', caption: 'c' } },
+        },
+      }),
+    );
+    expect(caption).toMatchObject({ change: { type: 'edited', text: 'c' } });
+  });
+
+  it('reads a revoke as a deletion of the original message', () => {
+    expect(
+      only(
+        incoming({
+          from: WA_ID,
+          id: 'wamid.REV',
+          timestamp: TS,
+          type: 'revoke',
+          revoke: { original_message_id: 'wamid.ORIG' },
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'change',
+      providerMessageId: 'wamid.ORIG',
+      change: { type: 'deleted' },
+    });
+  });
+});

@@ -2,6 +2,7 @@ import type {
   DeliveryStatus,
   InboundMessageEvent,
   InboundSender,
+  MessageChangeEvent,
   NormalizedEvent,
   ReferredProduct,
   StatusUpdateEvent,
@@ -75,7 +76,7 @@ function readMessage(
   message: JsonObject | undefined,
   accountExternalId: string,
   contacts: readonly (JsonObject | undefined)[],
-): InboundMessageEvent | string {
+): InboundMessageEvent | MessageChangeEvent | string {
   if (!message) return 'not an object';
   const providerMessageId = asString(message.id);
   if (!providerMessageId) return 'id is missing';
@@ -83,6 +84,9 @@ function readMessage(
   if (!type) return 'type is missing';
   const sentAt = unixSecondsToDate(message.timestamp);
   if (!sentAt) return 'timestamp is not unix seconds';
+  if (type === 'edit' || type === 'revoke') {
+    return readUserChange(message, type, accountExternalId, sentAt);
+  }
   const waId = asString(message.from);
   // Users who adopt a username may come with a business-scoped user id (from_user_id) only;
   // contacts are keyed by phone-based wa_id, so such messages wait until identities cover BSUIDs.
@@ -101,6 +105,31 @@ function readMessage(
     replyToProviderMessageId: asString(context?.id),
     referredProduct: referredProductOf(asObject(context?.referred_product)),
   });
+}
+
+/**
+ * A user's edit or deletion ("revoke") of an earlier message: `edit.original_message_id` with
+ * the new `edit.message` (a text's body or a media message's caption), or
+ * `revoke.original_message_id`. Meta sends these to WhatsApp Business app numbers onboarded to
+ * Cloud API ("Coexistence") only; the timestamp is when the user changed the message.
+ */
+function readUserChange(
+  message: JsonObject,
+  type: 'edit' | 'revoke',
+  accountExternalId: string,
+  at: Date,
+): MessageChangeEvent | string {
+  const body = asObject(message[type]);
+  const providerMessageId = asString(body?.original_message_id);
+  if (!providerMessageId) return `${type}.original_message_id is missing`;
+  const base = { kind: 'change' as const, accountExternalId, providerMessageId, at };
+  if (type === 'revoke') return { ...base, change: { type: 'deleted' } };
+  const edited = asObject(body?.message);
+  const editedType = asString(edited?.type);
+  const part = editedType ? asObject(edited?.[editedType]) : undefined;
+  const text = editedType === 'text' ? part?.body : part?.caption;
+  if (typeof text !== 'string') return 'edit.message has no text body or caption';
+  return { ...base, change: { type: 'edited', text } };
 }
 
 /** A product enquiry ("Message business" on a catalog item) names the catalog and the item. */

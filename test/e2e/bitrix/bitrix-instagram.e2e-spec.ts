@@ -136,4 +136,45 @@ describe('Bitrix24 open line ↔ Instagram', () => {
     const [sent] = await until(() => instagram.sent().length > 0 && instagram.sent(), 'no DM');
     expect(sent.body).toMatchObject({ recipient: { id: PERSON }, message: { text: 'Temos sim!' } });
   });
+
+  it('reflects the customer editing and then unsending a message in the chat, each once', async () => {
+    const at = Date.now();
+    const mid = newMid();
+    const deliver = async (event: Record<string, unknown>, when: number) => {
+      const raw = JSON.stringify(
+        instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, PERSON, event, when)),
+      );
+      const response = await app.inject({
+        method: 'POST',
+        url: '/webhooks/meta',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
+        },
+        payload: raw,
+      });
+      expect(response.statusCode).toBe(200);
+    };
+    const portal = bitrix.portal('shop');
+    await deliver({ message: { mid, text: 'Quero o tamanho P' } }, at);
+    const posted = await until(
+      () => portal.messages.find((m) => m.text === 'Quero o tamanho P'),
+      'not mirrored',
+    );
+
+    // Meta redelivers the edit: the line is updated once.
+    const edit = { message_edit: { mid, text: 'Quero o tamanho M', num_edit: 1 } };
+    await deliver(edit, at + 1_000);
+    await deliver(edit, at + 1_000);
+    await until(() => posted.edited && posted.text === 'Quero o tamanho M', 'edit not reflected');
+    expect(bitrix.callsOf('shop', 'imconnector.update.messages')).toHaveLength(1);
+
+    await deliver({ message: { mid, is_deleted: true } }, at + 2_000);
+    await until(() => posted.deleted, 'deletion not reflected');
+    expect(bitrix.callsOf('shop', 'imconnector.delete.messages')).toHaveLength(1);
+    // The message was posted once: the changes followed it, they did not repeat it.
+    expect(
+      portal.messages.filter((m) => m.externalMessageId === posted.externalMessageId),
+    ).toHaveLength(1);
+  });
 });

@@ -19,6 +19,12 @@ export interface FakeLineMessage {
   user: Record<string, unknown>;
   text?: string;
   files: string[];
+  /** When the fake took it (Date.now()): the mirror benchmark's arrival time. */
+  receivedAt: number;
+  /** Set by imconnector.update.messages (the text and files are replaced). */
+  edited?: boolean;
+  /** Set by imconnector.delete.messages. */
+  deleted?: boolean;
 }
 
 export interface FakePortal {
@@ -85,6 +91,9 @@ export class BitrixRestMethods {
       }
       case 'imconnector.send.messages':
         return this.sendMessages(portal, p);
+      case 'imconnector.update.messages':
+      case 'imconnector.delete.messages':
+        return this.changeMessages(portal, p, method === 'imconnector.delete.messages');
       case 'imconnector.send.status.delivery':
       case 'imconnector.send.status.reading': {
         const kind = method.endsWith('delivery') ? 'delivery' : 'reading';
@@ -171,6 +180,7 @@ export class BitrixRestMethods {
         user,
         text: message.text as string | undefined,
         files,
+        receivedAt: Date.now(),
       });
       results.push({
         user: user.id,
@@ -180,5 +190,41 @@ export class BitrixRestMethods {
       });
     }
     return { result: { SUCCESS: true, DATA: { RESULT: results } } };
+  }
+
+  /**
+   * imconnector.update.messages / delete.messages: the message named by connector, line,
+   * external chat id and external message id; one the connector never posted is an error.
+   */
+  private changeMessages(portal: FakePortal, p: Record<string, unknown>, remove: boolean): Outcome {
+    const connectorId = str(p.CONNECTOR);
+    const line = str(p.LINE);
+    if (!portal.connectors.get(connectorId)?.lines.has(line)) {
+      return error(400, 'NOT_ACTIVE_LINE', 'Connector is not active on this line');
+    }
+    for (const m of listOf(p.MESSAGES)) {
+      const message = (m.message ?? {}) as Record<string, unknown>;
+      const chat = (m.chat ?? {}) as Record<string, unknown>;
+      const posted = portal.messages.find(
+        (x) =>
+          x.connector === connectorId &&
+          x.line === line &&
+          x.externalChatId === str(chat.id) &&
+          x.externalMessageId === str(message.id),
+      );
+      if (!posted || posted.deleted) {
+        return error(400, 'IMCONNECTOR_NOT_ALL_THE_REQUIRED_DATA', 'No such message');
+      }
+      if (remove) {
+        posted.deleted = true;
+        continue;
+      }
+      const files = listOf<Record<string, unknown>>(message.files).map((f) => str(f.url));
+      if (!message.text && files.length === 0) return error(400, 'ERROR_ARGUMENT', 'text or files');
+      posted.text = message.text as string | undefined;
+      posted.files = files;
+      posted.edited = true;
+    }
+    return { result: { SUCCESS: true } };
   }
 }

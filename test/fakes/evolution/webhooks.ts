@@ -199,3 +199,59 @@ export function evolutionQrCodeUpdated(
     qrcode: { instance: instance.name, pairingCode: qr.pairingCode ?? null, ...qr },
   });
 }
+
+/**
+ * `messages.edited`: Evolution posts the Baileys protocolMessage itself, `{ key, type,
+ * editedMessage, timestampMs }`, for an edit (MESSAGE_EDIT) and for a deletion (REVOKE).
+ * The key is the sender's view of the changed message.
+ */
+export function evolutionEdited(
+  instance: EvolutionInstance,
+  keyId: string,
+  change: { text: string; caption?: boolean } | 'revoke',
+  timestampMs = Date.now(),
+): Json {
+  const key = { remoteJid: '5511900000000@s.whatsapp.net', fromMe: true, id: keyId };
+  if (change === 'revoke') {
+    return evolutionEnvelope(instance, 'messages.edited', { key, type: 'REVOKE' });
+  }
+  const editedMessage = change.caption
+    ? { imageMessage: { caption: change.text } }
+    : { extendedTextMessage: { text: change.text } };
+  return evolutionEnvelope(instance, 'messages.edited', {
+    key,
+    type: 'MESSAGE_EDIT',
+    editedMessage,
+    timestampMs: String(timestampMs),
+  });
+}
+
+/**
+ * `messages.delete`: the deleted message's key as Baileys reported it (`messages.update` with
+ * `message: null`), or, for a deletion made through Evolution's own API, its stored message.
+ */
+export function evolutionDeleted(
+  instance: EvolutionInstance,
+  keyId: string,
+  form: 'key' | 'stored' = 'key',
+  remoteJid = '5511988887777@s.whatsapp.net',
+): Json {
+  const key = { remoteJid, fromMe: form === 'stored', id: keyId };
+  return evolutionEnvelope(
+    instance,
+    'messages.delete',
+    form === 'key'
+      ? key
+      : {
+          id: 'cm3xk2v0p0009',
+          instanceId: 'af6c5b7c-ee27-4f94-9ea8-192393746ddd',
+          key,
+          messageType: 'conversation',
+          status: 'DELETED',
+          source: 'unknown',
+          messageTimestamp: unixNow(),
+          pushName: '',
+          message: { conversation: 'the deleted text' },
+        },
+  );
+}

@@ -64,6 +64,22 @@ const media = (id: string, mimeType: string, extra: Json = {}) => ({
 
 export const metaMessages = {
   text: (o: MessageOptions, body: string) => message(o, 'text', { text: { body } }),
+  /** An edit (Coexistence numbers only): the original's id and its new text. */
+  editText: (o: MessageOptions, originalId: string, body: string) =>
+    message(o, 'edit', {
+      edit: { original_message_id: originalId, message: { type: 'text', text: { body } } },
+    }),
+  /** An edit of a media message's caption (Coexistence numbers only). */
+  editCaption: (o: MessageOptions, originalId: string, mediaId: string, caption: string) =>
+    message(o, 'edit', {
+      edit: {
+        original_message_id: originalId,
+        message: { type: 'image', image: media(mediaId, 'image/jpeg', { caption }) },
+      },
+    }),
+  /** A deletion ("revoke", Coexistence numbers only) of an earlier message. */
+  revoke: (o: MessageOptions, originalId: string) =>
+    message(o, 'revoke', { revoke: { original_message_id: originalId } }),
   image: (o: MessageOptions, mediaId: string, caption?: string) =>
     message(o, 'image', { image: media(mediaId, 'image/jpeg', caption ? { caption } : {}) }),
   audio: (o: MessageOptions, mediaId: string, voice = true) =>

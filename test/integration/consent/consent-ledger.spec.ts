@@ -119,6 +119,47 @@ describe('consent ledger', () => {
     expect(leaked).toEqual([]);
   });
 
+  it("carries a merged contact's withdrawal over to the survivor, so STOP still stops", async () => {
+    // The same person as two contacts: marketing granted on one, withdrawn on the other later.
+    const granted = await post('records', {
+      contact: { phone: newPhone() },
+      purpose: 'marketing',
+      state: 'granted',
+      occurredAt: '2026-11-01T10:00:00Z',
+    });
+    const withdrawn = await post('records', {
+      contact: { phone: newPhone() },
+      purpose: 'marketing',
+      state: 'withdrawn',
+      occurredAt: '2026-11-02T10:00:00Z',
+    });
+    const survivor = granted.json().contactId;
+    const absorbed = withdrawn.json().contactId;
+
+    const merged = await app.inject({
+      method: 'POST',
+      url: `/api/v2/contacts/${survivor}/merge`,
+      headers: tenant.headers,
+      payload: { otherContactId: absorbed },
+    });
+
+    expect(merged.statusCode).toBe(200);
+    expect((await get(`contacts/${survivor}`)).json()).toMatchObject({
+      decisions: [{ purpose: 'marketing', channel: '*', state: 'withdrawn' }],
+      allowed: { marketing: false },
+    });
+    const history = (await get(`contacts/${survivor}/history`)).json().items;
+    expect(history).toEqual([
+      expect.objectContaining({
+        state: 'withdrawn',
+        evidence: expect.objectContaining({
+          mergedFrom: { contactId: absorbed, eventId: withdrawn.json().id },
+        }),
+      }),
+      expect.objectContaining({ state: 'granted' }),
+    ]);
+  });
+
   it('refuses to change a history row in PostgreSQL', async () => {
     const recorded = await post('records', {
       contact: { phone: newPhone() },

@@ -163,6 +163,8 @@ describe('Inbound pipeline', () => {
       duplicates: 0,
       statusesApplied: 0,
       statusesUnmatched: 1,
+      changesApplied: 0,
+      changesUnmatched: 0,
       skipped: 0,
     });
   });
@@ -188,6 +190,8 @@ describe('Inbound pipeline', () => {
       duplicates: 0,
       statusesApplied: 0,
       statusesUnmatched: 0,
+      changesApplied: 0,
+      changesUnmatched: 0,
       skipped: 3,
     });
     expect(

@@ -54,6 +54,8 @@ const BY_COLLECTION: Record<string, Pick> = {
   portals: (estate) => [estate.bitrixPortalId],
   requests: (estate) => [estate.privacyRequestId],
   exports: (estate) => [estate.privacyRequestId],
+  // A signed media link's message: the estate's received message.
+  media: (estate) => [estate.inboundMessageId],
 };
 
 /** The Evolution instance first: it is the one account every instance route applies to. */
