@@ -1,6 +1,7 @@
 /**
  * Every alert type Omnihub raises, so `alerts_total{type}` stays a short list. Other modules
- * raise `token.refresh_failed` (Google, Bitrix24, TikTok) through AlertRaiser.
+ * raise through AlertRaiser: `token.refresh_failed` (Google Calendar, Bitrix24) and
+ * `webhook.disabled` (tenant webhooks).
  */
 export const AlertType = {
   CircuitOpen: 'circuit.open',
@@ -13,4 +14,5 @@ export const AlertType = {
   HubErrorRate: 'hub.error_rate',
   HubLatency: 'hub.latency',
   HubSuccessRate: 'hub.success_rate',
+  WebhookDisabled: 'webhook.disabled',
 } as const;

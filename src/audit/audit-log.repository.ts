@@ -106,12 +106,15 @@ export class AuditLogRepository {
 
   /** A page of a tenant's rows (or the platform's, for null), newest id last. */
   async list(filter: AuditFilter): Promise<AuditRecord[]> {
-    const where = [filter.tenantId === null ? 'tenant_id IS NULL' : 'tenant_id = $1'];
-    const params: unknown[] = [filter.tenantId];
+    const where: string[] = [];
+    // Only parameters the SQL uses: PostgreSQL cannot type an unreferenced one (a 500).
+    const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
+    if (filter.tenantId === null) where.push('tenant_id IS NULL');
+    else add('tenant_id = ?', filter.tenantId);
     if (filter.action) add('action = ?', filter.action);
     if (filter.resourceType) add('resource_type = ?', filter.resourceType);
     if (filter.resourceId) add('resource_id = ?', filter.resourceId);

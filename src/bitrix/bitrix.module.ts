@@ -15,6 +15,7 @@ import { BitrixOAuthClient } from './portals/bitrix-oauth.client';
 import { BitrixPortalsController } from './portals/bitrix-portals.controller';
 import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
+import { PortalAudit } from './portals/portal-audit';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
 import { PortalUrlPolicy } from './portals/portal-url-policy';
@@ -27,9 +28,11 @@ import { BitrixRestClient } from './rest/bitrix-rest.client';
 import { BitrixInboundHandler } from './webhooks/bitrix-inbound.handler';
 import { BitrixWebhookAuthenticator } from './webhooks/bitrix-webhook.authenticator';
 import { BitrixWebhookController } from './webhooks/bitrix-webhook.controller';
+import { BitrixDataContributor } from './privacy/bitrix-data.contributor';
 
 const httpControllers = [BitrixPortalsController, BitrixWebhookController];
 const repositories = [
+  BitrixDataContributor,
   BitrixPortalsRepository,
   BitrixLinesRepository,
   BitrixChatsRepository,
@@ -39,6 +42,7 @@ const repositories = [
 const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
+  PortalAudit,
   PortalUrlPolicy,
   PortalInstaller,
   ConnectorSetup,

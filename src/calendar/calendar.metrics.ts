@@ -1,19 +1,14 @@
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 
-export const CALENDAR_NEEDS_REAUTH_TOTAL = 'calendar_connections_needs_reauth_total';
 export const CALENDAR_TOKEN_REFRESHES_TOTAL = 'calendar_token_refreshes_total';
 export const CALENDAR_CACHE_TOTAL = 'calendar_cache_reads_total';
 
 /**
- * There is no alerting module yet: alert on `calendar_connections_needs_reauth_total`
- * increasing (with its error log line naming the tenant). Google call durations and outcomes
- * are in hub_request_duration_seconds / hub_requests_total {hub="calendar"}.
+ * A grant Google stops accepting raises the `token.refresh_failed` alert (AlertRaiser) and
+ * counts as `calendar_token_refreshes_total{outcome="invalid_grant"}`. Google call durations
+ * and outcomes are in hub_request_duration_seconds / hub_requests_total {hub="calendar"}.
  */
 export const calendarMetrics = [
-  makeCounterProvider({
-    name: CALENDAR_NEEDS_REAUTH_TOTAL,
-    help: 'Calendar connections Google stopped accepting (invalid_grant): the tenant must reconnect',
-  }),
   makeCounterProvider({
     name: CALENDAR_TOKEN_REFRESHES_TOTAL,
     help: 'Access token refreshes asked of Google, by outcome (refreshed, invalid_grant, failed)',

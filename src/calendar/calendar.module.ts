@@ -43,6 +43,7 @@ import { CalendarWatchService } from './sync/calendar-watch.service';
 import { CalendarWatchTask } from './sync/calendar-watch.task';
 import { GoogleCalendarInboundHandler } from './sync/google-calendar-inbound.handler';
 import { GoogleCalendarWebhookController } from './sync/google-calendar-webhook.controller';
+import { CalendarDataContributor } from './privacy/calendar-data.contributor';
 
 const httpControllers = [
   CalendarConnectionController,
@@ -82,6 +83,7 @@ const operations = [
   CalendarOperationsSweeper,
 ];
 const repositories = [
+  CalendarDataContributor,
   CalendarConnectionsRepository,
   CalendarSettingsRepository,
   CalendarCache,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { decodeCursor, Page, toPage } from '@core/api/pagination';
 import { newId } from '@core/database/ids';
 import { isUUID } from 'class-validator';
@@ -48,20 +49,32 @@ interface EventRow {
 
 /**
  * The consent ledger: the only writer of consent (ConsentLedger.record), so every change
- * passes one place — where the audit trail hooks in. History rows are never changed; the
+ * passes one place, and that place audits it (`consent.granted`, `consent.withdrawn`,
+ * `consent.restored`, resource the contact id) in the transaction that stores it: a decision
+ * is never kept without its audit row, and a repeated one (same idempotency key) adds neither.
+ * The audit row holds ids only; the wording, IP and user agent stay in the ledger, which
+ * erasure removes. History rows are never changed; the
  * current state keeps the latest decision per scope, by when it happened (an import of old
  * paper consents does not override a newer STOP).
  */
 @Injectable()
 export class ConsentLedger {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /**
    * Records a decision; returns it, or null when its idempotency key was recorded before.
    * `tx`: inside a caller's transaction (a contact merge carrying decisions over).
    */
   async record(change: ConsentChange, tx?: EntityManager): Promise<ConsentEventRecord | null> {
-    const rows: EventRow[] = await (tx ?? this.db).query(
+    if (tx) return this.append(change, tx);
+    return this.db.transaction((own) => this.append(change, own));
+  }
+
+  private async append(change: ConsentChange, tx: EntityManager) {
+    const rows: EventRow[] = await tx.query(
       `WITH event AS (
          INSERT INTO consent_events (id, tenant_id, contact_id, purpose, channel, state, source,
                                      evidence, actor, occurred_at, idempotency_key)
@@ -91,7 +104,16 @@ export class ConsentLedger {
         change.idempotencyKey ?? null,
       ],
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    if (!rows[0]) return null;
+    await this.audit.record(
+      {
+        action: `consent.${change.state}`,
+        tenantId: change.tenantId,
+        resource: { type: 'contact', id: change.contactId },
+      },
+      tx,
+    );
+    return toRecord(rows[0]);
   }
 
   /** The contact's current decisions covering `channel` (every channel when `*`). */

@@ -11,6 +11,7 @@ import { ConsentPolicyController } from './consent-policy.controller';
 import { ConsentController } from './consent.controller';
 import { ConsentRule } from './consent.rule';
 import { ConsentService } from './consent.service';
+import { ConsentDataContributor } from './consent-data.contributor';
 
 const httpControllers = [ConsentPolicyController, ConsentController];
 const repositories = [ConsentLedger, ConsentPoliciesRepository];
@@ -19,6 +20,7 @@ const mergeParticipants = [ConsentMergeParticipant];
 const services = [ConsentService, ConsentContacts, ConsentGate, ConsentImport];
 const outboundRules = [ConsentRule];
 const streamListeners = [ConsentKeywordsListener];
+const privacyContributors = [ConsentDataContributor];
 
 /**
  * Consent (LGPD/GDPR): the ledger of each contact's decisions per purpose and channel, the
@@ -33,6 +35,7 @@ const streamListeners = [ConsentKeywordsListener];
     ...services,
     ...outboundRules,
     ...streamListeners,
+    ...privacyContributors,
     ...mergeParticipants,
   ],
 })

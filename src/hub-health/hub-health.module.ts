@@ -3,7 +3,7 @@ import { MessagingModule } from '@app/messaging/messaging.module';
 import { CircuitsService } from './circuits/circuits.service';
 import { HubHealthService } from './health/hub-health.service';
 import { HubHealthController } from './hub-health.controller';
-import { HubOperationsLog } from './hub-operations.log';
+import { HubAudit } from './hub-audit';
 import { HubMetricsService } from './metrics/hub-metrics.service';
 import { DeadLetterDiscardsRepository } from './queues/dead-letter-discards.repository';
 import { DeadLettersMetric } from './queues/dead-letters.metric';
@@ -12,7 +12,7 @@ import { QueuesController } from './queues/queues.controller';
 
 const httpControllers = [HubHealthController, QueuesController];
 const services = [HubHealthService, CircuitsService, HubMetricsService, DeadLettersService];
-const repositories = [HubOperationsLog, DeadLetterDiscardsRepository];
+const repositories = [HubAudit, DeadLetterDiscardsRepository];
 const metrics = [DeadLettersMetric];
 
 /**

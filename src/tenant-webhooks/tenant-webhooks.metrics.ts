@@ -4,8 +4,8 @@ export const WEBHOOK_DELIVERIES_TOTAL = 'tenant_webhook_deliveries_total';
 export const WEBHOOKS_DISABLED_TOTAL = 'tenant_webhooks_disabled_total';
 
 /**
- * Delivery attempts by outcome, and subscriptions disabled for failing. There is no alerting
- * module yet: alert on `tenant_webhooks_disabled_total` increasing (and the error log line).
+ * Delivery attempts by outcome, and subscriptions disabled for failing (each also raises the
+ * tenant's `webhook.disabled` alert).
  * Call durations are in hub_request_duration_seconds{hub="tenant-webhooks"}.
  */
 export const tenantWebhookMetrics = [

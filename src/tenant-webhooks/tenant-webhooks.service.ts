@@ -1,4 +1,5 @@
 import { AuditTrail } from '@app/audit/audit-trail';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { Injectable } from '@nestjs/common';
 import { decodeIdCursor, Page, toPage } from '@core/api/pagination';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
@@ -19,6 +20,7 @@ import {
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveriesEnqueuer } from './webhook-deliveries.enqueuer';
 import { ActiveSubscriptions } from './active-subscriptions';
+import { webhookDisabledAlert } from './webhook-disabled-alert';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from './webhook-secret-column';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -36,6 +38,7 @@ export class TenantWebhooksService {
     private readonly guard: PublicLinkGuard,
     private readonly secrets: SecretBox,
     private readonly audit: AuditTrail,
+    private readonly alerts: AlertRaiser,
   ) {}
 
   async create(tenantId: string, command: CreateWebhookDto): Promise<WebhookWithSecretDto> {
@@ -97,12 +100,14 @@ export class TenantWebhooksService {
     const row = await this.webhooks.update(tenantId, id, changes);
     if (!row) throw notFound();
     this.subscriptions.forget(tenantId);
+    if (command.active === true) await this.alerts.resolve(webhookDisabledAlert(tenantId, id));
     return secret ? { ...WebhookDto.from(row), secret } : WebhookDto.from(row);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.webhooks.delete(tenantId, id))) throw notFound();
     this.subscriptions.forget(tenantId);
+    await this.alerts.resolve(webhookDisabledAlert(tenantId, id));
     await this.audit.record({
       action: 'tenant_webhook.deleted',
       tenantId,

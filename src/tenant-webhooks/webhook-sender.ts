@@ -1,10 +1,11 @@
 import { AppConfig } from '@config/app-config';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
 import { newId } from '@core/database/ids';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { PlatformError } from '@core/errors/platform-error';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
@@ -14,6 +15,7 @@ import { TenantWebhooksRepository, WebhookRow } from './tenant-webhooks.reposito
 import { WEBHOOK_DELIVERIES_TOTAL, WEBHOOKS_DISABLED_TOTAL } from './tenant-webhooks.metrics';
 import { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { TENANT_WEBHOOK_SECRET_COLUMN } from './webhook-secret-column';
+import { webhookDisabledAlert } from './webhook-disabled-alert';
 import { WEBHOOK_HEADERS, signWebhook } from './webhook-signature';
 
 const CALL = { hub: 'tenant-webhooks', operation: 'deliver' } as const;
@@ -37,8 +39,6 @@ export type DeliveryDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
  */
 @Injectable()
 export class WebhookSender {
-  private readonly logger = new Logger(WebhookSender.name);
-
   constructor(
     private readonly config: AppConfig,
     private readonly webhooks: TenantWebhooksRepository,
@@ -49,6 +49,7 @@ export class WebhookSender {
     private readonly secrets: SecretBox,
     @InjectMetric(WEBHOOK_DELIVERIES_TOTAL) private readonly attempts: Counter<string>,
     @InjectMetric(WEBHOOKS_DISABLED_TOTAL) private readonly disabled: Counter<string>,
+    private readonly alerts: AlertRaiser,
   ) {}
 
   async deliver(deliveryId: string): Promise<DeliveryDecision> {
@@ -163,10 +164,13 @@ export class WebhookSender {
     const reason = `${limit} deliveries in a row failed (last answer: ${statusCode ?? 'none'})`;
     if (!(await this.webhooks.recordFailure(webhook.id, limit, reason))) return;
     this.disabled.inc();
-    // The alert: no alerting module exists yet, so an error log and the metric carry it.
-    this.logger.error(
-      { webhookId: webhook.id, tenantId: webhook.tenantId, lastStatusCode: statusCode },
-      'Tenant webhook subscription disabled: its deliveries keep failing',
-    );
+    // Only the delivery that disabled it gets here (recordFailure answers true once).
+    await this.alerts.raise({
+      ...webhookDisabledAlert(webhook.tenantId, webhook.id),
+      severity: 'warning',
+      title: 'Webhook subscription disabled: its deliveries keep failing',
+      detail: reason,
+      labels: { hub: 'tenant-webhooks' },
+    });
   }
 }

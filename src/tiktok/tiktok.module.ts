@@ -16,6 +16,7 @@ import { TikTokWebhookController } from './inbound/tiktok-webhook.controller';
 import { TikTokReplyWindowRule } from './rules/tiktok-reply-window.rule';
 import { TikTokMedia } from './send/tiktok-media';
 import { TikTokProvider } from './send/tiktok.provider';
+import { TikTokDataContributor } from './privacy/tiktok-data.contributor';
 
 const transport = [TikTokBusinessClient, TikTokAuthApi];
 const channelProviders = [TikTokProvider];
@@ -27,7 +28,7 @@ const services = [
   TikTokOperationsService,
   TikTokCommentsService,
 ];
-const repositories = [TikTokConversationsRepository];
+const repositories = [TikTokDataContributor, TikTokConversationsRepository];
 const inboundHandlers = [TikTokInboundHandler];
 const outboundRules = [TikTokReplyWindowRule];
 const periodicTasks = [TikTokTokenKeeper];

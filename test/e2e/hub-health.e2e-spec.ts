@@ -144,10 +144,19 @@ describe('Hub health', () => {
       reset: [{ hub: 'whatsapp', provider: 'meta-cloud', account: failingId }],
     });
     const audited = await scenario.db.query(
-      `SELECT actor, action FROM hub_operations WHERE tenant_id = $1`,
+      `SELECT actor_kind, actor_id, action, resource_type, resource_id FROM audit_log
+        WHERE tenant_id = $1 AND action = 'circuit.reset'`,
       [tenant.id],
     );
-    expect(audited).toEqual([{ actor: `api-key:${tenant.apiKeyId}`, action: 'circuit.reset' }]);
+    expect(audited).toEqual([
+      {
+        actor_kind: 'api_key',
+        actor_id: tenant.apiKeyId,
+        action: 'circuit.reset',
+        resource_type: 'circuit',
+        resource_id: `whatsapp/meta-cloud/${failingId}`,
+      },
+    ]);
     // Closed, but the last call failed at a rate over the limit: still degraded.
     expect(accountOf(await whatsapp(), failingId)).toMatchObject({
       status: 'degraded',
@@ -261,11 +270,13 @@ describe('Hub health', () => {
       expect((await deadLetters()).some((letter) => letter.id === id)).toBe(false);
       expect(await statusOf(id)).toBe('failed');
       expect(callsWith('descartar')).toBe(1);
-      const [row] = await scenario.db.query(
-        `SELECT actor, result FROM hub_operations WHERE action = 'dead-letters.discard'
-          ORDER BY at DESC LIMIT 1`,
+      const rows = await scenario.db.query(
+        `SELECT actor_kind, action, resource_type FROM audit_log WHERE resource_id = $1`,
+        [id],
       );
-      expect(row).toEqual({ actor: 'admin', result: { jobs: [], sends: [id] } });
+      expect(rows).toEqual([
+        { actor_kind: 'admin', action: 'dead_letter.discarded', resource_type: 'message' },
+      ]);
     });
 
     it('refuses an empty selection, an unknown queue and a tenant credential', async () => {

@@ -1,3 +1,4 @@
+import { AuditTrail } from '@app/audit/audit-trail';
 import { Injectable } from '@nestjs/common';
 import { decodeIdCursor, Page, toPage } from '@core/api/pagination';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
@@ -16,13 +17,18 @@ import {
   UpdateAlertChannelDto,
 } from './alert-channels.dto';
 
-/** A tenant's own alert channels; another tenant's are not found. */
+/**
+ * A tenant's own alert channels; another tenant's are not found. Creating, changing and
+ * deleting one is audited (`alert_channel.<verb>`): a channel redirected elsewhere is where a
+ * tenant's alerts, and a webhook's signing secret, would go.
+ */
 @Injectable()
 export class AlertChannelsService {
   constructor(
     private readonly channels: AlertChannelsRepository,
     private readonly guard: PublicLinkGuard,
     private readonly secrets: SecretBox,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(
@@ -43,6 +49,7 @@ export class AlertChannelsService {
       minSeverity: command.minSeverity ?? 'warning',
       active: command.active ?? true,
     });
+    await this.record('alert_channel.created', tenantId, id);
     return secret ? { ...AlertChannelDto.from(row), secret } : AlertChannelDto.from(row);
   }
 
@@ -88,11 +95,17 @@ export class AlertChannelsService {
       active: command.active,
     });
     if (!row) throw notFound();
+    await this.record('alert_channel.updated', tenantId, id);
     return secret ? { ...AlertChannelDto.from(row), secret } : AlertChannelDto.from(row);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.channels.delete(tenantId, id))) throw notFound();
+    await this.record('alert_channel.deleted', tenantId, id);
+  }
+
+  private async record(action: string, tenantId: string, id: string): Promise<void> {
+    await this.audit.record({ action, tenantId, resource: { type: 'alert_channel', id } });
   }
 
   /** The guard's full check, DNS included, answered as a 400 naming `url`. */

@@ -16,6 +16,7 @@ import type {
   UpdatePortalDto,
 } from './bitrix-portals.dto';
 import { handlerUrlOf } from './handler-url';
+import { PortalAudit } from './portal-audit';
 import { PortalTokens } from './portal-tokens';
 import { PortalUrlPolicy } from './portal-url-policy';
 
@@ -32,6 +33,7 @@ export class BitrixPortalsService {
     private readonly breakers: CircuitBreakerRegistry,
     private readonly urls: PortalUrlPolicy,
     private readonly config: AppConfig,
+    private readonly audit: PortalAudit,
   ) {}
 
   async create(tenantId: string, input: CreatePortalDto): Promise<PortalDto> {
@@ -42,6 +44,7 @@ export class BitrixPortalsService {
         ...input,
         portalUrl: input.portalUrl.replace(/\/+$/, ''),
       });
+      await this.audit.record('created', tenantId, portal.id);
       return this.view(portal);
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -75,6 +78,7 @@ export class BitrixPortalsService {
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.portals.delete(tenantId, id)))
       throw new NotFoundError('Bitrix24 portal', 'BITRIX.PORTAL_NOT_FOUND');
+    await this.audit.record('deleted', tenantId, id);
   }
 
   /** The authorization-code grant: tokens for the portal, then our connector registered. */
@@ -83,6 +87,7 @@ export class BitrixPortalsService {
     const client = await this.tokens.clientOf(portal.id, portal.clientId);
     const grant = await this.oauth.exchangeCode(client, code);
     await this.portals.storeGrant(portal.id, grant);
+    await this.audit.record('authorized', tenantId, portal.id);
     await this.connector.connect(portal.id, this.handlerUrl(portal.id));
     return this.view(await this.find(tenantId, id));
   }

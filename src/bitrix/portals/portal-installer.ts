@@ -5,6 +5,7 @@ import { bitrixErrorMapper } from '../rest/bitrix-errors';
 import type { PortalGrant } from './bitrix-portal';
 import { BitrixPortalsRepository } from './bitrix-portals.repository';
 import { handlerUrlOf } from './handler-url';
+import { PortalAudit } from './portal-audit';
 import { AppConfig } from '@config/app-config';
 
 /**
@@ -23,6 +24,7 @@ export class PortalInstaller {
     private readonly http: PlatformHttpClient,
     private readonly connector: ConnectorSetup,
     private readonly config: AppConfig,
+    private readonly audit: PortalAudit,
   ) {}
 
   async install(
@@ -49,6 +51,11 @@ export class PortalInstaller {
       return;
     }
     await this.portals.storeGrant(portalId, grant, grant.applicationToken);
+    // The portal's admin installed the app: Bitrix24 is the only witness we have.
+    await this.audit.record('installed', portal.tenantId, portalId, {
+      kind: 'platform',
+      id: 'bitrix24',
+    });
     await this.connector.connect(portalId, handlerUrlOf(this.config, portalId));
   }
 }

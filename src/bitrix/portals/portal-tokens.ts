@@ -8,6 +8,7 @@ import { bitrixCodeOf, PortalNeedsReauthError, PortalNotReadyError } from '../re
 import type { PortalAccess } from './bitrix-portal';
 import { BitrixOAuthClient, PortalClient } from './bitrix-oauth.client';
 import { BitrixPortalsRepository } from './bitrix-portals.repository';
+import { PortalAudit } from './portal-audit';
 
 /** How long one refresh may hold the lock (the token call's deadline is well inside it). */
 const LOCK_MS = 20_000;
@@ -33,6 +34,7 @@ export class PortalTokens {
     private readonly oauth: BitrixOAuthClient,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly audit: PortalAudit,
   ) {
     this.lockPrefix = `${config.redis.prefix}:bitrix:refresh:`;
   }
@@ -92,6 +94,7 @@ export class PortalTokens {
           { portalId, tenantId: portal.tenantId },
           'Bitrix24 refused the refresh token: the portal needs to be installed or authorized again',
         );
+        await this.audit.refreshRefused(portal.tenantId, portalId);
         throw new PortalNeedsReauthError();
       }
       throw error;

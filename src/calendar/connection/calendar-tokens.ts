@@ -1,13 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { PlatformError } from '@core/errors/platform-error';
 import { ResilientCaller } from '@core/resilience/resilient-caller';
 import { CalendarNeedsReauthError } from '../calendar.errors';
-import { CALENDAR_NEEDS_REAUTH_TOTAL, CALENDAR_TOKEN_REFRESHES_TOTAL } from '../calendar.metrics';
+import { CALENDAR_TOKEN_REFRESHES_TOTAL } from '../calendar.metrics';
 import { GoogleClients } from '../google/google-clients';
 import { unwrapGoogleError } from '../google/google-transport';
 import { calendarBreaker } from './calendar-breaker';
+import { calendarReauthAlert } from './calendar-reauth-alert';
 import type { CalendarConnection } from './calendar-connection';
 import { CalendarConnectionsRepository } from './calendar-connections.repository';
 import { CalendarLocks } from './calendar-locks';
@@ -19,11 +21,12 @@ const EARLY_REFRESH_MS = 120_000;
  * A connection's access token: the stored one while it has more than two minutes left, else a
  * new one from Google. A refresh happens once per connection however many callers need it: in
  * this process callers share one promise, across pods CalendarLocks lets one through and the
- * others reuse what it stored. `invalid_grant` marks the connection `needs_reauth`.
+ * others reuse what it stored. `invalid_grant` marks the connection `needs_reauth` and raises
+ * `token.refresh_failed` for the tenant (once: only the call that marked it), resolved when the
+ * tenant reconnects or disconnects (ConnectService).
  */
 @Injectable()
 export class CalendarTokens {
-  private readonly logger = new Logger(CalendarTokens.name);
   private readonly inFlight = new Map<string, Promise<string>>();
 
   constructor(
@@ -31,7 +34,7 @@ export class CalendarTokens {
     private readonly google: GoogleClients,
     private readonly lock: CalendarLocks,
     private readonly resilient: ResilientCaller,
-    @InjectMetric(CALENDAR_NEEDS_REAUTH_TOTAL) private readonly needsReauth: Counter<string>,
+    private readonly alerts: AlertRaiser,
     @InjectMetric(CALENDAR_TOKEN_REFRESHES_TOTAL) private readonly refreshes: Counter<string>,
   ) {}
 
@@ -106,11 +109,13 @@ export class CalendarTokens {
       if (error instanceof PlatformError && error.details.platformCode === 'invalid_grant') {
         this.refreshes.inc({ outcome: 'invalid_grant' });
         if (await this.connections.markNeedsReauth(connection.id)) {
-          this.needsReauth.inc();
-          this.logger.error(
-            { tenantId: connection.tenantId, connectionId: connection.id },
-            'Google refused the calendar grant (invalid_grant): the tenant must reconnect',
-          );
+          await this.alerts.raise({
+            ...calendarReauthAlert(connection.tenantId, connection.id),
+            severity: 'warning',
+            title: 'Google refused the calendar grant: the tenant must reconnect Google Calendar',
+            detail: 'invalid_grant',
+            labels: { hub: 'calendar', provider: 'google' },
+          });
         }
         throw new CalendarNeedsReauthError();
       }

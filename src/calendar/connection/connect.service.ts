@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CodeChallengeMethod } from 'google-auth-library';
+import { AuditTrail } from '@app/audit/audit-trail';
 import { AppConfig } from '@config/app-config';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import { ResilientCaller } from '@core/resilience/resilient-caller';
@@ -12,6 +14,7 @@ import { CALENDAR_SCOPES, GoogleClients } from '../google/google-clients';
 import { unwrapGoogleError } from '../google/google-transport';
 import { calendarBreaker } from './calendar-breaker';
 import { CalendarConnectionsRepository } from './calendar-connections.repository';
+import { calendarReauthAlert } from './calendar-reauth-alert';
 import { OAuthStates } from './oauth-states';
 
 export interface CallbackQuery {
@@ -27,7 +30,9 @@ export type ConnectFailure =
 /**
  * The connect flow: a consent URL with a sealed single-use state and PKCE; the browser's
  * callback, which exchanges the code, reads the granted calendars and stores the grant; and
- * disconnecting, which revokes the grant at Google before deleting it here.
+ * disconnecting, which revokes the grant at Google before deleting it here. Both are audited
+ * (`calendar_connection.connected` / `.disconnected`) and end a `token.refresh_failed` alert
+ * the connection had: a new grant works, a deleted one needs nothing more.
  */
 @Injectable()
 export class ConnectService {
@@ -42,6 +47,8 @@ export class ConnectService {
     private readonly retries: RetryPolicyFactory,
     private readonly cache: CalendarCache,
     private readonly watch: CalendarWatchService,
+    private readonly audit: AuditTrail,
+    private readonly alerts: AlertRaiser,
   ) {}
 
   async consentUrl(tenantId: string): Promise<{ url: string; expiresAt: Date }> {
@@ -97,6 +104,12 @@ export class ConnectService {
     }
     await this.connections.delete(tenantId, connection.id);
     await this.cache.invalidate(tenantId);
+    await this.audit.record({
+      action: 'calendar_connection.disconnected',
+      tenantId,
+      resource: { type: 'calendar_connection', id: connection.id },
+    });
+    await this.alerts.resolve(calendarReauthAlert(tenantId, connection.id), 'disconnected');
   }
 
   private async connect(tenantId: string, code: string, codeVerifier: string): Promise<void> {
@@ -120,7 +133,7 @@ export class ConnectService {
     const items = list.data.items ?? [];
     const primary = items.find((item) => item.primary);
     const previous = await this.connections.findByTenant(tenantId);
-    await this.connections.saveGrant(tenantId, {
+    const saved = await this.connections.saveGrant(tenantId, {
       // The primary calendar's id is the account's email address (calendarList docs).
       googleAccount: primary?.id ?? items[0]?.id ?? 'unknown',
       scopes: granted,
@@ -137,6 +150,12 @@ export class ConnectService {
     });
     await this.cache.invalidate(tenantId);
     await this.startWatching(tenantId);
+    await this.audit.record({
+      action: 'calendar_connection.connected',
+      tenantId,
+      resource: { type: 'calendar_connection', id: saved.id },
+    });
+    await this.alerts.resolve(calendarReauthAlert(tenantId, saved.id), 'reconnected');
     if (
       previous &&
       previous.status === 'active' &&

@@ -6,7 +6,7 @@ import { CircuitBoard, ClusterCircuit } from '@core/resilience/circuit-board';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { AccountHealthQuery } from '@app/messaging/operations/account-health.query';
 import { HubHealthService } from '../health/hub-health.service';
-import { HubOperationsLog } from '../hub-operations.log';
+import { HubAudit } from '../hub-audit';
 import { Scope, scopeOf } from '../scope';
 
 export interface ResetRequest {
@@ -27,7 +27,7 @@ export class CircuitsService {
     private readonly breakers: CircuitBreakerRegistry,
     private readonly accounts: AccountHealthQuery,
     private readonly health: HubHealthService,
-    private readonly log: HubOperationsLog,
+    private readonly audit: HubAudit,
   ) {}
 
   async status(scope: Scope): Promise<ClusterCircuit[]> {
@@ -39,7 +39,7 @@ export class CircuitsService {
 
   /**
    * Closes the matching circuits on every pod (each reset goes out on the reset channel) and
-   * records who did it. Matches what the board shows plus the named account, so an account
+   * audits each circuit reset (`circuit.reset`, in the chain of the account's tenant). Matches what the board shows plus the named account, so an account
    * whose only open circuit sits on a pod that has not published yet is still reset.
    */
   async reset(principal: Principal, request: ResetRequest): Promise<{ reset: BreakerKey[] }> {
@@ -69,7 +69,14 @@ export class CircuitsService {
         done.push(key);
       }
     } finally {
-      await this.log.record(principal, 'circuit.reset', { ...request }, { reset: done });
+      const tenantOf = new Map(accounts.map((account) => [account.id, account.tenantId]));
+      await this.audit.record(
+        done.map((key) => ({
+          action: 'circuit.reset',
+          tenantId: tenantOf.get(key.account) ?? scope.tenantId ?? null,
+          resource: { type: 'circuit', id: `${key.hub}/${key.provider}/${key.account}` },
+        })),
+      );
     }
     return { reset: done };
   }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { Principal } from '@core/auth/principal';
 import { NotFoundError } from '@core/errors/domain-error';
 import { QueueInspector } from '@core/queue/queue-inspector';
 import { QueueName } from '@core/queue/queue-names';
 import { FailedSendsQuery, FailedSend } from '@app/messaging/operations/failed-sends.query';
 import { FailedSendsRedrive } from '@app/messaging/operations/failed-sends.redrive';
-import { HubOperationsLog } from '../hub-operations.log';
+import type { AuditEntry } from '@app/audit/audit-entry';
+import { HubAudit } from '../hub-audit';
 import { DeadLetterDiscardsRepository } from './dead-letter-discards.repository';
 import {
   DEAD_LETTER_WINDOW_MS,
@@ -43,7 +43,7 @@ export class DeadLettersService {
     private readonly failedSends: FailedSendsQuery,
     private readonly redrive: FailedSendsRedrive,
     private readonly discards: DeadLetterDiscardsRepository,
-    private readonly log: HubOperationsLog,
+    private readonly audit: HubAudit,
   ) {}
 
   assertQueue(queue: string): asserts queue is QueueName {
@@ -68,7 +68,7 @@ export class DeadLettersService {
     return this.failedSends.count(since, await this.discards.since(since));
   }
 
-  async retry(principal: Principal, queue: string, selection: DeadLetterSelection) {
+  async retry(queue: string, selection: DeadLetterSelection) {
     this.assertQueue(queue);
     const sends = queue === QueueName.Outbound ? await this.sends(selection) : [];
     const sendIds = new Set(sends.map((send) => send.messageId));
@@ -88,26 +88,38 @@ export class DeadLettersService {
         outcome.jobs.push(String(job.id));
       }
     } finally {
-      await this.log.record(principal, 'dead-letters.retry', describe(queue, selection), outcome);
+      // Re-driven sends are audited by messaging's FailedSendsRedrive (`messages.retried`).
+      await this.audit.record(outcome.jobs.map((id) => jobEntry('dead_letter.retried', queue, id)));
     }
     return outcome;
   }
 
-  async discard(principal: Principal, queue: string, selection: DeadLetterSelection) {
+  async discard(queue: string, selection: DeadLetterSelection) {
     this.assertQueue(queue);
     const outcome: DeadLetterOutcome = { jobs: [], sends: [] };
+    const discarded: AuditEntry[] = [];
     try {
       if (queue === QueueName.Outbound) {
         const sends = await this.sends(selection);
         await this.discards.add(sends);
         outcome.sends.push(...sends.map((send) => send.messageId));
+        discarded.push(
+          ...sends.map((send) => ({
+            action: 'dead_letter.discarded',
+            tenantId: send.tenantId,
+            resource: { type: 'message', id: send.messageId },
+          })),
+        );
       }
       for (const job of await this.jobs(queue, selection)) {
         await job.remove();
         outcome.jobs.push(String(job.id));
       }
     } finally {
-      await this.log.record(principal, 'dead-letters.discard', describe(queue, selection), outcome);
+      await this.audit.record([
+        ...discarded,
+        ...outcome.jobs.map((id) => jobEntry('dead_letter.discarded', queue, id)),
+      ]);
     }
     return outcome;
   }
@@ -143,6 +155,7 @@ function windowStart(): Date {
   return new Date(Date.now() - DEAD_LETTER_WINDOW_MS);
 }
 
-function describe(queue: string, selection: DeadLetterSelection): Record<string, unknown> {
-  return { queue, all: selection.all ?? false, ids: selection.ids, since: selection.since };
+/** A failed job is a platform resource (queues are shared): audited in the platform chain. */
+function jobEntry(action: string, queue: string, jobId: string): AuditEntry {
+  return { action, tenantId: null, resource: { type: 'queue_job', id: `${queue}/${jobId}` } };
 }

@@ -2,8 +2,7 @@ import { Body, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common'
 import { ApiOperation } from '@nestjs/swagger';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
-import { CurrentPrincipal, RequireRole } from '@core/auth/auth.decorators';
-import type { Principal } from '@core/auth/principal';
+import { RequireRole } from '@core/auth/auth.decorators';
 import { QueueCounts, QueueInspector } from '@core/queue/queue-inspector';
 import type { DeadLetter } from './dead-letter';
 import { DeadLetterOutcome, DeadLetterSelection, DeadLettersService } from './dead-letters.service';
@@ -11,7 +10,7 @@ import { DeadLetterListQueryDto, DeadLetterSelectionDto } from './queues.dto';
 
 /**
  * Queues and dead letters (admin: queues are shared by every tenant). Retry and discard are
- * audited in hub_operations.
+ * audited through AuditTrail (`dead_letter.retried`, `dead_letter.discarded`, `messages.retried`).
  */
 @ApiV2Controller('hub/queues', 'hub queues (admin)')
 @RequireRole('admin')
@@ -50,11 +49,10 @@ export class QueuesController {
   })
   @ApiProblems(400, 404)
   retry(
-    @CurrentPrincipal() principal: Principal,
     @Param('queue') queue: string,
     @Body() body: DeadLetterSelectionDto,
   ): Promise<DeadLetterOutcome> {
-    return this.deadLetters.retry(principal, queue, selection(body));
+    return this.deadLetters.retry(queue, selection(body));
   }
 
   @Delete(':queue/dead-letters')
@@ -64,11 +62,10 @@ export class QueuesController {
   })
   @ApiProblems(400, 404)
   discard(
-    @CurrentPrincipal() principal: Principal,
     @Param('queue') queue: string,
     @Body() body: DeadLetterSelectionDto,
   ): Promise<DeadLetterOutcome> {
-    return this.deadLetters.discard(principal, queue, selection(body));
+    return this.deadLetters.discard(queue, selection(body));
   }
 }
 

@@ -116,6 +116,29 @@ describe('Bitrix24 portals, tokens and limits', () => {
       breaker: 'closed',
       queueDepth: 0,
     });
+    const alerts = () =>
+      s.db.query(`SELECT type, subject, status FROM alerts WHERE tenant_id = $1`, [s.tenant.id]);
+    expect(await alerts()).toEqual([
+      { type: 'token.refresh_failed', subject: `bitrix/bitrix24/${s.portalId}`, status: 'firing' },
+    ]);
+
+    const deleted = await s.app.inject({
+      method: 'DELETE',
+      url: `/api/v2/bitrix/portals/${s.portalId}`,
+      headers: s.tenant.headers,
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect(await alerts()).toEqual([expect.objectContaining({ status: 'resolved' })]);
+    const audited = await s.db.query(
+      `SELECT action, actor_kind, actor_id FROM audit_log
+        WHERE tenant_id = $1 AND resource_type = 'bitrix_portal' AND resource_id = $2 ORDER BY seq`,
+      [s.tenant.id, s.portalId],
+    );
+    expect(audited).toEqual([
+      { action: 'bitrix_portal.created', actor_kind: 'api_key', actor_id: s.tenant.apiKeyId },
+      { action: 'bitrix_portal.installed', actor_kind: 'platform', actor_id: 'bitrix24' },
+      { action: 'bitrix_portal.deleted', actor_kind: 'api_key', actor_id: s.tenant.apiKeyId },
+    ]);
   });
 });
 

@@ -181,4 +181,39 @@ describe('Tenant alerts', () => {
     });
     expect(stranger.statusCode).toBe(404);
   });
+
+  it('audits creating, changing and deleting a channel with its id only', async () => {
+    const created = await addChannel(tenant, {
+      kind: 'slack',
+      name: 'Audited',
+      url: `https://slack.receiver.test:${receivers.port}/audited`,
+    });
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: `/api/v2/hub/alert-channels/${created.id}`,
+      headers: tenant.headers,
+      payload: { minSeverity: 'critical' },
+    });
+    expect(changed.statusCode).toBe(200);
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v2/hub/alert-channels/${created.id}`,
+      headers: tenant.headers,
+    });
+    expect(deleted.statusCode).toBe(204);
+
+    const rows = await app
+      .get(DataSource)
+      .query(
+        `SELECT action, resource_type, actor_id FROM audit_log WHERE tenant_id = $1 AND resource_id = $2 ORDER BY seq`,
+        [tenant.id, created.id],
+      );
+    expect(rows).toEqual(
+      ['alert_channel.created', 'alert_channel.updated', 'alert_channel.deleted'].map((action) => ({
+        action,
+        resource_type: 'alert_channel',
+        actor_id: tenant.apiKeyId,
+      })),
+    );
+  });
 });

@@ -265,4 +265,23 @@ describe('Audit log', () => {
     });
     expect(listed.json<{ items: { action: string }[] }>().items[0].action).toBe('tenant.created');
   });
+
+  it('lists the platform chain for the admin, with and without filters', async () => {
+    await trail.record({
+      action: 'test.platform_action',
+      tenantId: null,
+      resource: { type: 'test', id: 'p1' },
+    });
+    for (const query of ['', '?action=test.platform_action', '?action=api_key.created']) {
+      const listed = await app.inject({
+        method: 'GET',
+        url: `/api/v2/audit/all${query}`,
+        headers: adminHeaders,
+      });
+      expect(listed.statusCode).toBe(200);
+      const actions = listed.json<{ items: { action: string }[] }>().items.map((i) => i.action);
+      if (query.includes('api_key')) expect(actions).toEqual([]);
+      else expect(actions).toContain('test.platform_action');
+    }
+  });
 });

@@ -74,9 +74,12 @@ export function callback(scene: CalendarScene, query: Record<string, string>) {
   });
 }
 
-/** A new tenant whose user went through consent: the connection is active. */
-export async function connectedTenant(scene: CalendarScene): Promise<TestTenant> {
-  const tenant = await createTenant(scene.app);
+/** A new tenant (or `existing` again) whose user went through consent: the connection is active. */
+export async function connectedTenant(
+  scene: CalendarScene,
+  existing?: TestTenant,
+): Promise<TestTenant> {
+  const tenant = existing ?? (await createTenant(scene.app));
   const { code, state } = scene.google.oauth.consent(await consentUrl(scene, tenant));
   const answer = await callback(scene, { state, code, scope: 'x', authuser: '0' });
   if (answer.headers.location !== `${FRONTEND}?calendar=connected`) {

@@ -133,6 +133,12 @@ describe('Calendar connect flow (Google OAuth against the fake)', () => {
       headers: tenant.headers,
     });
     expect(calendars.json()).toMatchObject({ status: 409, code: 'CALENDAR.NOT_CONNECTED' });
+    const audited = await scene.app
+      .get(DataSource)
+      .query(`SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq`, [tenant.id]);
+    expect(audited.map((row: { action: string }) => row.action)).toEqual(
+      expect.arrayContaining(['calendar_connection.connected', 'calendar_connection.disconnected']),
+    );
   });
 
   it('needs no secret in the URL: the PKCE challenge Google saw matches the verifier we sent', async () => {

@@ -1,3 +1,4 @@
+import { CalendarDataContributor } from '@app/calendar/privacy/calendar-data.contributor';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import type { TestTenant } from '@test/support/test-app';
 import { CALENDARS, CalendarScene, connectedTenant, startCalendarScene } from './calendar-harness';
@@ -245,5 +246,40 @@ describe('Calendar events CRUD (against the fake)', () => {
     );
     expect(answer.statusCode).toBe(200);
     expect(scene.google.requests.length - before).toBe(3);
+  });
+
+  it("exports the contact's appointments from every calendar and keeps them at Google on erasure", async () => {
+    const contacts = scene.app.get(ContactsService);
+    const bia = await contacts.resolve(tenant.id, [{ type: 'phone', value: '+5511987650077' }]);
+    const other = await contacts.resolve(tenant.id, [{ type: 'phone', value: '+5511987650078' }]);
+    const book = (contactId: string, calendarId: string, start: string, end: string) =>
+      call('POST', '/api/v2/calendar/events', {
+        calendarId,
+        title: 'Consulta',
+        start,
+        end,
+        timeZone: 'America/Sao_Paulo',
+        contactId,
+        allowOverlap: true,
+      });
+    const first = await book(bia, DRA_ANA, '2026-04-01T09:00:00', '2026-04-01T09:30:00');
+    const second = await book(bia, CALENDARS[0].id, '2026-04-02T09:00:00', '2026-04-02T09:30:00');
+    await book(other, DRA_ANA, '2026-04-01T10:00:00', '2026-04-01T10:30:00');
+    const contributor = scene.app.get(CalendarDataContributor);
+
+    const section = (await contributor.export(tenant.id, bia)) as {
+      appointments: { id: string; contactId: string }[];
+    };
+
+    expect(section.appointments.map((a) => a.id).sort()).toEqual(
+      [first.json().id, second.json().id].sort(),
+    );
+    expect(section.appointments.every((a) => a.contactId === bia)).toBe(true);
+    const receipt = await contributor.erase(tenant.id);
+    expect(receipt).toEqual({
+      deleted: {},
+      kept: [expect.objectContaining({ what: expect.stringContaining('Google Calendar') })],
+    });
+    expect((await call('GET', `/api/v2/calendar/events/${second.json().id}`)).statusCode).toBe(200);
   });
 });

@@ -104,4 +104,44 @@ describe('Calendar tokens (refresh against the fake)', () => {
     });
     expect(status.json()).toMatchObject({ status: 'needs_reauth' });
   });
+
+  it('raises token.refresh_failed for the tenant once on invalid_grant, resolved by reconnecting, audited', async () => {
+    const tenant = await connectedTenant(scene);
+    scene.google.oauth.revokeAll();
+    await listEvents(tenant);
+    await listEvents(tenant);
+    const db = scene.app.get(DataSource);
+    const alerts = () =>
+      db.query(`SELECT type, subject, status, occurrences FROM alerts WHERE tenant_id = $1`, [
+        tenant.id,
+      ]);
+    const [{ id: connectionId }] = await db.query(
+      `SELECT id FROM calendar_connections WHERE tenant_id = $1`,
+      [tenant.id],
+    );
+    expect(await alerts()).toEqual([
+      {
+        type: 'token.refresh_failed',
+        subject: `calendar/google/${connectionId}`,
+        status: 'firing',
+        occurrences: 1,
+      },
+    ]);
+
+    await connectedTenant(scene, tenant);
+
+    expect(await alerts()).toEqual([expect.objectContaining({ status: 'resolved' })]);
+    expect((await listEvents(tenant)).statusCode).toBe(200);
+    const audited = await db.query(
+      `SELECT action, resource_id FROM audit_log WHERE tenant_id = $1 AND resource_type = $2
+        ORDER BY seq`,
+      [tenant.id, 'calendar_connection'],
+    );
+    expect(audited).toEqual(
+      ['calendar_connection.connected', 'calendar_connection.connected'].map((action) => ({
+        action,
+        resource_id: connectionId,
+      })),
+    );
+  });
 });

@@ -87,6 +87,38 @@ describe('consent ledger', () => {
     ]);
   });
 
+  it('audits each decision with the contact id and the caller, never the phone or wording', async () => {
+    const phone = newPhone();
+    const granted = await post('records', {
+      contact: { phone },
+      purpose: 'marketing',
+      state: 'granted',
+      evidence: { wording: 'Aceito ofertas.' },
+    });
+    const contactId = granted.json().contactId;
+    await post('records', { contact: { id: contactId }, purpose: 'marketing', state: 'withdrawn' });
+
+    const rows: Record<string, unknown>[] = await db.query(
+      `SELECT action, resource_type, resource_id, actor_kind, actor_id FROM audit_log
+        WHERE tenant_id = $1 AND resource_id = $2 ORDER BY seq`,
+      [tenant.id, contactId],
+    );
+    expect(rows).toEqual(
+      ['consent.granted', 'consent.withdrawn'].map((action) => ({
+        action,
+        resource_type: 'contact',
+        resource_id: contactId,
+        actor_kind: 'api_key',
+        actor_id: tenant.apiKeyId,
+      })),
+    );
+    const leaked: unknown[] = await db.query(
+      `SELECT 1 FROM audit_log WHERE tenant_id = $1 AND row_to_json(audit_log)::text LIKE $2`,
+      [tenant.id, `%${phone.slice(1)}%`],
+    );
+    expect(leaked).toEqual([]);
+  });
+
   it("carries a merged contact's withdrawal over to the survivor, so STOP still stops", async () => {
     // The same person as two contacts: marketing granted on one, withdrawn on the other later.
     const granted = await post('records', {

@@ -135,7 +135,14 @@ describe('Data subject requests', () => {
         contact: { id: dora.contactId },
       });
 
-      expect(request.receipts?.map((r) => r.contributor).sort()).toEqual(['messaging', 'notes']);
+      expect(request.receipts?.map((r) => r.contributor).sort()).toEqual([
+        'bitrix',
+        'calendar',
+        'consent',
+        'messaging',
+        'notes',
+        'tiktok',
+      ]);
       expect(request.receipts?.find((r) => r.contributor === 'messaging')?.deleted).toEqual({
         contacts: 1,
         identities: 1,

@@ -188,6 +188,28 @@ describe('Tenant webhooks', () => {
     });
     // A 410 is permanent: each delivery was tried once.
     expect(receiver.at('/gone').map((r) => r.status)).toEqual([410, 410]);
+
+    // The tenant hears of it once, and turning the subscription back on ends the alert.
+    const alerts = () =>
+      app
+        .get(DataSource)
+        .query(`SELECT type, status, occurrences FROM alerts WHERE subject = $1`, [
+          `tenant-webhooks/${webhookId}`,
+        ]);
+    // Raised just after the subscription is disabled, by the worker.
+    await eventually(async () =>
+      expect(await alerts()).toEqual([
+        { type: 'webhook.disabled', status: 'firing', occurrences: 1 },
+      ]),
+    );
+    const enabled = await app.inject({
+      method: 'PATCH',
+      url: `/api/v2/webhooks/${webhookId}`,
+      headers: tenant.headers,
+      payload: { active: true },
+    });
+    expect(enabled.statusCode).toBe(200);
+    expect(await alerts()).toEqual([expect.objectContaining({ status: 'resolved' })]);
   });
 
   it("does not let a receiver that never answers delay another tenant's deliveries", async () => {
