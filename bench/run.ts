@@ -8,6 +8,7 @@ import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
 import { runOutboundBenchmark } from './outbound/outbound.bench';
+import { runCalendarBenchmark } from './calendar/calendar.bench';
 import { runSseBenchmark } from './sse/sse.bench';
 import { runWebhooksBenchmark } from './webhooks/webhooks.bench';
 
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   history: runHistoryBenchmark,
   sse: runSseBenchmark,
   webhooks: runWebhooksBenchmark,
+  calendar: runCalendarBenchmark,
   'call-stats': runCallStatsBenchmark,
   bitrix: runBitrixBenchmark,
 };
