@@ -10,6 +10,7 @@ export const LIVE_EVENT_TYPES = [
   'message.deleted',
   'conversation.opened',
   'account.status_changed',
+  'appointment.changed',
 ] as const satisfies readonly MessagingEventType[];
 
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
@@ -26,6 +27,9 @@ export interface LiveEvent {
   conversationId?: string;
   messageId?: string;
   channelAccountId?: string;
+  /** The appointment an `appointment.changed` names (status: created, updated, moved, cancelled). */
+  appointmentId?: string;
+  contactId?: string;
   status?: string;
   errorCode?: string;
 }

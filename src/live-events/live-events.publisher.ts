@@ -45,6 +45,8 @@ export class LiveEventsPublisher {
       ...(event.conversationId && { conversationId: event.conversationId }),
       ...(event.messageId && { messageId: event.messageId }),
       ...(channelAccountId && { channelAccountId }),
+      ...(event.type === 'appointment.changed' && { appointmentId: event.streamId }),
+      ...(event.contactId && { contactId: event.contactId }),
       ...(event.status && { status: event.status }),
       ...(event.errorCode && { errorCode: event.errorCode }),
     };

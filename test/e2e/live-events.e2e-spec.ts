@@ -1,3 +1,4 @@
+import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
@@ -80,7 +81,7 @@ describe('Live events stream (SSE)', () => {
     const conversationId = await worker
       .get(ConversationsService)
       .touch(tenant.id, accountId, contactId, new Date(), 'inbound');
-    return { tenantId: tenant.id, accountId, conversationId };
+    return { tenantId: tenant.id, accountId, conversationId, contactId };
   };
 
   const receive = async (at: { tenantId: string; accountId: string; conversationId: string }) => {
@@ -213,6 +214,29 @@ describe('Live events stream (SSE)', () => {
       ['account.status_changed', accountId, 'needs_reauth'],
       ['account.status_changed', accountId, 'disconnected'],
     ]);
+  });
+
+  it('streams appointment changes with the appointment and contact ids', async () => {
+    const tenant = await createTenant(api);
+    const client = await connect('/api/v2/events/stream?types=appointment.changed', tenant.headers);
+    const appointmentId = newId();
+    const { contactId } = await conversationOf(tenant);
+    // As the calendar sync records a change it found at Google.
+    await worker.get(DomainEventRecorder).record(worker.get(DataSource), {
+      tenantId: tenant.id,
+      streamId: appointmentId,
+      type: 'appointment.changed',
+      contactId,
+      status: 'moved',
+    });
+
+    await client.until((c) => c.events().length === 1);
+    expect(client.events<Received>()[0]).toMatchObject({
+      type: 'appointment.changed',
+      appointmentId,
+      contactId,
+      status: 'moved',
+    });
   });
 
   it("never shows a tenant another tenant's events", async () => {
