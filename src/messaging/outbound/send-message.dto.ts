@@ -61,9 +61,16 @@ export class QuickReplyDto {
 }
 
 export class TextContentDto {
-  @ApiProperty({ example: 'Your appointment is confirmed for 14:00.', maxLength: 4096 })
+  // The longest any channel takes (TikTok); each channel's own cap is its rule's (WhatsApp 4,096
+  // characters, Instagram 1,000 bytes), refused naming `text.body`.
+  @ApiProperty({
+    example: 'Your appointment is confirmed for 14:00.',
+    maxLength: 6000,
+    description:
+      "At most the channel's own limit: WhatsApp 4,096 characters, Instagram 1,000 bytes, TikTok 6,000 characters",
+  })
   @IsString()
-  @Length(1, 4096)
+  @Length(1, 6000)
   body!: string;
 
   @ApiPropertyOptional({ description: 'Render a preview of the first URL in the text' })

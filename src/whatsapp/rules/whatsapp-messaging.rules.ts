@@ -11,12 +11,14 @@ import type { FieldError } from '@core/errors/domain-error';
 export const WA_ID = 'wa_id';
 /** WhatsApp's privacy id for a person whose number is hidden (`<digits>@lid`). */
 export const LID = 'lid';
+/** A text message's body, in characters (Cloud API and WhatsApp itself). */
+export const WHATSAPP_TEXT_CHARACTERS = 4096;
 
 /**
  * WhatsApp's rules, the same whichever provider carries the message (Cloud API or Evolution):
  * a person is their number (known both as wa_id and as phone) or a LID; contact cards need a
  * formatted name (Meta refuses the whole send without one, and Evolution's card has no other
- * name to show); templates are business-initiated, so they fall back only where allowed.
+ * name to show); texts hold 4,096 characters; templates are business-initiated, so they fall back only where allowed.
  */
 export const WHATSAPP_MESSAGING_RULES: MessagingRules = {
   identityKinds: [WA_ID, LID, PHONE_IDENTITY],
@@ -34,6 +36,14 @@ export const WHATSAPP_MESSAGING_RULES: MessagingRules = {
   },
 
   contentViolations(content: OutboundContent): FieldError[] {
+    if (content.type === 'text' && [...content.text].length > WHATSAPP_TEXT_CHARACTERS) {
+      return [
+        {
+          field: 'text.body',
+          message: `WhatsApp texts hold at most ${WHATSAPP_TEXT_CHARACTERS} characters`,
+        },
+      ];
+    }
     if (content.type !== 'contacts') return [];
     const unnamed = content.contacts.findIndex(
       (card) =>
