@@ -57,4 +57,9 @@ module.exports = {
   // cores that has taken over 30 s. Tests assert behaviour, never time, so a long limit costs
   // nothing but the wait before a hung test is reported.
   testTimeout: 60_000,
+  // On two cores Jest would run every file in its own process, in band, and the apps each
+  // suite boots leave memory behind: the integration and e2e files together outgrew a 4 GB
+  // heap (CI died of it). A memory limit makes Jest use a worker (still one at a time there)
+  // and start a fresh one once a file has left it above the limit.
+  workerIdleMemoryLimit: '1536MB',
 };

@@ -62,7 +62,7 @@ describe('Tenant alerts', () => {
     const id = newId();
     await app.get(DataSource).query(
       `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
-         VALUES ($1, $2, 'whatsapp', 'evolution', $3, $3, 'unused')`,
+         VALUES ($1, $2, 'whatsapp', 'alerts-test', $3, $3, 'unused')`, // not 'evolution': the session check of other suites would open it
       [id, who.id, `line-${id}`],
     );
     return id;
@@ -82,7 +82,7 @@ describe('Tenant alerts', () => {
     await eventually(() => Promise.resolve(expect(receivers.at(ownDiscord)).toHaveLength(1)));
     expect(receivers.at(ownDiscord)[0].body).toMatchObject({
       content: expect.stringContaining(
-        `whatsapp account "line-${accountId}" (evolution) needs to be re-authorised`,
+        `whatsapp account "line-${accountId}" (alerts-test) needs to be re-authorised`,
       ),
       embeds: [
         expect.objectContaining({
