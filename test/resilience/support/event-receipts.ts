@@ -6,12 +6,6 @@ import { MESSAGING_EVENT_TYPES } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 
 const HANDLING_MS = 20;
-/**
- * When set, this process hangs for good right after writing its Nth receipt, holding the
- * event unacknowledged: the kill that follows then always catches a delivery in flight,
- * wherever in a batch it lands, so redelivery is proven on every run, not by luck.
- */
-const STALL_AFTER = Number(process.env.RECEIPTS_STALL_AFTER ?? 0);
 
 /** Every handed-out event lands here as a row of its own (the wire, duplicates included). */
 export const RECEIPTS_TABLE = 'resilience_event_receipts';
@@ -33,8 +27,6 @@ export const CREATE_RECEIPTS_TABLE = `CREATE TABLE IF NOT EXISTS ${RECEIPTS_TABL
  */
 @Injectable()
 export class EventReceipts {
-  private written = 0;
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @OnMessagingEvent({ subscriber: 'resilience.receipts', types: MESSAGING_EVENT_TYPES })
@@ -54,8 +46,6 @@ export class EventReceipts {
         process.pid,
       ],
     );
-    this.written += 1;
-    if (STALL_AFTER && this.written >= STALL_AFTER) await new Promise<never>(() => undefined);
   }
 }
 
