@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsObject,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -76,6 +77,7 @@ export class ReminderRuleDto {
   channelAccountId!: string;
 
   @ApiProperty({ type: ReminderTemplateDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => ReminderTemplateDto)
   template!: ReminderTemplateDto;
