@@ -121,7 +121,12 @@ describe("Resilience: tenant routes called with another tenant's ids", () => {
   it('answers 404 to every call with the other tenant’s ids and leaves its data unchanged', async () => {
     const routes = (await documentedRoutes(world.app))
       .filter((route) => pathParameters(route).some((p) => !SHARED_PARAMETERS.has(p.name)))
-      .sort((x, y) => METHOD_ORDER.indexOf(x.method) - METHOD_ORDER.indexOf(y.method));
+      .sort(
+        (x, y) =>
+          METHOD_ORDER.indexOf(x.method) - METHOD_ORDER.indexOf(y.method) ||
+          // A sub-resource's deletion before its parent's (a portal's line before the portal).
+          (x.method === 'DELETE' ? y.path.length - x.path.length : 0),
+      );
     const withCredentials = routes.filter((route) => route.needsCredentials);
     const platformRoutes = routes.filter((route) => !route.needsCredentials);
 

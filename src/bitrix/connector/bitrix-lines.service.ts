@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@core/errors/domain-error';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { PortalNotReadyError } from '../rest/bitrix-errors';
 import { BitrixPortalsService } from '../portals/bitrix-portals.service';
@@ -46,7 +45,9 @@ export class BitrixLinesService {
     const line = (await this.lines.ofPortal(portalId)).find(
       (l) => l.channelAccountId === accountId,
     );
-    if (!line) throw new NotFoundError('Open line mapping', 'BITRIX.LINE_NOT_FOUND');
+    // Removing a mapping that is not there is done already (DELETE is idempotent); the
+    // portal itself was checked above, so another tenant's portal still answers 404.
+    if (!line) return;
     await this.lines.remove(portalId, accountId);
     // Another account may still feed the line: only an unshared line is switched off.
     const shared = (await this.lines.ofPortal(portalId)).some((l) => l.lineId === line.lineId);
