@@ -18,7 +18,7 @@ import { AddMessagePurpose1795382000000 } from './1795382000000-add-message-purp
 import { CreateConsent1795382100000 } from './1795382100000-create-consent';
 import { CreateAuditLog1795383000000 } from './1795383000000-create-audit-log';
 import { CreateDataSubjectRequests1795383100000 } from './1795383100000-create-data-subject-requests';
-import { CreateHubOperations1795384000000 } from './1795384000000-create-hub-operations';
+import { CreateDeadLetterDiscards1795384000000 } from './1795384000000-create-dead-letter-discards';
 import { AddFailedSendsIndex1795384100000 } from './1795384100000-add-failed-sends-index';
 import { CreateAlertChannels1795385000000 } from './1795385000000-create-alert-channels';
 import { CreateAlerts1795385010000 } from './1795385010000-create-alerts';
@@ -33,7 +33,6 @@ import { CreateCalendarOperations1795390100000 } from './1795390100000-create-ca
 import { CreateCalendarReminders1795391000000 } from './1795391000000-create-calendar-reminders';
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
-import { DropHubOperations1795394000000 } from './1795394000000-drop-hub-operations';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -57,7 +56,7 @@ export const MIGRATIONS = [
   CreateConsent1795382100000,
   CreateAuditLog1795383000000,
   CreateDataSubjectRequests1795383100000,
-  CreateHubOperations1795384000000,
+  CreateDeadLetterDiscards1795384000000,
   AddFailedSendsIndex1795384100000,
   CreateAlertChannels1795385000000,
   CreateAlerts1795385010000,
@@ -72,5 +71,4 @@ export const MIGRATIONS = [
   CreateCalendarReminders1795391000000,
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,
-  DropHubOperations1795394000000,
 ];
