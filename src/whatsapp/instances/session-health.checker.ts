@@ -29,6 +29,8 @@ export interface SessionCheckReport {
   checked: number;
   disconnected: number;
   reconnectAttempts: number;
+  /** Accounts this pass could not check at all (unreadable credentials, a bug): logged, skipped. */
+  skipped: number;
 }
 
 /**
@@ -63,7 +65,12 @@ export class SessionHealthChecker implements PeriodicTask {
   }
 
   async checkOnce(): Promise<SessionCheckReport> {
-    const report: SessionCheckReport = { checked: 0, disconnected: 0, reconnectAttempts: 0 };
+    const report: SessionCheckReport = {
+      checked: 0,
+      disconnected: 0,
+      reconnectAttempts: 0,
+      skipped: 0,
+    };
     let afterId: string | null = null;
     for (;;) {
       const rows = await this.query.page(
@@ -81,6 +88,23 @@ export class SessionHealthChecker implements PeriodicTask {
   }
 
   private async check(row: ChannelAccountListing, report: SessionCheckReport): Promise<void> {
+    try {
+      await this.checkAccount(row, report);
+    } catch (error) {
+      // One account the pass cannot even read must not hide every other tenant's instances:
+      // the rest of the pass goes on and the next pass tries this one again.
+      report.skipped += 1;
+      this.logger.error(
+        { accountId: row.id, tenantId: row.tenantId, error: (error as Error).name },
+        'Evolution session check skipped an account it could not check',
+      );
+    }
+  }
+
+  private async checkAccount(
+    row: ChannelAccountListing,
+    report: SessionCheckReport,
+  ): Promise<void> {
     const opened = await this.accounts.open<EvolutionCredentials>(row.tenantId, row.id);
     let state: EvolutionConnectionState;
     try {

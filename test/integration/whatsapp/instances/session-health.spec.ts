@@ -9,6 +9,7 @@ import {
   WHATSAPP_INSTANCE_DISCONNECTS_TOTAL,
 } from '@app/whatsapp/instances/session-health.metrics';
 import { EvolutionFake, startEvolutionFake } from '@test/fakes/evolution/evolution-fake';
+import { DataSource } from 'typeorm';
 import { createTenant, createTestApp } from '@test/support/test-app';
 
 const GLOBAL_KEY = 'SESSION-HEALTH-GLOBAL-KEY-0001';
@@ -100,5 +101,29 @@ describe('Evolution session health check', () => {
     expect(await status()).toBe('active');
     expect(after.disconnected).toBe(before.disconnected - 1);
     expect(await metricValue(WHATSAPP_INSTANCES_DISCONNECTED)).toBe(after.disconnected);
+  });
+
+  it('skips an account whose credentials cannot be opened and still checks the others', async () => {
+    const broken = await accounts.create(tenantId, {
+      hub: 'whatsapp',
+      provider: 'evolution',
+      name: 'broken',
+      externalId: `oh-broken-${randomUUID()}`,
+      credentials: { baseUrl: fake.baseUrl, apiKey: randomUUID() },
+    });
+    // A ciphertext this key ring cannot open (a rotated-away key, a damaged row).
+    await app
+      .get(DataSource)
+      .query(`UPDATE channel_accounts SET credentials = 'v1:not-a-sealed-box' WHERE id = $1`, [
+        broken.id,
+      ]);
+    fake.setState(instance.name, 'close');
+
+    const report = await checker.checkOnce();
+
+    expect(report.skipped).toBeGreaterThanOrEqual(1);
+    expect(await status()).toBe('disconnected');
+    expect((await accounts.get(tenantId, broken.id)).status).toBe('active');
+    await app.get(DataSource).query('DELETE FROM channel_accounts WHERE id = $1', [broken.id]);
   });
 });
