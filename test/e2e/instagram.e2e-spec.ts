@@ -443,6 +443,146 @@ describe('Instagram Direct end to end', () => {
     });
   });
 
+  describe('sender actions route (what the frontend calls while an agent types)', () => {
+    const shopPerson = '7000000000000201';
+    const pagePerson = '7000000000000202';
+    const quietPerson = '7000000000000203';
+    const senderAction = (payload: Record<string, unknown>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v2/instagram/sender-actions',
+        headers: tenant.headers,
+        payload,
+      });
+    const writes = async (igId: string, igsid: string, at = Date.now()) => {
+      await webhook(
+        instagramDelivery(
+          igId,
+          fromPerson(igId, igsid, { message: { mid: newMid(), text: 'Oi' } }, at),
+        ),
+      );
+      await eventually(async () => {
+        const [row] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM contact_identities WHERE type = 'igsid' AND value = $1`,
+          [igsid],
+        );
+        expect(row.n).toBe(1);
+      });
+    };
+    const reached = (fake: InstagramGraphFake, igsid: string, action: string) =>
+      eventually(() => {
+        const sent = fake
+          .sent()
+          .find(
+            (m) =>
+              m.body.sender_action === action && (m.body.recipient as { id: string }).id === igsid,
+          );
+        expect(sent).toBeDefined();
+        return Promise.resolve(sent!);
+      });
+
+    beforeAll(async () => {
+      // The second account, Page-linked, with the HUMAN_AGENT setting on.
+      const connected = await connect({
+        name: 'other-page',
+        accountId: OTHER.igId,
+        flavour: 'facebook-login',
+        pageId: OTHER.pageId,
+        accessToken: OTHER.pageToken,
+        humanAgentTag: true,
+      });
+      expect(connected.statusCode).toBe(201);
+      await writes(SHOP.igId, shopPerson);
+      await writes(OTHER.igId, pagePerson);
+      await writes(OTHER.igId, quietPerson, Date.now() - 30 * 3_600_000);
+    });
+
+    it.each(['typing_on', 'typing_off', 'mark_seen'])(
+      'sends %s with Instagram Login to /{ig-id}/messages with the documented body',
+      async (action) => {
+        const accepted = await senderAction({
+          channelAccountId: 'shop-ig',
+          to: shopPerson,
+          action,
+        });
+        expect(accepted.statusCode).toBe(202);
+        expect(accepted.json()).toMatchObject({ status: 'queued' });
+        const sent = await reached(instagram, shopPerson, action);
+        expect(sent.senderId).toBe(SHOP.igId);
+        expect(sent.body).toEqual({ recipient: { id: shopPerson }, sender_action: action });
+      },
+    );
+
+    it.each(['typing_on', 'typing_off', 'mark_seen'])(
+      'sends %s through the linked Page to /{page-id}/messages with the documented body',
+      async (action) => {
+        const accepted = await senderAction({
+          channelAccountId: 'other-page',
+          to: pagePerson,
+          action,
+        });
+        expect(accepted.statusCode).toBe(202);
+        const sent = await reached(facebook, pagePerson, action);
+        expect(sent.senderId).toBe(OTHER.pageId);
+        expect(sent.body).toEqual({ recipient: { id: pagePerson }, sender_action: action });
+      },
+    );
+
+    it('refuses typing after 24 hours with a 422 even where HUMAN_AGENT lets a text through', async () => {
+      const typing = await senderAction({
+        channelAccountId: 'other-page',
+        to: quietPerson,
+        action: 'typing_on',
+      });
+      expect(typing.statusCode).toBe(422);
+      expect(typing.json().code).toBe('INSTAGRAM.WINDOW_CLOSED');
+      const text = await app.inject({
+        method: 'POST',
+        url: '/api/v2/messages',
+        headers: tenant.headers,
+        payload: {
+          channelAccountId: 'other-page',
+          to: quietPerson,
+          type: 'text',
+          text: { body: 'Oi!' },
+        },
+      });
+      expect(text.statusCode).toBe(202);
+      const sent = await eventually(() => {
+        const found = facebook
+          .sent()
+          .find((m) => (m.body.recipient as { id: string }).id === quietPerson);
+        expect(found).toBeDefined();
+        return Promise.resolve(found!);
+      });
+      expect(sent.body).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+      expect(
+        facebook
+          .sent()
+          .some(
+            (m) => m.body.sender_action && (m.body.recipient as { id: string }).id === quietPerson,
+          ),
+      ).toBe(false);
+    });
+
+    it('refuses an unknown action or a recipient that is no IGSID with a 400 naming the field', async () => {
+      const action = await senderAction({
+        channelAccountId: 'shop-ig',
+        to: shopPerson,
+        action: 'react',
+      });
+      expect(action.statusCode).toBe(400);
+      expect(JSON.stringify(action.json().errors)).toContain('action');
+      const to = await senderAction({
+        channelAccountId: 'shop-ig',
+        to: '+5511999999999',
+        action: 'typing_on',
+      });
+      expect(to.statusCode).toBe(400);
+      expect(JSON.stringify(to.json().errors)).toContain('"to"');
+    });
+  });
+
   describe('sending', () => {
     const igsid = '7000000000000004';
 
