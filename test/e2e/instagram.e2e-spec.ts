@@ -321,6 +321,66 @@ describe('Instagram Direct end to end', () => {
       expect(history[7].content).toMatchObject({ targetProviderMessageId: first, emoji: null });
     });
 
+    it('stores video, audio and file as media, story mentions, reels and unsupported items by kind, and a story reply as its text', async () => {
+      const igsid = '7000000000000006';
+      const at = Date.now() - 30_000;
+      const cdn = (n: number) => `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${n}`;
+      const attachment = (type: string, payload: Record<string, unknown>, n: number) =>
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { message: { mid: newMid(), attachments: [{ type, payload }] } },
+          at + n,
+        );
+      const events = [
+        attachment('video', { url: cdn(11) }, 0),
+        attachment('audio', { url: cdn(12) }, 1),
+        attachment('file', { url: cdn(13) }, 2),
+        attachment('story_mention', { url: cdn(14) }, 3),
+        attachment('reel', { url: cdn(15), title: 'Bastidores', reel_video_id: '1' }, 4),
+        attachment('ig_reel', { url: cdn(16), title: 'Promo', reel_video_id: '2' }, 5),
+        fromPerson(SHOP.igId, igsid, { message: { mid: newMid(), is_unsupported: true } }, at + 6),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          {
+            message: {
+              mid: newMid(),
+              text: 'Amei esse story',
+              reply_to: { story: { url: cdn(17), id: '17900000000000001' } },
+            },
+          },
+          at + 7,
+        ),
+      ];
+      expect((await webhook(instagramDelivery(SHOP.igId, ...events))).statusCode).toBe(200);
+
+      const history = await eventually(async () => {
+        const items = await historyWith(igsid);
+        expect(items).toHaveLength(8);
+        return items;
+      });
+      expect(history.map((m) => m.type)).toEqual([
+        'video',
+        'audio',
+        'document',
+        'unsupported',
+        'unsupported',
+        'unsupported',
+        'unsupported',
+        'text',
+      ]);
+      expect(history[0].content).toMatchObject({ media: { mediaId: cdn(11) } });
+      expect(history[2].content).toMatchObject({ media: { mediaId: cdn(13) } });
+      expect(history.slice(3, 7).map((m) => m.content)).toEqual([
+        expect.objectContaining({ platformType: 'instagram.story_mention' }),
+        expect.objectContaining({ platformType: 'instagram.reel' }),
+        expect.objectContaining({ platformType: 'instagram.ig_reel' }),
+        expect.objectContaining({ platformType: 'instagram', detail: 'is_unsupported' }),
+      ]);
+      expect(history[7].content).toMatchObject({ text: 'Amei esse story' });
+    });
+
     it('stores 20 concurrent duplicates of one delivery as one message', async () => {
       const igsid = '7000000000000003';
       const body = instagramDelivery(
@@ -681,6 +741,66 @@ describe('Instagram Direct end to end', () => {
       expect(title.statusCode).toBe(400);
       expect(title.json().errors).toEqual([
         expect.objectContaining({ field: 'text.quickReplies[0].title' }),
+      ]);
+    });
+
+    it('sends a generic template with the documented body, and refuses a 4th button or 11th card with a 400 naming the field', async () => {
+      const card = (title: string, buttons?: Record<string, unknown>[]) => ({
+        title,
+        subtitle: 'Só esta semana',
+        ...(buttons ? { buttons } : {}),
+      });
+      const accepted = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: {
+          type: 'generic',
+          elements: [
+            card('Kit verão', [{ type: 'postback', title: 'Quero', payload: 'WANT_KIT' }]),
+          ],
+        },
+      });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(async () => expect((await message(id)).status).toBe('sent'));
+      const sent = instagram.sent().find((m) => JSON.stringify(m.body).includes('WANT_KIT'));
+      expect(sent?.body).toEqual({
+        recipient: { id: igsid },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: {
+              template_type: 'generic',
+              elements: [
+                {
+                  title: 'Kit verão',
+                  subtitle: 'Só esta semana',
+                  buttons: [{ type: 'postback', title: 'Quero', payload: 'WANT_KIT' }],
+                },
+              ],
+            },
+          },
+        },
+      });
+
+      const button = { type: 'postback', title: 'B', payload: 'P' };
+      const buttons = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: { type: 'generic', elements: [card('A', [button, button, button, button])] },
+      });
+      expect(buttons.statusCode).toBe(400);
+      expect(buttons.json().errors).toEqual([
+        expect.objectContaining({ field: 'interactive.elements[0].buttons' }),
+      ]);
+      const cards = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: { type: 'generic', elements: Array.from({ length: 11 }, () => card('A')) },
+      });
+      expect(cards.statusCode).toBe(400);
+      expect(cards.json().errors).toEqual([
+        expect.objectContaining({ field: 'interactive.elements' }),
       ]);
     });
 

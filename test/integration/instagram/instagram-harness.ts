@@ -91,7 +91,12 @@ export async function startInstagram(env: Record<string, string> = {}): Promise<
       PlatformHttpModule,
       ChannelModule,
     ],
-    providers: [...instagramGraphClients, InstagramOwnership, InstagramCdnClient, InstagramProvider],
+    providers: [
+      ...instagramGraphClients,
+      InstagramOwnership,
+      InstagramCdnClient,
+      InstagramProvider,
+    ],
   })
     .overrideProvider(HostResolver)
     .useValue(hosts)
