@@ -696,6 +696,35 @@ describe('Instagram Direct end to end', () => {
       expect(outbound).toHaveLength(1);
     });
 
+    it('settles our send by its echo when the echo arrives before Meta answers the send, storing one message', async () => {
+      const mid = newMid();
+      // Meta takes its time to answer this send; its echo comes through the webhook first.
+      instagram.failNext(1, {
+        status: 200,
+        body: { recipient_id: igsid, message_id: mid },
+        delayMs: 1_500,
+      });
+      const accepted = await send({ to: igsid, type: 'text', text: { body: 'Chegou antes' } });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(() => {
+        expect(
+          instagram.requests.some((r) => JSON.stringify(r.json ?? {}).includes('Chegou antes')),
+        ).toBe(true);
+        return Promise.resolve();
+      });
+      await webhook(
+        instagramDelivery(SHOP.igId, echoTo(SHOP.igId, igsid, { mid, text: 'Chegou antes' })),
+      );
+
+      await eventually(async () => {
+        const sent = await message(id);
+        expect(sent).toMatchObject({ status: 'sent', providerMessageId: mid });
+      });
+      const copies = (await historyWith(igsid)).filter((m) => m.content.text === 'Chegou antes');
+      expect(copies).toHaveLength(1);
+    });
+
     it('stores an echo of a message sent from the Instagram app as outbound', async () => {
       const mid = newMid();
       await webhook(
