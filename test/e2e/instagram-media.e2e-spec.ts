@@ -200,6 +200,7 @@ describe('Instagram received media', () => {
     const response = await mediaOf(id);
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ code: 'MEDIA.LINK_REFUSED' });
+    expect(response.json().detail).toContain("not Instagram's CDN");
     expect(cdn.requests.length).toBe(before);
   });
 
