@@ -758,7 +758,7 @@ describe('Instagram Direct end to end', () => {
         },
       });
       expect(many.statusCode).toBe(400);
-      expect(JSON.stringify(many.json().errors)).toContain('quickReplies');
+      expect(many.json().errors).toEqual([expect.objectContaining({ field: 'text.quickReplies' })]);
       const title = await send({
         to: igsid,
         type: 'text',

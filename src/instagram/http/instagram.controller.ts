@@ -1,5 +1,10 @@
 import { Body, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@config/app-config';
 import { servedMediaHeaders } from '@core/api/served-media';
@@ -11,7 +16,7 @@ import { ChannelAccountConnector } from '@app/messaging/channel-accounts/channel
 import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
 import { AcceptedMessageDto } from '@app/messaging/outbound/send-message.dto';
-import { ApiSendRoute, answerAccepted } from '@app/messaging/outbound/send-route';
+import { answerAccepted } from '@app/messaging/outbound/send-route';
 import { InstagramMediaService } from '@app/instagram/media/instagram-media.service';
 import { INSTAGRAM_PROVIDER } from '@app/instagram/graph/instagram.provider';
 import type { InstagramCredentials } from '@app/instagram/graph/instagram.credentials';
@@ -92,7 +97,8 @@ export class InstagramController {
       "of the person's last message: the HUMAN_AGENT tag extends messages, not sender actions " +
       '(422 INSTAGRAM.WINDOW_CLOSED).',
   })
-  @ApiSendRoute()
+  @ApiAcceptedResponse({ type: AcceptedMessageDto, description: 'Queued' })
+  @ApiProblems(400, 404, 422)
   async senderAction(
     @TenantId() tenantId: string,
     @Body() body: InstagramSenderActionDto,
