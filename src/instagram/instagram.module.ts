@@ -6,6 +6,8 @@ import { InstagramOwnership } from './graph/instagram-ownership';
 import { InstagramProvider } from './graph/instagram.provider';
 import { InstagramController } from './http/instagram.controller';
 import { InstagramOperationsService } from './http/instagram-operations.service';
+import { InstagramCdnClient } from './media/instagram-cdn.client';
+import { InstagramMediaService } from './media/instagram-media.service';
 import { InstagramInboundHandler } from './inbound/instagram-inbound.handler';
 import { InstagramProfileClient } from './profiles/instagram-profile.client';
 import { InstagramProfileEnricher } from './profiles/instagram-profile.enricher';
@@ -14,10 +16,10 @@ import { InstagramProfileRetryTask } from './profiles/instagram-profile-retry.ta
 import { InstagramWindowRule } from './rules/instagram-window.rule';
 import { InstagramHealthIndicator } from './instagram.health-indicator';
 
-const transport = instagramGraphClients;
+const transport = [...instagramGraphClients, InstagramCdnClient];
 const channelProviders = [InstagramOwnership, InstagramProvider];
 const httpControllers = [InstagramController];
-const services = [InstagramOperationsService];
+const services = [InstagramOperationsService, InstagramMediaService];
 const inboundHandlers = [InstagramInboundHandler];
 const outboundRules = [InstagramWindowRule];
 const healthIndicators = [InstagramHealthIndicator];

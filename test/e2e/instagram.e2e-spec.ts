@@ -321,6 +321,66 @@ describe('Instagram Direct end to end', () => {
       expect(history[7].content).toMatchObject({ targetProviderMessageId: first, emoji: null });
     });
 
+    it('stores video, audio and file as media, story mentions, reels and unsupported items by kind, and a story reply as its text', async () => {
+      const igsid = '7000000000000006';
+      const at = Date.now() - 30_000;
+      const cdn = (n: number) => `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${n}`;
+      const attachment = (type: string, payload: Record<string, unknown>, n: number) =>
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          { message: { mid: newMid(), attachments: [{ type, payload }] } },
+          at + n,
+        );
+      const events = [
+        attachment('video', { url: cdn(11) }, 0),
+        attachment('audio', { url: cdn(12) }, 1),
+        attachment('file', { url: cdn(13) }, 2),
+        attachment('story_mention', { url: cdn(14) }, 3),
+        attachment('reel', { url: cdn(15), title: 'Bastidores', reel_video_id: '1' }, 4),
+        attachment('ig_reel', { url: cdn(16), title: 'Promo', reel_video_id: '2' }, 5),
+        fromPerson(SHOP.igId, igsid, { message: { mid: newMid(), is_unsupported: true } }, at + 6),
+        fromPerson(
+          SHOP.igId,
+          igsid,
+          {
+            message: {
+              mid: newMid(),
+              text: 'Amei esse story',
+              reply_to: { story: { url: cdn(17), id: '17900000000000001' } },
+            },
+          },
+          at + 7,
+        ),
+      ];
+      expect((await webhook(instagramDelivery(SHOP.igId, ...events))).statusCode).toBe(200);
+
+      const history = await eventually(async () => {
+        const items = await historyWith(igsid);
+        expect(items).toHaveLength(8);
+        return items;
+      });
+      expect(history.map((m) => m.type)).toEqual([
+        'video',
+        'audio',
+        'document',
+        'unsupported',
+        'unsupported',
+        'unsupported',
+        'unsupported',
+        'text',
+      ]);
+      expect(history[0].content).toMatchObject({ media: { mediaId: cdn(11) } });
+      expect(history[2].content).toMatchObject({ media: { mediaId: cdn(13) } });
+      expect(history.slice(3, 7).map((m) => m.content)).toEqual([
+        expect.objectContaining({ platformType: 'instagram.story_mention' }),
+        expect.objectContaining({ platformType: 'instagram.reel' }),
+        expect.objectContaining({ platformType: 'instagram.ig_reel' }),
+        expect.objectContaining({ platformType: 'instagram', detail: 'is_unsupported' }),
+      ]);
+      expect(history[7].content).toMatchObject({ text: 'Amei esse story' });
+    });
+
     it('stores 20 concurrent duplicates of one delivery as one message', async () => {
       const igsid = '7000000000000003';
       const body = instagramDelivery(
@@ -443,6 +503,146 @@ describe('Instagram Direct end to end', () => {
     });
   });
 
+  describe('sender actions route (what the frontend calls while an agent types)', () => {
+    const shopPerson = '7000000000000201';
+    const pagePerson = '7000000000000202';
+    const quietPerson = '7000000000000203';
+    const senderAction = (payload: Record<string, unknown>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v2/instagram/sender-actions',
+        headers: tenant.headers,
+        payload,
+      });
+    const writes = async (igId: string, igsid: string, at = Date.now()) => {
+      await webhook(
+        instagramDelivery(
+          igId,
+          fromPerson(igId, igsid, { message: { mid: newMid(), text: 'Oi' } }, at),
+        ),
+      );
+      await eventually(async () => {
+        const [row] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM contact_identities WHERE type = 'igsid' AND value = $1`,
+          [igsid],
+        );
+        expect(row.n).toBe(1);
+      });
+    };
+    const reached = (fake: InstagramGraphFake, igsid: string, action: string) =>
+      eventually(() => {
+        const sent = fake
+          .sent()
+          .find(
+            (m) =>
+              m.body.sender_action === action && (m.body.recipient as { id: string }).id === igsid,
+          );
+        expect(sent).toBeDefined();
+        return Promise.resolve(sent!);
+      });
+
+    beforeAll(async () => {
+      // The second account, Page-linked, with the HUMAN_AGENT setting on.
+      const connected = await connect({
+        name: 'other-page',
+        accountId: OTHER.igId,
+        flavour: 'facebook-login',
+        pageId: OTHER.pageId,
+        accessToken: OTHER.pageToken,
+        humanAgentTag: true,
+      });
+      expect(connected.statusCode).toBe(201);
+      await writes(SHOP.igId, shopPerson);
+      await writes(OTHER.igId, pagePerson);
+      await writes(OTHER.igId, quietPerson, Date.now() - 30 * 3_600_000);
+    });
+
+    it.each(['typing_on', 'typing_off', 'mark_seen'])(
+      'sends %s with Instagram Login to /{ig-id}/messages with the documented body',
+      async (action) => {
+        const accepted = await senderAction({
+          channelAccountId: 'shop-ig',
+          to: shopPerson,
+          action,
+        });
+        expect(accepted.statusCode).toBe(202);
+        expect(accepted.json()).toMatchObject({ status: 'queued' });
+        const sent = await reached(instagram, shopPerson, action);
+        expect(sent.senderId).toBe(SHOP.igId);
+        expect(sent.body).toEqual({ recipient: { id: shopPerson }, sender_action: action });
+      },
+    );
+
+    it.each(['typing_on', 'typing_off', 'mark_seen'])(
+      'sends %s through the linked Page to /{page-id}/messages with the documented body',
+      async (action) => {
+        const accepted = await senderAction({
+          channelAccountId: 'other-page',
+          to: pagePerson,
+          action,
+        });
+        expect(accepted.statusCode).toBe(202);
+        const sent = await reached(facebook, pagePerson, action);
+        expect(sent.senderId).toBe(OTHER.pageId);
+        expect(sent.body).toEqual({ recipient: { id: pagePerson }, sender_action: action });
+      },
+    );
+
+    it('refuses typing after 24 hours with a 422 even where HUMAN_AGENT lets a text through', async () => {
+      const typing = await senderAction({
+        channelAccountId: 'other-page',
+        to: quietPerson,
+        action: 'typing_on',
+      });
+      expect(typing.statusCode).toBe(422);
+      expect(typing.json().code).toBe('INSTAGRAM.WINDOW_CLOSED');
+      const text = await app.inject({
+        method: 'POST',
+        url: '/api/v2/messages',
+        headers: tenant.headers,
+        payload: {
+          channelAccountId: 'other-page',
+          to: quietPerson,
+          type: 'text',
+          text: { body: 'Oi!' },
+        },
+      });
+      expect(text.statusCode).toBe(202);
+      const sent = await eventually(() => {
+        const found = facebook
+          .sent()
+          .find((m) => (m.body.recipient as { id: string }).id === quietPerson);
+        expect(found).toBeDefined();
+        return Promise.resolve(found!);
+      });
+      expect(sent.body).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+      expect(
+        facebook
+          .sent()
+          .some(
+            (m) => m.body.sender_action && (m.body.recipient as { id: string }).id === quietPerson,
+          ),
+      ).toBe(false);
+    });
+
+    it('refuses an unknown action or a recipient that is no IGSID with a 400 naming the field', async () => {
+      const action = await senderAction({
+        channelAccountId: 'shop-ig',
+        to: shopPerson,
+        action: 'react',
+      });
+      expect(action.statusCode).toBe(400);
+      expect(JSON.stringify(action.json().errors)).toContain('action');
+      const to = await senderAction({
+        channelAccountId: 'shop-ig',
+        to: '+5511999999999',
+        action: 'typing_on',
+      });
+      expect(to.statusCode).toBe(400);
+      expect(JSON.stringify(to.json().errors)).toContain('"to"');
+    });
+  });
+
   describe('sending', () => {
     const igsid = '7000000000000004';
 
@@ -496,6 +696,35 @@ describe('Instagram Direct end to end', () => {
       expect(outbound).toHaveLength(1);
     });
 
+    it('settles our send by its echo when the echo arrives before Meta answers the send, storing one message', async () => {
+      const mid = newMid();
+      // Meta takes its time to answer this send; its echo comes through the webhook first.
+      instagram.failNext(1, {
+        status: 200,
+        body: { recipient_id: igsid, message_id: mid },
+        delayMs: 1_500,
+      });
+      const accepted = await send({ to: igsid, type: 'text', text: { body: 'Chegou antes' } });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(() => {
+        expect(
+          instagram.requests.some((r) => JSON.stringify(r.json ?? {}).includes('Chegou antes')),
+        ).toBe(true);
+        return Promise.resolve();
+      });
+      await webhook(
+        instagramDelivery(SHOP.igId, echoTo(SHOP.igId, igsid, { mid, text: 'Chegou antes' })),
+      );
+
+      await eventually(async () => {
+        const sent = await message(id);
+        expect(sent).toMatchObject({ status: 'sent', providerMessageId: mid });
+      });
+      const copies = (await historyWith(igsid)).filter((m) => m.content.text === 'Chegou antes');
+      expect(copies).toHaveLength(1);
+    });
+
     it('stores an echo of a message sent from the Instagram app as outbound', async () => {
       const mid = newMid();
       await webhook(
@@ -529,7 +758,7 @@ describe('Instagram Direct end to end', () => {
         },
       });
       expect(many.statusCode).toBe(400);
-      expect(JSON.stringify(many.json().errors)).toContain('quickReplies');
+      expect(many.json().errors).toEqual([expect.objectContaining({ field: 'text.quickReplies' })]);
       const title = await send({
         to: igsid,
         type: 'text',
@@ -541,6 +770,66 @@ describe('Instagram Direct end to end', () => {
       expect(title.statusCode).toBe(400);
       expect(title.json().errors).toEqual([
         expect.objectContaining({ field: 'text.quickReplies[0].title' }),
+      ]);
+    });
+
+    it('sends a generic template with the documented body, and refuses a 4th button or 11th card with a 400 naming the field', async () => {
+      const card = (title: string, buttons?: Record<string, unknown>[]) => ({
+        title,
+        subtitle: 'Só esta semana',
+        ...(buttons ? { buttons } : {}),
+      });
+      const accepted = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: {
+          type: 'generic',
+          elements: [
+            card('Kit verão', [{ type: 'postback', title: 'Quero', payload: 'WANT_KIT' }]),
+          ],
+        },
+      });
+      expect(accepted.statusCode).toBe(202);
+      const id = accepted.json().id as string;
+      await eventually(async () => expect((await message(id)).status).toBe('sent'));
+      const sent = instagram.sent().find((m) => JSON.stringify(m.body).includes('WANT_KIT'));
+      expect(sent?.body).toEqual({
+        recipient: { id: igsid },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: {
+              template_type: 'generic',
+              elements: [
+                {
+                  title: 'Kit verão',
+                  subtitle: 'Só esta semana',
+                  buttons: [{ type: 'postback', title: 'Quero', payload: 'WANT_KIT' }],
+                },
+              ],
+            },
+          },
+        },
+      });
+
+      const button = { type: 'postback', title: 'B', payload: 'P' };
+      const buttons = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: { type: 'generic', elements: [card('A', [button, button, button, button])] },
+      });
+      expect(buttons.statusCode).toBe(400);
+      expect(buttons.json().errors).toEqual([
+        expect.objectContaining({ field: 'interactive.elements[0].buttons' }),
+      ]);
+      const cards = await send({
+        to: igsid,
+        type: 'interactive',
+        interactive: { type: 'generic', elements: Array.from({ length: 11 }, () => card('A')) },
+      });
+      expect(cards.statusCode).toBe(400);
+      expect(cards.json().errors).toEqual([
+        expect.objectContaining({ field: 'interactive.elements' }),
       ]);
     });
 

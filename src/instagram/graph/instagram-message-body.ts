@@ -4,6 +4,10 @@ import type {
   OutboundMessage,
   QuickReply,
 } from '@core/channel/outbound-message';
+import type {
+  GenericTemplate,
+  GenericTemplateElement,
+} from '@app/instagram/rules/instagram-generic-template';
 
 /** What the Send API takes from an Instagram account (both flavours take the same bodies). */
 export const INSTAGRAM_CAPABILITIES: readonly ContentKind[] = [
@@ -14,6 +18,7 @@ export const INSTAGRAM_CAPABILITIES: readonly ContentKind[] = [
   'audio',
   'document',
   'media',
+  'interactive',
   'reaction',
   'sender_action',
 ];
@@ -71,6 +76,9 @@ function messageOf(message: OutboundMessage): Json {
       return attachment('file', message.media);
     case 'media':
       return attachment(attachmentTypeOf(message.media.mimeType), message.media);
+    case 'interactive':
+      // The rules admitted only the generic template (genericTemplateViolations).
+      return genericTemplateOf(message.interactive as unknown as GenericTemplate);
     default:
       // Capabilities keep every other type from being accepted for an Instagram account.
       throw new Error(`Instagram cannot send ${message.type} messages`);
@@ -88,6 +96,36 @@ function attachmentTypeOf(mimeType: string | undefined): string {
   return family === 'image' || family === 'video' || family === 'audio' ? family : 'file';
 }
 
+/** `attachment.type: template`, `template_type: generic`, Meta's snake_case fields. */
+function genericTemplateOf(template: GenericTemplate): Json {
+  return {
+    attachment: {
+      type: 'template',
+      payload: { template_type: 'generic', elements: template.elements.map(elementOf) },
+    },
+  };
+}
+
+function elementOf(element: GenericTemplateElement): Json {
+  return {
+    title: element.title,
+    ...(element.subtitle !== undefined ? { subtitle: element.subtitle } : {}),
+    ...(element.imageUrl !== undefined ? { image_url: element.imageUrl } : {}),
+    ...(element.defaultAction
+      ? { default_action: { type: 'web_url', url: element.defaultAction.url } }
+      : {}),
+    ...(element.buttons
+      ? {
+          buttons: element.buttons.map((button) =>
+            button.type === 'web_url'
+              ? { type: 'web_url', url: button.url, title: button.title }
+              : { type: 'postback', title: button.title, payload: button.payload },
+          ),
+        }
+      : {}),
+  };
+}
+
 function quickReplyOf(reply: QuickReply): Json {
   switch (reply.type) {
     case 'text':
@@ -99,9 +137,16 @@ function quickReplyOf(reply: QuickReply): Json {
   }
 }
 
-/** The links Meta will fetch from a body (attachment URLs), for the public-link guard. */
+/**
+ * The links Meta will fetch from a body (an attachment URL, a generic template's images), for
+ * the public-link guard. Button and default-action URLs are opened by the person's browser.
+ */
 export function instagramMediaLinks(body: Json): string[] {
-  const url = (body.message as { attachment?: { payload?: { url?: unknown } } } | undefined)
-    ?.attachment?.payload?.url;
-  return typeof url === 'string' ? [url] : [];
+  const payload = (
+    body.message as
+      | { attachment?: { payload?: { url?: unknown; elements?: { image_url?: unknown }[] } } }
+      | undefined
+  )?.attachment?.payload;
+  const links = [payload?.url, ...(payload?.elements ?? []).map((element) => element.image_url)];
+  return links.filter((link): link is string => typeof link === 'string');
 }

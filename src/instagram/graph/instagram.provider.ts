@@ -3,8 +3,10 @@ import { AppConfig } from '@config/app-config';
 import type { AccountClaim, OwnershipProvingProvider } from '@core/channel/account-ownership';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
+import type { FetchedMedia, MediaSourceProvider } from '@core/channel/media-source';
 import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
+import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import { PublicLinkGuard } from '@core/http/public-link.guard';
 import {
@@ -13,6 +15,7 @@ import {
   unexpectedMetaAnswer,
 } from '@app/meta/graph/meta-graph.client';
 import { INSTAGRAM_MESSAGING_RULES } from '@app/instagram/rules/instagram-messaging.rules';
+import { InstagramCdnClient } from '@app/instagram/media/instagram-cdn.client';
 import { FACEBOOK_LOGIN_GRAPH, INSTAGRAM_LOGIN_GRAPH } from './instagram-graph';
 import {
   INSTAGRAM_CAPABILITIES,
@@ -45,7 +48,10 @@ export const INSTAGRAM_PROVIDER = 'meta-instagram';
 @Injectable()
 @RegisterChannelProvider()
 export class InstagramProvider
-  implements MessagingProvider<InstagramCredentials>, OwnershipProvingProvider
+  implements
+    MessagingProvider<InstagramCredentials>,
+    MediaSourceProvider<InstagramCredentials>,
+    OwnershipProvingProvider
 {
   readonly hub = 'instagram' as const;
   readonly provider = INSTAGRAM_PROVIDER;
@@ -60,6 +66,7 @@ export class InstagramProvider
     @Inject(FACEBOOK_LOGIN_GRAPH) private readonly facebookGraph: MetaGraphClient,
     private readonly ownership: InstagramOwnership,
     private readonly links: PublicLinkGuard,
+    private readonly cdn: InstagramCdnClient,
     config: AppConfig,
   ) {
     const perSecond = config.instagram.messagesPerSecond;
@@ -68,6 +75,26 @@ export class InstagramProvider
 
   proveOwnership(claim: AccountClaim): Promise<void> {
     return this.ownership.prove(claim);
+  }
+
+  /**
+   * A received file, fetched on demand from the CDN URL its webhook carried (stored as the
+   * media's `mediaId`). Instagram's URLs expire after some days; then this fails with
+   * INSTAGRAM.MEDIA_EXPIRED (see the README on why files are not copied on arrival).
+   */
+  fetchMedia(
+    _account: InstagramAccount,
+    media: Readonly<Record<string, unknown>>,
+    maxBytes: number,
+  ): Promise<FetchedMedia> {
+    if (typeof media.mediaId !== 'string' || !media.mediaId) {
+      throw new DomainError(
+        'INSTAGRAM.NO_MEDIA',
+        'unprocessable',
+        'This message carries no media link',
+      );
+    }
+    return this.cdn.download(media.mediaId, maxBytes);
   }
 
   async send(account: InstagramAccount, message: OutboundMessage): Promise<SendResult> {

@@ -8,6 +8,7 @@ import {
   Matches,
   ValidateIf,
 } from 'class-validator';
+import { SENDER_ACTIONS, SenderAction } from '@core/channel/outbound-message';
 import { INSTAGRAM_FLAVOURS, InstagramFlavour } from '@app/instagram/graph/instagram.credentials';
 
 export class ConnectInstagramAccountDto {
@@ -82,4 +83,21 @@ export class ConnectInstagramAccountDto {
   @IsOptional()
   @IsBoolean()
   humanAgentTag?: boolean;
+}
+
+/** A presence signal to one person: typing on or off, or their messages marked seen. */
+export class InstagramSenderActionDto {
+  @ApiProperty({ example: 'shop-instagram', description: 'The Instagram account (id or name)' })
+  @IsString()
+  @Length(1, 64)
+  channelAccountId!: string;
+
+  @ApiProperty({ example: '7000000000000001', description: "The person's IGSID" })
+  @IsString()
+  @Matches(/^\d{5,32}$/, { message: 'to must be an IGSID (digits)' })
+  to!: string;
+
+  @ApiProperty({ enum: SENDER_ACTIONS })
+  @IsIn(SENDER_ACTIONS, { message: `action must be one of ${SENDER_ACTIONS.join(', ')}` })
+  action!: SenderAction;
 }

@@ -1,6 +1,7 @@
 import type { ContactIdentity, FallbackClass, MessagingRules } from '@core/channel/messaging-rules';
 import type { OutboundContent } from '@core/channel/outbound-message';
 import type { FieldError } from '@core/errors/domain-error';
+import { genericTemplateViolations } from './instagram-generic-template';
 
 /** Instagram's id for a person who wrote to an account: the Instagram-scoped id (IGSID). */
 export const IGSID = 'igsid';
@@ -31,6 +32,7 @@ export const INSTAGRAM_MESSAGING_RULES: MessagingRules = {
 
   contentViolations(content: OutboundContent): FieldError[] {
     if (content.type === 'text') return textViolations(content);
+    if (content.type === 'interactive') return genericTemplateViolations(content.interactive);
     if ('caption' in content && content.caption) {
       return [
         {

@@ -60,6 +60,26 @@ describe('Instagram messaging window', () => {
     });
   });
 
+  it('keeps typing, seen and reactions to 24 hours even with the HUMAN_AGENT setting on', async () => {
+    const lastInboundAt = hoursAgo(30);
+    for (const content of [
+      { type: 'sender_action', action: 'typing_on' },
+      { type: 'reaction', targetProviderMessageId: 'mid', emoji: '❤️' },
+    ] as OutboundContext['content'][]) {
+      expect(await refusalOf(ruleWith(true), context({ lastInboundAt, content }))).toMatchObject({
+        code: 'INSTAGRAM.WINDOW_CLOSED',
+      });
+    }
+    await expect(
+      ruleWith(true).check(
+        context({
+          lastInboundAt: hoursAgo(23),
+          content: { type: 'sender_action', action: 'mark_seen' },
+        }),
+      ),
+    ).resolves.toBeUndefined();
+  });
+
   it('refuses a person who never wrote', async () => {
     expect(await refusalOf(ruleWith(true), context({ lastInboundAt: null }))).toMatchObject({
       code: 'INSTAGRAM.WINDOW_CLOSED',

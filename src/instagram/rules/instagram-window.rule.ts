@@ -31,21 +31,26 @@ export class InstagramWindowRule implements OutboundRuleCheck {
     return context.account.hub === 'instagram';
   }
 
-  async check({ tenantId, account, lastInboundAt, now }: OutboundContext): Promise<void> {
+  async check({ tenantId, account, lastInboundAt, content, now }: OutboundContext): Promise<void> {
     const elapsed = lastInboundAt ? now.getTime() - lastInboundAt.getTime() : undefined;
     if (elapsed !== undefined && elapsed < STANDARD_WINDOW_MS) return;
-    if (elapsed !== undefined && elapsed < HUMAN_AGENT_WINDOW_MS) {
+    // The tag rides on a message (`messaging_type: MESSAGE_TAG`); typing, seen and reactions
+    // are sender actions, whose documented body has no tag: standard window only.
+    const taggable = content.type !== 'sender_action' && content.type !== 'reaction';
+    if (taggable && elapsed !== undefined && elapsed < HUMAN_AGENT_WINDOW_MS) {
       // Only past 24 hours does the setting matter, so only then are credentials opened.
       if (await this.humanAgentTagged(tenantId, account.id)) return;
     }
     throw new DomainError(
       'INSTAGRAM.WINDOW_CLOSED',
       'unprocessable',
-      lastInboundAt
-        ? `Instagram's messaging window closed 24 hours after the person's last message ` +
-            `(${lastInboundAt.toISOString()}); with the account's humanAgentTag setting on, a ` +
-            'person may answer for up to 7 days'
-        : 'This person has not written to the account, so no Instagram messaging window is open',
+      !lastInboundAt
+        ? 'This person has not written to the account, so no Instagram messaging window is open'
+        : `Instagram's messaging window closed 24 hours after the person's last message ` +
+            `(${lastInboundAt.toISOString()}); ` +
+            (taggable
+              ? "with the account's humanAgentTag setting on, a person may answer for up to 7 days"
+              : 'typing, seen and reactions are not extended by the HUMAN_AGENT tag'),
     );
   }
 

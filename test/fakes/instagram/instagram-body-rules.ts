@@ -69,10 +69,58 @@ function messageProblem(message: Json): string | undefined {
     }
     return undefined;
   }
+  if (attachment!.type === 'template') return templateProblem(attachment!.payload as Json);
   if (!ATTACHMENT_TYPES.includes(attachment!.type as string)) return 'attachment.type is not valid';
   const payload = attachment!.payload as Json | undefined;
   if ((typeof payload?.url === 'string') === (typeof payload?.attachment_id === 'string')) {
     return 'attachment.payload needs url or attachment_id';
+  }
+  return undefined;
+}
+
+/**
+ * The generic template (Instagram "Send a Generic Template"; limits from the generic template
+ * reference): 1 to 10 elements, each a `title` (80) and at least one of subtitle (80),
+ * image_url, default_action (web_url) or buttons; at most 3 buttons, web_url (url, title) or
+ * postback (title, payload), titles of 20 characters.
+ */
+function templateProblem(payload: Json | undefined): string | undefined {
+  if (payload?.template_type !== 'generic') return 'payload.template_type must be generic';
+  const elements = payload.elements as Json[] | undefined;
+  if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) {
+    return 'payload.elements must hold 1 to 10 elements';
+  }
+  for (const element of elements) {
+    if (typeof element.title !== 'string' || [...element.title].length > 80) {
+      return 'elements[].title is required and has an 80 character limit';
+    }
+    if (typeof element.subtitle === 'string' && [...element.subtitle].length > 80) {
+      return 'elements[].subtitle has an 80 character limit';
+    }
+    if (!['subtitle', 'image_url', 'default_action', 'buttons'].some((k) => k in element)) {
+      return 'an element needs at least one property besides title';
+    }
+    const action = element.default_action as Json | undefined;
+    if (
+      action &&
+      (action.type !== 'web_url' || typeof action.url !== 'string' || 'title' in action)
+    ) {
+      return 'default_action must be a web_url without title';
+    }
+    const buttons = element.buttons as Json[] | undefined;
+    if (buttons === undefined) continue;
+    if (!Array.isArray(buttons) || buttons.length > 3) return 'at most 3 buttons per element';
+    for (const button of buttons) {
+      if (typeof button.title !== 'string' || [...button.title].length > 20) {
+        return 'buttons[].title has a 20 character limit';
+      }
+      if (button.type === 'web_url' ? typeof button.url !== 'string' : button.type !== 'postback') {
+        return 'buttons[].type must be web_url (with url) or postback';
+      }
+      if (button.type === 'postback' && typeof button.payload !== 'string') {
+        return 'buttons[].payload is required for postback';
+      }
+    }
   }
   return undefined;
 }

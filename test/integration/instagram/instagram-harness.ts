@@ -6,6 +6,7 @@ import { PlatformHttpModule } from '@core/http/http.module';
 import { instagramGraphClients } from '@app/instagram/graph/instagram-graph';
 import { InstagramOwnership } from '@app/instagram/graph/instagram-ownership';
 import { InstagramProvider } from '@app/instagram/graph/instagram.provider';
+import { InstagramCdnClient } from '@app/instagram/media/instagram-cdn.client';
 import type {
   InstagramAccount,
   InstagramCredentials,
@@ -90,7 +91,12 @@ export async function startInstagram(env: Record<string, string> = {}): Promise<
       PlatformHttpModule,
       ChannelModule,
     ],
-    providers: [...instagramGraphClients, InstagramOwnership, InstagramProvider],
+    providers: [
+      ...instagramGraphClients,
+      InstagramOwnership,
+      InstagramCdnClient,
+      InstagramProvider,
+    ],
   })
     .overrideProvider(HostResolver)
     .useValue(hosts)

@@ -95,6 +95,55 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     { type: 'reaction', targetProviderMessageId: MID, emoji: '' },
     { sender_action: 'unreact', payload: { message_id: MID } },
   ],
+  [
+    'generic template (a carousel of two cards)',
+    {
+      type: 'interactive',
+      interactive: {
+        type: 'generic',
+        elements: [
+          {
+            title: 'Vale-presente',
+            subtitle: 'De R$ 50 a R$ 500',
+            imageUrl: 'https://cdn.example.com/vale.jpg',
+            defaultAction: { url: 'https://loja.example.com/vale' },
+            buttons: [
+              { type: 'web_url', title: 'Comprar', url: 'https://loja.example.com/vale/comprar' },
+              { type: 'postback', title: 'Me ajude', payload: 'HELP_GIFT' },
+            ],
+          },
+          { title: 'Kit verão', subtitle: 'Só esta semana' },
+        ],
+      },
+    },
+    {
+      message: {
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'generic',
+            elements: [
+              {
+                title: 'Vale-presente',
+                subtitle: 'De R$ 50 a R$ 500',
+                image_url: 'https://cdn.example.com/vale.jpg',
+                default_action: { type: 'web_url', url: 'https://loja.example.com/vale' },
+                buttons: [
+                  {
+                    type: 'web_url',
+                    url: 'https://loja.example.com/vale/comprar',
+                    title: 'Comprar',
+                  },
+                  { type: 'postback', title: 'Me ajude', payload: 'HELP_GIFT' },
+                ],
+              },
+              { title: 'Kit verão', subtitle: 'Só esta semana' },
+            ],
+          },
+        },
+      },
+    },
+  ],
   ['typing_on', { type: 'sender_action', action: 'typing_on' }, { sender_action: 'typing_on' }],
   ['typing_off', { type: 'sender_action', action: 'typing_off' }, { sender_action: 'typing_off' }],
   ['mark_seen', { type: 'sender_action', action: 'mark_seen' }, { sender_action: 'mark_seen' }],
@@ -188,6 +237,22 @@ describe('InstagramProvider.send against the fake Graph API', () => {
     expect(instagram.requests).toHaveLength(before);
   });
 
+  it('refuses a generic template whose card image is on a private address, sending nothing', async () => {
+    hosts.set('intranet.example.com', ['10.0.0.7']);
+    const before = instagram.requests.length;
+    const interactive = {
+      type: 'generic',
+      elements: [
+        { title: 'Ok', imageUrl: 'https://cdn.example.com/ok.jpg' },
+        { title: 'Interno', imageUrl: 'https://intranet.example.com/x.jpg' },
+      ],
+    };
+    await expect(send({ type: 'interactive', interactive })).rejects.toBeInstanceOf(
+      LinkRefusedError,
+    );
+    expect(instagram.requests).toHaveLength(before);
+  });
+
   it('fails an expired token (190) as auth, permanently, so the account is flagged needs_reauth', async () => {
     instagram.failNext(1, '190/463');
     const error = await failureOf(send({ type: 'text', text: 'x' }));
@@ -234,6 +299,7 @@ describe('InstagramProvider.send against the fake Graph API', () => {
         'audio',
         'document',
         'image',
+        'interactive',
         'media',
         'quick_replies',
         'reaction',

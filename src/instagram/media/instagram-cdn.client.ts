@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { AppConfig } from '@config/app-config';
+import type { FetchedMedia } from '@core/channel/media-source';
+import { DomainError } from '@core/errors/domain-error';
+import { PlatformError } from '@core/errors/platform-error';
+import { capBytes } from '@core/http/byte-cap';
+import { checkLinkForm } from '@core/http/link-form';
+import { LinkRefusedError } from '@core/http/link-refused.error';
+import type { PlatformErrorMapper } from '@core/http/platform-call';
+import { PlatformHttpClient } from '@core/http/platform-http.client';
+import { PublicLinkGuard } from '@core/http/public-link.guard';
+
+const CALL = { hub: 'instagram', operation: 'download_media' } as const;
+
+/**
+ * Where Meta serves Instagram messaging files: `lookaside.fbsbx.com/ig_messaging_cdn/...`
+ * (the attachment URLs of the webhooks) and the `cdninstagram.com` / `fbcdn.net` CDNs it may
+ * redirect to. A webhook signed with a tenant's own app secret could name any URL, so only
+ * these (and hosts in OUTBOUND_URL_ALLOWLIST) are fetched: Omnihub is no open proxy.
+ */
+const META_CDN_DOMAINS = ['fbsbx.com', 'cdninstagram.com', 'fbcdn.net'];
+/** Redirects followed within Meta's CDN, each hop checked like the first. */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** What a CDN answers for a signed URL past its expiry (or an asset it no longer has). */
+const EXPIRED_STATUSES = new Set([403, 404, 410]);
+
+/** The file's link has expired at Meta's CDN: the file cannot be fetched again. */
+export class InstagramMediaExpiredError extends DomainError {
+  constructor() {
+    super(
+      'INSTAGRAM.MEDIA_EXPIRED',
+      'unprocessable',
+      "Instagram's CDN no longer serves this file: its link has expired (Instagram links " +
+        'live a few days) or the sender removed it',
+    );
+  }
+}
+
+/** A file larger than this deployment serves (MEDIA_DOWNLOAD_MAX_BYTES). */
+export class InstagramMediaTooLargeError extends DomainError {
+  constructor(maxBytes: number, size?: number) {
+    super(
+      'INSTAGRAM.MEDIA_TOO_LARGE',
+      'unprocessable',
+      `The media file is ${size === undefined ? 'larger than' : `${size} bytes; over`} the ` +
+        `${maxBytes} bytes this server serves (MEDIA_DOWNLOAD_MAX_BYTES)`,
+    );
+  }
+}
+
+/** A redirect answer, read by the error mapper so its Location survives. */
+class CdnRedirect extends PlatformError {
+  constructor(
+    status: number,
+    readonly location: string | undefined,
+  ) {
+    super(CALL.hub, CALL.operation, 'rejected', `instagram download_media: HTTP ${status}`, {
+      status,
+    });
+  }
+}
+
+const keepRedirects: PlatformErrorMapper = (response, generic) =>
+  REDIRECT_STATUSES.has(response.status)
+    ? new CdnRedirect(response.status, headerText(response.headers, 'location'))
+    : generic;
+
+/**
+ * Downloads a received Instagram file from the CDN URL its webhook carried. The URL is signed
+ * by Meta and needs no token, so none is sent (the account's token never leaves for a URL a
+ * webhook chose). Every hop must be a Meta CDN host (or allow-listed) and pass the public-link
+ * guard, because Omnihub itself fetches it. Streamed, never held whole, capped at `maxBytes`.
+ */
+@Injectable()
+export class InstagramCdnClient {
+  constructor(
+    private readonly http: PlatformHttpClient,
+    private readonly links: PublicLinkGuard,
+    private readonly config: AppConfig,
+  ) {}
+
+  async download(url: string, maxBytes: number): Promise<FetchedMedia> {
+    let next = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      await this.assertFetchable(next);
+      try {
+        const file = await this.http.request<Readable>({
+          ...CALL,
+          method: 'GET',
+          baseUrl: next,
+          path: '',
+          responseType: 'stream',
+          errorMapper: keepRedirects,
+        });
+        return streamed(file.headers, file.body, maxBytes);
+      } catch (error) {
+        if (error instanceof CdnRedirect && error.location) {
+          next = new URL(error.location, next).toString();
+          continue;
+        }
+        if (error instanceof PlatformError && EXPIRED_STATUSES.has(error.details.status ?? 0)) {
+          throw new InstagramMediaExpiredError();
+        }
+        throw error;
+      }
+    }
+    throw new PlatformError(
+      CALL.hub,
+      CALL.operation,
+      'rejected',
+      `instagram download_media: more than ${MAX_REDIRECTS} redirects`,
+    );
+  }
+
+  private async assertFetchable(url: string): Promise<void> {
+    const form = checkLinkForm(url);
+    if ('refused' in form) throw new LinkRefusedError(CALL, `media URL ${form.refused}`);
+    const { host } = form;
+    const onMetaCdn = META_CDN_DOMAINS.some(
+      (domain) => host === domain || host.endsWith(`.${domain}`),
+    );
+    if (!onMetaCdn && !this.config.outboundHttp.allowedHosts.has(host)) {
+      throw new LinkRefusedError(CALL, `media URL host ${host} is not Instagram's CDN`);
+    }
+    await this.links.assertPublic(url, CALL, 'media URL');
+  }
+}
+
+function streamed(headers: IncomingHttpHeaders, body: Readable, maxBytes: number): FetchedMedia {
+  const contentLength = sizeOf(headerText(headers, 'content-length'));
+  if (contentLength !== undefined && contentLength > maxBytes) {
+    // Not read: the connection is dropped (undici reports that as an error, expected here).
+    body.on('error', () => undefined).destroy();
+    throw new InstagramMediaTooLargeError(maxBytes, contentLength);
+  }
+  return {
+    body: capBytes(body, maxBytes, () => new InstagramMediaTooLargeError(maxBytes)),
+    mimeType: headerText(headers, 'content-type') ?? 'application/octet-stream',
+    contentLength,
+  };
+}
+
+function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sizeOf(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+}

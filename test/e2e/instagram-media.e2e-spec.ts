@@ -1,0 +1,218 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { MessageLookup } from '@app/messaging/messages/message-lookup';
+import { SignedMedia } from '@app/messaging/media/signed-media';
+import { InstagramCdnFake } from '@test/fakes/instagram/instagram-cdn-fake';
+import {
+  InstagramFakeAccount,
+  InstagramGraphFake,
+  startInstagramGraphFake,
+} from '@test/fakes/instagram/instagram-graph-fake';
+import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
+import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { eventually } from '@test/support/eventually';
+import { TestTenant, createTenant } from '@test/support/test-app';
+import { createTrustingTestApp } from '@test/support/trusting-test-app';
+
+const APP_SECRET = 'app-secret-of-the-instagram-media-app';
+const VERSION = 'v23.0';
+const SHOP: InstagramFakeAccount = {
+  igId: '17841400000000031',
+  username: 'loja.midia',
+  instagramToken: 'IGAAmediaShopInstagramToken0031',
+  pageId: '104230000000031',
+  pageToken: 'EAAmediaShopPageAccessToken00031',
+};
+/** A JPEG's first bytes and then some: what matters is that they come back unchanged. */
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
+
+/**
+ * Received Instagram media on demand: the webhook's CDN URL is kept, and the file is streamed
+ * from Instagram's CDN (an HTTPS fake here, on hosts the operator allow-lists) when the
+ * frontend or a signed link asks for it.
+ */
+describe('Instagram received media', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let instagram: InstagramGraphFake;
+  let facebook: InstagramGraphFake;
+  let cdn: InstagramCdnFake;
+  let tenant: TestTenant;
+  let accountId: string;
+
+  beforeAll(async () => {
+    cdn = await InstagramCdnFake.start();
+    instagram = await startInstagramGraphFake({
+      host: 'graph.instagram.com',
+      accounts: [SHOP],
+      version: VERSION,
+    });
+    facebook = await startInstagramGraphFake({
+      host: 'graph.facebook.com',
+      accounts: [SHOP],
+      version: VERSION,
+    });
+    app = await createTrustingTestApp({
+      APP_ROLE: 'all',
+      META_APP_SECRET: APP_SECRET,
+      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
+      META_GRAPH_BASE_URL: facebook.baseUrl,
+      META_GRAPH_API_VERSION: VERSION,
+      OUTBOUND_URL_ALLOWLIST: 'lookaside.receiver.test,edge.receiver.test,gone.receiver.test',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-media-${randomUUID()}`,
+    });
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+    const connected = await app.inject({
+      method: 'POST',
+      url: '/api/v2/instagram/accounts',
+      headers: tenant.headers,
+      payload: {
+        name: 'media-ig',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: SHOP.instagramToken,
+      },
+    });
+    expect(connected.statusCode).toBe(201);
+    accountId = connected.json().id;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await instagram?.close();
+    await facebook?.close();
+    await cdn?.close();
+  });
+
+  /** A person sends a photo whose attachment URL is `url`; resolves with the stored id. */
+  async function photoArrives(igsid: string, url: string): Promise<string> {
+    const raw = JSON.stringify(
+      instagramDelivery(
+        SHOP.igId,
+        fromPerson(SHOP.igId, igsid, {
+          message: { mid: newMid(), attachments: [{ type: 'image', payload: { url } }] },
+        }),
+      ),
+    );
+    const delivered = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
+      },
+      payload: raw,
+    });
+    expect(delivered.statusCode).toBe(200);
+    return eventually(async () => {
+      const [row] = await db.query<{ id: string }[]>(
+        `SELECT m.id FROM messages m
+           JOIN conversations c ON c.id = m.conversation_id
+           JOIN contact_identities i ON i.contact_id = c.contact_id
+          WHERE m.channel_account_id = $1 AND i.type = 'igsid' AND i.value = $2`,
+        [accountId, igsid],
+      );
+      expect(row).toBeDefined();
+      return row.id;
+    });
+  }
+
+  const mediaOf = (id: string) =>
+    app.inject({
+      method: 'GET',
+      url: `/api/v2/instagram/messages/${id}/media`,
+      headers: tenant.headers,
+    });
+
+  it('serves a received photo with its bytes and content type, fetching the CDN without our token', async () => {
+    const url = cdn.put('1001', { bytes: PHOTO, contentType: 'image/jpeg' });
+    const id = await photoArrives('7000000000000301', url);
+
+    const response = await mediaOf(id);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('image/jpeg');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.rawPayload.equals(PHOTO)).toBe(true);
+    const fetched = cdn.requests.filter((r) => r.path.includes('asset_id=1001'));
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0].headers.authorization).toBeUndefined();
+  });
+
+  it('serves the same file behind a signed media link (GET /api/v2/media/:id)', async () => {
+    const url = cdn.put('1002', { bytes: PHOTO, contentType: 'image/png' });
+    const id = await photoArrives('7000000000000302', url);
+    const stored = await app.get(MessageLookup).find(tenant.id, id, 'meta-instagram');
+    const link = app.get(SignedMedia).linkOf('instagram', stored!);
+    expect(link).not.toBeNull();
+
+    const response = await app.inject({
+      method: 'GET',
+      url: new URL(link!.url).pathname + new URL(link!.url).search,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('image/png');
+    expect(response.rawPayload.equals(PHOTO)).toBe(true);
+  });
+
+  it('follows the CDN redirect to another CDN host', async () => {
+    const edge = cdn.put('1003', { bytes: PHOTO, contentType: 'image/jpeg' }, 'edge.receiver.test');
+    cdn.redirect('1004', edge);
+    const id = await photoArrives('7000000000000303', cdn.urlOf('1004'));
+
+    const response = await mediaOf(id);
+    expect(response.statusCode).toBe(200);
+    expect(response.rawPayload.equals(PHOTO)).toBe(true);
+  });
+
+  it('answers 422 INSTAGRAM.MEDIA_EXPIRED as problem+json once the CDN link has expired', async () => {
+    const url = cdn.put('1005', { bytes: PHOTO, contentType: 'image/jpeg' });
+    const id = await photoArrives('7000000000000304', url);
+    cdn.expire('1005');
+
+    const response = await mediaOf(id);
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ code: 'INSTAGRAM.MEDIA_EXPIRED', status: 422 });
+  });
+
+  it('answers 503 as problem+json when the CDN cannot be reached', async () => {
+    // An allow-listed name on a port nothing listens on: the connection is refused.
+    const id = await photoArrives(
+      '7000000000000305',
+      'https://gone.receiver.test:1/ig_messaging_cdn/?asset_id=1&signature=sig1',
+    );
+
+    const response = await mediaOf(id);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ code: 'PLATFORM.NETWORK' });
+  });
+
+  it("refuses a URL that is not on Instagram's CDN (422 MEDIA.LINK_REFUSED) without fetching it", async () => {
+    const before = cdn.requests.length;
+    const id = await photoArrives(
+      '7000000000000306',
+      `https://files.receiver.test:${cdn.port}/ig_messaging_cdn/?asset_id=1001&signature=sig1001`,
+    );
+
+    const response = await mediaOf(id);
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'MEDIA.LINK_REFUSED' });
+    expect(response.json().detail).toContain("not Instagram's CDN");
+    expect(cdn.requests.length).toBe(before);
+  });
+
+  it("answers 404 for another tenant's message", async () => {
+    const url = cdn.put('1007', { bytes: PHOTO, contentType: 'image/jpeg' });
+    const id = await photoArrives('7000000000000307', url);
+    const other = await createTenant(app);
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v2/instagram/messages/${id}/media`,
+      headers: other.headers,
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,228 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import {
+  InstagramFakeAccount,
+  InstagramGraphFake,
+  startInstagramGraphFake,
+} from '@test/fakes/instagram/instagram-graph-fake';
+import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
+import {
+  MetaBusinessNumber,
+  metaMessages,
+  metaMessagesWebhook,
+  newWamid,
+  signMetaWebhook,
+} from '@test/fakes/meta-graph/webhooks';
+import { eventually } from '@test/support/eventually';
+import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+
+const APP_SECRET = 'one-meta-app-for-whatsapp-and-instagram';
+const VERSION = 'v23.0';
+const SHOP: InstagramFakeAccount = {
+  igId: '17841400000000041',
+  username: 'loja.duas.vias',
+  instagramToken: 'IGAAtwoWaysShopInstagramToken41',
+  pageId: '104230000000041',
+  pageToken: 'EAAtwoWaysShopPageAccessToken041',
+};
+
+interface Placed {
+  contactId: string;
+  conversationId: string;
+  channelAccountId: string;
+}
+
+/**
+ * The same business on WhatsApp (Cloud API) and Instagram, one Meta app: both products'
+ * webhooks arrive on /webhooks/meta, each reaches its own module; the person who writes on
+ * both can become one contact; Instagram accounts live through the channel-accounts routes.
+ */
+describe('Instagram beside WhatsApp', () => {
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let instagram: InstagramGraphFake;
+  let facebook: InstagramGraphFake;
+  let tenant: TestTenant;
+  let whatsappAccountId: string;
+  let instagramAccountId: string;
+  const number: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
+
+  beforeAll(async () => {
+    instagram = await startInstagramGraphFake({
+      host: 'graph.instagram.com',
+      accounts: [SHOP],
+      version: VERSION,
+    });
+    facebook = await startInstagramGraphFake({
+      host: 'graph.facebook.com',
+      accounts: [SHOP],
+      version: VERSION,
+    });
+    app = await createTestApp({
+      APP_ROLE: 'all',
+      META_APP_SECRET: APP_SECRET,
+      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
+      META_GRAPH_BASE_URL: facebook.baseUrl,
+      META_GRAPH_API_VERSION: VERSION,
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-whatsapp-${randomUUID()}`,
+    });
+    db = app.get(DataSource);
+    tenant = await createTenant(app);
+    whatsappAccountId = (
+      await app.get(ChannelAccountsService).create(tenant.id, {
+        hub: 'whatsapp',
+        provider: 'meta-cloud',
+        name: 'wa',
+        externalId: number.phoneNumberId,
+        credentials: { accessToken: 'token-wa-two-ways', wabaId: 'waba-1' },
+      })
+    ).id;
+    const connected = await app.inject({
+      method: 'POST',
+      url: '/api/v2/instagram/accounts',
+      headers: tenant.headers,
+      payload: {
+        name: 'ig',
+        accountId: SHOP.igId,
+        flavour: 'instagram-login',
+        accessToken: SHOP.instagramToken,
+      },
+    });
+    expect(connected.statusCode).toBe(201);
+    instagramAccountId = connected.json().id;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await instagram?.close();
+    await facebook?.close();
+  });
+
+  const deliver = async (body: unknown) => {
+    const raw = JSON.stringify(body);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
+      },
+      payload: raw,
+    });
+    expect(response.statusCode).toBe(200);
+  };
+
+  const placed = (providerMessageId: string) =>
+    eventually(async () => {
+      const rows = await db.query<Placed[]>(
+        `SELECT v.contact_id AS "contactId", v.id AS "conversationId",
+                m.channel_account_id AS "channelAccountId"
+           FROM messages m JOIN conversations v ON v.id = m.conversation_id
+          WHERE m.provider_message_id = $1`,
+        [providerMessageId],
+      );
+      expect(rows).toHaveLength(1);
+      return rows[0];
+    });
+
+  const onWhatsapp = async (waId: string, text: string) => {
+    const wamid = newWamid();
+    await deliver(
+      metaMessagesWebhook(number, { waId }, metaMessages.text({ from: waId, id: wamid }, text)),
+    );
+    return placed(wamid);
+  };
+
+  const onInstagram = async (igsid: string, text: string) => {
+    const mid = newMid();
+    await deliver(
+      instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, igsid, { message: { mid, text } })),
+    );
+    return placed(mid);
+  };
+
+  const channelAccounts = (method: 'GET' | 'PATCH' | 'DELETE', path: string, payload?: object) =>
+    app.inject({
+      method,
+      url: `/api/v2/channel-accounts${path}`,
+      headers: tenant.headers,
+      ...(payload ? { payload } : {}),
+    });
+
+  const sendText = (to: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v2/messages',
+      headers: tenant.headers,
+      payload: { channelAccountId: 'ig', to, type: 'text', text: { body: 'Olá!' } },
+    });
+
+  it('takes a WhatsApp and an Instagram delivery signed by one Meta app on /webhooks/meta, each onto its own account', async () => {
+    const wa = await onWhatsapp('5511970004101', 'Oi pelo WhatsApp');
+    const ig = await onInstagram('7000000000000401', 'Oi pelo Instagram');
+    expect(wa.channelAccountId).toBe(whatsappAccountId);
+    expect(ig.channelAccountId).toBe(instagramAccountId);
+    expect(ig.contactId).not.toBe(wa.contactId);
+  });
+
+  it("merges the person's Instagram contact into their WhatsApp contact; their next DM lands on it", async () => {
+    const wa = await onWhatsapp('5511970004102', 'Sou a Bia');
+    const ig = await onInstagram('7000000000000402', 'Sou a Bia no Insta');
+
+    const merged = await app.inject({
+      method: 'POST',
+      url: `/api/v2/contacts/${wa.contactId}/merge`,
+      headers: tenant.headers,
+      payload: { otherContactId: ig.contactId },
+    });
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json()).toMatchObject({ contactId: wa.contactId, identitiesMoved: 1 });
+    const identities = await db.query<{ type: string; value: string }[]>(
+      `SELECT type, value FROM contact_identities WHERE contact_id = $1 ORDER BY type, value`,
+      [wa.contactId],
+    );
+    expect(identities).toEqual(
+      expect.arrayContaining([
+        { type: 'igsid', value: '7000000000000402' },
+        { type: 'wa_id', value: '5511970004102' },
+      ]),
+    );
+
+    const later = await onInstagram('7000000000000402', 'Voltei');
+    expect(later).toEqual({ ...ig, contactId: wa.contactId });
+  });
+
+  it('switches an Instagram account off and on through the channel-accounts routes', async () => {
+    await onInstagram('7000000000000403', 'Oi');
+    const off = await channelAccounts('PATCH', '/ig', { enabled: false });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ hub: 'instagram', enabled: false, status: 'disabled' });
+    const refused = await sendText('7000000000000403');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('CHANNEL_ACCOUNT.NOT_ACTIVE');
+
+    const on = await channelAccounts('PATCH', '/ig', { enabled: true });
+    expect(on.json()).toMatchObject({ enabled: true, status: 'active' });
+    expect((await sendText('7000000000000403')).statusCode).toBe(202);
+    const listed = (await channelAccounts('GET', '')).json().items as { name: string }[];
+    expect(listed.map((a) => a.name).sort()).toEqual(['ig', 'wa']);
+  });
+
+  it('deletes an Instagram account: gone from the routes, its history kept', async () => {
+    const kept = await onInstagram('7000000000000404', 'Fica registrado');
+    expect((await channelAccounts('DELETE', '/ig')).statusCode).toBe(204);
+    expect((await channelAccounts('GET', '/ig')).statusCode).toBe(404);
+    const history = await app.inject({
+      method: 'GET',
+      url: `/api/v2/conversations/${kept.conversationId}/messages`,
+      headers: tenant.headers,
+    });
+    expect(history.statusCode).toBe(200);
+    expect(
+      history.json().items.map((m: { content: { text?: string } }) => m.content.text),
+    ).toContain('Fica registrado');
+  });
+});
