@@ -68,12 +68,12 @@ describe('Metric names used by alert rules and dashboards', () => {
 
   afterAll(() => scenario.close());
 
-  async function send(text: string): Promise<string> {
+  async function send(text: string, to = '+5511987659999'): Promise<string> {
     const response = await scenario.app.inject({
       method: 'POST',
       url: '/api/v2/whatsapp/send/text',
       headers: scenario.tenant.headers,
-      payload: { instanceId: 'cobertura', to: '+5511987659999', text },
+      payload: { instanceId: 'cobertura', to, text },
     });
     expect(response.statusCode).toBe(202);
     return response.json<{ id: string }>().id;
@@ -136,7 +136,7 @@ describe('Metric names used by alert rules and dashboards', () => {
       sent: await messagesCounted({ direction: 'outbound', status: 'sent' }),
     };
     await scenario.customerWrites('5511987658888', 'Oi de novo');
-    const id = await send('contado');
+    const id = await send('contado', '+5511987658888');
     await eventually(async () => expect(await statusOf(id)).toBe('sent'));
 
     await eventually(async () =>
