@@ -1,7 +1,8 @@
 /**
  * Every alert type Omnihub raises, so `alerts_total{type}` stays a short list. Other modules
- * raise through AlertRaiser: `token.refresh_failed` (Google Calendar, Bitrix24) and
- * `webhook.disabled` (tenant webhooks).
+ * raise through AlertRaiser: `token.refresh_failed` (Google Calendar, Bitrix24),
+ * `webhook.disabled` (tenant webhooks), and privacy's `privacy.request_due`,
+ * `retention.failed` and `retention.stalled` (src/privacy/alerts/privacy-alert-types.ts).
  */
 export const AlertType = {
   CircuitOpen: 'circuit.open',

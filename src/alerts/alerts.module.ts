@@ -11,6 +11,7 @@ import { AlertsService } from './alerts.service';
 import { AlertChannelsController } from './channels/alert-channels.controller';
 import { AlertChannelsRepository } from './channels/alert-channels.repository';
 import { AlertChannelsService } from './channels/alert-channels.service';
+import { AlertHistoryRetention } from './history/alert-history.retention';
 import { AlertsController } from './history/alerts.controller';
 import { AlertsRepository } from './history/alerts.repository';
 import { HubCallWindows } from './hub-thresholds/hub-call-windows';
@@ -30,7 +31,7 @@ const services = [
   AlertChannelsService,
 ];
 const repositories = [AlertsRepository, AlertChannelsRepository];
-const processors = [AlertsProcessor];
+const processors = [AlertsProcessor, AlertHistoryRetention];
 const triggers = [
   CircuitAlerts,
   AccountAlerts,
@@ -42,7 +43,7 @@ const triggers = [
 /**
  * Alerts: raised by triggers here (circuits, account status on the messaging event stream,
  * queue counts, hub thresholds) and by any module through `AlertRaiser` (global), recorded in
- * the history, deduplicated across pods, and delivered to Slack, Discord, signed webhooks and
+ * the history (resolved ones pruned after ALERTS_HISTORY_RETENTION_DAYS), deduplicated across pods, and delivered to Slack, Discord, signed webhooks and
  * the log through the `alerts` queue.
  */
 @Global()

@@ -145,9 +145,10 @@ export class AppConfig {
     latencyP95ThresholdMs: number;
     successRateThreshold: number;
     minCalls: number;
+    historyRetentionDays: number;
   };
   readonly retention: { auditDays: number; messageDays: number };
-  readonly privacy: { requestDueDays: number; exportLinkTtlMs: number };
+  readonly privacy: { requestDueDays: number; requestWarnDays: number; exportLinkTtlMs: number };
   readonly liveEvents: {
     retentionMs: number;
     ticketTtlSeconds: number;
@@ -326,6 +327,7 @@ export class AppConfig {
       latencyP95ThresholdMs: env.ALERTS_LATENCY_P95_THRESHOLD_MS,
       successRateThreshold: env.ALERTS_SUCCESS_RATE_THRESHOLD,
       minCalls: env.ALERTS_MIN_CALLS,
+      historyRetentionDays: env.ALERTS_HISTORY_RETENTION_DAYS,
     };
     this.retention = {
       auditDays: env.AUDIT_RETENTION_DAYS,
@@ -333,6 +335,7 @@ export class AppConfig {
     };
     this.privacy = {
       requestDueDays: env.PRIVACY_REQUEST_DUE_DAYS,
+      requestWarnDays: env.PRIVACY_REQUEST_WARN_DAYS,
       exportLinkTtlMs: env.PRIVACY_EXPORT_LINK_TTL_HOURS * 3_600_000,
     };
     this.liveEvents = {

@@ -790,6 +790,13 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   ALERTS_MIN_CALLS = 20;
+
+  /** Days a resolved alert stays in the history (GET /hub/alerts); firing ones stay until resolved. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERTS_HISTORY_RETENTION_DAYS = 90;
+
   /** Days the audit log is kept by default (a tenant may set its own); then a signed prefix goes. */
   @Type(() => Number)
   @IsInt()
@@ -808,6 +815,13 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(30)
   PRIVACY_REQUEST_DUE_DAYS = 15;
+
+  /** Days before its due date an unfinished data subject request raises `privacy.request_due`. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  PRIVACY_REQUEST_WARN_DAYS = 3;
 
   /** Hours a data export's download link works; the document is deleted after them. */
   @Type(() => Number)

@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bullmq';
 import { newId } from '@core/database/ids';
+import { QueueName } from '@core/queue/queue-names';
+import { AlertsRepository } from '@app/alerts/history/alerts.repository';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
 import { eventually } from '@test/support/eventually';
@@ -277,6 +281,74 @@ describe('Hub health', () => {
       expect(rows).toEqual([
         { actor_kind: 'admin', action: 'dead_letter.discarded', resource_type: 'message' },
       ]);
+    });
+
+    it('lists a job that exhausted its attempts with its reason, retries it so it really runs again, and discards another', async () => {
+      const queue = app.get<Queue>(getQueueToken(QueueName.Maintenance));
+      // A real maintenance task whose storage fails while `failing` is set.
+      let failing = true;
+      let runs = 0;
+      const storage = jest
+        .spyOn(app.get(AlertsRepository), 'pruneResolved')
+        .mockImplementation(() => {
+          runs += 1;
+          return failing
+            ? Promise.reject(new Error('history storage unreachable'))
+            : Promise.resolve(0);
+        });
+      try {
+        const add = () =>
+          queue.add('alerts.history-retention', {}, { attempts: 1, jobId: `dl-test-${newId()}` });
+        const [retried, discarded] = [await add(), await add()];
+        const stateOf = async (id: string) => (await queue.getJob(id))?.getState() ?? 'gone';
+        await eventually(async () => {
+          expect(await stateOf(retried.id!)).toBe('failed');
+          expect(await stateOf(discarded.id!)).toBe('failed');
+        }, 15_000);
+        const letters = await get<{ kind: string; id: string; reason: string; attempts: number }[]>(
+          '/api/v2/hub/queues/maintenance/dead-letters',
+          adminHeaders,
+        );
+        expect(letters.body.find((letter) => letter.id === retried.id)).toMatchObject({
+          kind: 'job',
+          reason: 'history storage unreachable',
+          attempts: 1,
+        });
+
+        failing = false;
+        const runsBefore = runs;
+        const retry = await act('POST', '/api/v2/hub/queues/maintenance/dead-letters/retry', {
+          ids: [retried.id],
+        });
+        expect(retry.statusCode).toBe(202);
+        expect(retry.json()).toEqual({ jobs: [retried.id], sends: [] });
+        await eventually(async () => expect(await stateOf(retried.id!)).toBe('completed'), 15_000);
+        expect(runs).toBeGreaterThan(runsBefore);
+
+        const discard = await act('DELETE', '/api/v2/hub/queues/maintenance/dead-letters', {
+          ids: [discarded.id],
+        });
+        expect(discard.statusCode).toBe(200);
+        expect(discard.json()).toEqual({ jobs: [discarded.id], sends: [] });
+        expect(await stateOf(discarded.id!)).toBe('gone');
+        const after = await get<{ id: string }[]>(
+          '/api/v2/hub/queues/maintenance/dead-letters',
+          adminHeaders,
+        );
+        const gone = [retried.id, discarded.id];
+        expect(after.body.filter((letter) => gone.includes(letter.id))).toEqual([]);
+        const audited = await scenario.db.query(
+          `SELECT action FROM audit_log WHERE resource_type = 'queue_job' AND resource_id = ANY($1)
+            ORDER BY action`,
+          [[`maintenance/${retried.id}`, `maintenance/${discarded.id}`]],
+        );
+        expect(audited).toEqual([
+          { action: 'dead_letter.discarded' },
+          { action: 'dead_letter.retried' },
+        ]);
+      } finally {
+        storage.mockRestore();
+      }
     });
 
     it('refuses an empty selection, an unknown queue and a tenant credential', async () => {

@@ -68,12 +68,12 @@ describe('Metric names used by alert rules and dashboards', () => {
 
   afterAll(() => scenario.close());
 
-  async function send(text: string): Promise<string> {
+  async function send(text: string, to = '+5511987659999'): Promise<string> {
     const response = await scenario.app.inject({
       method: 'POST',
       url: '/api/v2/whatsapp/send/text',
       headers: scenario.tenant.headers,
-      payload: { instanceId: 'cobertura', to: '+5511987659999', text },
+      payload: { instanceId: 'cobertura', to, text },
     });
     expect(response.statusCode).toBe(202);
     return response.json<{ id: string }>().id;
@@ -108,7 +108,59 @@ describe('Metric names used by alert rules and dashboards', () => {
     const refused = await send('token recusado');
     await eventually(async () => expect(await statusOf(refused)).toBe('failed'));
     await scenario.app.inject({ method: 'GET', url: '/health/ready' });
+    // hub_messages_total is counted by an event-stream subscriber: wait for it to catch up.
+    await eventually(async () =>
+      expect(await messagesCounted({ direction: 'outbound', status: 'failed' })).toBeGreaterThan(0),
+    );
   }
+
+  /** hub_messages_total for WhatsApp text messages with these labels, read from the registry. */
+  async function messagesCounted(labels: { direction: string; status: string }): Promise<number> {
+    const metric = register.getSingleMetric('hub_messages_total');
+    const values = metric ? (await metric.get()).values : [];
+    return values
+      .filter(
+        (value) =>
+          value.labels.hub === 'whatsapp' &&
+          value.labels.type === 'text' &&
+          value.labels.direction === labels.direction &&
+          value.labels.status === labels.status,
+      )
+      .reduce((sum, value) => sum + value.value, 0);
+  }
+
+  it('counts the messages of each hub by direction, status and type, with no ids in labels', async () => {
+    const before = {
+      received: await messagesCounted({ direction: 'inbound', status: 'received' }),
+      queued: await messagesCounted({ direction: 'outbound', status: 'queued' }),
+      sent: await messagesCounted({ direction: 'outbound', status: 'sent' }),
+    };
+    await scenario.customerWrites('5511987658888', 'Oi de novo');
+    const id = await send('contado', '+5511987658888');
+    await eventually(async () => expect(await statusOf(id)).toBe('sent'));
+
+    await eventually(async () =>
+      expect({
+        received: await messagesCounted({ direction: 'inbound', status: 'received' }),
+        queued: await messagesCounted({ direction: 'outbound', status: 'queued' }),
+        sent: await messagesCounted({ direction: 'outbound', status: 'sent' }),
+      }).toEqual({
+        received: before.received + 1,
+        queued: before.queued + 1,
+        sent: before.sent + 1,
+      }),
+    );
+    const scrape = await scenario.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: metricsHeaders,
+    });
+    const lines = scrape.body.split('\n').filter((line) => line.startsWith('hub_messages_total{'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toMatch(/5511|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    }
+  });
 
   it('finds every metric and label of rules.yml and the dashboard in /metrics', async () => {
     await realTraffic();

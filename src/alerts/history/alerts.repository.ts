@@ -102,6 +102,17 @@ export class AlertsRepository {
     return rows[0];
   }
 
+  /** Deletes up to `limit` resolved alerts resolved before `before`, oldest first. */
+  async pruneResolved(before: Date, limit: number): Promise<number> {
+    const [, deleted] = await this.db.query<[unknown[], number]>(
+      `DELETE FROM alerts WHERE id IN (
+         SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < $1
+          ORDER BY resolved_at LIMIT $2)`,
+      [before, limit],
+    );
+    return deleted;
+  }
+
   async byId(id: string): Promise<AlertRow | undefined> {
     const rows: AlertRow[] = await this.db.query(`SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [
       id,

@@ -1,9 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
-import { describeBreaker } from '@core/resilience/breaker-key';
+import { BreakerKey, describeBreaker } from '@core/resilience/breaker-key';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import type { CircuitTransitionEvent } from '@core/resilience/circuit-breaker.registry';
+import { ChannelAccountsQuery } from '@app/messaging/channel-accounts/channel-accounts.query';
 import { AlertType } from '../alert-types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Circuit transitions of this pod's breakers as alerts. Breakers live in each pod, so every
@@ -14,12 +17,20 @@ import { AlertType } from '../alert-types';
  *   until the circuit closes, whatever the probes in between do;
  * - closed (a probe succeeded, or a manual reset): both resolved, one message each.
  * The first pod whose circuit closes resolves the condition.
+ *
+ * A breaker of a tenant's channel account (a send's circuit) raises the alert as that
+ * tenant's, so its own channels hear it (and the operators', see AlertTargets); a breaker
+ * that is no channel account (a Google Calendar connection, a Bitrix24 portal) raises a
+ * platform alert. Every pod finds the same owner, so raise and resolve name one condition.
  */
 @Injectable()
 export class CircuitAlerts implements OnModuleInit {
+  private readonly logger = new Logger(CircuitAlerts.name);
+
   constructor(
     private readonly breakers: CircuitBreakerRegistry,
     private readonly alerts: AlertRaiser,
+    private readonly accounts: ChannelAccountsQuery,
   ) {}
 
   onModuleInit(): void {
@@ -34,6 +45,7 @@ export class CircuitAlerts implements OnModuleInit {
     cause: code,
   }: CircuitTransitionEvent): Promise<void> {
     const subject = describeBreaker(key);
+    const tenantId = await this.ownerOf(key);
     const labels = { hub: key.hub, provider: key.provider, account: key.account };
     if (state === 'open') {
       const why =
@@ -43,6 +55,7 @@ export class CircuitAlerts implements OnModuleInit {
       await this.alerts.raise({
         type: AlertType.CircuitOpen,
         subject,
+        tenantId,
         severity: 'critical',
         title: `Circuit ${subject} opened`,
         detail:
@@ -55,6 +68,7 @@ export class CircuitAlerts implements OnModuleInit {
       await this.alerts.raise({
         type: AlertType.CircuitHalfOpen,
         subject,
+        tenantId,
         severity: 'info',
         title: `Circuit ${subject} is half-open`,
         detail: 'A probe call is let through; the circuit closes when one succeeds.',
@@ -62,8 +76,24 @@ export class CircuitAlerts implements OnModuleInit {
       });
     } else {
       const detail = `Circuit ${subject} closed (was ${from}).`;
-      await this.alerts.resolve({ type: AlertType.CircuitOpen, subject }, detail);
-      await this.alerts.resolve({ type: AlertType.CircuitHalfOpen, subject }, detail);
+      await this.alerts.resolve({ type: AlertType.CircuitOpen, subject, tenantId }, detail);
+      await this.alerts.resolve({ type: AlertType.CircuitHalfOpen, subject, tenantId }, detail);
+    }
+  }
+
+  /** The tenant whose channel account the breaker guards; null for any other breaker. */
+  private async ownerOf(key: BreakerKey): Promise<string | null> {
+    if (!UUID.test(key.account)) return null;
+    try {
+      const account = await this.accounts.byId(key.account, {
+        hub: key.hub,
+        provider: key.provider,
+      });
+      return account?.tenantId ?? null;
+    } catch (error) {
+      // The alert still goes out, to the operators, rather than not at all.
+      this.logger.warn({ err: error, circuit: describeBreaker(key) }, 'Circuit owner not found');
+      return null;
     }
   }
 }

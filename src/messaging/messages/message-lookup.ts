@@ -29,6 +29,13 @@ export interface ReceivedMessage {
   readonly payload: string | null;
 }
 
+/** What a message is, for counting it: no ids, no content. */
+export interface MessageKind {
+  readonly hub: string;
+  readonly direction: MessageDirection;
+  readonly type: string;
+}
+
 /**
  * One of a tenant's messages for a platform module (download its media, mark it read...),
  * without handing out messaging's entities or repositories.
@@ -72,5 +79,16 @@ export class MessageLookup {
           ? payload
           : null,
     };
+  }
+
+  /** The hub, direction and type of the tenant's message `id`; null when it is gone. */
+  async kind(tenantId: string, id: string): Promise<MessageKind | null> {
+    const rows: MessageKind[] = await this.messages.query(
+      `SELECT a.hub, m.direction, m.type FROM messages m
+         JOIN channel_accounts a ON a.id = m.channel_account_id
+        WHERE m.tenant_id = $1 AND m.id = $2`,
+      [tenantId, id],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { PrivacyContributorRegistry } from '@core/privacy/privacy-contributor.registry';
 import { AuditTrail } from '@app/audit/audit-trail';
 import { PrivacyExportsRepository } from '../exports/privacy-exports.repository';
+import { resolveRequestDue } from './privacy-deadlines.task';
 import type { PrivacyRequestRow } from './privacy-request';
 import { PrivacyRequestsRepository } from './privacy-requests.repository';
 
@@ -24,6 +26,7 @@ export class PrivacyRequestRunner {
     private readonly exports: PrivacyExportsRepository,
     private readonly contributors: PrivacyContributorRegistry,
     private readonly audit: AuditTrail,
+    private readonly alerts: AlertRaiser,
   ) {}
 
   /** Returns what happened, for the processor's log. */
@@ -41,6 +44,7 @@ export class PrivacyRequestRunner {
         resource: { type: 'privacy_request', id: request.id },
         actor: SYSTEM,
       });
+      await resolveRequestDue(this.alerts, request);
     }
     return 'completed';
   }

@@ -91,6 +91,24 @@ export class PrivacyRequestsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Unfinished requests (every tenant's) due before `before`, soonest first. */
+  unfinishedDueBefore(before: Date, limit: number): Promise<PrivacyRequestRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM data_subject_requests
+        WHERE status <> 'completed' AND due_at < $1 ORDER BY due_at LIMIT $2`,
+      [before, limit],
+    );
+  }
+
+  /** Requests (every tenant's) completed since `since`. */
+  completedSince(since: Date, limit: number): Promise<PrivacyRequestRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM data_subject_requests
+        WHERE status = 'completed' AND completed_at >= $1 ORDER BY completed_at LIMIT $2`,
+      [since, limit],
+    );
+  }
+
   async touch(id: string): Promise<void> {
     await this.db.query(`UPDATE data_subject_requests SET updated_at = now() WHERE id = $1`, [id]);
   }

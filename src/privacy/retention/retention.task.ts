@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
+import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { inBatches } from '@core/database/in-batches';
+import { DomainError } from '@core/errors/domain-error';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { AuditRetention } from '@app/audit/audit-retention';
 import { PLATFORM_CHAIN } from '@app/audit/audit-entry';
 import { MessageRetention } from '@app/messaging/privacy/message-retention';
 import { TenantsService } from '@app/tenants/tenants.service';
+import { PrivacyAlertType, RETENTION_SUBJECT } from '../alerts/privacy-alert-types';
 import { PrivacyExportsRepository } from '../exports/privacy-exports.repository';
+import { RetentionHeartbeat } from './retention-heartbeat';
 import { RetentionPolicies } from './retention-policies';
 
 const DAY_MS = 86_400_000;
@@ -29,6 +33,8 @@ export interface RetentionReport {
  * Hourly: per tenant, deletes messages older than its message retention and removes the audit
  * log's prefix older than its audit retention (behind a signed checkpoint); the platform's
  * audit chain uses the default. Also deletes export documents whose link has expired.
+ * A run that throws raises `retention.failed` (platform-wide, critical) before the job's retry;
+ * the next run that completes resolves it and beats the heartbeat RetentionStallCheck reads.
  */
 @Injectable()
 @MaintenanceTask()
@@ -44,9 +50,35 @@ export class RetentionTask implements PeriodicTask {
     private readonly messages: MessageRetention,
     private readonly audit: AuditRetention,
     private readonly exports: PrivacyExportsRepository,
+    private readonly alerts: AlertRaiser,
+    private readonly heartbeat: RetentionHeartbeat,
   ) {}
 
   async run(now = new Date()): Promise<RetentionReport> {
+    let report: RetentionReport;
+    try {
+      report = await this.deleteExpired(now);
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : (error as Error)?.name;
+      await this.alerts.raise({
+        type: PrivacyAlertType.RetentionFailed,
+        subject: RETENTION_SUBJECT,
+        severity: 'critical',
+        title: 'Retention run failed: expired data was not deleted',
+        detail: `The hourly retention task stopped with ${code ?? 'an unknown error'}; it is retried.`,
+        labels: { task: this.name },
+      });
+      throw error;
+    }
+    await this.heartbeat.succeeded(new Date());
+    await this.alerts.resolve(
+      { type: PrivacyAlertType.RetentionFailed, subject: RETENTION_SUBJECT },
+      'A retention run completed.',
+    );
+    return report;
+  }
+
+  private async deleteExpired(now: Date): Promise<RetentionReport> {
     const started = Date.now();
     const report = { tenants: 0, messagesDeleted: 0, auditRowsRemoved: 0, exportsDeleted: 0 };
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);

@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
+import { PlatformError } from '@core/errors/platform-error';
+import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { hmacSha256 } from '@core/crypto/hmac';
 import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
@@ -27,7 +29,12 @@ describe('Tenant alerts', () => {
   beforeAll(async () => {
     receivers = await AlertReceiversFake.start();
     opsSlack = receivers.slackHook('ops-tenant-suite');
-    app = await createAlertsTestApp({ ALERTS_SLACK_WEBHOOK_URL: opsSlack });
+    app = await createAlertsTestApp({
+      ALERTS_SLACK_WEBHOOK_URL: opsSlack,
+      CIRCUIT_WHATSAPP_FAILURE_THRESHOLD: '2',
+      // Long enough that no circuit half-opens on its own during the suite.
+      CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS: '600000',
+    });
     tenant = await createTenant(app);
     other = await createTenant(app);
   });
@@ -215,5 +222,52 @@ describe('Tenant alerts', () => {
         actor_id: tenant.apiKeyId,
       })),
     );
+  });
+
+  it("tells the owning tenant's channels and the operators' when its account's circuit opens, then the resolve", async () => {
+    const ownSlack = receivers.slackHook(`circuit-own-${tenant.id}`);
+    const otherSlack = receivers.slackHook(`circuit-other-${other.id}`);
+    await addChannel(tenant, { kind: 'slack', name: 'Circuits', url: ownSlack });
+    await addChannel(other, { kind: 'slack', name: 'Not theirs', url: otherSlack });
+    const accountId = await newAccount(tenant);
+    const key = { hub: 'whatsapp', provider: 'alerts-test', account: accountId };
+    const subject = `whatsapp/alerts-test/${accountId}`;
+    const breakers = app.get(CircuitBreakerRegistry);
+    const failure = () =>
+      Promise.reject(
+        new PlatformError('whatsapp', 'send', 'server', 'Upstream 502', { status: 502 }),
+      );
+    for (let i = 0; i < 2; i++) await expect(breakers.execute(key, failure)).rejects.toThrow();
+    expect(breakers.state(key)).toBe('open');
+
+    const about = (url: string) =>
+      receivers.at(url).filter((r) => JSON.stringify(r.body).includes(accountId));
+    await eventually(() =>
+      Promise.resolve(expect(about(ownSlack)).toHaveLength(1)).then(() =>
+        expect(about(opsSlack)).toHaveLength(1),
+      ),
+    );
+    expect(about(ownSlack)[0].body).toMatchObject({
+      text: expect.stringContaining(`Circuit ${subject} opened`),
+    });
+    expect(await alertsSeenBy(tenant.headers, '?type=circuit.open')).toEqual([
+      expect.objectContaining({ tenantId: tenant.id, status: 'firing' }),
+    ]);
+    expect(await alertsSeenBy(other.headers, '?type=circuit.open')).toEqual([]);
+
+    await breakers.reset(key);
+
+    await eventually(() =>
+      Promise.resolve(expect(about(ownSlack)).toHaveLength(2)).then(() =>
+        expect(about(opsSlack)).toHaveLength(2),
+      ),
+    );
+    expect(about(ownSlack)[1].body).toMatchObject({
+      text: expect.stringContaining(`Resolved: Circuit ${subject} opened`),
+    });
+    expect(await alertsSeenBy(tenant.headers, '?type=circuit.open')).toEqual([
+      expect.objectContaining({ tenantId: tenant.id, status: 'resolved' }),
+    ]);
+    expect(receivers.at(otherSlack)).toEqual([]);
   });
 });
