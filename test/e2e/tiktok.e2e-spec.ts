@@ -8,6 +8,7 @@ import type { TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
 import { TikTokBusinessFake } from '@test/fakes/tiktok/tiktok-business-fake';
 import {
   Party,
+  commentContent,
   messageContent,
   readContent,
   tiktokDelivery,
@@ -427,6 +428,96 @@ describe('TikTok Business Messaging end to end', () => {
       // TikTok deletes only the account's own comments: its refusal is a 422 with its code.
       const refused = await call('DELETE', `/comments/${comment.comment_id}`);
       expect(refused.statusCode).toBe(422);
+    });
+
+    it("stores a video's comments from TikTok's comment webhook as that video's thread, once however often delivered, in step with replies, hides and deletes", async () => {
+      const VIDEO2 = '7300000000000000888';
+      const comment = tiktok.comments.add(VIDEO2, 'Tem na cor azul?', 'carla');
+      const inserted = tiktokDelivery(
+        'comment.update',
+        SHOP.openId,
+        commentContent(comment, 'insert'),
+      );
+      expect((await webhook(inserted)).statusCode).toBe(200);
+      expect((await webhook(inserted)).statusCode).toBe(200);
+      const thread = () => call('GET', `/comment-threads/${VIDEO2}/comments`);
+      await eventually(async () =>
+        expect((await thread()).json()).toEqual({
+          items: [
+            expect.objectContaining({
+              commentId: comment.comment_id,
+              text: 'Tem na cor azul?',
+              authorUsername: 'carla',
+              authorUserId: 'user-carla',
+              own: false,
+              visibility: 'public',
+            }),
+          ],
+          nextCursor: null,
+        }),
+      );
+      const inbox = await db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM inbound_events WHERE source = 'tiktok' AND external_id LIKE $1`,
+        [`%:comment:${comment.comment_id}:%`],
+      );
+      expect(inbox[0].n).toBe(1);
+      const threads = await call('GET', '/comment-threads');
+      expect(threads.json().items[0]).toMatchObject({ videoId: VIDEO2, comments: 1 });
+
+      // Our reply is in the thread at once; TikTok's notification of it adds nothing.
+      const replied = await call(
+        'POST',
+        `/videos/${VIDEO2}/comments/${comment.comment_id}/replies`,
+        {
+          text: 'Temos sim!',
+        },
+      );
+      const replyId = replied.json<{ commentId: string }>().commentId;
+      const reply = tiktok.comments.of(VIDEO2).find((c) => c.comment_id === replyId)!;
+      await webhook(tiktokDelivery('comment.update', SHOP.openId, commentContent(reply, 'insert')));
+      // Hidden here, shown again in TikTok's app, then deleted by its author.
+      await call('POST', `/videos/${VIDEO2}/comments/${comment.comment_id}/visibility`, {
+        hidden: true,
+      });
+      expect((await thread()).json().items[1]).toMatchObject({ visibility: 'hidden' });
+      await webhook(
+        tiktokDelivery(
+          'comment.update',
+          SHOP.openId,
+          commentContent(comment, 'set_to_public', Date.now() + 1),
+        ),
+      );
+      await eventually(async () =>
+        expect((await thread()).json().items[1]).toMatchObject({ visibility: 'public' }),
+      );
+      await webhook(
+        tiktokDelivery(
+          'comment.update',
+          SHOP.openId,
+          commentContent(comment, 'delete', Date.now() + 2),
+        ),
+      );
+      await eventually(async () => {
+        const items = (await thread()).json<{ items: Record<string, unknown>[] }>().items;
+        expect(items).toEqual([
+          expect.objectContaining({
+            commentId: replyId,
+            parentCommentId: comment.comment_id,
+            text: 'Temos sim!',
+            own: true,
+            visibility: 'public',
+          }),
+          expect.objectContaining({
+            commentId: comment.comment_id,
+            text: null,
+            visibility: 'deleted',
+          }),
+        ]);
+      });
+      expect((await call('GET', '/comment-threads')).json().items[0]).toMatchObject({
+        videoId: VIDEO2,
+        comments: 2,
+      });
     });
 
     it('refuses a reply over 150 characters before calling TikTok', async () => {
