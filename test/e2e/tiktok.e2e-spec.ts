@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { MediaLinks } from '@app/messaging/media/media-links';
 import { TikTokTokenKeeper } from '@app/tiktok/accounts/tiktok-token-keeper.task';
 import { TikTokTokens } from '@app/tiktok/accounts/tiktok-tokens';
 import type { TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
@@ -261,6 +262,43 @@ describe('TikTok Business Messaging end to end', () => {
         expect(history[1].content).toMatchObject({ media: { mediaId: 'v10033g50000media' } });
         expect(history[2].content).toMatchObject({ platformType: 'share_post' });
       });
+    });
+
+    it("serves a received image's bytes at its media link, downloaded through TikTok's media download with the documented body", async () => {
+      const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 7, 7]);
+      const content = messageContent(ana, shopParty, 'conv-ana', { type: 'image' });
+      const mediaId = tiktok.receiveImage(
+        SHOP.openId,
+        { conversationId: 'conv-ana', messageId: String(content.message_id) },
+        PHOTO,
+      );
+      content.image = { media_id: mediaId };
+      expect(
+        (await webhook(tiktokDelivery('im_receive_msg', SHOP.openId, content))).statusCode,
+      ).toBe(200);
+      const image = await eventually(async () => {
+        const found = (await historyWith(ana.id)).find(
+          (m) => m.providerMessageId === content.message_id,
+        );
+        expect(found).toBeDefined();
+        return found!;
+      });
+      const link = new URL(app.get(MediaLinks).link({ tenantId: tenant.id, messageId: image.id }));
+      const response = await app.inject({ method: 'GET', url: `${link.pathname}${link.search}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('image/jpeg');
+      expect(response.rawPayload.equals(PHOTO)).toBe(true);
+      const asked = tiktok.requests.findLast((r) =>
+        r.path.endsWith('/business/message/media/download/'),
+      );
+      expect(asked?.json).toEqual({
+        business_id: SHOP.openId,
+        conversation_id: 'conv-ana',
+        message_id: content.message_id,
+        media_id: mediaId,
+        media_type: 'IMAGE',
+      });
+      expect(typeof asked?.headers['access-token']).toBe('string');
     });
 
     it('parses a content that is not JSON defensively: acknowledged, nothing stored', async () => {

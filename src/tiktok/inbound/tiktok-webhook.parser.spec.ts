@@ -41,7 +41,7 @@ describe('TikTok webhook parser', () => {
     expect(tiktokInboxIdOf(event)).toBe(`${SHOP}:msg:msg-1`);
   });
 
-  it('reads an image by media id, a shared post and a reply reference', () => {
+  it('reads an image by media id (with the conversation and message its download needs), a shared post and a reply reference', () => {
     const image = parseTikTokWebhook(
       envelope(
         'im_receive_msg',
@@ -53,7 +53,12 @@ describe('TikTok webhook parser', () => {
       ),
     );
     expect(image).toMatchObject({
-      message: { content: { type: 'image', media: { mediaId: 'm-1' } } },
+      message: {
+        content: {
+          type: 'image',
+          media: { mediaId: 'm-1', locator: { conversationId: 'conv-1', messageId: 'msg-1' } },
+        },
+      },
     });
     expect(image.kind === 'message' && image.message.replyToProviderMessageId).toBe('msg-0');
     const post = parseTikTokWebhook(

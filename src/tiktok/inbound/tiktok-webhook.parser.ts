@@ -78,7 +78,7 @@ export function parseTikTokWebhook(payload: unknown): TikTokWebhookEvent {
       providerMessageId: messageId,
       from: { address: userId, addressType: TIKTOK_USER_ID, ...(name ? { name } : {}) },
       sentAt,
-      content: contentOf(content),
+      content: contentOf(content, { conversationId, messageId }),
       ...(reference ? { replyToProviderMessageId: reference } : {}),
       ...(fromMe ? { fromMe: true } : {}),
     },
@@ -94,7 +94,11 @@ function parseContent(value: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function contentOf(content: Record<string, unknown>): InboundContent {
+/** `locator`: what TikTok's media download asks besides the media id. */
+function contentOf(
+  content: Record<string, unknown>,
+  locator: { conversationId: string; messageId: string },
+): InboundContent {
   const type = asString(content.type) ?? 'unknown';
   if (type === 'text') {
     const body = asString(asObject(content.text)?.body);
@@ -102,7 +106,7 @@ function contentOf(content: Record<string, unknown>): InboundContent {
   }
   if (type === 'image') {
     const mediaId = asString(asObject(content.image)?.media_id);
-    if (mediaId) return { type: 'image', media: { mediaId } };
+    if (mediaId) return { type: 'image', media: { mediaId, locator } };
   }
   if (type === 'share_post') {
     const embedUrl = asString(asObject(content.share_post)?.embed_url);

@@ -35,6 +35,13 @@ export class TikTokBusinessFake {
   readonly sent: SentTikTokMessage[] = [];
   /** Media ids handed out by uploads, in order. */
   readonly uploaded: string[] = [];
+  /** Images people sent the accounts, by media id, with where TikTok says they were sent. */
+  private readonly received = new Map<
+    string,
+    { businessId: string; conversationId: string; messageId: string; type: string; bytes: Buffer }
+  >();
+  /** Download URLs handed out: each names one received image. */
+  private readonly downloads = new Map<string, string>();
   private readonly codes = new Map<string, { openId: string; redirectUri: string }>();
   private readonly accessTokens = new Map<string, string>();
   private readonly refreshTokens = new Map<string, string>();
@@ -90,6 +97,18 @@ export class TikTokBusinessFake {
     return [...this.refreshTokens].filter(([, o]) => o === openId).map(([token]) => token);
   }
 
+  /** A person sent `businessId` this image in `conversationId`, as message `messageId`. */
+  receiveImage(
+    businessId: string,
+    at: { conversationId: string; messageId: string },
+    bytes: Buffer,
+    type = 'image/jpeg',
+  ): string {
+    const mediaId = `v10033g50000${randomBytes(8).toString('hex')}`;
+    this.received.set(mediaId, { businessId, ...at, type, bytes });
+    return mediaId;
+  }
+
   /** The next `n` message sends answer with this TikTok error code. */
   failNextSends(n: number, code: number, message = 'refused'): void {
     for (let i = 0; i < n; i += 1) this.failures.push(error(code, message));
@@ -105,7 +124,9 @@ export class TikTokBusinessFake {
       .reply('POST', `${V}/tt_user/oauth2/refresh_token/`, (r) => this.refresh(r))
       .reply('GET', `${V}/business/get/`, (r) => this.profile(r))
       .reply('POST', `${V}/business/message/send/`, (r) => this.send(r))
-      .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r));
+      .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r))
+      .reply('POST', `${V}/business/message/media/download/`, (r) => this.downloadUrl(r))
+      .reply('GET', '/media-files/:key', (r) => this.mediaFile(r));
     this.comments.routes(this.server, V);
   }
 
@@ -194,6 +215,37 @@ export class TikTokBusinessFake {
     const mediaId = `v10033g50000${randomBytes(8).toString('hex')}`;
     this.uploaded.push(mediaId);
     return ok({ media_id: mediaId });
+  }
+
+  /**
+   * `business/message/media/download/`: the image must be the one named by conversation and
+   * message; the answer is a short-lived `download_url`, fetched with the token in `x-user`.
+   */
+  private downloadUrl(request: RecordedRequest): FakeResponse {
+    const body = (request.json ?? {}) as Json;
+    const owner = this.authorised(request, body.business_id);
+    if (typeof owner !== 'string') return owner;
+    if (body.media_type !== 'IMAGE') return error(40002, 'media_type');
+    const image = this.received.get(String(body.media_id));
+    if (
+      !image ||
+      image.businessId !== owner ||
+      image.conversationId !== body.conversation_id ||
+      image.messageId !== body.message_id
+    ) {
+      return error(40007, 'The media does not exist');
+    }
+    const key = randomBytes(10).toString('hex');
+    this.downloads.set(key, String(body.media_id));
+    return ok({ download_url: `${this.baseUrl}/media-files/${key}?sign=${key}` });
+  }
+
+  private mediaFile(request: RecordedRequest): FakeResponse {
+    const image = this.received.get(this.downloads.get(request.params.key) ?? '');
+    const token = request.headers['x-user'];
+    const owner = typeof token === 'string' ? this.accessTokens.get(token) : undefined;
+    if (!image || owner !== image.businessId) return { status: 403, body: 'Forbidden' };
+    return { headers: { 'content-type': image.type }, body: image.bytes };
   }
 }
 
