@@ -15,6 +15,7 @@ import { TikTokOperationsService } from './http/tiktok-operations.service';
 import { TikTokConversationsRepository } from './inbound/tiktok-conversations.repository';
 import { TikTokInboundHandler } from './inbound/tiktok-inbound.handler';
 import { TikTokWebhookController } from './inbound/tiktok-webhook.controller';
+import { TikTokReplyReservations } from './rules/tiktok-reply-reservations';
 import { TikTokReplyWindowRule } from './rules/tiktok-reply-window.rule';
 import { TikTokMedia } from './send/tiktok-media';
 import { TikTokProvider } from './send/tiktok.provider';
@@ -35,6 +36,7 @@ const repositories = [
   TikTokDataContributor,
   TikTokConversationsRepository,
   TikTokCommentsRepository,
+  TikTokReplyReservations,
 ];
 const inboundHandlers = [TikTokInboundHandler];
 const outboundRules = [TikTokReplyWindowRule];

@@ -397,6 +397,29 @@ describe('TikTok Business Messaging end to end', () => {
       );
     });
 
+    it('lets one of two replies sent at once at 9 replies through and refuses the other with 422 before TikTok is called', async () => {
+      const eva: Party = { id: 'user-eva-0005', name: 'eva' };
+      await personWrites(eva, 'conv-eva', 'Oi');
+      for (let i = 1; i <= 9; i += 1) {
+        expect((await send({ to: eva.id, type: 'text', text: { body: `r${i}` } })).statusCode).toBe(
+          202,
+        );
+      }
+      const both = await Promise.all([
+        send({ to: eva.id, type: 'text', text: { body: 'r10a' } }),
+        send({ to: eva.id, type: 'text', text: { body: 'r10b' } }),
+      ]);
+      expect(both.map((r) => r.statusCode).sort()).toEqual([202, 422]);
+      expect(both.find((r) => r.statusCode === 422)?.json()).toMatchObject({
+        code: 'TIKTOK.REPLY_LIMIT_REACHED',
+      });
+      await eventually(() =>
+        Promise.resolve(
+          expect(tiktok.sent.filter((s) => s.body.recipient === 'conv-eva')).toHaveLength(10),
+        ),
+      );
+    });
+
     it('refuses a reply 48 hours after the person last wrote with 422', async () => {
       const dan: Party = { id: 'user-dan-0004', name: 'dan' };
       await personWrites(dan, 'conv-dan', 'Oi', Date.now() - 49 * 3_600_000);
