@@ -55,7 +55,7 @@ describe('TikTok reply count under concurrent sends', () => {
   });
 
   const outcomes = async (checks: (Promise<void> | void)[]) => {
-    const settled = await Promise.allSettled(checks);
+    const settled = await Promise.allSettled(checks.map((check) => Promise.resolve(check)));
     return {
       passed: settled.filter((s) => s.status === 'fulfilled').length,
       refusals: settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : [])),
