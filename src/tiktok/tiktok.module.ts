@@ -12,6 +12,7 @@ import { TikTokCommentsRepository } from './comments/tiktok-comments.repository'
 import { TikTokCommentsService } from './comments/tiktok-comments.service';
 import { TikTokController } from './http/tiktok.controller';
 import { TikTokOperationsService } from './http/tiktok-operations.service';
+import { TikTokWebhookRegistrar } from './http/tiktok-webhook-registration';
 import { TikTokConversationsRepository } from './inbound/tiktok-conversations.repository';
 import { TikTokInboundHandler } from './inbound/tiktok-inbound.handler';
 import { TikTokWebhookController } from './inbound/tiktok-webhook.controller';
@@ -29,6 +30,7 @@ const services = [
   TikTokTokens,
   TikTokMedia,
   TikTokOperationsService,
+  TikTokWebhookRegistrar,
   TikTokCommentsService,
   TikTokCommentThreads,
 ];

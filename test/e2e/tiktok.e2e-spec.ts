@@ -16,7 +16,7 @@ import {
   tiktokSignature,
 } from '@test/fakes/tiktok/webhooks';
 import { eventually } from '@test/support/eventually';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import { TestTenant, adminHeaders, createTenant, createTestApp } from '@test/support/test-app';
 
 const APP = { id: 'tiktok-app-id', secret: 'tiktok-app-secret-for-the-tests' };
 const SHOP = { openId: '-000shopOpenIdOfTheBusiness', username: 'loja.exemplo' };
@@ -140,6 +140,30 @@ describe('TikTok Business Messaging end to end', () => {
   }
 
   describe('connecting an account', () => {
+    it("registers the app's webhook for direct messages and comments with TikTok (admin only)", async () => {
+      const register = (headers: Record<string, string>) =>
+        app.inject({ method: 'PUT', url: '/api/v2/tiktok/webhook', headers });
+      expect((await register(tenant.headers)).statusCode).toBe(403);
+      const response = await register(adminHeaders);
+      expect(response.statusCode).toBe(200);
+      const { callbackUrl } = response.json<{ callbackUrl: string }>();
+      expect(callbackUrl).toMatch(/\/webhooks\/tiktok$/);
+      expect(Object.fromEntries(tiktok.webhooks)).toEqual({
+        DIRECT_MESSAGE: callbackUrl,
+        COMMENT: callbackUrl,
+      });
+      const calls = tiktok.requests.filter((r) => r.path.endsWith('/business/webhook/update/'));
+      expect(calls.map((r) => r.json)).toEqual([
+        {
+          app_id: APP.id,
+          secret: APP.secret,
+          event_type: 'DIRECT_MESSAGE',
+          callback_url: callbackUrl,
+        },
+        { app_id: APP.id, secret: APP.secret, event_type: 'COMMENT', callback_url: callbackUrl },
+      ]);
+    });
+
     it('refuses an account registered in an excluded region before any OAuth starts', async () => {
       for (const region of ['DE', 'ch', 'GB']) {
         const response = await start(`excluded-${region}`, region);

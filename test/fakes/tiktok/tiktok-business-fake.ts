@@ -40,6 +40,8 @@ export class TikTokBusinessFake {
     string,
     { businessId: string; conversationId: string; messageId: string; type: string; bytes: Buffer }
   >();
+  /** The app's webhook callback per event type, as `business/webhook/update/` set it. */
+  readonly webhooks = new Map<string, string>();
   /** Download URLs handed out: each names one received image. */
   private readonly downloads = new Map<string, string>();
   private readonly codes = new Map<string, { openId: string; redirectUri: string }>();
@@ -123,6 +125,7 @@ export class TikTokBusinessFake {
       .reply('POST', `${V}/tt_user/oauth2/token/`, (r) => this.exchange(r))
       .reply('POST', `${V}/tt_user/oauth2/refresh_token/`, (r) => this.refresh(r))
       .reply('GET', `${V}/business/get/`, (r) => this.profile(r))
+      .reply('POST', `${V}/business/webhook/update/`, (r) => this.registerWebhook(r))
       .reply('POST', `${V}/business/message/send/`, (r) => this.send(r))
       .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r))
       .reply('POST', `${V}/business/message/media/download/`, (r) => this.downloadUrl(r))
@@ -181,6 +184,26 @@ export class TikTokBusinessFake {
     if (!owner) return error(40105, 'Access token is invalid or has expired');
     if (owner !== businessId) return error(40001, 'No permission to operate this business_id');
     return owner;
+  }
+
+  /** `business/webhook/update/`: the app's own id and secret, one event type per call. */
+  private registerWebhook(request: RecordedRequest): FakeResponse {
+    const body = (request.json ?? {}) as Json;
+    if (body.app_id !== this.app.id || body.secret !== this.app.secret) {
+      return error(40001, 'invalid app_id or secret');
+    }
+    if (!['DIRECT_MESSAGE', 'COMMENT'].includes(String(body.event_type))) {
+      return error(40002, 'event_type');
+    }
+    if (typeof body.callback_url !== 'string' || !body.callback_url.startsWith('http')) {
+      return error(40002, 'callback_url');
+    }
+    this.webhooks.set(String(body.event_type), body.callback_url);
+    return ok({
+      app_id: body.app_id,
+      event_type: body.event_type,
+      callback_url: body.callback_url,
+    });
   }
 
   private profile(request: RecordedRequest): FakeResponse {
