@@ -1,5 +1,5 @@
 import { Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Page, PageQueryDto } from '@core/api/pagination';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
@@ -30,6 +30,20 @@ export class TikTokCommentsController {
     summary: 'Comment threads: one per video with comments, most recent comment first',
     description: "Fed by TikTok's comment webhook and by replies, hides and deletes made here.",
   })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [
+          {
+            videoId: '7300000000000000777',
+            comments: 12,
+            lastCommentAt: '2031-07-13T10:11:12.000Z',
+          },
+        ],
+        nextCursor: null,
+      },
+    },
+  })
   @ApiProblems(400, 404)
   listThreads(
     @TenantId() tenantId: string,
@@ -43,6 +57,26 @@ export class TikTokCommentsController {
   @ApiOperation({
     summary: "A comment thread's stored comments and replies, newest first",
     description: 'A deleted comment keeps its place with visibility "deleted" and no text.',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [
+          {
+            commentId: '7300000000000000102',
+            videoId: '7300000000000000777',
+            parentCommentId: '7300000000000000101',
+            authorUserId: null,
+            authorUsername: null,
+            text: 'Temos sim!',
+            own: true,
+            visibility: 'public',
+            commentedAt: '2031-07-13T10:11:12.000Z',
+          },
+        ],
+        nextCursor: 'WyIyMDMxLTA3LTEzVDEwOjExOjEyLjAwMFoiLCI3MzAwMDAwMDAwMDAwMDAwMTAyIl0',
+      },
+    },
   })
   @ApiProblems(400, 404)
   listThread(
