@@ -34,6 +34,8 @@ import { CreateCalendarReminders1795391000000 } from './1795391000000-create-cal
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
 import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alerts-resolved-at-index';
+import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
+import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -73,4 +75,6 @@ export const MIGRATIONS = [
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,
   AddAlertsResolvedAtIndex1795398000000,
+  CreateTiktokComments1795402000000,
+  CreateTiktokReplyReservations1795402100000,
 ];

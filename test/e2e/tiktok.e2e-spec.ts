@@ -2,19 +2,21 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
+import { MediaLinks } from '@app/messaging/media/media-links';
 import { TikTokTokenKeeper } from '@app/tiktok/accounts/tiktok-token-keeper.task';
 import { TikTokTokens } from '@app/tiktok/accounts/tiktok-tokens';
 import type { TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
 import { TikTokBusinessFake } from '@test/fakes/tiktok/tiktok-business-fake';
 import {
   Party,
+  commentContent,
   messageContent,
   readContent,
   tiktokDelivery,
   tiktokSignature,
 } from '@test/fakes/tiktok/webhooks';
 import { eventually } from '@test/support/eventually';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import { TestTenant, adminHeaders, createTenant, createTestApp } from '@test/support/test-app';
 
 const APP = { id: 'tiktok-app-id', secret: 'tiktok-app-secret-for-the-tests' };
 const SHOP = { openId: '-000shopOpenIdOfTheBusiness', username: 'loja.exemplo' };
@@ -138,6 +140,30 @@ describe('TikTok Business Messaging end to end', () => {
   }
 
   describe('connecting an account', () => {
+    it("registers the app's webhook for direct messages and comments with TikTok (admin only)", async () => {
+      const register = (headers: Record<string, string>) =>
+        app.inject({ method: 'PUT', url: '/api/v2/tiktok/webhook', headers });
+      expect((await register(tenant.headers)).statusCode).toBe(403);
+      const response = await register(adminHeaders);
+      expect(response.statusCode).toBe(200);
+      const { callbackUrl } = response.json<{ callbackUrl: string }>();
+      expect(callbackUrl).toMatch(/\/webhooks\/tiktok$/);
+      expect(Object.fromEntries(tiktok.webhooks)).toEqual({
+        DIRECT_MESSAGE: callbackUrl,
+        COMMENT: callbackUrl,
+      });
+      const calls = tiktok.requests.filter((r) => r.path.endsWith('/business/webhook/update/'));
+      expect(calls.map((r) => r.json)).toEqual([
+        {
+          app_id: APP.id,
+          secret: APP.secret,
+          event_type: 'DIRECT_MESSAGE',
+          callback_url: callbackUrl,
+        },
+        { app_id: APP.id, secret: APP.secret, event_type: 'COMMENT', callback_url: callbackUrl },
+      ]);
+    });
+
     it('refuses an account registered in an excluded region before any OAuth starts', async () => {
       for (const region of ['DE', 'ch', 'GB']) {
         const response = await start(`excluded-${region}`, region);
@@ -262,6 +288,43 @@ describe('TikTok Business Messaging end to end', () => {
       });
     });
 
+    it("serves a received image's bytes at its media link, downloaded through TikTok's media download with the documented body", async () => {
+      const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 7, 7]);
+      const content = messageContent(ana, shopParty, 'conv-ana', { type: 'image' });
+      const mediaId = tiktok.receiveImage(
+        SHOP.openId,
+        { conversationId: 'conv-ana', messageId: String(content.message_id) },
+        PHOTO,
+      );
+      content.image = { media_id: mediaId };
+      expect(
+        (await webhook(tiktokDelivery('im_receive_msg', SHOP.openId, content))).statusCode,
+      ).toBe(200);
+      const image = await eventually(async () => {
+        const found = (await historyWith(ana.id)).find(
+          (m) => m.providerMessageId === content.message_id,
+        );
+        expect(found).toBeDefined();
+        return found!;
+      });
+      const link = new URL(app.get(MediaLinks).link({ tenantId: tenant.id, messageId: image.id }));
+      const response = await app.inject({ method: 'GET', url: `${link.pathname}${link.search}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('image/jpeg');
+      expect(response.rawPayload.equals(PHOTO)).toBe(true);
+      const asked = tiktok.requests.findLast((r) =>
+        r.path.endsWith('/business/message/media/download/'),
+      );
+      expect(asked?.json).toEqual({
+        business_id: SHOP.openId,
+        conversation_id: 'conv-ana',
+        message_id: content.message_id,
+        media_id: mediaId,
+        media_type: 'IMAGE',
+      });
+      expect(typeof asked?.headers['access-token']).toBe('string');
+    });
+
     it('parses a content that is not JSON defensively: acknowledged, nothing stored', async () => {
       const body = { ...tiktokDelivery('im_receive_msg', SHOP.openId, {}), content: '{not json' };
       expect((await webhook(body)).statusCode).toBe(200);
@@ -358,6 +421,29 @@ describe('TikTok Business Messaging end to end', () => {
       );
     });
 
+    it('lets one of two replies sent at once at 9 replies through and refuses the other with 422 before TikTok is called', async () => {
+      const eva: Party = { id: 'user-eva-0005', name: 'eva' };
+      await personWrites(eva, 'conv-eva', 'Oi');
+      for (let i = 1; i <= 9; i += 1) {
+        expect((await send({ to: eva.id, type: 'text', text: { body: `r${i}` } })).statusCode).toBe(
+          202,
+        );
+      }
+      const both = await Promise.all([
+        send({ to: eva.id, type: 'text', text: { body: 'r10a' } }),
+        send({ to: eva.id, type: 'text', text: { body: 'r10b' } }),
+      ]);
+      expect(both.map((r) => r.statusCode).sort()).toEqual([202, 422]);
+      expect(both.find((r) => r.statusCode === 422)?.json()).toMatchObject({
+        code: 'TIKTOK.REPLY_LIMIT_REACHED',
+      });
+      await eventually(() =>
+        Promise.resolve(
+          expect(tiktok.sent.filter((s) => s.body.recipient === 'conv-eva')).toHaveLength(10),
+        ),
+      );
+    });
+
     it('refuses a reply 48 hours after the person last wrote with 422', async () => {
       const dan: Party = { id: 'user-dan-0004', name: 'dan' };
       await personWrites(dan, 'conv-dan', 'Oi', Date.now() - 49 * 3_600_000);
@@ -427,6 +513,96 @@ describe('TikTok Business Messaging end to end', () => {
       // TikTok deletes only the account's own comments: its refusal is a 422 with its code.
       const refused = await call('DELETE', `/comments/${comment.comment_id}`);
       expect(refused.statusCode).toBe(422);
+    });
+
+    it("stores a video's comments from TikTok's comment webhook as that video's thread, once however often delivered, in step with replies, hides and deletes", async () => {
+      const VIDEO2 = '7300000000000000888';
+      const comment = tiktok.comments.add(VIDEO2, 'Tem na cor azul?', 'carla');
+      const inserted = tiktokDelivery(
+        'comment.update',
+        SHOP.openId,
+        commentContent(comment, 'insert'),
+      );
+      expect((await webhook(inserted)).statusCode).toBe(200);
+      expect((await webhook(inserted)).statusCode).toBe(200);
+      const thread = () => call('GET', `/comment-threads/${VIDEO2}/comments`);
+      await eventually(async () =>
+        expect((await thread()).json()).toEqual({
+          items: [
+            expect.objectContaining({
+              commentId: comment.comment_id,
+              text: 'Tem na cor azul?',
+              authorUsername: 'carla',
+              authorUserId: 'user-carla',
+              own: false,
+              visibility: 'public',
+            }),
+          ],
+          nextCursor: null,
+        }),
+      );
+      const inbox = await db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM inbound_events WHERE source = 'tiktok' AND external_id LIKE $1`,
+        [`%:comment:${comment.comment_id}:%`],
+      );
+      expect(inbox[0].n).toBe(1);
+      const threads = await call('GET', '/comment-threads');
+      expect(threads.json().items[0]).toMatchObject({ videoId: VIDEO2, comments: 1 });
+
+      // Our reply is in the thread at once; TikTok's notification of it adds nothing.
+      const replied = await call(
+        'POST',
+        `/videos/${VIDEO2}/comments/${comment.comment_id}/replies`,
+        {
+          text: 'Temos sim!',
+        },
+      );
+      const replyId = replied.json<{ commentId: string }>().commentId;
+      const reply = tiktok.comments.of(VIDEO2).find((c) => c.comment_id === replyId)!;
+      await webhook(tiktokDelivery('comment.update', SHOP.openId, commentContent(reply, 'insert')));
+      // Hidden here, shown again in TikTok's app, then deleted by its author.
+      await call('POST', `/videos/${VIDEO2}/comments/${comment.comment_id}/visibility`, {
+        hidden: true,
+      });
+      expect((await thread()).json().items[1]).toMatchObject({ visibility: 'hidden' });
+      await webhook(
+        tiktokDelivery(
+          'comment.update',
+          SHOP.openId,
+          commentContent(comment, 'set_to_public', Date.now() + 1),
+        ),
+      );
+      await eventually(async () =>
+        expect((await thread()).json().items[1]).toMatchObject({ visibility: 'public' }),
+      );
+      await webhook(
+        tiktokDelivery(
+          'comment.update',
+          SHOP.openId,
+          commentContent(comment, 'delete', Date.now() + 2),
+        ),
+      );
+      await eventually(async () => {
+        const items = (await thread()).json<{ items: Record<string, unknown>[] }>().items;
+        expect(items).toEqual([
+          expect.objectContaining({
+            commentId: replyId,
+            parentCommentId: comment.comment_id,
+            text: 'Temos sim!',
+            own: true,
+            visibility: 'public',
+          }),
+          expect.objectContaining({
+            commentId: comment.comment_id,
+            text: null,
+            visibility: 'deleted',
+          }),
+        ]);
+      });
+      expect((await call('GET', '/comment-threads')).json().items[0]).toMatchObject({
+        videoId: VIDEO2,
+        comments: 2,
+      });
     });
 
     it('refuses a reply over 150 characters before calling TikTok', async () => {

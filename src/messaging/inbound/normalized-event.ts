@@ -30,6 +30,11 @@ export interface InboundMedia {
   /** Voice note (audio recorded in the app) rather than an audio file. */
   voice?: boolean;
   animated?: boolean;
+  /**
+   * Whatever else the platform needs to hand the file out again, kept with the media (TikTok
+   * names a received image by its conversation and message as well as its media id).
+   */
+  locator?: Readonly<Record<string, string>>;
 }
 
 /** Normalised content per type; `raw` keeps the platform's own object for anything not mapped. */

@@ -5,6 +5,7 @@ import { TikTokTokens } from '@app/tiktok/accounts/tiktok-tokens';
 import { TikTokBusinessClient } from '@app/tiktok/api/tiktok-business.client';
 import type { TikTokAccount, TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
 import { TIKTOK_LIMITS } from '@app/tiktok/rules/tiktok-messaging.rules';
+import { TikTokCommentsRepository } from './tiktok-comments.repository';
 
 /** A comment as `business/comment/list/` returns it (CONTRACT.md, "Comments"). */
 interface CommentAnswer {
@@ -15,6 +16,7 @@ interface CommentAnswer {
   create_time?: string | number;
   owner?: boolean;
   status?: string;
+  user_id?: string;
   username?: string;
   display_name?: string;
 }
@@ -28,6 +30,7 @@ export interface TikTokComment {
   /** Written by the business account itself (only those can be deleted). */
   own: boolean;
   hidden: boolean;
+  userId?: string;
   username?: string;
   displayName?: string;
 }
@@ -41,7 +44,8 @@ export interface TikTokCommentPage {
 /**
  * Comments on the business account's own videos, through TikTok's comment endpoints with the
  * account's token: list (with replies), reply (text limits checked before anything is sent),
- * hide or show, and delete (TikTok deletes only the account's own comments).
+ * hide or show, and delete (TikTok deletes only the account's own comments). What TikTok
+ * accepted is kept in step in the account's comment threads (TikTokCommentsRepository).
  */
 @Injectable()
 export class TikTokCommentsService {
@@ -49,6 +53,7 @@ export class TikTokCommentsService {
     private readonly accounts: ChannelAccountsService,
     private readonly tokens: TikTokTokens,
     private readonly client: TikTokBusinessClient,
+    private readonly stored: TikTokCommentsRepository,
   ) {}
 
   async list(
@@ -58,29 +63,30 @@ export class TikTokCommentsService {
     page: { cursor?: string; limit: number },
   ): Promise<TikTokCommentPage> {
     const { account, accessToken } = await this.open(tenantId, accountIdOrName);
-    const data = await this.client.call<{
-      comments?: CommentAnswer[];
-      cursor?: number | string;
-      has_more?: boolean;
-    }>({
-      operation: 'list_comments',
-      method: 'GET',
-      path: 'business/comment/list/',
-      accessToken,
-      query: {
-        business_id: account.externalId,
-        video_id: videoId,
-        include_replies: 'true',
-        sort_field: 'create_time',
-        sort_order: 'desc',
-        max_count: page.limit,
-        cursor: page.cursor,
-      },
-    });
+    const data = await this.fetchPage(account, accessToken, videoId, page);
     return {
       items: (data.comments ?? []).flatMap((comment) => commentOf(comment, videoId)),
       ...(data.has_more && data.cursor !== undefined ? { nextCursor: String(data.cursor) } : {}),
     };
+  }
+
+  /**
+   * One comment as TikTok has it now (a notification names it without its text), or undefined
+   * when TikTok no longer lists it. Asked by id (`comment_ids`) and matched by id, so a TikTok
+   * that ignores the filter and answers the newest page still gives the right comment.
+   */
+  async lookup(
+    account: TikTokAccount,
+    videoId: string,
+    commentId: string,
+  ): Promise<TikTokComment | undefined> {
+    const accessToken = await this.tokens.accessTokenFor(account);
+    const data = await this.fetchPage(account, accessToken, videoId, {
+      limit: 30,
+      commentIds: [commentId],
+    });
+    const found = (data.comments ?? []).find((comment) => comment.comment_id === commentId);
+    return found ? commentOf(found, videoId)[0] : undefined;
   }
 
   async reply(
@@ -113,7 +119,18 @@ export class TikTokCommentsService {
       // A public reply must not be posted twice.
       atMostOnce: true,
     });
-    return { commentId: data.comment_id ?? '' };
+    const commentId = data.comment_id ?? '';
+    if (commentId) {
+      await this.stored.record(account.id, {
+        commentId,
+        videoId: target.videoId,
+        parentCommentId: target.commentId,
+        text,
+        own: true,
+        commentedAt: new Date(),
+      });
+    }
+    return { commentId };
   }
 
   async setHidden(
@@ -135,6 +152,7 @@ export class TikTokCommentsService {
         action: hidden ? 'HIDE' : 'UNHIDE',
       },
     });
+    await this.stored.setVisibility(account.id, target.commentId, hidden ? 'hidden' : 'public');
   }
 
   async delete(tenantId: string, accountIdOrName: string, commentId: string): Promise<void> {
@@ -145,6 +163,35 @@ export class TikTokCommentsService {
       path: 'business/comment/delete/',
       accessToken,
       json: { business_id: account.externalId, comment_id: commentId },
+    });
+    await this.stored.setVisibility(account.id, commentId, 'deleted');
+  }
+
+  private fetchPage(
+    account: TikTokAccount,
+    accessToken: string,
+    videoId: string,
+    page: { cursor?: string; limit: number; commentIds?: string[] },
+  ) {
+    return this.client.call<{
+      comments?: CommentAnswer[];
+      cursor?: number | string;
+      has_more?: boolean;
+    }>({
+      operation: 'list_comments',
+      method: 'GET',
+      path: 'business/comment/list/',
+      accessToken,
+      query: {
+        business_id: account.externalId,
+        video_id: videoId,
+        ...(page.commentIds ? { comment_ids: JSON.stringify(page.commentIds) } : {}),
+        include_replies: 'true',
+        sort_field: 'create_time',
+        sort_order: 'desc',
+        max_count: page.limit,
+        cursor: page.cursor,
+      },
     });
   }
 
@@ -173,6 +220,7 @@ function commentOf(comment: CommentAnswer, videoId: string): TikTokComment[] {
       ...(Number.isFinite(seconds) && seconds > 0 ? { createdAt: new Date(seconds * 1000) } : {}),
       own: comment.owner === true,
       hidden: comment.status === 'HIDDEN',
+      ...(comment.user_id ? { userId: comment.user_id } : {}),
       ...(comment.username ? { username: comment.username } : {}),
       ...(comment.display_name ? { displayName: comment.display_name } : {}),
     },

@@ -1,8 +1,8 @@
-import { Body, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
-import { Public, TenantId } from '@core/auth/auth.decorators';
+import { Public, RequireRole, TenantId } from '@core/auth/auth.decorators';
 import { ChannelAccountDto } from '@app/messaging/channel-accounts/channel-account.view';
 import { TikTokOAuthService } from '@app/tiktok/accounts/tiktok-oauth.service';
 import {
@@ -11,6 +11,7 @@ import {
   TikTokCallbackQueryDto,
 } from './tiktok.dto';
 import { TikTokAccountStatus, TikTokOperationsService } from './tiktok-operations.service';
+import { TikTokWebhookRegistrar, TikTokWebhookRegistration } from './tiktok-webhook-registration';
 
 /**
  * TikTok's own routes: connecting a Business account (OAuth), its status, the hub's health.
@@ -21,7 +22,24 @@ export class TikTokController {
   constructor(
     private readonly oauth: TikTokOAuthService,
     private readonly operations: TikTokOperationsService,
+    private readonly webhooks: TikTokWebhookRegistrar,
   ) {}
+
+  @Put('webhook')
+  @RequireRole('admin')
+  @ApiOperation({
+    summary: "Admin: point the TikTok app's webhooks at this deployment",
+    description:
+      "Registers PUBLIC_BASE_URL/webhooks/tiktok for TikTok's DIRECT_MESSAGE and COMMENT " +
+      'events with business/webhook/update/ (once per app; again after PUBLIC_BASE_URL moves).',
+  })
+  @ApiOkResponse({
+    schema: { example: { callbackUrl: 'https://omnihub.example/webhooks/tiktok' } },
+  })
+  @ApiProblems(422, 503)
+  registerWebhook(): Promise<TikTokWebhookRegistration> {
+    return this.webhooks.register();
+  }
 
   @Post('accounts')
   @ApiOperation({

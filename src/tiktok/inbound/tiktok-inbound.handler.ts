@@ -10,6 +10,8 @@ import {
   StatusesNotYetMatchedError,
   UNMATCHED_STATUS_RETRIES,
 } from '@app/messaging/inbound/unmatched-statuses';
+import type { TikTokCredentials } from '@app/tiktok/api/tiktok.credentials';
+import { TikTokCommentThreads } from '@app/tiktok/comments/tiktok-comment-threads.service';
 import { TIKTOK_PROVIDER } from '@app/tiktok/send/tiktok.provider';
 import { TikTokConversationsRepository } from './tiktok-conversations.repository';
 import { parseTikTokWebhook } from './tiktok-webhook.parser';
@@ -17,7 +19,7 @@ import { parseTikTokWebhook } from './tiktok-webhook.parser';
 export const TIKTOK_INBOX_SOURCE = 'tiktok';
 
 /**
- * A stored TikTok delivery → messages and read statuses, routed by `user_openid` to the
+ * A stored TikTok delivery → messages, read statuses or comment news, routed by `user_openid` to the
  * account it names. Idempotent: messages are stored once per TikTok message id, an echo of our
  * own send settles that send (no second message), statuses move forward only.
  */
@@ -31,6 +33,7 @@ export class TikTokInboundHandler implements InboundEventHandler {
     private readonly accounts: ChannelAccountsService,
     private readonly pipeline: InboundPipeline,
     private readonly conversations: TikTokConversationsRepository,
+    private readonly commentThreads: TikTokCommentThreads,
   ) {}
 
   async handle(record: InboundEventRecord): Promise<void> {
@@ -39,7 +42,7 @@ export class TikTokInboundHandler implements InboundEventHandler {
       this.logger.warn({ inboxId: record.id, reason: event.reason }, 'TikTok delivery skipped');
       return;
     }
-    const account = await this.accounts.openByExternalId(
+    const account = await this.accounts.openByExternalId<TikTokCredentials>(
       'tiktok',
       TIKTOK_PROVIDER,
       event.businessId,
@@ -49,6 +52,10 @@ export class TikTokInboundHandler implements InboundEventHandler {
         { inboxId: record.id },
         'TikTok webhook for an account that is not connected; acknowledged and dropped',
       );
+      return;
+    }
+    if (event.kind === 'comment') {
+      await this.commentThreads.apply(account, event);
       return;
     }
     if (event.kind === 'message') {

@@ -21,8 +21,8 @@ import { verifyTikTokSignature } from './tiktok-signature';
 import { parseTikTokWebhook, tiktokInboxIdOf } from './tiktok-webhook.parser';
 
 /**
- * TikTok's one webhook URL for the whole app (registered for the DIRECT_MESSAGE events with
- * TikTok's `business/webhook/update/`). Authenticated by `Tiktok-Signature` under the app
+ * TikTok's one webhook URL for the whole app (registered for the DIRECT_MESSAGE and COMMENT
+ * events with TikTok's `business/webhook/update/`). Authenticated by `Tiktok-Signature` under the app
  * secret, never by our credentials, and never throttled. Stored in the inbox before the 200;
  * a forged or stale delivery is 401 and nothing is stored.
  */
@@ -41,7 +41,7 @@ export class TikTokWebhookController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: 'Receive TikTok direct messages, echoes and read receipts',
+    summary: 'Receive TikTok direct messages, echoes, read receipts and comment notifications',
     description:
       'Checks Tiktok-Signature (HMAC-SHA256 of "{t}.{raw body}" with TIKTOK_APP_SECRET, ' +
       'timestamp within TIKTOK_WEBHOOK_TOLERANCE_SECONDS), stores the delivery durably ' +

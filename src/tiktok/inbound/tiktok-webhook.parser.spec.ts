@@ -41,7 +41,7 @@ describe('TikTok webhook parser', () => {
     expect(tiktokInboxIdOf(event)).toBe(`${SHOP}:msg:msg-1`);
   });
 
-  it('reads an image by media id, a shared post and a reply reference', () => {
+  it('reads an image by media id (with the conversation and message its download needs), a shared post and a reply reference', () => {
     const image = parseTikTokWebhook(
       envelope(
         'im_receive_msg',
@@ -53,7 +53,12 @@ describe('TikTok webhook parser', () => {
       ),
     );
     expect(image).toMatchObject({
-      message: { content: { type: 'image', media: { mediaId: 'm-1' } } },
+      message: {
+        content: {
+          type: 'image',
+          media: { mediaId: 'm-1', locator: { conversationId: 'conv-1', messageId: 'msg-1' } },
+        },
+      },
     });
     expect(image.kind === 'message' && image.message.replyToProviderMessageId).toBe('msg-0');
     const post = parseTikTokWebhook(
@@ -119,5 +124,75 @@ describe('TikTok webhook parser', () => {
     expect(
       parseTikTokWebhook(envelope('im_receive_msg', message('user-1', SHOP, { type: 'sticker' }))),
     ).toMatchObject({ message: { content: { type: 'unsupported', platformType: 'sticker' } } });
+  });
+
+  describe('comment notifications (comment.update)', () => {
+    const news = (extra: Record<string, unknown>) =>
+      envelope('comment.update', {
+        comment_id: '7300000000000000101',
+        video_id: '7300000000000000777',
+        parent_comment_id: '7300000000000000101',
+        comment_type: 'comment',
+        comment_action: 'insert',
+        timestamp: 1765000000123,
+        unique_identifier: 'n-1',
+        ...extra,
+      });
+
+    it('reads a new comment on a video, its own parent meaning none, at its ms timestamp', () => {
+      const event = parseTikTokWebhook(news({}));
+      expect(event).toEqual({
+        kind: 'comment',
+        businessId: SHOP,
+        commentId: '7300000000000000101',
+        videoId: '7300000000000000777',
+        action: 'insert',
+        at: new Date(1765000000123),
+        notificationId: 'n-1',
+      });
+      expect(tiktokInboxIdOf(event)).toBe(`${SHOP}:comment:7300000000000000101:n-1`);
+    });
+
+    it('reads a reply with its parent, and hide, show and delete actions', () => {
+      expect(
+        parseTikTokWebhook(
+          news({ parent_comment_id: '7300000000000000100', comment_type: 'reply' }),
+        ),
+      ).toMatchObject({ parentCommentId: '7300000000000000100' });
+      for (const action of ['delete', 'set_to_hidden', 'set_to_public']) {
+        expect(parseTikTokWebhook(news({ comment_action: action }))).toMatchObject({ action });
+      }
+    });
+
+    it('tells two changes of one comment apart without a notification id, but not redeliveries', () => {
+      const hide = parseTikTokWebhook(
+        news({ unique_identifier: undefined, comment_action: 'set_to_hidden' }),
+      );
+      const show = parseTikTokWebhook(
+        news({ unique_identifier: undefined, comment_action: 'set_to_public' }),
+      );
+      expect(tiktokInboxIdOf(hide)).not.toBe(tiktokInboxIdOf(show));
+      expect(tiktokInboxIdOf(hide)).toBe(
+        tiktokInboxIdOf(
+          parseTikTokWebhook(
+            news({ unique_identifier: undefined, comment_action: 'set_to_hidden' }),
+          ),
+        ),
+      );
+    });
+
+    it('ignores a notification without ids, with an unknown action or without a time', () => {
+      expect(parseTikTokWebhook(news({ comment_id: undefined }))).toMatchObject({
+        kind: 'ignored',
+      });
+      expect(parseTikTokWebhook(news({ video_id: 'not an id!' }))).toMatchObject({
+        kind: 'ignored',
+      });
+      expect(parseTikTokWebhook(news({ comment_action: 'pin' }))).toMatchObject({
+        kind: 'ignored',
+      });
+      const untimed = { ...news({ timestamp: undefined }), create_time: undefined };
+      expect(parseTikTokWebhook(untimed)).toMatchObject({ kind: 'ignored' });
+    });
   });
 });

@@ -1,6 +1,11 @@
 import type { InboundContent, InboundMessageEvent } from '@app/messaging/inbound/normalized-event';
 import { asNumber, asObject, asString } from '@app/messaging/inbound/webhook-payload.reader';
 import { TIKTOK_USER_ID } from '@app/tiktok/rules/tiktok-messaging.rules';
+import {
+  TIKTOK_COMMENT_EVENT,
+  TikTokCommentNews,
+  parseCommentNews,
+} from './tiktok-comment-webhook.parser';
 
 /** The direct-message events TikTok sends under the DIRECT_MESSAGE subscription. */
 export const TIKTOK_MESSAGE_EVENTS = ['im_receive_msg', 'im_send_msg', 'im_mark_read_msg'];
@@ -17,6 +22,7 @@ export type TikTokWebhookEvent =
       message: InboundMessageEvent;
     }
   | { kind: 'read'; businessId: string; conversationId: string; readUpTo: Date }
+  | TikTokCommentNews
   | { kind: 'ignored'; reason: string };
 
 /**
@@ -29,9 +35,13 @@ export function parseTikTokWebhook(payload: unknown): TikTokWebhookEvent {
   const event = asString(envelope?.event);
   const businessId = asString(envelope?.user_openid);
   if (!event || !businessId) return { kind: 'ignored', reason: 'no event or user_openid' };
-  if (!TIKTOK_MESSAGE_EVENTS.includes(event)) return { kind: 'ignored', reason: `event ${event}` };
+  const known = TIKTOK_MESSAGE_EVENTS.includes(event) || event === TIKTOK_COMMENT_EVENT;
+  if (!known) return { kind: 'ignored', reason: `event ${event.slice(0, 40)}` };
   const content = parseContent(envelope?.content);
   if (!content) return { kind: 'ignored', reason: 'content is not a JSON object' };
+  if (event === TIKTOK_COMMENT_EVENT) {
+    return parseCommentNews(businessId, content, envelope?.create_time);
+  }
   const conversationId = asString(content.conversation_id);
   if (!conversationId) return { kind: 'ignored', reason: 'no conversation_id' };
 
@@ -68,7 +78,7 @@ export function parseTikTokWebhook(payload: unknown): TikTokWebhookEvent {
       providerMessageId: messageId,
       from: { address: userId, addressType: TIKTOK_USER_ID, ...(name ? { name } : {}) },
       sentAt,
-      content: contentOf(content),
+      content: contentOf(content, { conversationId, messageId }),
       ...(reference ? { replyToProviderMessageId: reference } : {}),
       ...(fromMe ? { fromMe: true } : {}),
     },
@@ -84,7 +94,11 @@ function parseContent(value: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function contentOf(content: Record<string, unknown>): InboundContent {
+/** `locator`: what TikTok's media download asks besides the media id. */
+function contentOf(
+  content: Record<string, unknown>,
+  locator: { conversationId: string; messageId: string },
+): InboundContent {
   const type = asString(content.type) ?? 'unknown';
   if (type === 'text') {
     const body = asString(asObject(content.text)?.body);
@@ -92,7 +106,7 @@ function contentOf(content: Record<string, unknown>): InboundContent {
   }
   if (type === 'image') {
     const mediaId = asString(asObject(content.image)?.media_id);
-    if (mediaId) return { type: 'image', media: { mediaId } };
+    if (mediaId) return { type: 'image', media: { mediaId, locator } };
   }
   if (type === 'share_post') {
     const embedUrl = asString(asObject(content.share_post)?.embed_url);
@@ -118,6 +132,12 @@ export function tiktokInboxIdOf(event: TikTokWebhookEvent): string | undefined {
   }
   if (event.kind === 'read') {
     return `${event.businessId}:read:${event.conversationId}:${event.readUpTo.getTime()}`;
+  }
+  if (event.kind === 'comment') {
+    // One notification per change of a comment: a redelivery repeats its id (or its action
+    // and time), a later change of the same comment does not.
+    const change = event.notificationId ?? `${event.action}:${event.at.getTime()}`;
+    return `${event.businessId}:comment:${event.commentId}:${change}`;
   }
   return undefined;
 }

@@ -15,8 +15,10 @@ const MAX_ACCOUNTS = 1_000;
 
 /**
  * TikTok's part in data subject requests: the TikTok conversation ids kept per person and
- * account (`tiktok_conversations`) and the read-receipt bookkeeping of our messages in those
- * conversations (`tiktok_sent_messages`). The person is found by the contact's TikTok user ids
+ * account (`tiktok_conversations`), the read-receipt bookkeeping of our messages in those
+ * conversations (`tiktok_sent_messages`), the person's comments on the accounts' videos
+ * (`tiktok_comments`, by the TikTok user id TikTok lists them with) and the reply count kept
+ * for the contact (`tiktok_reply_reservations`). The person is found by the contact's TikTok user ids
  * (asked of messaging, which erases last, so they are still there), the accounts are the
  * tenant's TikTok accounts: nothing of another tenant matches.
  */
@@ -33,7 +35,7 @@ export class TikTokDataContributor implements DataContributor {
 
   async export(tenantId: string, contactId: string): Promise<unknown> {
     const scope = await this.scope(tenantId, contactId);
-    if (!scope) return { conversations: [] };
+    if (!scope) return { conversations: [], comments: [] };
     const conversations: unknown[] = await this.db.query(
       `SELECT channel_account_id AS "channelAccountId", user_id AS "userId",
               conversation_id AS "conversationId", updated_at AS "updatedAt"
@@ -41,7 +43,15 @@ export class TikTokDataContributor implements DataContributor {
         ORDER BY channel_account_id, user_id`,
       [scope.accountIds, scope.userIds],
     );
-    return { conversations };
+    const comments: unknown[] = await this.db.query(
+      `SELECT channel_account_id AS "channelAccountId", comment_id AS "commentId",
+              video_id AS "videoId", author_username AS "username", text, visibility,
+              commented_at AS "commentedAt"
+         FROM tiktok_comments WHERE channel_account_id = ANY($1) AND author_user_id = ANY($2)
+        ORDER BY channel_account_id, commented_at, comment_id`,
+      [scope.accountIds, scope.userIds],
+    );
+    return { conversations, comments };
   }
 
   async erase(tenantId: string, contactId: string): Promise<ErasureReceipt> {
@@ -63,16 +73,35 @@ export class TikTokDataContributor implements DataContributor {
         );
         sent += count;
       }
-      return {
-        deleted: { conversations: gone.length, sentMessageReceipts: sent },
-        kept: gone.length
+      const [, comments]: [unknown, number] = await tx.query(
+        `DELETE FROM tiktok_comments WHERE channel_account_id = ANY($1) AND author_user_id = ANY($2)`,
+        [scope.accountIds, scope.userIds],
+      );
+      await tx.query(
+        `DELETE FROM tiktok_reply_reservations WHERE channel_account_id = ANY($1) AND contact_id = $2`,
+        [scope.accountIds, contactId],
+      );
+      const kept = [
+        ...(gone.length
           ? [
               {
                 what: 'The direct-message conversation in TikTok',
                 reason: 'Held by TikTok under its own terms; the person may delete it there.',
               },
             ]
-          : [],
+          : []),
+        ...(comments
+          ? [
+              {
+                what: "The person's comments on the account's TikTok videos",
+                reason: 'Published on TikTok; the person (or the account) may delete them there.',
+              },
+            ]
+          : []),
+      ];
+      return {
+        deleted: { conversations: gone.length, sentMessageReceipts: sent, comments },
+        kept,
       };
     });
   }

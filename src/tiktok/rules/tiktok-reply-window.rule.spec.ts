@@ -1,5 +1,6 @@
 import type { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import type { OutboundContext } from '@app/messaging/outbound/outbound-rule';
+import type { TikTokReplyReservations } from './tiktok-reply-reservations';
 import { TikTokReplyWindowRule } from './tiktok-reply-window.rule';
 
 const now = new Date('2026-12-06T12:00:00Z');
@@ -15,11 +16,18 @@ const context = (overrides: Partial<OutboundContext> = {}): OutboundContext => (
   ...overrides,
 });
 
-/** The conversations service as the rule uses it: replies already made since the person wrote. */
+/**
+ * The conversations service as the rule uses it (replies already made since the person wrote)
+ * and reservations that grant a slot below the limit (their atomicity is tested against
+ * PostgreSQL in test/integration/tiktok/reply-reservations.spec.ts).
+ */
 const ruleWith = (sent: number) =>
-  new TikTokReplyWindowRule({
-    outboundSince: () => Promise.resolve(sent),
-  } as unknown as ConversationsService);
+  new TikTokReplyWindowRule(
+    { outboundSince: () => Promise.resolve(sent) } as unknown as ConversationsService,
+    {
+      reserve: ({ seen, limit }: { seen: number; limit: number }) => Promise.resolve(seen < limit),
+    } as unknown as TikTokReplyReservations,
+  );
 
 const refusal = (rule: TikTokReplyWindowRule, ctx: OutboundContext) =>
   Promise.resolve(rule.check(ctx)).then(

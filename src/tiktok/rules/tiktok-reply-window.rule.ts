@@ -7,19 +7,25 @@ import {
   OutboundRuleCheck,
 } from '@app/messaging/outbound/outbound-rule';
 import { TIKTOK_LIMITS } from './tiktok-messaging.rules';
+import { TikTokReplyReservations } from './tiktok-reply-reservations';
 
 /**
  * TikTok's direct-message rules, enforced before a send is queued rather than left for TikTok
  * to refuse with 40064: the person writes first; a business then has 48 hours from the
  * person's last message, and at most 10 messages in that time (every message of the person
- * starts a new window and a new count). Replies typed in TikTok's app count too.
+ * starts a new window and a new count). Replies typed in TikTok's app count too. The count is
+ * taken as a reservation (TikTokReplyReservations), so sends checked at the same time cannot
+ * share the last slot.
  */
 @Injectable()
 @OutboundRule()
 export class TikTokReplyWindowRule implements OutboundRuleCheck {
   readonly name = 'tiktok-reply-window';
 
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly reservations: TikTokReplyReservations,
+  ) {}
 
   appliesTo(context: OutboundContext): boolean {
     return context.account.hub === 'tiktok';
@@ -41,8 +47,16 @@ export class TikTokReplyWindowRule implements OutboundRuleCheck {
           `(${lastInboundAt.toISOString()}); it opens again when they write`,
       );
     }
-    const sent = await this.conversations.outboundSince(account.id, contactId, lastInboundAt);
-    if (sent >= TIKTOK_LIMITS.repliesPerWindow) {
+    const seen = await this.conversations.outboundSince(account.id, contactId, lastInboundAt);
+    const reserved = await this.reservations.reserve({
+      accountId: account.id,
+      contactId,
+      windowStart: lastInboundAt,
+      seen,
+      limit: TIKTOK_LIMITS.repliesPerWindow,
+      now,
+    });
+    if (!reserved) {
       throw new DomainError(
         'TIKTOK.REPLY_LIMIT_REACHED',
         'unprocessable',

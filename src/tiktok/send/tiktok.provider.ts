@@ -9,8 +9,10 @@ import {
 } from '@core/channel/account-ownership.errors';
 import type { MessagingProvider } from '@core/channel/channel-provider';
 import type { HubHealth } from '@core/channel/hub-health';
+import type { FetchedMedia, MediaSourceProvider } from '@core/channel/media-source';
 import type { ContentKind, OutboundMessage, SendResult } from '@core/channel/outbound-message';
 import { RegisterChannelProvider } from '@core/channel/register-channel-provider.decorator';
+import { DomainError } from '@core/errors/domain-error';
 import { PlatformError } from '@core/errors/platform-error';
 import { TikTokBusinessClient } from '@app/tiktok/api/tiktok-business.client';
 import {
@@ -21,7 +23,7 @@ import {
 import { TikTokTokens } from '@app/tiktok/accounts/tiktok-tokens';
 import { TikTokConversationsRepository } from '@app/tiktok/inbound/tiktok-conversations.repository';
 import { TIKTOK_MESSAGING_RULES, sharePostOf } from '@app/tiktok/rules/tiktok-messaging.rules';
-import { TikTokMedia } from './tiktok-media';
+import { ReceivedTikTokMedia, TikTokMedia } from './tiktok-media';
 
 export const TIKTOK_PROVIDER = 'tiktok-business';
 
@@ -41,7 +43,10 @@ interface SendAnswer {
 @Injectable()
 @RegisterChannelProvider()
 export class TikTokProvider
-  implements MessagingProvider<TikTokCredentials>, OwnershipProvingProvider
+  implements
+    MessagingProvider<TikTokCredentials>,
+    MediaSourceProvider<TikTokCredentials>,
+    OwnershipProvingProvider
 {
   readonly hub = 'tiktok' as const;
   readonly provider = TIKTOK_PROVIDER;
@@ -77,6 +82,34 @@ export class TikTokProvider
       }
       throw new OwnershipUnverifiableError();
     }
+  }
+
+  /** A received image, by the media id and locator the webhook parser stored with it. */
+  async fetchMedia(
+    account: TikTokAccount,
+    media: Readonly<Record<string, unknown>>,
+    maxBytes: number,
+  ): Promise<FetchedMedia> {
+    const locator = (media.locator ?? {}) as Record<string, unknown>;
+    const ids = {
+      mediaId: media.mediaId,
+      conversationId: locator.conversationId,
+      messageId: locator.messageId,
+    };
+    if (!Object.values(ids).every((id) => typeof id === 'string' && id)) {
+      throw new DomainError(
+        'TIKTOK.NO_MEDIA',
+        'unprocessable',
+        'This message does not name a TikTok media with its conversation and message',
+      );
+    }
+    const accessToken = await this.tokens.accessTokenFor(account);
+    return this.media.download(
+      account.externalId,
+      accessToken,
+      ids as ReceivedTikTokMedia,
+      maxBytes,
+    );
   }
 
   async send(account: TikTokAccount, message: OutboundMessage): Promise<SendResult> {

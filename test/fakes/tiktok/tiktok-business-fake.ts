@@ -35,6 +35,15 @@ export class TikTokBusinessFake {
   readonly sent: SentTikTokMessage[] = [];
   /** Media ids handed out by uploads, in order. */
   readonly uploaded: string[] = [];
+  /** Images people sent the accounts, by media id, with where TikTok says they were sent. */
+  private readonly received = new Map<
+    string,
+    { businessId: string; conversationId: string; messageId: string; type: string; bytes: Buffer }
+  >();
+  /** The app's webhook callback per event type, as `business/webhook/update/` set it. */
+  readonly webhooks = new Map<string, string>();
+  /** Download URLs handed out: each names one received image. */
+  private readonly downloads = new Map<string, string>();
   private readonly codes = new Map<string, { openId: string; redirectUri: string }>();
   private readonly accessTokens = new Map<string, string>();
   private readonly refreshTokens = new Map<string, string>();
@@ -90,6 +99,18 @@ export class TikTokBusinessFake {
     return [...this.refreshTokens].filter(([, o]) => o === openId).map(([token]) => token);
   }
 
+  /** A person sent `businessId` this image in `conversationId`, as message `messageId`. */
+  receiveImage(
+    businessId: string,
+    at: { conversationId: string; messageId: string },
+    bytes: Buffer,
+    type = 'image/jpeg',
+  ): string {
+    const mediaId = `v10033g50000${randomBytes(8).toString('hex')}`;
+    this.received.set(mediaId, { businessId, ...at, type, bytes });
+    return mediaId;
+  }
+
   /** The next `n` message sends answer with this TikTok error code. */
   failNextSends(n: number, code: number, message = 'refused'): void {
     for (let i = 0; i < n; i += 1) this.failures.push(error(code, message));
@@ -104,8 +125,11 @@ export class TikTokBusinessFake {
       .reply('POST', `${V}/tt_user/oauth2/token/`, (r) => this.exchange(r))
       .reply('POST', `${V}/tt_user/oauth2/refresh_token/`, (r) => this.refresh(r))
       .reply('GET', `${V}/business/get/`, (r) => this.profile(r))
+      .reply('POST', `${V}/business/webhook/update/`, (r) => this.registerWebhook(r))
       .reply('POST', `${V}/business/message/send/`, (r) => this.send(r))
-      .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r));
+      .reply('POST', `${V}/business/message/media/upload/`, (r) => this.upload(r))
+      .reply('POST', `${V}/business/message/media/download/`, (r) => this.downloadUrl(r))
+      .reply('GET', '/media-files/:key', (r) => this.mediaFile(r));
     this.comments.routes(this.server, V);
   }
 
@@ -162,6 +186,26 @@ export class TikTokBusinessFake {
     return owner;
   }
 
+  /** `business/webhook/update/`: the app's own id and secret, one event type per call. */
+  private registerWebhook(request: RecordedRequest): FakeResponse {
+    const body = (request.json ?? {}) as Json;
+    if (body.app_id !== this.app.id || body.secret !== this.app.secret) {
+      return error(40001, 'invalid app_id or secret');
+    }
+    if (!['DIRECT_MESSAGE', 'COMMENT'].includes(String(body.event_type))) {
+      return error(40002, 'event_type');
+    }
+    if (typeof body.callback_url !== 'string' || !body.callback_url.startsWith('http')) {
+      return error(40002, 'callback_url');
+    }
+    this.webhooks.set(String(body.event_type), body.callback_url);
+    return ok({
+      app_id: body.app_id,
+      event_type: body.event_type,
+      callback_url: body.callback_url,
+    });
+  }
+
   private profile(request: RecordedRequest): FakeResponse {
     const owner = this.authorised(request, request.query.business_id);
     if (typeof owner !== 'string') return owner;
@@ -194,6 +238,37 @@ export class TikTokBusinessFake {
     const mediaId = `v10033g50000${randomBytes(8).toString('hex')}`;
     this.uploaded.push(mediaId);
     return ok({ media_id: mediaId });
+  }
+
+  /**
+   * `business/message/media/download/`: the image must be the one named by conversation and
+   * message; the answer is a short-lived `download_url`, fetched with the token in `x-user`.
+   */
+  private downloadUrl(request: RecordedRequest): FakeResponse {
+    const body = (request.json ?? {}) as Json;
+    const owner = this.authorised(request, body.business_id);
+    if (typeof owner !== 'string') return owner;
+    if (body.media_type !== 'IMAGE') return error(40002, 'media_type');
+    const image = this.received.get(String(body.media_id));
+    if (
+      !image ||
+      image.businessId !== owner ||
+      image.conversationId !== body.conversation_id ||
+      image.messageId !== body.message_id
+    ) {
+      return error(40007, 'The media does not exist');
+    }
+    const key = randomBytes(10).toString('hex');
+    this.downloads.set(key, String(body.media_id));
+    return ok({ download_url: `${this.baseUrl}/media-files/${key}?sign=${key}` });
+  }
+
+  private mediaFile(request: RecordedRequest): FakeResponse {
+    const image = this.received.get(this.downloads.get(request.params.key) ?? '');
+    const token = request.headers['x-user'];
+    const owner = typeof token === 'string' ? this.accessTokens.get(token) : undefined;
+    if (!image || owner !== image.businessId) return { status: 403, body: 'Forbidden' };
+    return { headers: { 'content-type': image.type }, body: image.bytes };
   }
 }
 

@@ -10,6 +10,7 @@ export interface TikTokFakeComment {
   create_time: string;
   owner: boolean;
   status: 'PUBLIC' | 'HIDDEN';
+  user_id: string;
   username: string;
   display_name: string;
 }
@@ -20,7 +21,7 @@ type Authorise = (request: RecordedRequest, businessId: unknown) => FakeResponse
 
 /**
  * TikTok's comment endpoints for an account's own videos (CONTRACT.md "Comments"): list newest
- * first with a numeric cursor, reply (text 1..150 characters), hide / unhide (`action`), and
+ * first with a numeric cursor (or only the comments `comment_ids` names), reply (text 1..150 characters), hide / unhide (`action`), and
  * delete, which TikTok allows only for the account's own comments.
  */
 export class TikTokCommentsFake {
@@ -44,6 +45,7 @@ export class TikTokCommentsFake {
       create_time: String(Math.floor(Date.now() / 1000)),
       owner: false,
       status: 'PUBLIC',
+      user_id: `user-${username}`,
       username,
       display_name: username,
     };
@@ -66,7 +68,10 @@ export class TikTokCommentsFake {
   private list(request: RecordedRequest): FakeResponse {
     const owner = this.authorise(request, request.query.business_id);
     if (typeof owner !== 'string') return owner;
-    const all = [...this.of(String(request.query.video_id))].reverse();
+    const wanted = idsOf(request.query.comment_ids);
+    const all = [...this.of(String(request.query.video_id))]
+      .reverse()
+      .filter((comment) => !wanted || wanted.includes(comment.comment_id));
     const start = Number(request.query.cursor ?? 0);
     const count = Number(request.query.max_count ?? 20);
     const page = all.slice(start, start + count);
@@ -115,5 +120,16 @@ export class TikTokCommentsFake {
       return ok({});
     }
     return error(40007, 'The comment does not exist');
+  }
+}
+
+/** `comment_ids`: a JSON array of ids, as TikTok's list filters take them. */
+function idsOf(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const ids = JSON.parse(value) as unknown;
+    return Array.isArray(ids) ? ids.map(String) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -66,3 +66,24 @@ export function tiktokSignature(
 ): string {
   return signTikTokWebhook(rawBody, secret, timestamp);
 }
+
+/**
+ * A comment notification (`comment.update`, CONTRACT.md "Comment webhook"): which comment of
+ * which video, what happened to it (`insert`, `delete`, `set_to_hidden`, `set_to_public`) and
+ * when. TikTok sends no text; the comment is read through `business/comment/list/`.
+ */
+export function commentContent(
+  comment: { comment_id: string; video_id: string; parent_comment_id?: string },
+  action: 'insert' | 'delete' | 'set_to_hidden' | 'set_to_public',
+  at = Date.now(),
+): Json {
+  return {
+    comment_id: comment.comment_id,
+    video_id: comment.video_id,
+    parent_comment_id: comment.parent_comment_id ?? comment.comment_id,
+    comment_type: comment.parent_comment_id ? 'reply' : 'comment',
+    comment_action: action,
+    timestamp: at,
+    unique_identifier: `${comment.comment_id}-${action}-${at}`,
+  };
+}

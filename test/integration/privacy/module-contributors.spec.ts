@@ -83,6 +83,16 @@ describe('Data subject requests across modules', () => {
        VALUES ($1, $2, $3, now())`,
       [tiktokAccount, `conv-${contact.waId}`, `msg-${contact.waId}`],
     );
+    await db.query(
+      `INSERT INTO tiktok_comment_threads (channel_account_id, video_id, comments, last_comment_at)
+       VALUES ($1, '7300000000000000001', 0, now()) ON CONFLICT DO NOTHING`,
+      [tiktokAccount],
+    );
+    await db.query(
+      `INSERT INTO tiktok_comments (channel_account_id, comment_id, video_id, author_user_id, text, commented_at)
+       VALUES ($1, $2, '7300000000000000001', $3, $4, now())`,
+      [tiktokAccount, `c-${contact.waId}`, tiktokUser, `comment ${contact.waId}`],
+    );
     return { ...contact, tiktokUser };
   };
 
@@ -126,6 +136,9 @@ describe('Data subject requests across modules', () => {
     expect(tiktok.conversations).toEqual([
       expect.objectContaining({ userId: alice.tiktokUser, conversationId: `conv-${alice.waId}` }),
     ]);
+    expect(tiktok.comments).toEqual([
+      expect.objectContaining({ commentId: `c-${alice.waId}`, text: `comment ${alice.waId}` }),
+    ]);
     // No Google connection: nothing held, and the section says so.
     expect(calendar).toEqual({ appointments: [] });
     expect(text).not.toContain(bob.waId);
@@ -147,7 +160,11 @@ describe('Data subject requests across modules', () => {
       deleted: { chatMappings: 1, mirroredMessages: 0, agentReplies: 0 },
       kept: [expect.objectContaining({ what: expect.stringContaining('CRM contact ids 77') })],
     });
-    expect(receipts.get('tiktok')?.deleted).toEqual({ conversations: 1, sentMessageReceipts: 1 });
+    expect(receipts.get('tiktok')?.deleted).toEqual({
+      conversations: 1,
+      sentMessageReceipts: 1,
+      comments: 1,
+    });
     expect(receipts.get('calendar')).toEqual(expect.objectContaining({ deleted: {}, kept: [] }));
 
     const left = async (contactId: string, waId: string) =>
@@ -157,8 +174,9 @@ describe('Data subject requests across modules', () => {
              (SELECT count(*) FROM consent_events WHERE contact_id = $1)::int AS consent,
              (SELECT count(*) FROM bitrix_chats WHERE contact_id = $1)::int AS bitrix,
              (SELECT count(*) FROM tiktok_conversations WHERE conversation_id = $2)::int AS tiktok,
-             (SELECT count(*) FROM tiktok_sent_messages WHERE conversation_id = $2)::int AS sent`,
-          [contactId, `conv-${waId}`],
+             (SELECT count(*) FROM tiktok_sent_messages WHERE conversation_id = $2)::int AS sent,
+             (SELECT count(*) FROM tiktok_comments WHERE comment_id = $3)::int AS comments`,
+          [contactId, `conv-${waId}`, `c-${waId}`],
         )
       )[0];
     expect(await left(dora.contactId, dora.waId)).toEqual({
@@ -166,12 +184,14 @@ describe('Data subject requests across modules', () => {
       bitrix: 0,
       tiktok: 0,
       sent: 0,
+      comments: 0,
     });
     expect(await left(ed.contactId, ed.waId)).toEqual({
       consent: 1,
       bitrix: 1,
       tiktok: 1,
       sent: 1,
+      comments: 1,
     });
   });
 });
@@ -179,7 +199,7 @@ describe('Data subject requests across modules', () => {
 interface Sections {
   consent: { current: unknown[]; history: unknown[] };
   bitrix: { chats: unknown[] };
-  tiktok: { conversations: unknown[] };
+  tiktok: { conversations: unknown[]; comments: unknown[] };
   calendar: unknown;
   messaging: unknown;
 }
