@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
@@ -101,6 +102,47 @@ describe('Tenant webhooks', () => {
       type: 'appointment.changed',
       data: { appointmentId, contactId, status: 'moved' },
     });
+  });
+
+  it("delivers an account's status events to a subscription filtered to that account, QR updates included", async () => {
+    const insertAccount = async () => {
+      const id = newId();
+      await app.get(DataSource).query(
+        `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
+           VALUES ($1, $2, 'whatsapp', 'webhooks-test', $3, $3, 'unused')`,
+        [id, tenant.id, `hooks-${id}`],
+      );
+      return id;
+    };
+    const watched = await insertAccount();
+    const unwatched = await insertAccount();
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: {
+        url: receiver.url('/account-events'),
+        eventTypes: ['account.status_changed'],
+        channelAccountIds: [watched],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    receiver.script('/account-events', created.json<{ secret: string }>().secret, [200]);
+    const accounts = app.get(ChannelAccountsService);
+    await accounts.setStatus(unwatched, 'disconnected');
+    await accounts.recordQrUpdated(watched);
+    await accounts.setStatus(watched, 'disconnected');
+
+    await eventually(() => Promise.resolve(expect(receiver.at('/account-events')).toHaveLength(2)));
+    // Two deliveries of one subscription may be in flight at once: their order is not promised.
+    const statuses = receiver.at('/account-events').map((r) => r.body.data);
+    expect(statuses).toHaveLength(2);
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        { channelAccountId: watched, status: 'qr_updated' },
+        { channelAccountId: watched, status: 'disconnected' },
+      ]),
+    );
   });
 
   it('lets no other module record a messaging event', async () => {
