@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
@@ -8,6 +9,7 @@ import { ConversationsService } from '@app/messaging/conversations/conversations
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { WebhookReceiverFake, Answer } from '@test/fakes/webhook-receiver/webhook-receiver';
 import { eventually } from '@test/support/eventually';
+import type { StaticHostResolver } from '@test/support/static-host-resolver';
 import { createTenant, TestTenant } from '@test/support/test-app';
 import { createWebhooksTestApp } from './tenant-webhooks-harness';
 
@@ -22,10 +24,11 @@ describe('Tenant webhooks', () => {
   let receiver: WebhookReceiverFake;
   let tenant: TestTenant;
   let other: TestTenant;
+  let hosts: StaticHostResolver;
 
   beforeAll(async () => {
     receiver = await WebhookReceiverFake.start();
-    ({ app } = await createWebhooksTestApp({
+    ({ app, hosts } = await createWebhooksTestApp({
       APP_ROLE: 'all',
       OUTBOUND_URL_ALLOWLIST: 'receiver.test',
       WEBHOOKS_RETRY_BASE_DELAY_MS: '50',
@@ -187,6 +190,8 @@ describe('Tenant webhooks', () => {
     const [delivery] = receiver.at('/events');
     expect(delivery.verified).toBe(true);
     expect(delivery.headers['omnihub-webhook-id']).toBe(delivery.body.id);
+    // Connected to the address the name resolved to, yet TLS and Host still name the host.
+    expect(delivery.headers.host).toBe(`receiver.test:${receiver.port}`);
     expect(delivery.body).toMatchObject({
       type: 'message.received',
       data: { channelAccountId: accountId, conversationId, messageId },
@@ -307,6 +312,62 @@ describe('Tenant webhooks', () => {
     expect(metadata.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([
       { field: 'url', message: expect.stringMatching(/does not resolve|resolves to/) },
     ]);
+  });
+
+  it('refuses a delivery to a name that resolved to a public address at creation and to loopback at delivery', async () => {
+    // A rebinding DNS server: public for the check at creation, loopback from then on. The
+    // name is not allow-listed, so it is held to the public-address rule.
+    const host = `rebind-${randomUUID().slice(0, 8)}.example.net`;
+    hosts.answerInTurn(host, [['93.184.215.14'], ['127.0.0.1']]);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: { url: `https://${host}/hook`, eventTypes: ['message.received'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const webhookId = created.json<{ id: string }>().id;
+    await ping(tenant, webhookId);
+
+    await eventually(async () =>
+      expect(await deliveries(tenant, webhookId)).toEqual([
+        expect.objectContaining({
+          status: 'failed',
+          attempts: 1,
+          lastStatusCode: null,
+          lastError: `MEDIA.LINK_REFUSED: tenant-webhooks deliver: webhook URL host ${host} resolves to a loopback address`,
+        }),
+      ]),
+    );
+    // One answer for the check at creation and one for the delivery's connection: the
+    // connection used the answer that was judged, never a second one.
+    expect(hosts.asked.filter((asked) => asked === host)).toHaveLength(2);
+  });
+
+  it('refuses a delivery when any address of the name is private, IPv4-mapped IPv6 and unique-local included', async () => {
+    for (const addresses of [
+      ['93.184.215.14', '::ffff:10.0.0.7'],
+      ['2606:2800:21f:cb07:6820:80da:af6b:8b2c', 'fd00:ec2::254'],
+    ]) {
+      const host = `mixed-${randomUUID().slice(0, 8)}.example.net`;
+      hosts.answerInTurn(host, [['93.184.215.14'], addresses]);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v2/webhooks',
+        headers: tenant.headers,
+        payload: { url: `https://${host}/hook`, eventTypes: ['message.received'] },
+      });
+      const webhookId = created.json<{ id: string }>().id;
+      await ping(tenant, webhookId);
+      await eventually(async () =>
+        expect((await deliveries(tenant, webhookId))[0]).toMatchObject({
+          status: 'failed',
+          lastError: expect.stringMatching(
+            new RegExp(`host ${host} resolves to a (private, embedded in IPv6|unique-local)`),
+          ),
+        }),
+      );
+    }
   });
 
   it("answers 404 for another tenant's subscription", async () => {
