@@ -14,6 +14,7 @@ import { createTenant, TestTenant } from '@test/support/test-app';
 import { createWebhooksTestApp } from './tenant-webhooks-harness';
 
 const TIMEOUT_MS = 2_000;
+const RETRY_BASE_DELAY_MS = 50;
 
 /**
  * Tenant webhooks end to end: the real app (workers and the event stream running) delivering
@@ -31,7 +32,7 @@ describe('Tenant webhooks', () => {
     ({ app, hosts } = await createWebhooksTestApp({
       APP_ROLE: 'all',
       OUTBOUND_URL_ALLOWLIST: 'receiver.test',
-      WEBHOOKS_RETRY_BASE_DELAY_MS: '50',
+      WEBHOOKS_RETRY_BASE_DELAY_MS: String(RETRY_BASE_DELAY_MS),
       WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
       WEBHOOKS_DISABLE_AFTER_FAILURES: '2',
       WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION: '2',
@@ -216,6 +217,14 @@ describe('Tenant webhooks', () => {
     const seen = receiver.at('/flaky');
     expect(seen.map((r) => r.status)).toEqual([500, 500, 500, 200]);
     expect(new Set(seen.map((r) => r.body.id))).toEqual(new Set([eventId]));
+    // After backoff: each retry waited at least its nominal delay (50, 100, 200 ms) less the
+    // 20 % jitter. Lower bounds only: a slow machine makes the gaps longer, never shorter.
+    const gaps = seen.slice(1).map((r, i) => r.at - seen[i].at);
+    expect(gaps.map((gap, i) => gap >= RETRY_BASE_DELAY_MS * 2 ** i * 0.8)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(seen.every((r) => r.verified)).toBe(true);
   });
 
@@ -302,6 +311,8 @@ describe('Tenant webhooks', () => {
       expect.objectContaining({ field: 'url' }),
     ]);
 
+    // A public-looking name whose DNS points at the cloud metadata service.
+    hosts.set('metadata.example.org', ['169.254.169.254']);
     const metadata = await app.inject({
       method: 'POST',
       url: '/api/v2/webhooks',
@@ -310,7 +321,12 @@ describe('Tenant webhooks', () => {
     });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([
-      { field: 'url', message: expect.stringMatching(/does not resolve|resolves to/) },
+      {
+        field: 'url',
+        message: expect.stringContaining(
+          'metadata.example.org resolves to a link-local (cloud metadata) address',
+        ),
+      },
     ]);
   });
 
