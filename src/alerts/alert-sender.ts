@@ -8,7 +8,6 @@ import { signWebhook } from '@core/crypto/webhook-signature';
 import { PlatformError } from '@core/errors/platform-error';
 import { PlatformErrorMapper } from '@core/http/platform-call';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
-import { PublicLinkGuard } from '@core/http/public-link.guard';
 import {
   ALERT_CHANNEL_SECRET_COLUMN,
   ALERT_CHANNEL_URL_COLUMN,
@@ -41,8 +40,9 @@ interface OpenedChannel {
 
 /**
  * Delivers one alert notice to one channel: Slack and Discord in their documented shapes, a
- * generic webhook signed like tenant webhooks. The URL passes PublicLinkGuard before every
- * call (OUTBOUND_URL_ALLOWLIST applies), through the one platform HTTP client. 5xx, 429,
+ * generic webhook signed like tenant webhooks. Every call goes through the one platform HTTP
+ * client as a `publicLink`: the address it connects to passes PublicLinkGuard
+ * (OUTBOUND_URL_ALLOWLIST applies). 5xx, 429,
  * timeouts and network errors retry; any other answer gives the delivery up.
  */
 @Injectable()
@@ -51,7 +51,6 @@ export class AlertSender {
     private readonly config: AppConfig,
     private readonly alerts: AlertsRepository,
     private readonly channels: AlertChannelsRepository,
-    private readonly guard: PublicLinkGuard,
     private readonly http: PlatformHttpClient,
     private readonly secrets: SecretBox,
     @InjectMetric(ALERT_DELIVERIES_TOTAL) private readonly deliveries: Counter<string>,
@@ -62,7 +61,6 @@ export class AlertSender {
     const channel = await this.open(job.target);
     if (!alert || !channel) return { kind: 'done' };
     try {
-      await this.guard.assertPublic(channel.url, CALL, 'alert channel URL');
       await this.post(channel, alert, job.notice);
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error;
@@ -82,6 +80,7 @@ export class AlertSender {
       method: 'POST' as const,
       timeoutMs: this.config.alerts.timeoutMs,
       responseType: 'text' as const,
+      publicLink: { subject: 'alert channel URL' },
     };
     if (channel.kind === 'slack') {
       await this.http.request({ ...base, json: slackBody(alert, notice) });

@@ -11,8 +11,9 @@ import { WebhookDeliveriesEnqueuer } from './webhook-deliveries.enqueuer';
  * Turns each messaging event into one delivery per matching subscription of its tenant: a row
  * (idempotent by subscription and event, so the stream's redelivery adds nothing) and a job.
  * Nothing here waits for a receiver: the stream moves on as soon as the rows are stored.
- * An account filter matches events of that account's conversations only (contact events,
- * which belong to no account, go to unfiltered subscriptions).
+ * An account filter matches events of that account's conversations and of the account itself
+ * (`account.status_changed`); contact events, which belong to no account, go to unfiltered
+ * subscriptions only.
  */
 @Injectable()
 export class WebhookFanout {
@@ -27,9 +28,7 @@ export class WebhookFanout {
   async fanOut(event: MessagingEvent): Promise<void> {
     const candidates = await this.subscriptions.matching(event.tenantId, event.type);
     if (!candidates.length) return;
-    const accountId = event.conversationId
-      ? await this.conversations.channelAccountOf(event.tenantId, event.conversationId)
-      : null;
+    const accountId = await this.accountOf(event);
     const targets = candidates.filter(
       (webhook) =>
         !webhook.channelAccountIds ||
@@ -47,6 +46,13 @@ export class WebhookFanout {
       })),
     );
     await this.enqueuer.enqueue(ids);
+  }
+
+  /** The channel account an event belongs to: its conversation's, or the account itself. */
+  private async accountOf(event: MessagingEvent): Promise<string | null> {
+    if (event.type === 'account.status_changed') return event.streamId;
+    if (!event.conversationId) return null;
+    return this.conversations.channelAccountOf(event.tenantId, event.conversationId);
   }
 }
 

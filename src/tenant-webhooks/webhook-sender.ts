@@ -8,7 +8,6 @@ import { newId } from '@core/database/ids';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { PlatformError } from '@core/errors/platform-error';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
-import { PublicLinkGuard } from '@core/http/public-link.guard';
 import { retryDelayMs } from '@core/resilience/retry-delay';
 import { SubscriptionSlots } from './subscription-slots';
 import { TenantWebhooksRepository, WebhookRow } from './tenant-webhooks.repository';
@@ -33,7 +32,8 @@ export type DeliveryDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 /**
  * Delivers one stored delivery to its subscription's URL and records the attempt. Retries
  * 5xx, 408, 429 (after its Retry-After), timeouts and network errors with exponential
- * backoff for 24 hours; any other answer, or a URL the guard now refuses, ends it as failed.
+ * backoff for 24 hours; any other answer, or a URL the guard now refuses (at connection
+ * time, see PlatformCall `publicLink`), ends it as failed.
  * Deliveries given up in a row count against the subscription, which is disabled at
  * WEBHOOKS_DISABLE_AFTER_FAILURES. Returns a decision; only the processor touches BullMQ.
  */
@@ -44,7 +44,6 @@ export class WebhookSender {
     private readonly webhooks: TenantWebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly slots: SubscriptionSlots,
-    private readonly guard: PublicLinkGuard,
     private readonly http: PlatformHttpClient,
     private readonly secrets: SecretBox,
     @InjectMetric(WEBHOOK_DELIVERIES_TOTAL) private readonly attempts: Counter<string>,
@@ -93,8 +92,6 @@ export class WebhookSender {
 
   /** Posts the signed body; resolves with the 2xx status, or throws a PlatformError. */
   private async post(webhook: WebhookRow, delivery: DeliveryRow): Promise<number> {
-    // Resolved again now: the name may point elsewhere than when the subscription was made.
-    await this.guard.assertPublic(webhook.url, CALL, 'webhook URL');
     const secret = this.secrets.open(
       webhook.secret,
       encryptedColumnContext(TENANT_WEBHOOK_SECRET_COLUMN, webhook.id),
@@ -120,6 +117,9 @@ export class WebhookSender {
       },
       timeoutMs: this.config.webhooks.timeoutMs,
       responseType: 'text',
+      // Judged again now, by the address the connection uses: the name may point elsewhere
+      // than when the subscription was made, or than a moment ago.
+      publicLink: { subject: 'webhook URL' },
     });
     return response.status;
   }

@@ -1,5 +1,5 @@
 import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -27,6 +27,7 @@ interface Received {
 }
 
 const MAX_CONNECTIONS = 3;
+const MAX_BUFFER_BYTES = 65_536;
 
 /**
  * The frontend's live stream across two pods: `api` serves the streams and runs no worker;
@@ -44,7 +45,7 @@ describe('Live events stream (SSE)', () => {
       APP_ROLE: 'api',
       LIVE_EVENTS_TICKET_TTL_SECONDS: '5',
       LIVE_EVENTS_HEARTBEAT_SECONDS: '1',
-      LIVE_EVENTS_MAX_BUFFER_BYTES: '65536',
+      LIVE_EVENTS_MAX_BUFFER_BYTES: String(MAX_BUFFER_BYTES),
       LIVE_EVENTS_MAX_CONNECTIONS_PER_TENANT: String(MAX_CONNECTIONS),
     });
     await api.listen(0, '127.0.0.1');
@@ -320,8 +321,12 @@ describe('Live events stream (SSE)', () => {
     expect(none.status).toBe(401);
   }, 20_000);
 
-  it('drops a client that stops reading, with the others unaffected', async () => {
+  it('drops a client that stops reading, with the others unaffected and its buffer bounded', async () => {
     const tenant = await createTenant(api);
+    // The api pod's side of every connection made from here on: what it holds unsent per socket.
+    const sockets: Socket[] = [];
+    const track = (socket: Socket) => sockets.push(socket);
+    api.getHttpServer().on('connection', track);
     const reader = await connect('/api/v2/events/stream', tenant.headers);
     const stalled = await connect('/api/v2/events/stream', tenant.headers);
     (stalled as unknown as { response: { pause(): void } }).response.pause();
@@ -329,6 +334,10 @@ describe('Live events stream (SSE)', () => {
     // big entries straight into the tenant's stream fill the socket buffers fast
     const log = api.get(TenantEventLog);
     const count = 400;
+    let mostHeld = 0;
+    const sampler = setInterval(() => {
+      for (const socket of sockets) mostHeld = Math.max(mostHeld, socket.writableLength);
+    }, 2);
     for (let i = 0; i < count; i += 1) {
       await log.append(tenant.id, {
         eventId: newId(),
@@ -339,6 +348,13 @@ describe('Live events stream (SSE)', () => {
       });
     }
     await reader.until((c) => c.events().length === count, 30_000);
+    clearInterval(sampler);
+    api.getHttpServer().off('connection', track);
+    // 8 MB went to the tenant; the pod never held more for one socket than the limit and the
+    // frames of the write that crossed it (one entry of ~20 kB, then the close event): the
+    // process does not grow with a client that does not read.
+    expect(mostHeld).toBeGreaterThan(0);
+    expect(mostHeld).toBeLessThan(MAX_BUFFER_BYTES + 2 * 21_000);
     await eventually(async () => {
       const metrics = await api.inject({ url: '/metrics', headers: metricsHeaders });
       expect(metrics.body).toMatch(

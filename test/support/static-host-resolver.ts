@@ -14,13 +14,28 @@ export class StaticHostResolver extends HostResolver {
   private readonly table = new Map<string, string[]>(Object.entries(PUBLIC_TEST_HOSTS));
   readonly asked: string[] = [];
 
+  private readonly turns = new Map<string, string[][]>();
+
   set(host: string, addresses: string[]): this {
     this.table.set(host, addresses);
+    this.turns.delete(host);
+    return this;
+  }
+
+  /**
+   * Answers `host` with each list in turn, the last one from then on: a rebinding DNS server
+   * that says a public address first and a private one after.
+   */
+  answerInTurn(host: string, answers: string[][]): this {
+    this.turns.set(host, answers.slice(0, -1));
+    this.table.set(host, answers[answers.length - 1]);
     return this;
   }
 
   resolve(host: string): Promise<string[]> {
     this.asked.push(host);
+    const next = this.turns.get(host)?.shift();
+    if (next) return Promise.resolve(next);
     const addresses = this.table.get(host);
     if (addresses) return Promise.resolve(addresses);
     return Promise.reject(

@@ -47,6 +47,14 @@ export type PlatformCall = PlatformCallBody & {
    * caller must consume or destroy it.
    */
   responseType?: 'json' | 'text' | 'buffer' | 'stream';
+  /**
+   * baseUrl came from a tenant (a webhook URL, an alert channel, an image to fetch): the call
+   * goes only to a public address by PublicLinkGuard's rules (OUTBOUND_URL_ALLOWLIST applies),
+   * through an agent that resolves the host once and connects to exactly the addresses the
+   * guard passed, so DNS rebinding cannot steer it inside. `subject` names the URL in errors
+   * ('webhook URL'); a refusal is a LinkRefusedError (permanent).
+   */
+  publicLink?: { subject: string };
   /** Platform-specific reading of error answers; see PlatformErrorMapper. */
   errorMapper?: PlatformErrorMapper;
 };

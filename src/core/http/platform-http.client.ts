@@ -5,7 +5,7 @@ import { Counter, Histogram } from 'prom-client';
 import { Dispatcher } from 'undici';
 import { PlatformError } from '@core/errors/platform-error';
 import { classifyErrorResponse } from './error-response';
-import { HTTP_DISPATCHER } from './http-agent';
+import { GUARDED_HTTP_DISPATCHER, HTTP_DISPATCHER } from './http-agent';
 import { encodeMultipart } from './multipart-body';
 import {
   HUB_REQUESTS_TOTAL,
@@ -14,7 +14,9 @@ import {
   outcomeOf,
 } from './hub-metrics';
 import { PlatformCall, PlatformResponse } from './platform-call';
+import { AddressRefusedError } from './pinned-lookup';
 import { platformUrl } from './platform-url';
+import { PublicLinkGuard } from './public-link.guard';
 import { classifyTransportError } from './transport-error';
 import { noticeWrite } from './write-notice';
 
@@ -34,6 +36,8 @@ export class PlatformHttpClient {
   constructor(
     private readonly config: AppConfig,
     @Inject(HTTP_DISPATCHER) private readonly dispatcher: Dispatcher,
+    @Inject(GUARDED_HTTP_DISPATCHER) private readonly guarded: Dispatcher,
+    private readonly links: PublicLinkGuard,
     @InjectMetric(HUB_REQUESTS_TOTAL) private readonly requests: Counter<string>,
     @InjectMetric(HUB_REQUEST_DURATION) private readonly duration: Histogram<string>,
   ) {}
@@ -56,15 +60,18 @@ export class PlatformHttpClient {
   }
 
   private async send<T>(call: PlatformCall): Promise<PlatformResponse<T>> {
+    const url = platformUrl(call.baseUrl, call.path, call.query);
+    // Before any timer: a refused form (http, a private IP literal, another port) throws here.
+    if (call.publicLink) this.links.assertForm(url.href, call, call.publicLink.subject);
     const timeoutMs = call.timeoutMs ?? this.config.outboundHttp.timeoutMs;
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    const url = platformUrl(call.baseUrl, call.path, call.query);
     const { body, contentType } = encodeBody(call);
     let requestWritten = false;
+    const transport = call.publicLink ? this.guarded : this.dispatcher;
     const dispatcher = call.atMostOnce
-      ? this.dispatcher.compose(noticeWrite(() => (requestWritten = true)))
-      : this.dispatcher;
+      ? transport.compose(noticeWrite(() => (requestWritten = true)))
+      : transport;
     try {
       const response = await dispatcher.request({
         origin: url.origin,
@@ -100,6 +107,10 @@ export class PlatformHttpClient {
       throw call.errorMapper ? call.errorMapper(errorResponse, generic) : generic;
     } catch (error) {
       if (error instanceof PlatformError) throw error;
+      const refused = addressRefusalOf(error);
+      if (refused && call.publicLink) {
+        throw this.links.errorFor(refused.verdict, refused.host, call, call.publicLink.subject);
+      }
       throw (
         classifyTransportError(error, {
           ...call,
@@ -112,6 +123,13 @@ export class PlatformHttpClient {
       clearTimeout(timer);
     }
   }
+}
+
+/** The pinned lookup's refusal, however the socket and undici passed it on. */
+function addressRefusalOf(error: unknown): AddressRefusedError | undefined {
+  if (error instanceof AddressRefusedError) return error;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof AddressRefusedError ? cause : undefined;
 }
 
 function encodeBody(call: PlatformCall): { body?: string | Buffer; contentType?: string } {

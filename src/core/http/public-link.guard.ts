@@ -3,28 +3,45 @@ import { isIP } from 'node:net';
 import { AppConfig } from '@config/app-config';
 import { PlatformError } from '@core/errors/platform-error';
 import { HostResolver } from './host-resolver';
-import { checkLinkForm } from './link-form';
+import { LinkForm, checkLinkForm } from './link-form';
 import { LinkRefusedError } from './link-refused.error';
 import { refusedRangeOf } from './refused-addresses';
 
 /** getaddrinfo answers that mean "this name has no address", not "ask again later". */
 const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
 
+/** Where a call names itself in errors: hub and operation. */
+type CallName = { hub: string; operation: string };
+
 /**
- * The one check for links a platform fetches on our behalf (media `link`s for Meta, media URLs
- * for Evolution API), made by the provider right before the send leaves, because DNS may have
- * changed since the API accepted the link. Refused, permanently:
+ * What resolving a host decided: the addresses that may be connected to, or why none may.
+ * 'refused' and 'no-such-host' are permanent; 'timeout' and 'dns-error' mean DNS could not
+ * answer now (retryable).
+ */
+export type HostVerdict =
+  | { kind: 'addresses'; addresses: string[] }
+  | { kind: 'refused'; range: string }
+  | { kind: 'no-such-host' }
+  | { kind: 'timeout' }
+  | { kind: 'dns-error'; code: string };
+
+/**
+ * The one check for URLs Omnihub hands to a platform to fetch (media `link`s for Meta, media
+ * URLs for Evolution API) or fetches itself (tenant webhooks, alert channels, TikTok images).
+ * Refused, permanently:
  * - anything checkLinkForm refuses (not https, user info, internal names, literal private IPs);
  * - a port other than 443: a public address's other ports are often its admin ports;
  * - a name any of whose addresses is loopback, private, link-local, CGNAT, metadata, multicast
  *   or reserved (refusedRangeOf): the platform may connect to any of them.
  * Hosts named in OUTBOUND_URL_ALLOWLIST (an internal media server) skip the port and address
- * checks, never the form checks. Tenant webhook URLs go through the same check (`subject`
- * names what is refused in the error), since Omnihub itself fetches those.
+ * checks, never the form checks. `subject` names what is refused in the error.
  *
- * What it cannot see: the platform resolves the name again (a rebinding DNS server could answer
- * differently then) and follows redirects. Links are checked, not fetched, so those remain for
- * the platform's own network policy (see the README's security notes).
+ * URLs Omnihub fetches itself are not checked here and then resolved again by the HTTP client
+ * (a rebinding DNS server could answer a public address to the check and a private one to the
+ * connection): they go through PlatformHttpClient with `publicLink`, whose agent resolves once
+ * with `verdictFor` and connects to exactly the addresses it passed (PinnedLookup).
+ * Links a platform fetches are checked, not fetched: that platform resolves the name again and
+ * follows redirects, which remains for its own network policy (see the README's security notes).
  */
 @Injectable()
 export class PublicLinkGuard {
@@ -37,73 +54,95 @@ export class PublicLinkGuard {
    * Resolves when `raw` may be sent; otherwise throws LinkRefusedError, or a retryable
    * PlatformError when DNS could not answer now.
    */
-  async assertPublic(
-    raw: string,
-    call: { hub: string; operation: string },
-    subject = 'media link',
-  ): Promise<void> {
+  async assertPublic(raw: string, call: CallName, subject = 'media link'): Promise<void> {
+    const { host } = this.assertForm(raw, call, subject);
+    // An allow-listed host need not even resolve here: a platform may reach it where we cannot.
+    if (isIP(host) || this.config.outboundHttp.allowedHosts.has(host)) return;
+    const verdict = await this.verdictFor(host);
+    if (verdict.kind !== 'addresses') throw this.errorFor(verdict, host, call, subject);
+  }
+
+  /**
+   * The checks that need no DNS: the link's form and, unless its host is allow-listed, port
+   * 443. An IP literal that passes is public. Returns the parsed link; throws LinkRefusedError.
+   */
+  assertForm(raw: string, call: CallName, subject: string): LinkForm {
     const form = checkLinkForm(raw);
     if ('refused' in form) throw new LinkRefusedError(call, `${subject} ${form.refused}`);
-    const { url, host } = form;
-    if (this.config.outboundHttp.allowedHosts.has(host)) return;
-    if (url.port !== '') {
-      throw new LinkRefusedError(call, `${subject} to ${url.host} uses a port other than 443`);
+    if (!this.config.outboundHttp.allowedHosts.has(form.host) && form.url.port !== '') {
+      throw new LinkRefusedError(call, `${subject} to ${form.url.host} uses a port other than 443`);
     }
-    const addresses = isIP(host) ? [host] : await this.addressesOf(host, call, subject);
+    return form;
+  }
+
+  /**
+   * Resolves `host` once and judges every address it answers: all of them may be connected to
+   * (any one refused refuses the name), or the reason none may. An allow-listed host's
+   * addresses are not judged.
+   */
+  async verdictFor(host: string): Promise<HostVerdict> {
+    let addresses: string[];
+    try {
+      addresses = await this.resolveWithin(host, this.config.outboundHttp.timeoutMs);
+    } catch (error) {
+      if (error instanceof ResolveTimedOut) return { kind: 'timeout' };
+      const raw = (error as { code?: unknown }).code;
+      const code = typeof raw === 'string' ? raw : 'error';
+      return NO_SUCH_HOST.has(code) ? { kind: 'no-such-host' } : { kind: 'dns-error', code };
+    }
+    if (addresses.length === 0) return { kind: 'no-such-host' };
+    if (this.config.outboundHttp.allowedHosts.has(host)) return { kind: 'addresses', addresses };
     for (const address of addresses) {
       const range = refusedRangeOf(address);
-      if (range) {
-        throw new LinkRefusedError(call, `${subject} host ${host} resolves to a ${range} address`);
-      }
+      if (range) return { kind: 'refused', range };
+    }
+    return { kind: 'addresses', addresses };
+  }
+
+  /** The error a call fails with when `verdict` gave it no address to connect to. */
+  errorFor(
+    verdict: Exclude<HostVerdict, { kind: 'addresses' }>,
+    host: string,
+    call: CallName,
+    subject: string,
+  ): PlatformError {
+    const prefix = `${call.hub} ${call.operation}`;
+    switch (verdict.kind) {
+      case 'refused':
+        return new LinkRefusedError(
+          call,
+          `${subject} host ${host} resolves to a ${verdict.range} address`,
+        );
+      case 'no-such-host':
+        return new LinkRefusedError(call, `${subject} host ${host} does not resolve`);
+      case 'timeout':
+        return new PlatformError(
+          call.hub,
+          call.operation,
+          'timeout',
+          `${prefix}: resolving the ${subject} host took over ${this.config.outboundHttp.timeoutMs} ms`,
+        );
+      case 'dns-error':
+        return new PlatformError(
+          call.hub,
+          call.operation,
+          'network',
+          `${prefix}: could not resolve the ${subject} host (${verdict.code})`,
+        );
     }
   }
 
-  private async addressesOf(
-    host: string,
-    call: { hub: string; operation: string },
-    subject: string,
-  ): Promise<string[]> {
-    const timeoutMs = this.config.outboundHttp.timeoutMs;
+  private async resolveWithin(host: string, timeoutMs: number): Promise<string[]> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new PlatformError(
-              call.hub,
-              call.operation,
-              'timeout',
-              `${call.hub} ${call.operation}: resolving the ${subject} host took over ${timeoutMs} ms`,
-            ),
-          ),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new ResolveTimedOut()), timeoutMs);
     });
     try {
-      const addresses = await Promise.race([this.resolver.resolve(host), expired]);
-      if (addresses.length === 0) throw noSuchHost(call, host, subject);
-      return addresses;
-    } catch (error) {
-      if (error instanceof PlatformError) throw error;
-      const raw = (error as { code?: unknown }).code;
-      const code = typeof raw === 'string' ? raw : 'error';
-      if (NO_SUCH_HOST.has(code)) throw noSuchHost(call, host, subject);
-      throw new PlatformError(
-        call.hub,
-        call.operation,
-        'network',
-        `${call.hub} ${call.operation}: could not resolve the ${subject} host (${code})`,
-      );
+      return await Promise.race([this.resolver.resolve(host), expired]);
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-function noSuchHost(
-  call: { hub: string; operation: string },
-  host: string,
-  subject: string,
-): LinkRefusedError {
-  return new LinkRefusedError(call, `${subject} host ${host} does not resolve`);
-}
+class ResolveTimedOut extends Error {}

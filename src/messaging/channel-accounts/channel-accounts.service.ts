@@ -19,6 +19,10 @@ import { ChannelAccountDto, effectiveStatus } from './channel-account.view';
 import { CHANNEL_ACCOUNT_CREDENTIALS } from './credentials-column';
 import { isUUID } from 'class-validator';
 
+/** The `status` of an account.status_changed that announces a new pairing QR code. */
+export const QR_UPDATED = 'qr_updated';
+const QR_UPDATED_SQL = `'${QR_UPDATED}'::text`;
+
 export interface NewChannelAccount {
   hub: HubName;
   provider: string;
@@ -157,6 +161,24 @@ export class ChannelAccountsService {
        event AS (${accountStatusEvents('changed', 'disabled_at IS NULL AND deleted_at IS NULL')})
        SELECT 1`,
       [accountId, status],
+    );
+  }
+
+  /**
+   * Records `account.status_changed` with status `qr_updated`: a new pairing QR code waits for
+   * the account (an Evolution instance). The account's own status does not move, so this is an
+   * event only, on the account's stream among its real status changes; nothing is recorded
+   * while the tenant has the account switched off or deleted. The QR itself stays out of the
+   * event (see EvolutionInboundHandler): readers fetch it through the API.
+   */
+  async recordQrUpdated(accountId: string): Promise<void> {
+    await this.accounts.query(
+      `WITH account AS (
+         SELECT id, tenant_id, ${QR_UPDATED_SQL} AS status FROM channel_accounts
+          WHERE id = $1 AND disabled_at IS NULL AND deleted_at IS NULL),
+       event AS (${accountStatusEvents('account')})
+       SELECT 1`,
+      [accountId],
     );
   }
 

@@ -49,7 +49,8 @@ export interface MessagingEvent {
   contactId?: string;
   /**
    * The message's status after the change (status_changed, sent, received, accepted), or the
-   * channel account's (account.status_changed: active, needs_reauth, disconnected, disabled),
+   * channel account's (account.status_changed: active, needs_reauth, disconnected, disabled;
+   * or qr_updated, which announces a new pairing QR and leaves the account's status as it was),
    * or what happened to an appointment (appointment.changed: created, updated, moved, cancelled).
    */
   status?: string;

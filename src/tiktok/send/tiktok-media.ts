@@ -7,7 +7,6 @@ import { PlatformError } from '@core/errors/platform-error';
 import type { MediaRef } from '@core/channel/outbound-message';
 import { capBytes } from '@core/http/byte-cap';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
-import { PublicLinkGuard } from '@core/http/public-link.guard';
 import { TikTokBusinessClient } from '@app/tiktok/api/tiktok-business.client';
 import { TIKTOK_LIMITS } from '@app/tiktok/rules/tiktok-messaging.rules';
 
@@ -32,7 +31,6 @@ export class TikTokMedia {
   constructor(
     private readonly client: TikTokBusinessClient,
     private readonly http: PlatformHttpClient,
-    private readonly links: PublicLinkGuard,
     config: AppConfig,
   ) {
     this.apiOrigin = new URL(config.tiktok.businessApiBaseUrl).origin;
@@ -113,7 +111,6 @@ export class TikTokMedia {
   async imageIdFor(businessId: string, accessToken: string, media: MediaRef): Promise<string> {
     if (media.mediaId) return media.mediaId;
     if (!media.url) throw refused('the image has neither a url nor a mediaId');
-    await this.links.assertPublic(media.url, { hub: 'tiktok', operation: 'fetch_media' });
     const { headers, body } = await this.http.request<Buffer>({
       hub: 'tiktok',
       operation: 'fetch_media',
@@ -121,6 +118,7 @@ export class TikTokMedia {
       method: 'GET',
       path: '',
       responseType: 'buffer',
+      publicLink: { subject: 'media link' },
     });
     const contentType = (media.mimeType ?? String(headers['content-type'] ?? ''))
       .split(';')[0]

@@ -25,8 +25,15 @@ const ACCOUNT_STATUS: Partial<Record<EvolutionConnectionState, ChannelAccountSta
 
 /**
  * Turns a stored Evolution webhook into messages, status updates, the account's connection
- * status and its latest QR code. Idempotent: the pipeline stores each message once and moves
- * statuses forward only; status and QR writes are last-writer-wins.
+ * status and its latest QR code. A new QR code is announced on the event stream as
+ * `account.status_changed` with status `qr_updated` and the account's id only. The QR is a
+ * pairing credential: whichever phone scans it first becomes the instance's WhatsApp, so a
+ * leaked QR lets someone else's phone take the tenant's instance over (its sends would go out
+ * from, and be read on, that phone). It therefore stays behind the authenticated
+ * `GET /api/v2/whatsapp/instances/{instanceId}/qr` and out of the live-event log and tenants'
+ * webhook deliveries, which are kept for hours and logged by receivers. Idempotent: the
+ * pipeline stores each message once and moves statuses forward only; status and QR writes are
+ * last-writer-wins.
  */
 @Injectable()
 @InboundHandler()
@@ -65,6 +72,11 @@ export class EvolutionInboundHandler implements InboundEventHandler {
       else this.logger.log(log, 'Evolution instance connection changed');
     }
     if (parsed.qr) {
+      // Announced before it is kept: a crash in between announces it again on the retry
+      // (at least once, as every stream event), never not at all.
+      if (await this.qrCodes.isNew(account.id, parsed.qr)) {
+        await this.accounts.recordQrUpdated(account.id);
+      }
       const sentAt = asString(asObject(record.payload)?.date_time);
       await this.qrCodes.save(account.id, {
         ...parsed.qr,

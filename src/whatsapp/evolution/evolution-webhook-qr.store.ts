@@ -34,6 +34,14 @@ export class EvolutionQrStore {
     return stored ? (JSON.parse(stored) as EvolutionQrCode) : null;
   }
 
+  /** True when `qr` is not the code already kept (Evolution may post the same QR again). */
+  async isNew(accountId: string, qr: Omit<EvolutionQrCode, 'receivedAt'>): Promise<boolean> {
+    const kept = await this.latest(accountId);
+    return (
+      kept?.base64 !== qr.base64 || kept?.code !== qr.code || kept?.pairingCode !== qr.pairingCode
+    );
+  }
+
   async clear(accountId: string): Promise<void> {
     await this.redis.del(this.key(accountId));
   }

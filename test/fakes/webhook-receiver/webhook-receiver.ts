@@ -8,6 +8,14 @@ import { verifyOmnihubWebhook } from './verify-signature';
 export const RECEIVER_CA = readFileSync(join(__dirname, 'tls', 'cert.pem'));
 const KEY = readFileSync(join(__dirname, 'tls', 'key.pem'));
 
+/** The names tests give receivers; the test resolver answers 127.0.0.1 for each. */
+export const RECEIVER_HOSTS = [
+  'receiver.test',
+  'files.receiver.test',
+  'slack.receiver.test',
+  'discord.receiver.test',
+] as const;
+
 /** What one path answers, in turn; the last entry repeats. 'hang' never answers. */
 export type Answer = number | 'hang' | { status: number; retryAfterSeconds: number };
 

@@ -1,16 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { WebhookReceiverFake, Answer } from '@test/fakes/webhook-receiver/webhook-receiver';
 import { eventually } from '@test/support/eventually';
+import type { StaticHostResolver } from '@test/support/static-host-resolver';
 import { createTenant, TestTenant } from '@test/support/test-app';
 import { createWebhooksTestApp } from './tenant-webhooks-harness';
 
 const TIMEOUT_MS = 2_000;
+const RETRY_BASE_DELAY_MS = 50;
 
 /**
  * Tenant webhooks end to end: the real app (workers and the event stream running) delivering
@@ -21,13 +25,14 @@ describe('Tenant webhooks', () => {
   let receiver: WebhookReceiverFake;
   let tenant: TestTenant;
   let other: TestTenant;
+  let hosts: StaticHostResolver;
 
   beforeAll(async () => {
     receiver = await WebhookReceiverFake.start();
-    ({ app } = await createWebhooksTestApp({
+    ({ app, hosts } = await createWebhooksTestApp({
       APP_ROLE: 'all',
       OUTBOUND_URL_ALLOWLIST: 'receiver.test',
-      WEBHOOKS_RETRY_BASE_DELAY_MS: '50',
+      WEBHOOKS_RETRY_BASE_DELAY_MS: String(RETRY_BASE_DELAY_MS),
       WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
       WEBHOOKS_DISABLE_AFTER_FAILURES: '2',
       WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION: '2',
@@ -103,6 +108,47 @@ describe('Tenant webhooks', () => {
     });
   });
 
+  it("delivers an account's status events to a subscription filtered to that account, QR updates included", async () => {
+    const insertAccount = async () => {
+      const id = newId();
+      await app.get(DataSource).query(
+        `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
+           VALUES ($1, $2, 'whatsapp', 'webhooks-test', $3, $3, 'unused')`,
+        [id, tenant.id, `hooks-${id}`],
+      );
+      return id;
+    };
+    const watched = await insertAccount();
+    const unwatched = await insertAccount();
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: {
+        url: receiver.url('/account-events'),
+        eventTypes: ['account.status_changed'],
+        channelAccountIds: [watched],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    receiver.script('/account-events', created.json<{ secret: string }>().secret, [200]);
+    const accounts = app.get(ChannelAccountsService);
+    await accounts.setStatus(unwatched, 'disconnected');
+    await accounts.recordQrUpdated(watched);
+    await accounts.setStatus(watched, 'disconnected');
+
+    await eventually(() => Promise.resolve(expect(receiver.at('/account-events')).toHaveLength(2)));
+    // Two deliveries of one subscription may be in flight at once: their order is not promised.
+    const statuses = receiver.at('/account-events').map((r) => r.body.data);
+    expect(statuses).toHaveLength(2);
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        { channelAccountId: watched, status: 'qr_updated' },
+        { channelAccountId: watched, status: 'disconnected' },
+      ]),
+    );
+  });
+
   it('lets no other module record a messaging event', async () => {
     await expect(
       app.get(DomainEventRecorder).record(app.get(DataSource), {
@@ -145,6 +191,8 @@ describe('Tenant webhooks', () => {
     const [delivery] = receiver.at('/events');
     expect(delivery.verified).toBe(true);
     expect(delivery.headers['omnihub-webhook-id']).toBe(delivery.body.id);
+    // Connected to the address the name resolved to, yet TLS and Host still name the host.
+    expect(delivery.headers.host).toBe(`receiver.test:${receiver.port}`);
     expect(delivery.body).toMatchObject({
       type: 'message.received',
       data: { channelAccountId: accountId, conversationId, messageId },
@@ -169,6 +217,14 @@ describe('Tenant webhooks', () => {
     const seen = receiver.at('/flaky');
     expect(seen.map((r) => r.status)).toEqual([500, 500, 500, 200]);
     expect(new Set(seen.map((r) => r.body.id))).toEqual(new Set([eventId]));
+    // After backoff: each retry waited at least its nominal delay (50, 100, 200 ms) less the
+    // 20 % jitter. Lower bounds only: a slow machine makes the gaps longer, never shorter.
+    const gaps = seen.slice(1).map((r, i) => r.at - seen[i].at);
+    expect(gaps.map((gap, i) => gap >= RETRY_BASE_DELAY_MS * 2 ** i * 0.8)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(seen.every((r) => r.verified)).toBe(true);
   });
 
@@ -255,6 +311,8 @@ describe('Tenant webhooks', () => {
       expect.objectContaining({ field: 'url' }),
     ]);
 
+    // A public-looking name whose DNS points at the cloud metadata service.
+    hosts.set('metadata.example.org', ['169.254.169.254']);
     const metadata = await app.inject({
       method: 'POST',
       url: '/api/v2/webhooks',
@@ -263,8 +321,69 @@ describe('Tenant webhooks', () => {
     });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([
-      { field: 'url', message: expect.stringMatching(/does not resolve|resolves to/) },
+      {
+        field: 'url',
+        message: expect.stringContaining(
+          'metadata.example.org resolves to a link-local (cloud metadata) address',
+        ),
+      },
     ]);
+  });
+
+  it('refuses a delivery to a name that resolved to a public address at creation and to loopback at delivery', async () => {
+    // A rebinding DNS server: public for the check at creation, loopback from then on. The
+    // name is not allow-listed, so it is held to the public-address rule.
+    const host = `rebind-${randomUUID().slice(0, 8)}.example.net`;
+    hosts.answerInTurn(host, [['93.184.215.14'], ['127.0.0.1']]);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: tenant.headers,
+      payload: { url: `https://${host}/hook`, eventTypes: ['message.received'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const webhookId = created.json<{ id: string }>().id;
+    await ping(tenant, webhookId);
+
+    await eventually(async () =>
+      expect(await deliveries(tenant, webhookId)).toEqual([
+        expect.objectContaining({
+          status: 'failed',
+          attempts: 1,
+          lastStatusCode: null,
+          lastError: `MEDIA.LINK_REFUSED: tenant-webhooks deliver: webhook URL host ${host} resolves to a loopback address`,
+        }),
+      ]),
+    );
+    // One answer for the check at creation and one for the delivery's connection: the
+    // connection used the answer that was judged, never a second one.
+    expect(hosts.asked.filter((asked) => asked === host)).toHaveLength(2);
+  });
+
+  it('refuses a delivery when any address of the name is private, IPv4-mapped IPv6 and unique-local included', async () => {
+    for (const addresses of [
+      ['93.184.215.14', '::ffff:10.0.0.7'],
+      ['2606:2800:21f:cb07:6820:80da:af6b:8b2c', 'fd00:ec2::254'],
+    ]) {
+      const host = `mixed-${randomUUID().slice(0, 8)}.example.net`;
+      hosts.answerInTurn(host, [['93.184.215.14'], addresses]);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v2/webhooks',
+        headers: tenant.headers,
+        payload: { url: `https://${host}/hook`, eventTypes: ['message.received'] },
+      });
+      const webhookId = created.json<{ id: string }>().id;
+      await ping(tenant, webhookId);
+      await eventually(async () =>
+        expect((await deliveries(tenant, webhookId))[0]).toMatchObject({
+          status: 'failed',
+          lastError: expect.stringMatching(
+            new RegExp(`host ${host} resolves to a (private, embedded in IPv6|unique-local)`),
+          ),
+        }),
+      );
+    }
   });
 
   it("answers 404 for another tenant's subscription", async () => {
