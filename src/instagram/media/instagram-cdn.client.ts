@@ -10,7 +10,6 @@ import { checkLinkForm } from '@core/http/link-form';
 import { LinkRefusedError } from '@core/http/link-refused.error';
 import type { PlatformErrorMapper } from '@core/http/platform-call';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
-import { PublicLinkGuard } from '@core/http/public-link.guard';
 
 const CALL = { hub: 'instagram', operation: 'download_media' } as const;
 
@@ -78,14 +77,13 @@ const keepRedirects: PlatformErrorMapper = (response, generic) =>
 export class InstagramCdnClient {
   constructor(
     private readonly http: PlatformHttpClient,
-    private readonly links: PublicLinkGuard,
     private readonly config: AppConfig,
   ) {}
 
   async download(url: string, maxBytes: number): Promise<FetchedMedia> {
     let next = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-      await this.assertFetchable(next);
+      this.assertFetchable(next);
       try {
         const file = await this.http.request<Readable>({
           ...CALL,
@@ -93,6 +91,8 @@ export class InstagramCdnClient {
           baseUrl: next,
           path: '',
           responseType: 'stream',
+          // Connects only to the addresses the guard judged (no second DNS answer to rebind).
+          publicLink: { subject: 'media URL' },
           errorMapper: keepRedirects,
         });
         return streamed(file.headers, file.body, maxBytes);
@@ -115,7 +115,7 @@ export class InstagramCdnClient {
     );
   }
 
-  private async assertFetchable(url: string): Promise<void> {
+  private assertFetchable(url: string): void {
     const form = checkLinkForm(url);
     if ('refused' in form) throw new LinkRefusedError(CALL, `media URL ${form.refused}`);
     const { host } = form;
@@ -125,7 +125,6 @@ export class InstagramCdnClient {
     if (!onMetaCdn && !this.config.outboundHttp.allowedHosts.has(host)) {
       throw new LinkRefusedError(CALL, `media URL host ${host} is not Instagram's CDN`);
     }
-    await this.links.assertPublic(url, CALL, 'media URL');
   }
 }
 
