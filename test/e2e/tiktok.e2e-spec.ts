@@ -603,6 +603,23 @@ describe('TikTok Business Messaging end to end', () => {
         videoId: VIDEO2,
         comments: 2,
       });
+      // Page by page, newest first; a cursor this API did not issue is a 400 naming it.
+      const first = (await call('GET', `/comment-threads/${VIDEO2}/comments?limit=1`)).json<{
+        items: { commentId: string }[];
+        nextCursor: string;
+      }>();
+      expect(first.items.map((c) => c.commentId)).toEqual([replyId]);
+      const second = await call(
+        'GET',
+        `/comment-threads/${VIDEO2}/comments?limit=1&cursor=${first.nextCursor}`,
+      );
+      expect(second.json()).toEqual({
+        items: [expect.objectContaining({ commentId: comment.comment_id })],
+        nextCursor: null,
+      });
+      const forged = await call('GET', `/comment-threads/${VIDEO2}/comments?cursor=bm90LW91cnM`);
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json().errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
     });
 
     it('refuses a reply over 150 characters before calling TikTok', async () => {
