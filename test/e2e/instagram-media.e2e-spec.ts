@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MessageLookup } from '@app/messaging/messages/message-lookup';
 import { SignedMedia } from '@app/messaging/media/signed-media';
@@ -119,6 +120,19 @@ describe('Instagram received media', () => {
     });
   }
 
+  /** hub_requests_total of Instagram's downloads so far, by outcome. */
+  const downloadOutcomes = async () => {
+    const metric = await register.getSingleMetric('hub_requests_total')!.get();
+    const counts: Record<string, number> = {};
+    for (const sample of metric.values) {
+      const { hub, operation, outcome } = sample.labels;
+      if (hub === 'instagram' && operation === 'download_media' && sample.value > 0) {
+        counts[String(outcome)] = sample.value;
+      }
+    }
+    return counts;
+  };
+
   const mediaOf = (id: string) =>
     app.inject({
       method: 'GET',
@@ -164,6 +178,9 @@ describe('Instagram received media', () => {
     const response = await mediaOf(id);
     expect(response.statusCode).toBe(200);
     expect(response.rawPayload.equals(PHOTO)).toBe(true);
+    // The hop is no failed call: the hub's failure-ratio alert must not count it.
+    const downloads = await downloadOutcomes();
+    expect(downloads).toEqual({ success: 4 });
   });
 
   it('answers 422 INSTAGRAM.MEDIA_EXPIRED as problem+json once the CDN link has expired', async () => {

@@ -166,6 +166,19 @@ describe('Instagram beside WhatsApp', () => {
     expect(wa.channelAccountId).toBe(whatsappAccountId);
     expect(ig.channelAccountId).toBe(instagramAccountId);
     expect(ig.contactId).not.toBe(wa.contactId);
+
+    // Instagram's media route knows the WhatsApp message exists, and says it is not its own.
+    const [{ id }] = await db.query<{ id: string }[]>(
+      `SELECT id FROM messages WHERE conversation_id = $1`,
+      [wa.conversationId],
+    );
+    const media = await app.inject({
+      method: 'GET',
+      url: `/api/v2/instagram/messages/${id}/media`,
+      headers: tenant.headers,
+    });
+    expect(media.statusCode).toBe(422);
+    expect(media.json().code).toBe('INSTAGRAM.NOT_INSTAGRAM_MESSAGE');
   });
 
   it("merges the person's Instagram contact into their WhatsApp contact; their next DM lands on it", async () => {

@@ -55,6 +55,12 @@ export type PlatformCall = PlatformCallBody & {
    * ('webhook URL'); a refusal is a LinkRefusedError (permanent).
    */
   publicLink?: { subject: string };
+  /**
+   * Answer a redirect (301, 302, 303, 307, 308) as a response, its body drained, for a caller
+   * that follows it itself after checking where it leads (a CDN hop through the link guard).
+   * Counted as a success: the platform did what it was asked. Default: a redirect is an error.
+   */
+  returnRedirects?: boolean;
   /** Platform-specific reading of error answers; see PlatformErrorMapper. */
   errorMapper?: PlatformErrorMapper;
 };

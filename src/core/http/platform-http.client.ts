@@ -21,6 +21,7 @@ import { classifyTransportError } from './transport-error';
 import { noticeWrite } from './write-notice';
 
 const USER_AGENT = 'omnihub/2';
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * The one way Omnihub calls a platform (Meta Graph, Evolution API, Google, Bitrix24). Every call
@@ -89,6 +90,10 @@ export class PlatformHttpClient {
         bodyTimeout: timeoutMs,
       });
       const { statusCode: status, headers } = response;
+      if (call.returnRedirects && REDIRECTS.has(status)) {
+        await response.body.dump();
+        return { status, headers, body: undefined as T };
+      }
       if (status >= 200 && status < 300) {
         // A 'stream' body is read after this returns, at its consumer's pace (a client
         // downloading a file): only bodyTimeout (time between chunks) bounds it, not the

@@ -8,7 +8,6 @@ import { PlatformError } from '@core/errors/platform-error';
 import { capBytes } from '@core/http/byte-cap';
 import { checkLinkForm } from '@core/http/link-form';
 import { LinkRefusedError } from '@core/http/link-refused.error';
-import type { PlatformErrorMapper } from '@core/http/platform-call';
 import { PlatformHttpClient } from '@core/http/platform-http.client';
 
 const CALL = { hub: 'instagram', operation: 'download_media' } as const;
@@ -22,7 +21,6 @@ const CALL = { hub: 'instagram', operation: 'download_media' } as const;
 const META_CDN_DOMAINS = ['fbsbx.com', 'cdninstagram.com', 'fbcdn.net'];
 /** Redirects followed within Meta's CDN, each hop checked like the first. */
 const MAX_REDIRECTS = 3;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** What a CDN answers for a signed URL past its expiry (or an asset it no longer has). */
 const EXPIRED_STATUSES = new Set([403, 404, 410]);
 
@@ -50,23 +48,6 @@ export class InstagramMediaTooLargeError extends DomainError {
   }
 }
 
-/** A redirect answer, read by the error mapper so its Location survives. */
-class CdnRedirect extends PlatformError {
-  constructor(
-    status: number,
-    readonly location: string | undefined,
-  ) {
-    super(CALL.hub, CALL.operation, 'rejected', `instagram download_media: HTTP ${status}`, {
-      status,
-    });
-  }
-}
-
-const keepRedirects: PlatformErrorMapper = (response, generic) =>
-  REDIRECT_STATUSES.has(response.status)
-    ? new CdnRedirect(response.status, headerText(response.headers, 'location'))
-    : generic;
-
 /**
  * Downloads a received Instagram file from the CDN URL its webhook carried. The URL is signed
  * by Meta and needs no token, so none is sent (the account's token never leaves for a URL a
@@ -84,28 +65,39 @@ export class InstagramCdnClient {
     let next = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       this.assertFetchable(next);
+      let file: { status: number; headers: IncomingHttpHeaders; body: Readable };
       try {
-        const file = await this.http.request<Readable>({
+        file = await this.http.request<Readable>({
           ...CALL,
           method: 'GET',
           baseUrl: next,
           path: '',
           responseType: 'stream',
-          // Connects only to the addresses the guard judged (no second DNS answer to rebind).
+          // Followed here, each hop checked like the first, never by the HTTP agent; each
+          // connects only to the addresses the guard judged (no second DNS answer to rebind).
+          returnRedirects: true,
           publicLink: { subject: 'media URL' },
-          errorMapper: keepRedirects,
         });
-        return streamed(file.headers, file.body, maxBytes);
       } catch (error) {
-        if (error instanceof CdnRedirect && error.location) {
-          next = new URL(error.location, next).toString();
-          continue;
-        }
         if (error instanceof PlatformError && EXPIRED_STATUSES.has(error.details.status ?? 0)) {
           throw new InstagramMediaExpiredError();
         }
         throw error;
       }
+      if (file.status >= 200 && file.status < 300) {
+        return streamed(file.headers, file.body, maxBytes);
+      }
+      const location = headerText(file.headers, 'location');
+      if (!location) {
+        throw new PlatformError(
+          CALL.hub,
+          CALL.operation,
+          'server',
+          `instagram download_media: HTTP ${file.status} without a Location`,
+          { status: file.status },
+        );
+      }
+      next = new URL(location, next).toString();
     }
     throw new PlatformError(
       CALL.hub,

@@ -23,7 +23,17 @@ export class InstagramMediaService {
 
   async download(tenantId: string, messageId: string): Promise<FetchedMedia> {
     const message = await this.messages.find(tenantId, messageId, INSTAGRAM_PROVIDER);
-    if (!message) throw new NotFoundError('Message');
+    if (!message) {
+      // The tenant's own message from another channel exists: say why, rather than "not found".
+      if (await this.messages.received(tenantId, messageId)) {
+        throw new DomainError(
+          'INSTAGRAM.NOT_INSTAGRAM_MESSAGE',
+          'unprocessable',
+          'This message did not come through Instagram; fetch its media through its own channel',
+        );
+      }
+      throw new NotFoundError('Message');
+    }
     const media = message.content.media;
     if (message.direction !== 'inbound' || !media || typeof media !== 'object') {
       throw new DomainError(

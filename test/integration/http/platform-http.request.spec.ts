@@ -97,6 +97,26 @@ describe('PlatformHttpClient requests', () => {
     expect(error.message).toBe('whatsapp send_message: HTTP 200 answer is not JSON');
   });
 
+  it('answers a redirect as a response only for a call that follows redirects itself', async () => {
+    const redirect = { status: 302, headers: { location: 'https://edge.example.com/f' } };
+    fake.reply('GET', '/v21.0/file', redirect);
+
+    const followed = await call('download_media', {
+      method: 'GET',
+      path: '/file',
+      json: undefined,
+      responseType: 'stream',
+      returnRedirects: true,
+    });
+    expect(followed.status).toBe(302);
+    expect(followed.headers.location).toBe('https://edge.example.com/f');
+
+    const error = await failureOf(
+      call('download_media', { method: 'GET', path: '/file', json: undefined }),
+    );
+    expect(error.details.status).toBe(302);
+  });
+
   it('reuses one keep-alive connection for sequential calls to one origin', async () => {
     // A server of its own: the shared fake may still hold a kept-alive socket from earlier tests.
     const origin = await FakeHttpServer.start();
