@@ -114,9 +114,13 @@ describe('Failing alert channels', () => {
       title: `Backlog on ${subject}`,
     });
     expect(outcome).toBe('raised');
+    // Only this alert's deliveries: the alert history is shared with the suites run before,
+    // whose still-firing hub alerts this app's checks may resolve to the same global channels.
+    const ours = (url: string) =>
+      receivers.at(url).filter((r) => JSON.stringify(r.body).includes(subject));
     await eventually(() =>
-      Promise.resolve(expect(receivers.hangingCount).toBeGreaterThan(0)).then(() =>
-        expect(receivers.at(failingDiscord).map((r) => r.answered)).toContain(500),
+      Promise.resolve(expect(ours(hangingSlack).map((r) => r.answered)).toEqual(['hang'])).then(
+        () => expect(ours(failingDiscord).map((r) => r.answered)).toContain(500),
       ),
     );
 
@@ -137,7 +141,9 @@ describe('Failing alert channels', () => {
 
     // Sent while the Slack delivery was still waiting for an answer.
     expect(receivers.hangingCount).toBeGreaterThan(0);
-    expect(receivers.at(hangingSlack)).toHaveLength(1);
+    expect(ours(hangingSlack)).toHaveLength(1);
+    // Left firing, it would show in the next suites' alert history.
+    await app.get(AlertRaiser).resolve({ type: 'queue.backlog', subject });
   });
 
   it("waits Discord's retry_after before delivering again", async () => {
