@@ -22,7 +22,7 @@ export class CreateWebhookDto {
     example: 'https://crm.example.com/omnihub/events',
     description:
       'A public https URL (port 443, no private, loopback or metadata addresses), checked now ' +
-      'and resolved again before every delivery; OUTBOUND_URL_ALLOWLIST lets named hosts through',
+      'and judged again by the address each delivery connects to; OUTBOUND_URL_ALLOWLIST lets named hosts through',
   })
   @IsString()
   @MaxLength(2_000)
