@@ -74,7 +74,8 @@ describe('Media links through the API and the worker', () => {
         `SELECT status, error_code FROM messages WHERE id = $1`,
         [id],
       );
-      if (row.status === 'queued') throw new Error('still queued');
+      // 'sending' is the worker's claim, not an outcome: wait for what the send became.
+      if (row.status === 'queued' || row.status === 'sending') throw new Error(row.status);
       return row;
     });
 
