@@ -8,6 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Built CONCURRENTLY, outside a transaction, so a large messages table keeps taking writes
  * while it builds; a build that failed half way leaves an invalid index, dropped first here.
+ * `down` drops it plainly: TypeORM reverts inside a transaction whatever `transaction` says.
  */
 export class AddMessagesTenantIndex1795397000000 implements MigrationInterface {
   name = 'AddMessagesTenantIndex1795397000000';
@@ -21,6 +22,6 @@ export class AddMessagesTenantIndex1795397000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY messages_tenant_id_idx`);
+    await queryRunner.query(`DROP INDEX messages_tenant_id_idx`);
   }
 }
