@@ -8,6 +8,7 @@ import { runHistoryBenchmark } from './history/history.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
 import { runOutboundBenchmark } from './outbound/outbound.bench';
+import { runRetentionBenchmark } from './retention/retention.bench';
 import { runCalendarBenchmark } from './calendar/calendar.bench';
 import { runSseBenchmark } from './sse/sse.bench';
 import { runWebhooksBenchmark } from './webhooks/webhooks.bench';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   calendar: runCalendarBenchmark,
   'call-stats': runCallStatsBenchmark,
   bitrix: runBitrixBenchmark,
+  retention: runRetentionBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -7,9 +7,9 @@ import { AddMessageConversationTenantStatistics1795360520000 } from './179536052
 import { AddChannelAccountWebhookVerifyToken1795361000000 } from './1795361000000-add-channel-account-webhook-verify-token';
 import { ScopeEvolutionInboxIdsToAccount1795363000000 } from './1795363000000-scope-evolution-inbox-ids-to-account';
 import { CreateEvolutionWebhookKeys1795363010000 } from './1795363010000-create-evolution-webhook-keys';
+import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { AddMessageReplyContext1795365000000 } from './1795365000000-add-message-reply-context';
 import { AddIdempotencyFingerprint1795365010000 } from './1795365010000-add-idempotency-fingerprint';
-import { AddSendingAndUnknownMessageStatuses1795364000000 } from './1795364000000-add-sending-and-unknown-message-statuses';
 import { CreateDomainEvents1795369000000 } from './1795369000000-create-domain-events';
 import { CreateTenantWebhooks1795374000000 } from './1795374000000-create-tenant-webhooks';
 import { CreateCalendarConnections1795380000000 } from './1795380000000-create-calendar-connections';
@@ -33,6 +33,7 @@ import { CreateCalendarOperations1795390100000 } from './1795390100000-create-ca
 import { CreateCalendarReminders1795391000000 } from './1795391000000-create-calendar-reminders';
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
+import { AddMessagesTenantIndex1795397000000 } from './1795397000000-add-messages-tenant-index';
 import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alerts-resolved-at-index';
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
 import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
@@ -74,6 +75,7 @@ export const MIGRATIONS = [
   CreateCalendarReminders1795391000000,
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,
+  AddMessagesTenantIndex1795397000000,
   AddAlertsResolvedAtIndex1795398000000,
   CreateTiktokComments1795402000000,
   CreateTiktokReplyReservations1795402100000,

@@ -147,7 +147,12 @@ export class AppConfig {
     minCalls: number;
     historyRetentionDays: number;
   };
-  readonly retention: { auditDays: number; messageDays: number };
+  readonly retention: {
+    auditDays: number;
+    messageDays: number;
+    messageBatchSize: number;
+    runBudgetMs: number;
+  };
   readonly privacy: { requestDueDays: number; requestWarnDays: number; exportLinkTtlMs: number };
   readonly liveEvents: {
     retentionMs: number;
@@ -332,6 +337,8 @@ export class AppConfig {
     this.retention = {
       auditDays: env.AUDIT_RETENTION_DAYS,
       messageDays: env.MESSAGE_RETENTION_DAYS,
+      messageBatchSize: env.RETENTION_MESSAGE_BATCH_SIZE,
+      runBudgetMs: env.RETENTION_RUN_BUDGET_SECONDS * 1_000,
     };
     this.privacy = {
       requestDueDays: env.PRIVACY_REQUEST_DUE_DAYS,

@@ -809,6 +809,20 @@ export class EnvironmentVariables {
   @Min(1)
   MESSAGE_RETENTION_DAYS = 365;
 
+  /** Messages one retention DELETE removes: its row locks and WAL burst stay this small. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  RETENTION_MESSAGE_BATCH_SIZE = 500;
+
+  /** Seconds one hourly retention run may spend on large backlogs before leaving the rest to the next. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_000)
+  RETENTION_RUN_BUDGET_SECONDS = 900;
+
   /** Days a data subject request may take (LGPD art. 19: 15 days); sets each request's due date. */
   @Type(() => Number)
   @IsInt()

@@ -25,6 +25,7 @@ export type MessageStatus =
 @Entity({ name: 'messages' })
 @Unique('messages_account_provider_message_key', ['channelAccountId', 'providerMessageId'])
 @Index('messages_conversation_id_idx', ['conversationId', 'id'])
+@Index('messages_tenant_id_idx', ['tenantId', 'id'])
 @Index('messages_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], {
   unique: true,
   where: 'idempotency_key IS NOT NULL',

@@ -6,7 +6,11 @@ import {
   ErasureReceipt,
   PrivacyContributor,
 } from '@core/privacy/privacy-contributor';
+import { newId } from '@core/database/ids';
+import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
+import { InboundPipeline } from '@app/messaging/inbound/inbound-pipeline';
+import type { InboundMessageEvent } from '@app/messaging/inbound/normalized-event';
 import { ExportLinks } from '@app/privacy/exports/export-links';
 import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
 import { completedRequest, SeededContact, seedAccount, seedContact } from './privacy-harness';
@@ -194,6 +198,50 @@ describe('Data subject requests', () => {
       expect(await app.get(ContactsService).identitiesOf(tenant.id, again)).toEqual([
         { type: 'wa_id', value: fay.waId },
       ]);
+    });
+    it('stores a new message from the erased number under a new contact, without the old history', async () => {
+      const created = await app.get(ChannelAccountsService).create(tenant.id, {
+        hub: 'whatsapp',
+        provider: 'meta-cloud',
+        name: 'erasure-inbound',
+        externalId: `pn-${newId()}`,
+        credentials: { accessToken: 'unused', wabaId: 'waba-erasure' },
+      });
+      const account = { id: created.id, tenantId: tenant.id, provider: 'meta-cloud' };
+      const waId = `55119${Math.floor(Math.random() * 1e8)}`;
+      const writes = (text: string): InboundMessageEvent => ({
+        kind: 'message',
+        accountExternalId: 'ignored-here',
+        providerMessageId: `wamid.${newId()}`,
+        from: { address: waId, addressType: 'wa_id', phone: `+${waId}`, name: 'Gil' },
+        sentAt: new Date(),
+        content: { type: 'text', text },
+      });
+      const db = app.get(DataSource);
+      const stored = async (event: InboundMessageEvent) => {
+        const [row]: { contactId: string; conversationId: string }[] = await db.query(
+          `SELECT c.contact_id AS "contactId", c.id AS "conversationId"
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.provider_message_id = $1`,
+          [event.providerMessageId],
+        );
+        return row;
+      };
+      const first = writes('gil first life');
+      await app.get(InboundPipeline).ingest(account, [first]);
+      const before = await stored(first);
+
+      await completedRequest(app, tenant, { type: 'erasure', contact: { id: before.contactId } });
+      const again = writes('gil again');
+      await app.get(InboundPipeline).ingest(account, [again]);
+      const after = await stored(again);
+
+      expect(after.contactId).not.toBe(before.contactId);
+      expect(after.conversationId).not.toBe(before.conversationId);
+      const history = await get(`/api/v2/conversations/${after.conversationId}/messages`, tenant);
+      expect(history.statusCode).toBe(200);
+      expect(history.body).toContain('gil again');
+      expect(history.body).not.toContain('gil first life');
     });
   });
 
