@@ -3,8 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 
-/** What an item posts: the customer's message, their edit of it, or its deletion. */
-export type MirrorChange = 'send' | 'edit' | 'delete';
+/**
+ * What an item posts: the customer's message, their edit of it, its deletion, or a message the
+ * business sent the customer outside the open line ('outbound').
+ */
+export type MirrorChange = 'send' | 'edit' | 'delete' | 'outbound';
 
 /** An unsent item that used up its attempts, as the dead-letter route shows it. */
 export interface DeadLetter {
@@ -38,7 +41,7 @@ export interface MirrorItem {
 export class MirrorItemsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** `changeKey` tells repeated changes apart: 'send', 'delete', 'edit:<event id>'. */
+  /** `changeKey` tells repeated changes apart: 'send', 'delete', 'outbound', 'edit:<event id>'. */
   async add(item: Omit<MirrorItem, 'id'> & { changeKey: string }): Promise<void> {
     await this.db.query(
       `INSERT INTO bitrix_mirror_items

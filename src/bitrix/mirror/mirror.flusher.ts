@@ -6,41 +6,40 @@ import { REDIS } from '@core/redis/redis.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { SignedMedia } from '@app/messaging/media/signed-media';
-import { MessageLookup } from '@app/messaging/messages/message-lookup';
+import { MessageLookup, type StoredMessage } from '@app/messaging/messages/message-lookup';
 import { BitrixRestClient, MAX_BATCH_COMMANDS } from '../rest/bitrix-rest.client';
 import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
 import { ChatPerson, CrmContacts } from './crm-contacts';
-import { lineMessage } from './mirror-message';
-import { MirrorChange, MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
+import {
+  isConnectorMethod,
+  MirrorCommand,
+  mirrorCommands,
+  postsMessages,
+  PreparedItem,
+} from './mirror-commands';
+import { businessNote, lineMessage } from './mirror-message';
+import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
 
-/** Messages per imconnector.send.messages command, and per flush round (one `batch`). */
-const MESSAGES_PER_COMMAND = 25;
+/** Items per flush round. */
 const ITEMS_PER_ROUND = 200;
 const LOCK_MS = 60_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
-const METHODS: Record<MirrorChange, string> = {
-  send: 'imconnector.send.messages',
-  edit: 'imconnector.update.messages',
-  delete: 'imconnector.delete.messages',
-};
-const CHANGE_ORDER: readonly MirrorChange[] = ['send', 'edit', 'delete'];
-
-interface Command {
-  key: string;
-  method: string;
-  line: string;
-  items: MirrorItem[];
-  entries: unknown[];
-}
-
 export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 
+/** A pending item with what it posts. */
+interface Ready {
+  item: MirrorItem;
+  person: ChatPerson & { provider: string };
+  message: StoredMessage;
+}
+
 /**
- * Sends a portal's unsent customer messages to its open lines: one `batch` per flush, each of
- * its commands an imconnector.send.messages carrying up to 25 messages of one line, our message
- * id as the external message id. One flush per portal at a time (a Redis lock), so CRM
+ * Sends a portal's unsent items to its open lines: one `batch` per flush, its commands
+ * imconnector.send.messages carrying up to 25 customer messages of one line (our message id as
+ * the external message id), their edits and deletions, and im.message.add system messages for
+ * what the business sent outside the line (see mirrorCommands for their order). One flush per portal at a time (a Redis lock), so CRM
  * contacts are created once and messages keep their order; portals never wait for each other.
  */
 @Injectable()
@@ -96,8 +95,13 @@ export class MirrorFlusher {
     const people = await this.peopleOf([...chats.values()]);
     await this.crm.ensure(portalId, [...people.values()]);
 
-    const groups = new Map<string, { item: MirrorItem; entry: Record<string, unknown> }[]>();
+    // The business's message goes into the chat Bitrix24 opened for the customer: in a new
+    // chat it waits, with everything after it in that chat, for the customer's first message
+    // of this round to be posted and name the chat.
+    const now: Ready[] = [];
+    const later: Ready[] = [];
     const skipped: { id: string; bitrixMessageId: null }[] = [];
+    const waiting = new Set<string>();
     for (const item of pending) {
       const person = people.get(item.conversationId);
       const message = person
@@ -107,38 +111,65 @@ export class MirrorFlusher {
         skipped.push({ id: item.id, bitrixMessageId: null });
         continue;
       }
-      const entry =
-        item.change === 'delete'
-          ? idsOf(person, message.id)
-          : entryOf(
-              person,
-              message.id,
-              lineMessage(message, this.media.linkOf(person.hub, message)),
-            );
-      const key = `${item.change}|${item.lineId}`;
-      groups.set(key, [...(groups.get(key) ?? []), { item, entry }]);
+      const ready = { item, person, message };
+      if (waiting.has(item.conversationId)) later.push(ready);
+      else if (item.change === 'outbound' && !person.chat.bitrixChatId) {
+        waiting.add(item.conversationId);
+        later.push(ready);
+      } else now.push(ready);
     }
     await this.items.markSent(skipped);
 
-    // Messages first, then edits, then deletions: a batch runs its commands in order, so a
-    // message and its edit in one flush reach the line in that order.
-    const commands: Command[] = [];
-    for (const change of CHANGE_ORDER) {
-      for (const [key, entries] of groups) {
-        const [kind, line] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
-        if (kind !== change) continue;
-        for (let i = 0; i < entries.length; i += MESSAGES_PER_COMMAND) {
-          const chunk = entries.slice(i, i + MESSAGES_PER_COMMAND);
-          commands.push({
-            key: `m${commands.length}`,
-            method: METHODS[change],
-            line,
-            items: chunk.map((c) => c.item),
-            entries: chunk.map((c) => c.entry),
-          });
-        }
+    let retryInMs = await this.post(portalId, this.prepare(now), chats);
+    if (later.length) {
+      const unopened = later.filter(
+        (r) => r.item.change === 'outbound' && !r.person.chat.bitrixChatId,
+      );
+      if (unopened.length) {
+        const wait = await this.items.markFailed(
+          unopened.map((r) => r.item.id),
+          'BITRIX.CHAT_NOT_OPEN: no customer message opened a chat on the line yet',
+        );
+        retryInMs = Math.min(retryInMs ?? wait, wait);
       }
+      const wait = await this.post(
+        portalId,
+        this.prepare(later.filter((r) => !unopened.includes(r))),
+        chats,
+      );
+      if (wait !== undefined) retryInMs = Math.min(retryInMs ?? wait, wait);
     }
+    return retryInMs;
+  }
+
+  private prepare(ready: Ready[]): PreparedItem[] {
+    return ready.map(({ item, person, message }) => ({
+      item,
+      entry:
+        item.change === 'outbound'
+          ? {
+              DIALOG_ID: `chat${person.chat.bitrixChatId}`,
+              MESSAGE: businessNote(message),
+              SYSTEM: 'Y',
+              URL_PREVIEW: 'N',
+            }
+          : item.change === 'delete'
+            ? idsOf(person, message.id)
+            : entryOf(
+                person,
+                message.id,
+                lineMessage(message, this.media.linkOf(person.hub, message)),
+              ),
+    }));
+  }
+
+  /** Posts the items in as few `batch` requests as they fit; as `round`. */
+  private async post(
+    portalId: string,
+    prepared: PreparedItem[],
+    chats: Map<string, BitrixChat>,
+  ): Promise<number | undefined> {
+    const commands = mirrorCommands(prepared);
     let retryInMs: number | undefined;
     for (let i = 0; i < commands.length; i += MAX_BATCH_COMMANDS) {
       const wait = await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
@@ -149,28 +180,27 @@ export class MirrorFlusher {
 
   private async send(
     portalId: string,
-    commands: Command[],
+    commands: MirrorCommand[],
     chats: Map<string, BitrixChat>,
   ): Promise<number | undefined> {
     let retryInMs: number | undefined;
+    const keyOf = (i: number) => `m${i}`;
     const answer = await this.rest.batch(
       portalId,
       Object.fromEntries(
-        commands.map((c) => [
-          c.key,
+        commands.map((c, i) => [
+          keyOf(i),
           {
             method: c.method,
-            params: {
-              CONNECTOR: this.config.bitrix.connectorId,
-              LINE: c.line,
-              MESSAGES: c.entries,
-            },
+            params: isConnectorMethod(c)
+              ? { CONNECTOR: this.config.bitrix.connectorId, LINE: c.line, MESSAGES: c.entries }
+              : c.entries[0],
           },
         ]),
       ),
     );
-    for (const command of commands) {
-      const error = answer.errors[command.key];
+    for (const [index, command] of commands.entries()) {
+      const error = answer.errors[keyOf(index)];
       if (error) {
         const wait = await this.items.markFailed(
           command.items.map((i) => i.id),
@@ -179,8 +209,13 @@ export class MirrorFlusher {
         retryInMs = Math.min(retryInMs ?? wait, wait);
         continue;
       }
-      // Only a posted message answers with the Bitrix chat and message it became.
-      const results = command.method === METHODS.send ? resultsOf(answer.result[command.key]) : [];
+      const result = answer.result[keyOf(index)];
+      // A posted message answers with the Bitrix chat and message it became; a note with its id.
+      const results = postsMessages(command)
+        ? resultsOf(result)
+        : isConnectorMethod(command)
+          ? []
+          : [{ messageId: scalar(result) }];
       await this.items.markSent(
         command.items.map((item, i) => ({
           id: item.id,

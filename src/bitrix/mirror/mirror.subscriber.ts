@@ -7,6 +7,7 @@ import { ConversationsService } from '@app/messaging/conversations/conversations
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
+import { BitrixTenants } from '../portals/bitrix-tenants';
 import { BitrixChatsRepository } from './bitrix-chats.repository';
 import { MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
@@ -27,12 +28,14 @@ export class MirrorSubscriber {
     private readonly chats: BitrixChatsRepository,
     private readonly items: MirrorItemsRepository,
     private readonly queue: MirrorQueue,
+    private readonly tenants: BitrixTenants,
   ) {}
 
   @OnMessagingEvent({ subscriber: 'bitrix.mirror', types: ['message.received'] })
   async mirror(event: MessagingEvent): Promise<void> {
     const { tenantId, conversationId, messageId } = event;
     if (!conversationId || !messageId) return;
+    if (!(await this.tenants.has(tenantId))) return;
     const parties = await this.conversations.partiesOf(tenantId, conversationId);
     if (!parties) return;
     const { channelAccountId: accountId, contactId } = parties;
@@ -71,7 +74,7 @@ export class MirrorSubscriber {
     types: ['message.edited', 'message.deleted'],
   })
   async follow(event: MessagingEvent): Promise<void> {
-    if (!event.messageId) return;
+    if (!event.messageId || !(await this.tenants.has(event.tenantId))) return;
     const edited = event.type === 'message.edited';
     for (const target of await this.items.mirroredTo(event.tenantId, event.messageId)) {
       await this.items.add({

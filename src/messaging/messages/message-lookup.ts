@@ -13,6 +13,8 @@ export interface StoredMessage {
   readonly type: string;
   readonly content: Readonly<Record<string, unknown>>;
   readonly providerMessageId: string | null;
+  /** The sender's idempotency key: a module that sent it knows it by the key it chose. */
+  readonly idempotencyKey: string | null;
 }
 
 /** What a stream listener may read of one received message to act on its words. */
@@ -43,7 +45,8 @@ export class MessageLookup {
   async find(tenantId: string, id: string, provider: string): Promise<StoredMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, provider });
     if (!message) return null;
-    const { channelAccountId, direction, type, content, providerMessageId } = message;
+    const { channelAccountId, direction, type, content, providerMessageId, idempotencyKey } =
+      message;
     return {
       id,
       tenantId,
@@ -53,6 +56,7 @@ export class MessageLookup {
       type,
       content,
       providerMessageId,
+      idempotencyKey,
     };
   }
 
