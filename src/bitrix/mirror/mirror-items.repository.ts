@@ -61,6 +61,33 @@ export class MirrorItemsRepository {
     );
   }
 
+  /**
+   * Adds the item when the customer's chat on the portal is known already, in one statement
+   * (the mirror's usual case); false when it is not, and nothing was added.
+   */
+  async addToKnownChat(item: Omit<MirrorItem, 'id'> & { changeKey: string }): Promise<boolean> {
+    const rows: { hasChat: boolean }[] = await this.db.query(
+      `WITH chat AS (SELECT 1 FROM bitrix_chats WHERE portal_id = $3 AND conversation_id = $5),
+       added AS (
+         INSERT INTO bitrix_mirror_items
+           (id, tenant_id, portal_id, line_id, conversation_id, message_id, change, change_key)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM chat)
+         ON CONFLICT (portal_id, message_id, change_key) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM chat) AS "hasChat"`,
+      [
+        newId(),
+        item.tenantId,
+        item.portalId,
+        item.lineId,
+        item.conversationId,
+        item.messageId,
+        item.change,
+        item.changeKey,
+      ],
+    );
+    return rows[0]?.hasChat ?? false;
+  }
+
   /** Where the tenant's message was mirrored to (its 'send' rows), to follow it with changes. */
   mirroredTo(tenantId: string, messageId: string): Promise<Omit<MirrorItem, 'id' | 'change'>[]> {
     return this.db.query(

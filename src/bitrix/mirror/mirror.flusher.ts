@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
+import type { HubName } from '@core/channel/hub-name';
 import { REDIS } from '@core/redis/redis.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
@@ -17,10 +18,13 @@ import {
   postsMessages,
   PreparedItem,
 } from './mirror-commands';
+import { entryOf, idsOf, resultsOf, scalar } from './line-entries';
 import { businessNote, lineMessage } from './mirror-message';
 import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
 
+/** Accounts whose hub and provider are remembered (a bound on memory). */
+const MAX_REMEMBERED_ACCOUNTS = 10_000;
 /** Items per flush round. */
 const ITEMS_PER_ROUND = 200;
 const LOCK_MS = 60_000;
@@ -45,6 +49,7 @@ interface Ready {
 @Injectable()
 export class MirrorFlusher {
   private readonly lockPrefix: string;
+  private readonly accountKinds = new Map<string, { hub: HubName; provider: string }>();
 
   constructor(
     private readonly items: MirrorItemsRepository,
@@ -63,6 +68,9 @@ export class MirrorFlusher {
   }
 
   async flush(portalId: string): Promise<FlushDecision> {
+    // Too soon after the last flush: wait, before costing a lock and a query.
+    const early = await this.queue.waitMs(portalId);
+    if (early > 0) return { kind: 'delay', ms: early };
     const key = this.lockPrefix + portalId;
     const owner = randomUUID();
     if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
@@ -72,6 +80,7 @@ export class MirrorFlusher {
       const maxAttempts = this.config.bitrix.mirrorMaxAttempts;
       const pending = await this.items.pending(portalId, ITEMS_PER_ROUND, maxAttempts);
       if (!pending.length) return { kind: 'done' };
+      // Another flush may have sent between the first look and the lock.
       const wait = await this.queue.waitMs(portalId);
       if (wait > 0) return { kind: 'delay', ms: wait };
       await this.queue.flushed(portalId);
@@ -102,12 +111,11 @@ export class MirrorFlusher {
     const later: Ready[] = [];
     const skipped: { id: string; bitrixMessageId: null }[] = [];
     const waiting = new Set<string>();
+    const found = await this.messagesOf(pending);
     for (const item of pending) {
       const person = people.get(item.conversationId);
-      const message = person
-        ? await this.messages.find(item.tenantId, item.messageId, person.provider)
-        : null;
-      if (!person || !message) {
+      const message = found.get(item.messageId);
+      if (!person || !message || message.provider !== person.provider) {
         skipped.push({ id: item.id, bitrixMessageId: null });
         continue;
       }
@@ -234,72 +242,47 @@ export class MirrorFlusher {
     return retryInMs;
   }
 
+  /** The items' messages, one query per tenant (a portal has one). */
+  private async messagesOf(items: MirrorItem[]): Promise<Map<string, StoredMessage>> {
+    const byTenant = new Map<string, string[]>();
+    for (const item of items) {
+      byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item.messageId]);
+    }
+    const found = new Map<string, StoredMessage>();
+    for (const [tenantId, ids] of byTenant) {
+      for (const message of await this.messages.findMany(tenantId, ids)) {
+        found.set(message.id, message);
+      }
+    }
+    return found;
+  }
+
   private async peopleOf(
     chats: BitrixChat[],
   ): Promise<Map<string, ChatPerson & { provider: string }>> {
-    const people = new Map<string, ChatPerson & { provider: string }>();
-    for (const chat of chats) {
-      const account = await this.accounts
-        .get(chat.tenantId, chat.channelAccountId)
-        .catch(() => null);
-      if (!account) continue;
-      const profile = (await this.contacts.profileOf(chat.tenantId, chat.contactId)) ?? {};
-      people.set(chat.conversationId, {
-        chat,
-        profile,
-        hub: account.hub,
-        provider: account.provider,
-      });
-    }
-    return people;
+    const people = await Promise.all(
+      chats.map(async (chat) => {
+        const account = await this.accountOf(chat.tenantId, chat.channelAccountId);
+        if (!account) return null;
+        const profile = (await this.contacts.profileOf(chat.tenantId, chat.contactId)) ?? {};
+        return { chat, profile, ...account };
+      }),
+    );
+    return new Map(people.filter((p) => p !== null).map((p) => [p.chat.conversationId, p]));
   }
-}
 
-function entryOf(
-  person: ChatPerson,
-  messageId: string,
-  body: Record<string, unknown>,
-): Record<string, unknown> {
-  const { chat, profile } = person;
-  return {
-    user: {
-      id: chat.contactId,
-      name: profile.name ?? chat.recipient,
-      ...(profile.phone ? { phone: profile.phone, skip_phone_validate: 'Y' } : {}),
-    },
-    message: { id: messageId, date: Math.floor(Date.now() / 1000), ...body },
-    chat: { id: chat.conversationId },
-  };
-}
-
-/** What imconnector.delete.messages needs: whose message, which, in which chat. */
-function idsOf(person: ChatPerson, messageId: string): Record<string, unknown> {
-  return {
-    user: { id: person.chat.contactId },
-    message: { id: messageId },
-    chat: { id: person.chat.conversationId },
-  };
-}
-
-/** DATA.RESULT[i] of imconnector.send.messages: the Bitrix chat and message of each message. */
-function resultsOf(result: unknown): ({ chatId?: string; messageId?: string } | undefined)[] {
-  const data = (result as { DATA?: { RESULT?: unknown } } | undefined)?.DATA?.RESULT;
-  const list = Array.isArray(data)
-    ? data
-    : data && typeof data === 'object'
-      ? Object.values(data)
-      : [];
-  return list.map((entry) => {
-    const e = entry as { chat?: { id?: unknown }; message?: unknown[] } | undefined;
-    const chatId = e?.chat?.id;
-    const messageId = Array.isArray(e?.message) ? e?.message[0] : undefined;
-    return {
-      chatId: scalar(chatId),
-      messageId: scalar(messageId),
-    };
-  });
-}
-
-function scalar(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  /** An account's hub and provider, which never change: read once per process. */
+  private async accountOf(
+    tenantId: string,
+    accountId: string,
+  ): Promise<{ hub: HubName; provider: string } | null> {
+    const known = this.accountKinds.get(accountId);
+    if (known) return known;
+    const account = await this.accounts.get(tenantId, accountId).catch(() => null);
+    if (!account) return null;
+    const kind = { hub: account.hub, provider: account.provider };
+    if (this.accountKinds.size > MAX_REMEMBERED_ACCOUNTS) this.accountKinds.clear();
+    this.accountKinds.set(accountId, kind);
+    return kind;
+  }
 }

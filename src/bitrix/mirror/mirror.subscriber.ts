@@ -41,26 +41,32 @@ export class MirrorSubscriber {
     const { channelAccountId: accountId, contactId } = parties;
     const lines = await this.lines.ofAccount(tenantId, accountId);
     if (!lines.length) return;
-    const recipient = await this.recipientOf(tenantId, accountId, contactId);
-    if (!recipient) return;
+    let recipient: string | undefined;
     for (const line of lines) {
-      await this.chats.ensure({
-        tenantId,
-        portalId: line.portalId,
-        conversationId,
-        channelAccountId: accountId,
-        contactId,
-        recipient,
-      });
-      await this.items.add({
+      const item = {
         tenantId,
         portalId: line.portalId,
         lineId: line.lineId,
         conversationId,
         messageId,
-        change: 'send',
+        change: 'send' as const,
         changeKey: 'send',
-      });
+      };
+      // A known chat takes the item in one statement; only a customer's first message on the
+      // portal works out where replies go and records the chat.
+      if (!(await this.items.addToKnownChat(item))) {
+        recipient ??= await this.recipientOf(tenantId, accountId, contactId);
+        if (!recipient) return;
+        await this.chats.ensure({
+          tenantId,
+          portalId: line.portalId,
+          conversationId,
+          channelAccountId: accountId,
+          contactId,
+          recipient,
+        });
+        await this.items.add(item);
+      }
       await this.queue.schedule(line.portalId);
     }
   }

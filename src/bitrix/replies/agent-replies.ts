@@ -94,7 +94,11 @@ export class AgentReplies {
             fingerprint: fingerprintOf(part),
           },
         });
-        firstId ??= accepted.id;
+        if (!firstId) {
+          firstId = accepted.id;
+          // Linked before the next part goes, so the first part's statuses find the row.
+          await this.replies.link(portalId, bitrixMessageId, firstId);
+        }
       } catch (error) {
         if (!(error instanceof DomainError) || error.kind === 'unavailable') throw error;
         await this.replies.settle(portalId, bitrixMessageId, firstId, error.code);
