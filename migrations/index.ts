@@ -33,6 +33,7 @@ import { CreateCalendarOperations1795390100000 } from './1795390100000-create-ca
 import { CreateCalendarReminders1795391000000 } from './1795391000000-create-calendar-reminders';
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
+import { AddBitrixMirrorOutbound1795396000000 } from './1795396000000-add-bitrix-mirror-outbound';
 import { AddMessagesTenantIndex1795397000000 } from './1795397000000-add-messages-tenant-index';
 import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alerts-resolved-at-index';
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   CreateCalendarReminders1795391000000,
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,
+  AddBitrixMirrorOutbound1795396000000,
   AddMessagesTenantIndex1795397000000,
   AddAlertsResolvedAtIndex1795398000000,
   CreateTiktokComments1795402000000,

@@ -11,10 +11,12 @@ import { MirrorFlusher } from './mirror/mirror.flusher';
 import { MirrorItemsRepository } from './mirror/mirror-items.repository';
 import { MirrorQueue } from './mirror/mirror.queue';
 import { MirrorSubscriber } from './mirror/mirror.subscriber';
+import { OutboundMirrorSubscriber } from './mirror/outbound-mirror.subscriber';
 import { BitrixOAuthClient } from './portals/bitrix-oauth.client';
 import { BitrixPortalsController } from './portals/bitrix-portals.controller';
 import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
+import { BitrixTenants } from './portals/bitrix-tenants';
 import { PortalAudit } from './portals/portal-audit';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
@@ -38,6 +40,7 @@ const repositories = [
   BitrixChatsRepository,
   MirrorItemsRepository,
   AgentMessagesRepository,
+  BitrixTenants,
 ];
 const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
@@ -55,7 +58,7 @@ const services = [
   ChatNotes,
 ];
 const webhooks = [BitrixWebhookAuthenticator, BitrixInboundHandler];
-const streamSubscribers = [MirrorSubscriber, StatusReporter];
+const streamSubscribers = [MirrorSubscriber, OutboundMirrorSubscriber, StatusReporter];
 const processors = [BitrixProcessor];
 
 /**

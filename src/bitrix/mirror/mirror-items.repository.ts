@@ -3,8 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 
-/** What an item posts: the customer's message, their edit of it, or its deletion. */
-export type MirrorChange = 'send' | 'edit' | 'delete';
+/**
+ * What an item posts: the customer's message, their edit of it, its deletion, or a message the
+ * business sent the customer outside the open line ('outbound').
+ */
+export type MirrorChange = 'send' | 'edit' | 'delete' | 'outbound';
 
 /** An unsent item that used up its attempts, as the dead-letter route shows it. */
 export interface DeadLetter {
@@ -38,7 +41,7 @@ export interface MirrorItem {
 export class MirrorItemsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** `changeKey` tells repeated changes apart: 'send', 'delete', 'edit:<event id>'. */
+  /** `changeKey` tells repeated changes apart: 'send', 'delete', 'outbound', 'edit:<event id>'. */
   async add(item: Omit<MirrorItem, 'id'> & { changeKey: string }): Promise<void> {
     await this.db.query(
       `INSERT INTO bitrix_mirror_items
@@ -56,6 +59,33 @@ export class MirrorItemsRepository {
         item.changeKey,
       ],
     );
+  }
+
+  /**
+   * Adds the item when the customer's chat on the portal is known already, in one statement
+   * (the mirror's usual case); false when it is not, and nothing was added.
+   */
+  async addToKnownChat(item: Omit<MirrorItem, 'id'> & { changeKey: string }): Promise<boolean> {
+    const rows: { hasChat: boolean }[] = await this.db.query(
+      `WITH chat AS (SELECT 1 FROM bitrix_chats WHERE portal_id = $3 AND conversation_id = $5),
+       added AS (
+         INSERT INTO bitrix_mirror_items
+           (id, tenant_id, portal_id, line_id, conversation_id, message_id, change, change_key)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM chat)
+         ON CONFLICT (portal_id, message_id, change_key) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM chat) AS "hasChat"`,
+      [
+        newId(),
+        item.tenantId,
+        item.portalId,
+        item.lineId,
+        item.conversationId,
+        item.messageId,
+        item.change,
+        item.changeKey,
+      ],
+    );
+    return rows[0]?.hasChat ?? false;
   }
 
   /** Where the tenant's message was mirrored to (its 'send' rows), to follow it with changes. */

@@ -43,3 +43,18 @@ export function lineText(message: StoredMessage): string {
       return `[${message.type}]${name}${caption}`;
   }
 }
+
+/**
+ * What agents read for a message the business sent outside the open line: marked as the
+ * business's, its text (or its kind, caption and the link it was sent by).
+ */
+export function businessNote(message: StoredMessage): string {
+  const content = message.content as Record<string, unknown>;
+  const template = content.template as { name?: unknown } | undefined;
+  const media = content.media as { url?: unknown } | undefined;
+  const body =
+    message.type === 'template' && typeof template?.name === 'string'
+      ? `[template] ${template.name}`
+      : lineText(message) + (typeof media?.url === 'string' ? ` ${media.url}` : '');
+  return `[b]Sent by the business through Omnihub:[/b][br]${body}`;
+}

@@ -2,50 +2,54 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
+import type { HubName } from '@core/channel/hub-name';
 import { REDIS } from '@core/redis/redis.module';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { SignedMedia } from '@app/messaging/media/signed-media';
-import { MessageLookup } from '@app/messaging/messages/message-lookup';
+import { MessageLookup, type StoredMessage } from '@app/messaging/messages/message-lookup';
 import { BitrixRestClient, MAX_BATCH_COMMANDS } from '../rest/bitrix-rest.client';
 import { BitrixChat, BitrixChatsRepository } from './bitrix-chats.repository';
 import { ChatPerson, CrmContacts } from './crm-contacts';
-import { lineMessage } from './mirror-message';
-import { MirrorChange, MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
+import {
+  isConnectorMethod,
+  MirrorCommand,
+  mirrorCommands,
+  postsMessages,
+  PreparedItem,
+} from './mirror-commands';
+import { entryOf, idsOf, resultsOf, scalar } from './line-entries';
+import { businessNote, lineMessage } from './mirror-message';
+import { MirrorItem, MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
 
-/** Messages per imconnector.send.messages command, and per flush round (one `batch`). */
-const MESSAGES_PER_COMMAND = 25;
+/** Accounts whose hub and provider are remembered (a bound on memory). */
+const MAX_REMEMBERED_ACCOUNTS = 10_000;
+/** Items per flush round. */
 const ITEMS_PER_ROUND = 200;
 const LOCK_MS = 60_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
-const METHODS: Record<MirrorChange, string> = {
-  send: 'imconnector.send.messages',
-  edit: 'imconnector.update.messages',
-  delete: 'imconnector.delete.messages',
-};
-const CHANGE_ORDER: readonly MirrorChange[] = ['send', 'edit', 'delete'];
-
-interface Command {
-  key: string;
-  method: string;
-  line: string;
-  items: MirrorItem[];
-  entries: unknown[];
-}
-
 export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 
+/** A pending item with what it posts. */
+interface Ready {
+  item: MirrorItem;
+  person: ChatPerson & { provider: string };
+  message: StoredMessage;
+}
+
 /**
- * Sends a portal's unsent customer messages to its open lines: one `batch` per flush, each of
- * its commands an imconnector.send.messages carrying up to 25 messages of one line, our message
- * id as the external message id. One flush per portal at a time (a Redis lock), so CRM
+ * Sends a portal's unsent items to its open lines: one `batch` per flush, its commands
+ * imconnector.send.messages carrying up to 25 customer messages of one line (our message id as
+ * the external message id), their edits and deletions, and im.message.add system messages for
+ * what the business sent outside the line (see mirrorCommands for their order). One flush per portal at a time (a Redis lock), so CRM
  * contacts are created once and messages keep their order; portals never wait for each other.
  */
 @Injectable()
 export class MirrorFlusher {
   private readonly lockPrefix: string;
+  private readonly accountKinds = new Map<string, { hub: HubName; provider: string }>();
 
   constructor(
     private readonly items: MirrorItemsRepository,
@@ -64,6 +68,9 @@ export class MirrorFlusher {
   }
 
   async flush(portalId: string): Promise<FlushDecision> {
+    // Too soon after the last flush: wait, before costing a lock and a query.
+    const early = await this.queue.waitMs(portalId);
+    if (early > 0) return { kind: 'delay', ms: early };
     const key = this.lockPrefix + portalId;
     const owner = randomUUID();
     if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
@@ -73,6 +80,7 @@ export class MirrorFlusher {
       const maxAttempts = this.config.bitrix.mirrorMaxAttempts;
       const pending = await this.items.pending(portalId, ITEMS_PER_ROUND, maxAttempts);
       if (!pending.length) return { kind: 'done' };
+      // Another flush may have sent between the first look and the lock.
       const wait = await this.queue.waitMs(portalId);
       if (wait > 0) return { kind: 'delay', ms: wait };
       await this.queue.flushed(portalId);
@@ -96,49 +104,80 @@ export class MirrorFlusher {
     const people = await this.peopleOf([...chats.values()]);
     await this.crm.ensure(portalId, [...people.values()]);
 
-    const groups = new Map<string, { item: MirrorItem; entry: Record<string, unknown> }[]>();
+    // The business's message goes into the chat Bitrix24 opened for the customer: in a new
+    // chat it waits, with everything after it in that chat, for the customer's first message
+    // of this round to be posted and name the chat.
+    const now: Ready[] = [];
+    const later: Ready[] = [];
     const skipped: { id: string; bitrixMessageId: null }[] = [];
+    const waiting = new Set<string>();
+    const found = await this.messagesOf(pending);
     for (const item of pending) {
       const person = people.get(item.conversationId);
-      const message = person
-        ? await this.messages.find(item.tenantId, item.messageId, person.provider)
-        : null;
-      if (!person || !message) {
+      const message = found.get(item.messageId);
+      if (!person || !message || message.provider !== person.provider) {
         skipped.push({ id: item.id, bitrixMessageId: null });
         continue;
       }
-      const entry =
-        item.change === 'delete'
-          ? idsOf(person, message.id)
-          : entryOf(
-              person,
-              message.id,
-              lineMessage(message, this.media.linkOf(person.hub, message)),
-            );
-      const key = `${item.change}|${item.lineId}`;
-      groups.set(key, [...(groups.get(key) ?? []), { item, entry }]);
+      const ready = { item, person, message };
+      if (waiting.has(item.conversationId)) later.push(ready);
+      else if (item.change === 'outbound' && !person.chat.bitrixChatId) {
+        waiting.add(item.conversationId);
+        later.push(ready);
+      } else now.push(ready);
     }
     await this.items.markSent(skipped);
 
-    // Messages first, then edits, then deletions: a batch runs its commands in order, so a
-    // message and its edit in one flush reach the line in that order.
-    const commands: Command[] = [];
-    for (const change of CHANGE_ORDER) {
-      for (const [key, entries] of groups) {
-        const [kind, line] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
-        if (kind !== change) continue;
-        for (let i = 0; i < entries.length; i += MESSAGES_PER_COMMAND) {
-          const chunk = entries.slice(i, i + MESSAGES_PER_COMMAND);
-          commands.push({
-            key: `m${commands.length}`,
-            method: METHODS[change],
-            line,
-            items: chunk.map((c) => c.item),
-            entries: chunk.map((c) => c.entry),
-          });
-        }
+    let retryInMs = await this.post(portalId, this.prepare(now), chats);
+    if (later.length) {
+      const unopened = later.filter(
+        (r) => r.item.change === 'outbound' && !r.person.chat.bitrixChatId,
+      );
+      if (unopened.length) {
+        const wait = await this.items.markFailed(
+          unopened.map((r) => r.item.id),
+          'BITRIX.CHAT_NOT_OPEN: no customer message opened a chat on the line yet',
+        );
+        retryInMs = Math.min(retryInMs ?? wait, wait);
       }
+      const wait = await this.post(
+        portalId,
+        this.prepare(later.filter((r) => !unopened.includes(r))),
+        chats,
+      );
+      if (wait !== undefined) retryInMs = Math.min(retryInMs ?? wait, wait);
     }
+    return retryInMs;
+  }
+
+  private prepare(ready: Ready[]): PreparedItem[] {
+    return ready.map(({ item, person, message }) => ({
+      item,
+      entry:
+        item.change === 'outbound'
+          ? {
+              DIALOG_ID: `chat${person.chat.bitrixChatId}`,
+              MESSAGE: businessNote(message),
+              SYSTEM: 'Y',
+              URL_PREVIEW: 'N',
+            }
+          : item.change === 'delete'
+            ? idsOf(person, message.id)
+            : entryOf(
+                person,
+                message.id,
+                lineMessage(message, this.media.linkOf(person.hub, message)),
+              ),
+    }));
+  }
+
+  /** Posts the items in as few `batch` requests as they fit; as `round`. */
+  private async post(
+    portalId: string,
+    prepared: PreparedItem[],
+    chats: Map<string, BitrixChat>,
+  ): Promise<number | undefined> {
+    const commands = mirrorCommands(prepared);
     let retryInMs: number | undefined;
     for (let i = 0; i < commands.length; i += MAX_BATCH_COMMANDS) {
       const wait = await this.send(portalId, commands.slice(i, i + MAX_BATCH_COMMANDS), chats);
@@ -149,28 +188,27 @@ export class MirrorFlusher {
 
   private async send(
     portalId: string,
-    commands: Command[],
+    commands: MirrorCommand[],
     chats: Map<string, BitrixChat>,
   ): Promise<number | undefined> {
     let retryInMs: number | undefined;
+    const keyOf = (i: number) => `m${i}`;
     const answer = await this.rest.batch(
       portalId,
       Object.fromEntries(
-        commands.map((c) => [
-          c.key,
+        commands.map((c, i) => [
+          keyOf(i),
           {
             method: c.method,
-            params: {
-              CONNECTOR: this.config.bitrix.connectorId,
-              LINE: c.line,
-              MESSAGES: c.entries,
-            },
+            params: isConnectorMethod(c)
+              ? { CONNECTOR: this.config.bitrix.connectorId, LINE: c.line, MESSAGES: c.entries }
+              : c.entries[0],
           },
         ]),
       ),
     );
-    for (const command of commands) {
-      const error = answer.errors[command.key];
+    for (const [index, command] of commands.entries()) {
+      const error = answer.errors[keyOf(index)];
       if (error) {
         const wait = await this.items.markFailed(
           command.items.map((i) => i.id),
@@ -179,8 +217,13 @@ export class MirrorFlusher {
         retryInMs = Math.min(retryInMs ?? wait, wait);
         continue;
       }
-      // Only a posted message answers with the Bitrix chat and message it became.
-      const results = command.method === METHODS.send ? resultsOf(answer.result[command.key]) : [];
+      const result = answer.result[keyOf(index)];
+      // A posted message answers with the Bitrix chat and message it became; a note with its id.
+      const results = postsMessages(command)
+        ? resultsOf(result)
+        : isConnectorMethod(command)
+          ? []
+          : [{ messageId: scalar(result) }];
       await this.items.markSent(
         command.items.map((item, i) => ({
           id: item.id,
@@ -199,72 +242,47 @@ export class MirrorFlusher {
     return retryInMs;
   }
 
+  /** The items' messages, one query per tenant (a portal has one). */
+  private async messagesOf(items: MirrorItem[]): Promise<Map<string, StoredMessage>> {
+    const byTenant = new Map<string, string[]>();
+    for (const item of items) {
+      byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item.messageId]);
+    }
+    const found = new Map<string, StoredMessage>();
+    for (const [tenantId, ids] of byTenant) {
+      for (const message of await this.messages.findMany(tenantId, ids)) {
+        found.set(message.id, message);
+      }
+    }
+    return found;
+  }
+
   private async peopleOf(
     chats: BitrixChat[],
   ): Promise<Map<string, ChatPerson & { provider: string }>> {
-    const people = new Map<string, ChatPerson & { provider: string }>();
-    for (const chat of chats) {
-      const account = await this.accounts
-        .get(chat.tenantId, chat.channelAccountId)
-        .catch(() => null);
-      if (!account) continue;
-      const profile = (await this.contacts.profileOf(chat.tenantId, chat.contactId)) ?? {};
-      people.set(chat.conversationId, {
-        chat,
-        profile,
-        hub: account.hub,
-        provider: account.provider,
-      });
-    }
-    return people;
+    const people = await Promise.all(
+      chats.map(async (chat) => {
+        const account = await this.accountOf(chat.tenantId, chat.channelAccountId);
+        if (!account) return null;
+        const profile = (await this.contacts.profileOf(chat.tenantId, chat.contactId)) ?? {};
+        return { chat, profile, ...account };
+      }),
+    );
+    return new Map(people.filter((p) => p !== null).map((p) => [p.chat.conversationId, p]));
   }
-}
 
-function entryOf(
-  person: ChatPerson,
-  messageId: string,
-  body: Record<string, unknown>,
-): Record<string, unknown> {
-  const { chat, profile } = person;
-  return {
-    user: {
-      id: chat.contactId,
-      name: profile.name ?? chat.recipient,
-      ...(profile.phone ? { phone: profile.phone, skip_phone_validate: 'Y' } : {}),
-    },
-    message: { id: messageId, date: Math.floor(Date.now() / 1000), ...body },
-    chat: { id: chat.conversationId },
-  };
-}
-
-/** What imconnector.delete.messages needs: whose message, which, in which chat. */
-function idsOf(person: ChatPerson, messageId: string): Record<string, unknown> {
-  return {
-    user: { id: person.chat.contactId },
-    message: { id: messageId },
-    chat: { id: person.chat.conversationId },
-  };
-}
-
-/** DATA.RESULT[i] of imconnector.send.messages: the Bitrix chat and message of each message. */
-function resultsOf(result: unknown): ({ chatId?: string; messageId?: string } | undefined)[] {
-  const data = (result as { DATA?: { RESULT?: unknown } } | undefined)?.DATA?.RESULT;
-  const list = Array.isArray(data)
-    ? data
-    : data && typeof data === 'object'
-      ? Object.values(data)
-      : [];
-  return list.map((entry) => {
-    const e = entry as { chat?: { id?: unknown }; message?: unknown[] } | undefined;
-    const chatId = e?.chat?.id;
-    const messageId = Array.isArray(e?.message) ? e?.message[0] : undefined;
-    return {
-      chatId: scalar(chatId),
-      messageId: scalar(messageId),
-    };
-  });
-}
-
-function scalar(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  /** An account's hub and provider, which never change: read once per process. */
+  private async accountOf(
+    tenantId: string,
+    accountId: string,
+  ): Promise<{ hub: HubName; provider: string } | null> {
+    const known = this.accountKinds.get(accountId);
+    if (known) return known;
+    const account = await this.accounts.get(tenantId, accountId).catch(() => null);
+    if (!account) return null;
+    const kind = { hub: account.hub, provider: account.provider };
+    if (this.accountKinds.size > MAX_REMEMBERED_ACCOUNTS) this.accountKinds.clear();
+    this.accountKinds.set(accountId, kind);
+    return kind;
+  }
 }

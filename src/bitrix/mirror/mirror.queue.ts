@@ -15,6 +15,9 @@ export const GATHER_MS = 300;
  */
 export const MIN_FLUSH_INTERVAL_MS = 1_000;
 
+/** Portals whose next flush is remembered (a bound on memory, not on correctness). */
+const MAX_REMEMBERED_PORTALS = 10_000;
+
 export interface MirrorJobData {
   portalId: string;
 }
@@ -31,6 +34,8 @@ export const MIRROR_JOB = 'mirror';
 @Injectable()
 export class MirrorQueue {
   private readonly lastFlushPrefix: string;
+  /** When the flush this process last scheduled per portal is due. */
+  private readonly dueAt = new Map<string, number>();
 
   constructor(
     @InjectQueue(QueueName.Bitrix) private readonly queue: Queue<MirrorJobData>,
@@ -40,8 +45,14 @@ export class MirrorQueue {
     this.lastFlushPrefix = `${config.redis.prefix}:bitrix:last-flush:`;
   }
 
+  /**
+   * A flush for the portal's unsent items. While one this process scheduled is still ahead
+   * (it has not started, so it will find every item recorded before now), nothing more is
+   * asked of Redis: a burst schedules one job, not one per message.
+   */
   async schedule(portalId: string): Promise<void> {
     const now = Date.now();
+    if ((this.dueAt.get(portalId) ?? 0) > now) return;
     const last = Number(await this.redis.get(this.lastFlushPrefix + portalId)) || 0;
     const slot = Math.floor(Math.max(now, last + MIN_FLUSH_INTERVAL_MS) / GATHER_MS) + 1;
     await this.queue.add(
@@ -49,6 +60,8 @@ export class MirrorQueue {
       { portalId },
       { jobId: `mirror-${portalId}-${slot}`, delay: slot * GATHER_MS - now },
     );
+    if (this.dueAt.size > MAX_REMEMBERED_PORTALS) this.dueAt.clear();
+    this.dueAt.set(portalId, slot * GATHER_MS);
   }
 
   /** A flush `ms` from now: refused items are tried again when their back-off ends. */

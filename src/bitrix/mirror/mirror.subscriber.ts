@@ -7,6 +7,7 @@ import { ConversationsService } from '@app/messaging/conversations/conversations
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
+import { BitrixTenants } from '../portals/bitrix-tenants';
 import { BitrixChatsRepository } from './bitrix-chats.repository';
 import { MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
@@ -27,37 +28,45 @@ export class MirrorSubscriber {
     private readonly chats: BitrixChatsRepository,
     private readonly items: MirrorItemsRepository,
     private readonly queue: MirrorQueue,
+    private readonly tenants: BitrixTenants,
   ) {}
 
   @OnMessagingEvent({ subscriber: 'bitrix.mirror', types: ['message.received'] })
   async mirror(event: MessagingEvent): Promise<void> {
     const { tenantId, conversationId, messageId } = event;
     if (!conversationId || !messageId) return;
+    if (!(await this.tenants.has(tenantId))) return;
     const parties = await this.conversations.partiesOf(tenantId, conversationId);
     if (!parties) return;
     const { channelAccountId: accountId, contactId } = parties;
     const lines = await this.lines.ofAccount(tenantId, accountId);
     if (!lines.length) return;
-    const recipient = await this.recipientOf(tenantId, accountId, contactId);
-    if (!recipient) return;
+    let recipient: string | undefined;
     for (const line of lines) {
-      await this.chats.ensure({
-        tenantId,
-        portalId: line.portalId,
-        conversationId,
-        channelAccountId: accountId,
-        contactId,
-        recipient,
-      });
-      await this.items.add({
+      const item = {
         tenantId,
         portalId: line.portalId,
         lineId: line.lineId,
         conversationId,
         messageId,
-        change: 'send',
+        change: 'send' as const,
         changeKey: 'send',
-      });
+      };
+      // A known chat takes the item in one statement; only a customer's first message on the
+      // portal works out where replies go and records the chat.
+      if (!(await this.items.addToKnownChat(item))) {
+        recipient ??= await this.recipientOf(tenantId, accountId, contactId);
+        if (!recipient) return;
+        await this.chats.ensure({
+          tenantId,
+          portalId: line.portalId,
+          conversationId,
+          channelAccountId: accountId,
+          contactId,
+          recipient,
+        });
+        await this.items.add(item);
+      }
       await this.queue.schedule(line.portalId);
     }
   }
@@ -71,7 +80,7 @@ export class MirrorSubscriber {
     types: ['message.edited', 'message.deleted'],
   })
   async follow(event: MessagingEvent): Promise<void> {
-    if (!event.messageId) return;
+    if (!event.messageId || !(await this.tenants.has(event.tenantId))) return;
     const edited = event.type === 'message.edited';
     for (const target of await this.items.mirroredTo(event.tenantId, event.messageId)) {
       await this.items.add({

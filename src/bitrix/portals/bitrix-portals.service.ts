@@ -9,6 +9,7 @@ import { MirrorItemsRepository } from '../mirror/mirror-items.repository';
 import type { BitrixPortal } from './bitrix-portal';
 import { BitrixOAuthClient } from './bitrix-oauth.client';
 import { BitrixPortalsRepository } from './bitrix-portals.repository';
+import { BitrixTenants } from './bitrix-tenants';
 import type {
   CreatePortalDto,
   PortalDto,
@@ -34,6 +35,7 @@ export class BitrixPortalsService {
     private readonly urls: PortalUrlPolicy,
     private readonly config: AppConfig,
     private readonly audit: PortalAudit,
+    private readonly tenants: BitrixTenants,
   ) {}
 
   async create(tenantId: string, input: CreatePortalDto): Promise<PortalDto> {
@@ -44,6 +46,7 @@ export class BitrixPortalsService {
         ...input,
         portalUrl: input.portalUrl.replace(/\/+$/, ''),
       });
+      this.tenants.added(tenantId);
       await this.audit.record('created', tenantId, portal.id);
       return this.view(portal);
     } catch (error) {

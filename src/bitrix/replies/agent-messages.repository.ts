@@ -45,6 +45,15 @@ export class AgentMessagesRepository {
     return rows[0];
   }
 
+  /** The Omnihub message whose statuses the agent's message shows, as soon as it exists. */
+  async link(portalId: string, bitrixMessageId: string, messageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE bitrix_agent_messages SET message_id = $3
+        WHERE portal_id = $1 AND bitrix_message_id = $2 AND message_id IS NULL`,
+      [portalId, bitrixMessageId, messageId],
+    );
+  }
+
   async settle(
     portalId: string,
     bitrixMessageId: string,

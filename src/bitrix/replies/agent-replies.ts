@@ -3,17 +3,20 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '@core/errors/domain-error';
 import { OutboundDispatcher } from '@app/messaging/outbound/outbound.dispatcher';
 import { asObject } from '@app/messaging/inbound/webhook-payload.reader';
-import { BitrixChatsRepository } from '../mirror/bitrix-chats.repository';
+import type { RequestedContent } from '@app/messaging/outbound/send-message.command';
+import { BitrixChat, BitrixChatsRepository } from '../mirror/bitrix-chats.repository';
 import { BitrixPortalsRepository } from '../portals/bitrix-portals.repository';
 import { listOf, stringField } from '../webhooks/bitrix-event';
-import { AgentMessagesRepository } from './agent-messages.repository';
+import { AgentMessage, AgentMessagesRepository } from './agent-messages.repository';
+import { agentMessageParts } from './agent-message-parts';
+import { agentReplyKey } from './agent-reply-key';
 import { ChatNotes, noteFor } from './chat-notes';
 
 /**
- * Agent → customer: each message of an OnImConnectorMessageAdd event becomes a send on the
- * channel the customer used, through messaging's dispatcher (pacing, breaker, window rules).
- * The Bitrix message id is the send's idempotency key, so a redelivered event, or this
- * handler running twice, sends once. A send the rules refuse is told to the agent in the chat.
+ * Agent → customer: each message of an OnImConnectorMessageAdd event becomes sends on the
+ * channel the customer used, through messaging's dispatcher (pacing, breaker, window rules):
+ * its text, then its files as media by link (agentMessageParts). The Bitrix message id keys
+ * each send's idempotency, so a redelivered event, or this handler running twice, sends once. A send the rules refuse is told to the agent in the chat.
  */
 @Injectable()
 export class AgentReplies {
@@ -52,43 +55,64 @@ export class AgentReplies {
         conversationId,
       });
       if (row.outcome) continue;
-      const text = bbToPlain(stringField(message, 'text') ?? '');
-      if (!text) {
+      const parts = agentMessageParts(message);
+      if (!parts.length) {
         await this.replies.settle(portalId, bitrixMessageId, null, 'BITRIX.EMPTY');
         await this.notes.post(
           portalId,
           bitrixChatId,
-          noteFor('BITRIX.UNSUPPORTED_CONTENT', 'only text replies reach the customer'),
+          noteFor('BITRIX.UNSUPPORTED_CONTENT', 'the message had neither text nor a file link'),
         );
         continue;
       }
+      await this.send(portal.tenantId, chat, row, parts);
+    }
+  }
+
+  /**
+   * Sends the parts in order, each under its own idempotency key: a retried event resends
+   * none that went. The first part's message is the one whose statuses the agent sees; a part
+   * the rules refuse stops the rest and is told in the chat.
+   */
+  private async send(
+    tenantId: string,
+    chat: BitrixChat,
+    row: AgentMessage,
+    parts: RequestedContent[],
+  ): Promise<void> {
+    const { portalId, bitrixMessageId, bitrixChatId } = row;
+    let firstId: string | null = null;
+    for (const [index, part] of parts.entries()) {
       try {
         const accepted = await this.dispatcher.accept({
-          tenantId: portal.tenantId,
+          ...part,
+          tenantId,
           channelAccountId: chat.channelAccountId,
           to: chat.recipient,
-          type: 'text',
-          text: { body: text },
           idempotency: {
-            key: `bitrix:${portalId}:${bitrixMessageId}`,
-            fingerprint: createHash('sha256').update(text).digest('base64url'),
+            key: agentReplyKey(portalId, bitrixMessageId, index),
+            fingerprint: fingerprintOf(part),
           },
         });
-        await this.replies.settle(portalId, bitrixMessageId, accepted.id, 'accepted');
+        if (!firstId) {
+          firstId = accepted.id;
+          // Linked before the next part goes, so the first part's statuses find the row.
+          await this.replies.link(portalId, bitrixMessageId, firstId);
+        }
       } catch (error) {
         if (!(error instanceof DomainError) || error.kind === 'unavailable') throw error;
-        await this.replies.settle(portalId, bitrixMessageId, null, error.code);
+        await this.replies.settle(portalId, bitrixMessageId, firstId, error.code);
         await this.notes.post(portalId, bitrixChatId, noteFor(error.code, error.message));
+        return;
       }
     }
+    await this.replies.settle(portalId, bitrixMessageId, firstId, 'accepted');
   }
 }
 
-/** Bitrix24 marks up agents' text with BB codes; customers' apps show plain text. */
-function bbToPlain(text: string): string {
-  return text
-    .replace(/\[br\]/gi, '\n')
-    .replace(/\[(\/?)(b|i|u|s|quote|code)\]/gi, '')
-    .replace(/\[url=([^\]]+)\]([^[]*)\[\/url\]/gi, '$2 ($1)')
-    .trim();
+/** The text itself for a text (as before files were sent), else the file's link. */
+function fingerprintOf(part: RequestedContent): string {
+  return createHash('sha256')
+    .update(part.text?.body ?? part.media?.url ?? '')
+    .digest('base64url');
 }

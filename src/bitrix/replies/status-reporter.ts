@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
+import { BitrixTenants } from '../portals/bitrix-tenants';
 import { BitrixRestClient } from '../rest/bitrix-rest.client';
 import { AgentMessagesRepository } from './agent-messages.repository';
 import { ChatNotes, noteFor } from './chat-notes';
@@ -9,7 +10,8 @@ import { ChatNotes, noteFor } from './chat-notes';
 /**
  * Statuses back to Bitrix24 for agents' replies: sent and delivered tick the message
  * (imconnector.send.status.delivery), read marks it read (imconnector.send.status.reading),
- * and a failed send becomes a system note in the chat. Each is safe to repeat.
+ * and a failed send becomes a system note in the chat. Each is safe to repeat. Tenants without
+ * a portal are passed over from memory (BitrixTenants), without reading the table.
  */
 @Injectable()
 export class StatusReporter {
@@ -18,6 +20,7 @@ export class StatusReporter {
     private readonly rest: BitrixRestClient,
     private readonly notes: ChatNotes,
     private readonly config: AppConfig,
+    private readonly tenants: BitrixTenants,
   ) {}
 
   @OnMessagingEvent({
@@ -26,6 +29,8 @@ export class StatusReporter {
   })
   async report(event: MessagingEvent): Promise<void> {
     if (!event.messageId || !event.status) return;
+    // Every tenant's sends pass here; only those with a portal can have an agent's reply.
+    if (!(await this.tenants.has(event.tenantId))) return;
     const reply = await this.replies.byMessage(event.tenantId, event.messageId);
     if (!reply) return;
     if (event.status === 'failed') {

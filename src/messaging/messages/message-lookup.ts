@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { MessageEntity, type MessageDirection } from '../entities/message.entity';
 
 /** What a platform module may read of one stored message to act on it with its platform. */
@@ -13,6 +13,8 @@ export interface StoredMessage {
   readonly type: string;
   readonly content: Readonly<Record<string, unknown>>;
   readonly providerMessageId: string | null;
+  /** The sender's idempotency key: a module that sent it knows it by the key it chose. */
+  readonly idempotencyKey: string | null;
 }
 
 /** What a stream listener may read of one received message to act on its words. */
@@ -49,18 +51,13 @@ export class MessageLookup {
   /** The tenant's message carried by `provider`; null for another tenant's or provider's. */
   async find(tenantId: string, id: string, provider: string): Promise<StoredMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, provider });
-    if (!message) return null;
-    const { channelAccountId, direction, type, content, providerMessageId } = message;
-    return {
-      id,
-      tenantId,
-      channelAccountId,
-      provider,
-      direction,
-      type,
-      content,
-      providerMessageId,
-    };
+    return message ? storedOf(message) : null;
+  }
+
+  /** The tenant's messages among `ids` (another tenant's are not found), in one query. */
+  async findMany(tenantId: string, ids: readonly string[]): Promise<StoredMessage[]> {
+    if (!ids.length) return [];
+    return (await this.messages.findBy({ tenantId, id: In([...ids]) })).map(storedOf);
   }
 
   /** The tenant's inbound message `id` (consent keywords read it); null when none is. */
@@ -91,4 +88,20 @@ export class MessageLookup {
     );
     return rows[0] ?? null;
   }
+}
+
+function storedOf(message: MessageEntity): StoredMessage {
+  const { id, tenantId, channelAccountId, provider, direction, type, content } = message;
+  const { providerMessageId, idempotencyKey } = message;
+  return {
+    id,
+    tenantId,
+    channelAccountId,
+    provider,
+    direction,
+    type,
+    content,
+    providerMessageId,
+    idempotencyKey,
+  };
 }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { HostResolver } from '@core/http/host-resolver';
 import { Bitrix24Fake } from '@test/fakes/bitrix/bitrix24-fake';
 import { agentMessageEvent, installEvent } from '@test/fakes/bitrix/events';
 import {
@@ -12,6 +13,7 @@ import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/web
 import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
 import { BITRIX_APP, until } from '@test/support/bitrix-scenario';
 import { eventually } from '@test/support/eventually';
+import { StaticHostResolver } from '@test/support/static-host-resolver';
 import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
 
 const APP_SECRET = 'app-secret-of-the-instagram-meta-app';
@@ -135,6 +137,31 @@ describe('Bitrix24 open line ↔ Instagram', () => {
     expect((await form(reply)).statusCode).toBe(200);
     const [sent] = await until(() => instagram.sent().length > 0 && instagram.sent(), 'no DM');
     expect(sent.body).toMatchObject({ recipient: { id: PERSON }, message: { text: 'Temos sim!' } });
+  });
+
+  it("sends an agent's file as an Instagram attachment by the link Bitrix24 gives", async () => {
+    const hosts = new StaticHostResolver().set('shop.bitrix24.example', ['93.184.215.21']);
+    jest.spyOn(app.get(HostResolver), 'resolve').mockImplementation((host) => hosts.resolve(host));
+    const line = bitrix.portal('shop').messages[0];
+    const link = 'https://shop.bitrix24.example/disk/showFile/77/?token=c3';
+    const before = instagram.sent().length;
+    const reply = agentMessageEvent(
+      line,
+      {
+        imMessageId: 990002,
+        files: [{ name: 'azul.jpg', link, type: 'image', mime: 'image/jpeg' }],
+      },
+      bitrix.authOf('shop'),
+    );
+    expect((await form(reply)).statusCode).toBe(200);
+    const sent = await until(
+      () => instagram.sent().length > before && instagram.sent()[before],
+      'no attachment sent',
+    );
+    expect(sent.body).toMatchObject({
+      recipient: { id: PERSON },
+      message: { attachment: { type: 'image', payload: { url: link } } },
+    });
   });
 
   it('reflects the customer editing and then unsending a message in the chat, each once', async () => {

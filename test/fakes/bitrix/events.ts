@@ -21,10 +21,24 @@ export function installEvent(auth: Record<string, string>): string {
   );
 }
 
-/** An agent's answer in the open-line chat of `lineMessage`'s customer. */
+/** A file an agent attached, as Bitrix24 describes it in `message[files][n]`. */
+export interface AgentFile {
+  name: string;
+  link: string;
+  /** Bitrix24's kind: image, video, audio or file. */
+  type?: 'image' | 'video' | 'audio' | 'file';
+  mime?: string;
+  size?: number;
+}
+
+/**
+ * An agent's answer in the open-line chat of `lineMessage`'s customer. Files carry what
+ * Bitrix24 posts for each (`id`, `type`, `mime`, `name`, `size`, `link`: a URL on the portal
+ * the connector's side fetches the file from).
+ */
 export function agentMessageEvent(
   lineMessage: Pick<FakeLineMessage, 'connector' | 'line' | 'chatId' | 'externalChatId'>,
-  message: { imMessageId: number; text?: string; files?: { name: string; link: string }[] },
+  message: { imMessageId: number; text?: string; files?: AgentFile[] },
   auth: Record<string, string>,
 ): string {
   return eventForm(
@@ -38,7 +52,14 @@ export function agentMessageEvent(
           message: {
             user_id: 1,
             text: message.text ?? '',
-            files: (message.files ?? []).map((f) => ({ name: f.name, link: f.link, type: 'file' })),
+            files: (message.files ?? []).map((f, i) => ({
+              id: message.imMessageId * 10 + i,
+              type: f.type ?? 'file',
+              mime: f.mime ?? 'application/octet-stream',
+              name: f.name,
+              size: f.size ?? 1024,
+              link: f.link,
+            })),
           },
           chat: { id: lineMessage.externalChatId },
         },
