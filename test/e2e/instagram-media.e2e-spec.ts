@@ -19,11 +19,11 @@ import { createTrustingTestApp } from '@test/support/trusting-test-app';
 const APP_SECRET = 'app-secret-of-the-instagram-media-app';
 const VERSION = 'v23.0';
 const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000031',
+  igId: '17841400000000051',
   username: 'loja.midia',
-  instagramToken: 'IGAAmediaShopInstagramToken0031',
-  pageId: '104230000000031',
-  pageToken: 'EAAmediaShopPageAccessToken00031',
+  instagramToken: 'IGAAmediaShopInstagramToken0051',
+  pageId: '104230000000051',
+  pageToken: 'EAAmediaShopPageAccessToken00051',
 };
 /** A JPEG's first bytes and then some: what matters is that they come back unchanged. */
 const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
