@@ -16,6 +16,7 @@ import { BitrixPortalsController } from './portals/bitrix-portals.controller';
 import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
 import { PortalAudit } from './portals/portal-audit';
+import { PortalCircuitOwner } from './portals/portal-circuit-owner';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
 import { PortalUrlPolicy } from './portals/portal-url-policy';
@@ -43,6 +44,7 @@ const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
   PortalAudit,
+  PortalCircuitOwner,
   PortalUrlPolicy,
   PortalInstaller,
   ConnectorSetup,
