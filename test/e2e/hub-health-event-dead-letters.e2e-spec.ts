@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
+import { QueueAlertsTask } from '@app/alerts/triggers/queue-alerts.task';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { EventDelivery } from '@app/messaging/events/event-delivery';
@@ -103,10 +104,22 @@ describe('Hub queues: event stream dead letters', () => {
   it('lists an event delivery that exhausted its attempts, and a retry delivers it to the subscriber again', async () => {
     await drain();
     subscribers.reset();
+    const queueAlerts = app.get(QueueAlertsTask);
+    await queueAlerts.run(); // the count the next run compares with
     const { messageId, eventId } = await acceptedMessage();
     subscribers.failOn.add(eventId);
     await drain();
     expect(flakyGot(eventId)).toBe(1);
+    // The event stream's dead letters growing raise the queue dead-letter alert too.
+    expect((await queueAlerts.run()).events.failed).toBeGreaterThanOrEqual(1);
+    const alerts = await app.inject({
+      method: 'GET',
+      url: '/api/v2/hub/alerts?type=queue.dead_letters',
+      headers: adminHeaders,
+    });
+    expect(alerts.json<{ items: { subject: string; status: string }[] }>().items).toContainEqual(
+      expect.objectContaining({ subject: 'queue/events', status: 'firing' }),
+    );
 
     const [letter] = (await letters()).filter((l) => l.refs.eventId === eventId);
     expect(letter).toMatchObject({
