@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { MessagingModule } from '@app/messaging/messaging.module';
 import { AlertDeliveriesEnqueuer } from './alert-deliveries.enqueuer';
@@ -48,7 +49,7 @@ const triggers = [
  */
 @Global()
 @Module({
-  imports: [MessagingModule],
+  imports: [MessagingModule, DiscoveryModule],
   controllers: httpControllers,
   providers: [...services, ...repositories, ...processors, ...triggers, ...alertMetrics],
   exports: [AlertRaiser],

@@ -18,6 +18,7 @@ import { BitrixPortalsRepository } from './portals/bitrix-portals.repository';
 import { BitrixPortalsService } from './portals/bitrix-portals.service';
 import { BitrixTenants } from './portals/bitrix-tenants';
 import { PortalAudit } from './portals/portal-audit';
+import { PortalCircuitOwner } from './portals/portal-circuit-owner';
 import { PortalInstaller } from './portals/portal-installer';
 import { PortalTokens } from './portals/portal-tokens';
 import { PortalUrlPolicy } from './portals/portal-url-policy';
@@ -46,6 +47,7 @@ const platformClients = [BitrixOAuthClient, BitrixRestClient, PortalTokens];
 const services = [
   BitrixPortalsService,
   PortalAudit,
+  PortalCircuitOwner,
   PortalUrlPolicy,
   PortalInstaller,
   ConnectorSetup,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CalendarCache } from './cache/calendar-cache';
 import { calendarMetrics } from './calendar.metrics';
+import { CalendarCircuitOwner } from './connection/calendar-circuit-owner';
 import { CalendarConnectionsRepository } from './connection/calendar-connections.repository';
 import { CalendarTokens } from './connection/calendar-tokens';
 import { ConnectService } from './connection/connect.service';
@@ -54,7 +55,13 @@ const httpControllers = [
   CalendarOperationsController,
 ];
 const google = [GoogleTransport, GoogleClients, CalendarApi];
-const connection = [ConnectService, OAuthStates, CalendarTokens, CalendarLocks];
+const connection = [
+  ConnectService,
+  OAuthStates,
+  CalendarTokens,
+  CalendarLocks,
+  CalendarCircuitOwner,
+];
 const events = [EventsService, BookingGuard, AvailabilityService];
 const reminders = [
   AppointmentChangesListener,

@@ -50,6 +50,7 @@ import { MessageOperationsController } from './operations/message-operations.con
 import { outboundMetrics } from './outbound/outbound.metrics';
 import { DeadLettersController } from './events/dead-letters.controller';
 import { DomainEventsRepository } from './events/domain-events.repository';
+import { EventDeadLetters } from './events/event-dead-letters';
 import { DomainEventRecorder } from './events/domain-event-recorder';
 import { EventDelivery } from './events/event-delivery';
 import { EventDeliveryLoop } from './events/event-delivery.loop';
@@ -107,6 +108,7 @@ const eventStream = [
   EventDeliveryLoop,
   EventRetention,
   DomainEventRecorder,
+  EventDeadLetters,
 ];
 const privacy = [ContactFinder, MessageRetention, MessagingDataContributor];
 const processors = [OutboundProcessor];
@@ -158,6 +160,7 @@ const httpControllers = [
     FailedSendsQuery,
     SignedMedia,
     DomainEventRecorder,
+    EventDeadLetters,
   ],
 })
 export class MessagingModule {}

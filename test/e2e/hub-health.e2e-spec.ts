@@ -253,7 +253,7 @@ describe('Hub health', () => {
         ids: [id],
       });
       expect(retried.statusCode).toBe(202);
-      expect(retried.json()).toEqual({ jobs: [], sends: [id] });
+      expect(retried.json()).toEqual({ jobs: [], sends: [id], events: [] });
       // The first job is kept (completed) under the message id: a re-drive that only added a
       // job under that id again would be a no-op, and the message would stay failed.
       await eventually(async () => expect(await statusOf(id)).toBe('sent'), 15_000);
@@ -270,7 +270,7 @@ describe('Hub health', () => {
         ids: [id],
       });
       expect(discarded.statusCode).toBe(200);
-      expect(discarded.json()).toEqual({ jobs: [], sends: [id] });
+      expect(discarded.json()).toEqual({ jobs: [], sends: [id], events: [] });
       expect((await deadLetters()).some((letter) => letter.id === id)).toBe(false);
       expect(await statusOf(id)).toBe('failed');
       expect(callsWith('descartar')).toBe(1);
@@ -321,7 +321,7 @@ describe('Hub health', () => {
           ids: [retried.id],
         });
         expect(retry.statusCode).toBe(202);
-        expect(retry.json()).toEqual({ jobs: [retried.id], sends: [] });
+        expect(retry.json()).toEqual({ jobs: [retried.id], sends: [], events: [] });
         await eventually(async () => expect(await stateOf(retried.id!)).toBe('completed'), 15_000);
         expect(runs).toBeGreaterThan(runsBefore);
 
@@ -329,7 +329,7 @@ describe('Hub health', () => {
           ids: [discarded.id],
         });
         expect(discard.statusCode).toBe(200);
-        expect(discard.json()).toEqual({ jobs: [discarded.id], sends: [] });
+        expect(discard.json()).toEqual({ jobs: [discarded.id], sends: [], events: [] });
         expect(await stateOf(discarded.id!)).toBe('gone');
         const after = await get<{ id: string }[]>(
           '/api/v2/hub/queues/maintenance/dead-letters',

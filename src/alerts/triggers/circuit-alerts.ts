@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { BreakerKey, describeBreaker } from '@core/resilience/breaker-key';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import type { CircuitTransitionEvent } from '@core/resilience/circuit-breaker.registry';
+import { CircuitOwner, CircuitOwnerResolver } from '@core/resilience/circuit-owner';
 import { ChannelAccountsQuery } from '@app/messaging/channel-accounts/channel-accounts.query';
 import { AlertType } from '../alert-types';
 
@@ -18,22 +20,35 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * - closed (a probe succeeded, or a manual reset): both resolved, one message each.
  * The first pod whose circuit closes resolves the condition.
  *
- * A breaker of a tenant's channel account (a send's circuit) raises the alert as that
- * tenant's, so its own channels hear it (and the operators', see AlertTargets); a breaker
- * that is no channel account (a Google Calendar connection, a Bitrix24 portal) raises a
- * platform alert. Every pod finds the same owner, so raise and resolve name one condition.
+ * A breaker of a tenant's resource raises the alert as that tenant's, so its own channels
+ * hear it (and the operators', see AlertTargets): a channel account's (a send's circuit), or
+ * one a module answers for through a @CircuitOwner() resolver (a Google Calendar connection,
+ * a Bitrix24 portal). Any other breaker raises a platform alert. Every pod finds the same
+ * owner, so raise and resolve name one condition.
  */
 @Injectable()
 export class CircuitAlerts implements OnModuleInit {
   private readonly logger = new Logger(CircuitAlerts.name);
+  /** Resolvers by `hub/provider`. */
+  private owners = new Map<string, CircuitOwnerResolver>();
 
   constructor(
     private readonly breakers: CircuitBreakerRegistry,
     private readonly alerts: AlertRaiser,
     private readonly accounts: ChannelAccountsQuery,
+    private readonly discovery: DiscoveryService,
   ) {}
 
   onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: CircuitOwner.KEY })) {
+      const resolver = wrapper.instance as Partial<CircuitOwnerResolver> | undefined;
+      if (!resolver?.hub || !resolver.provider || typeof resolver.ownerOf !== 'function') {
+        throw new Error(
+          `${String(wrapper.name)} is marked @CircuitOwner() but lacks hub, provider or ownerOf()`,
+        );
+      }
+      this.owners.set(`${resolver.hub}/${resolver.provider}`, resolver as CircuitOwnerResolver);
+    }
     this.breakers.onTransition((transition) => void this.handle(transition));
   }
 
@@ -81,10 +96,15 @@ export class CircuitAlerts implements OnModuleInit {
     }
   }
 
-  /** The tenant whose channel account the breaker guards; null for any other breaker. */
+  /**
+   * The tenant whose resource the breaker guards: the module's resolver for its hub and
+   * provider when it has one, else the channel account's; null for any other breaker.
+   */
   private async ownerOf(key: BreakerKey): Promise<string | null> {
-    if (!UUID.test(key.account)) return null;
+    const resolver = this.owners.get(`${key.hub}/${key.provider}`);
+    if (!resolver && !UUID.test(key.account)) return null;
     try {
+      if (resolver) return await resolver.ownerOf(key.account);
       const account = await this.accounts.byId(key.account, {
         hub: key.hub,
         provider: key.provider,

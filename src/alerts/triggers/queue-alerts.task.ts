@@ -8,6 +8,7 @@ import { AlertRaiser } from '@core/alerts/alert-raiser';
 import { MaintenanceTask, PeriodicTask } from '@core/queue/maintenance-task';
 import { ALL_QUEUES } from '@core/queue/queue-names';
 import { REDIS } from '@core/redis/redis.module';
+import { EventDeadLetters } from '@app/messaging/events/event-dead-letters';
 import { AlertType } from '../alert-types';
 
 /** Last run's failed count per queue is kept this long (a few missed runs are survived). */
@@ -20,7 +21,8 @@ const FAILED_COUNT_TTL_MS = 24 * 3_600_000;
  *   prioritized; delayed jobs are waiting on purpose: pacing, backoff); resolved below it;
  * - `queue.dead_letters` when the failed set (jobs that exhausted their attempts) grew since
  *   the last run; resolved on a run where it did not grow. The previous count lives in Redis,
- *   so whichever pod runs the check next compares with it.
+ *   so whichever pod runs the check next compares with it. The messaging event stream counts
+ *   as queue `events`: its dead letters are event deliveries a subscriber gave up on.
  */
 @Injectable()
 @MaintenanceTask()
@@ -33,6 +35,7 @@ export class QueueAlertsTask implements PeriodicTask {
     private readonly modules: ModuleRef,
     private readonly alerts: AlertRaiser,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly eventLetters: EventDeadLetters,
   ) {
     this.everyMs = config.alerts.checkIntervalMs;
   }
@@ -48,6 +51,9 @@ export class QueueAlertsTask implements PeriodicTask {
       await this.checkBacklog(name, waiting);
       await this.checkDeadLetters(name, failed);
     }
+    const events = await this.eventLetters.count();
+    seen.events = { waiting: 0, failed: events };
+    await this.checkDeadLetters('events', events);
     return seen;
   }
 
@@ -77,10 +83,10 @@ export class QueueAlertsTask implements PeriodicTask {
       await this.alerts.raise({
         ...condition,
         severity: 'warning',
-        title: `Queue ${queue}: ${grown} more jobs failed for good`,
+        title: `Queue ${queue}: ${grown} more dead letters`,
         detail:
-          `${failed} jobs are in the failed set (dead letters) after exhausting their attempts. ` +
-          'See GET /api/v2/hub/queues and re-drive or discard them.',
+          `${failed} dead letters (jobs or event deliveries that exhausted their attempts). ` +
+          `See GET /api/v2/hub/queues/${queue}/dead-letters and re-drive or discard them.`,
         labels: { queue },
       });
     } else {

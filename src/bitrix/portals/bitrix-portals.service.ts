@@ -20,6 +20,7 @@ import { handlerUrlOf } from './handler-url';
 import { PortalAudit } from './portal-audit';
 import { PortalTokens } from './portal-tokens';
 import { PortalUrlPolicy } from './portal-url-policy';
+import { portalBreaker } from './portal-breaker';
 
 /** A tenant's Bitrix24 portals: CRUD, the authorization-code grant and health. */
 @Injectable()
@@ -106,7 +107,7 @@ export class BitrixPortalsService {
       activeLines: (await this.lines.ofPortal(portal.id)).filter((l) => l.active).length,
       lastCallAt: portal.lastCallAt,
       lastError: portal.lastError,
-      breaker: this.breakers.state({ hub: 'bitrix', provider: 'bitrix24', account: portal.id }),
+      breaker: this.breakers.state(portalBreaker(portal.id)),
       queueDepth: await this.mirror.pendingCount(portal.id),
     };
   }

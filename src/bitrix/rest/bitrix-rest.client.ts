@@ -9,6 +9,7 @@ import { BitrixPortalsRepository } from '../portals/bitrix-portals.repository';
 import { PortalTokens } from '../portals/portal-tokens';
 import { bitrixCodeOf, bitrixErrorMapper } from './bitrix-errors';
 import { phpQuery } from './php-query';
+import { portalBreaker } from '../portals/portal-breaker';
 
 /** Longest pause a caller outside a queue waits in place for the portal's next token. */
 const MAX_INLINE_WAIT_MS = 5_000;
@@ -61,7 +62,7 @@ export class BitrixRestClient {
     if (!options.paced) await this.waitForToken(portalId);
     let access = await this.tokens.current(portalId);
     const attempt = () =>
-      this.resilient.call({ hub: 'bitrix', provider: 'bitrix24', account: portalId }, () =>
+      this.resilient.call(portalBreaker(portalId), () =>
         this.http.request<{ result: T }>({
           hub: 'bitrix',
           operation: operationOf(method),

@@ -109,6 +109,15 @@ export class CalendarConnectionsRepository {
     return rows[0] ? this.open(rows[0]) : undefined;
   }
 
+  /** The tenant a connection belongs to (whose circuit it is); null when it is gone. */
+  async tenantOf(id: string): Promise<string | null> {
+    const rows: { tenantId: string }[] = await this.db.query(
+      `SELECT tenant_id AS "tenantId" FROM calendar_connections WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.tenantId ?? null;
+  }
+
   /** Tenants whose connection is active (the watch task's round). */
   async activeTenants(): Promise<string[]> {
     const rows: { tenantId: string }[] = await this.db.query(

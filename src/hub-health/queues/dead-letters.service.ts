@@ -5,13 +5,16 @@ import { QueueInspector } from '@core/queue/queue-inspector';
 import { QueueName } from '@core/queue/queue-names';
 import { FailedSendsQuery, FailedSend } from '@app/messaging/operations/failed-sends.query';
 import { FailedSendsRedrive } from '@app/messaging/operations/failed-sends.redrive';
+import { EventDeadLetters, TouchedDeadLetter } from '@app/messaging/events/event-dead-letters';
 import type { AuditEntry } from '@app/audit/audit-entry';
 import { HubAudit } from '../hub-audit';
 import { DeadLetterDiscardsRepository } from './dead-letter-discards.repository';
 import {
   DEAD_LETTER_WINDOW_MS,
   DeadLetter,
+  EVENTS_QUEUE,
   MAX_JOBS_PER_CALL,
+  fromEvent,
   fromJob,
   fromSend,
 } from './dead-letter';
@@ -28,13 +31,23 @@ export type DeadLetterOutcome = {
   jobs: string[];
   /** Failed sends (message ids) re-driven or discarded. */
   sends: string[];
+  /**
+   * Event deliveries (dead-letter ids, queue `events`) re-driven or discarded. A re-drive
+   * skips a conversation a worker is delivering at that moment: those stay listed, ask again.
+   */
+  events: string[];
 };
+
+/** A BullMQ queue, or the messaging event stream's dead letters (`events`). */
+export type DeadLetterQueue = QueueName | typeof EVENTS_QUEUE;
 
 /**
  * Dead letters per queue and their re-drive or discard. A failed send goes back through
  * messaging's FailedSendsRedrive (status `queued`, the kept job removed, a fresh job added):
  * retrying its finished BullMQ job instead would reach a message already `failed`, a no-op.
  * Other failed jobs are retried in place (BullMQ moves them back to waiting, attempts reset).
+ * The event stream is no BullMQ queue: its dead letters (queue `events`) go through messaging's
+ * EventDeadLetters, which rewinds the subscriber's place so it really gets the event again.
  */
 @Injectable()
 export class DeadLettersService {
@@ -42,16 +55,20 @@ export class DeadLettersService {
     private readonly queues: QueueInspector,
     private readonly failedSends: FailedSendsQuery,
     private readonly redrive: FailedSendsRedrive,
+    private readonly eventLetters: EventDeadLetters,
     private readonly discards: DeadLetterDiscardsRepository,
     private readonly audit: HubAudit,
   ) {}
 
-  assertQueue(queue: string): asserts queue is QueueName {
-    if (!this.queues.isQueue(queue)) throw new NotFoundError('Queue', 'QUEUE.NOT_FOUND');
+  assertQueue(queue: string): asserts queue is DeadLetterQueue {
+    if (queue !== EVENTS_QUEUE && !this.queues.isQueue(queue)) {
+      throw new NotFoundError('Queue', 'QUEUE.NOT_FOUND');
+    }
   }
 
   async list(queue: string, limit: number): Promise<DeadLetter[]> {
     this.assertQueue(queue);
+    if (queue === EVENTS_QUEUE) return (await this.eventLetters.list({ limit })).map(fromEvent);
     const jobs = (await this.queues.queue(queue).getFailed(0, limit - 1)).map((job) =>
       fromJob(queue, job),
     );
@@ -68,15 +85,25 @@ export class DeadLettersService {
     return this.failedSends.count(since, await this.discards.since(since));
   }
 
-  async retry(queue: string, selection: DeadLetterSelection) {
+  /** The event stream's dead letters (for `GET /hub/queues` and the gauge). */
+  eventCount(): Promise<number> {
+    return this.eventLetters.count();
+  }
+
+  async retry(queue: string, selection: DeadLetterSelection): Promise<DeadLetterOutcome> {
     this.assertQueue(queue);
+    if (queue === EVENTS_QUEUE) {
+      const redriven = await this.eventLetters.redrive(await this.events(selection));
+      await this.audit.record(redriven.map((letter) => eventEntry('dead_letter.retried', letter)));
+      return { jobs: [], sends: [], events: redriven.map((letter) => letter.id) };
+    }
     const sends = queue === QueueName.Outbound ? await this.sends(selection) : [];
     const sendIds = new Set(sends.map((send) => send.messageId));
     const byTenant = new Map<string, string[]>();
     for (const send of sends) {
       byTenant.set(send.tenantId, [...(byTenant.get(send.tenantId) ?? []), send.messageId]);
     }
-    const outcome: DeadLetterOutcome = { jobs: [], sends: [] };
+    const outcome: DeadLetterOutcome = { jobs: [], sends: [], events: [] };
     try {
       for (const [tenantId, messageIds] of byTenant) {
         await this.redrive.retry(tenantId, { messageIds, since: windowStart() });
@@ -94,9 +121,17 @@ export class DeadLettersService {
     return outcome;
   }
 
-  async discard(queue: string, selection: DeadLetterSelection) {
+  async discard(queue: string, selection: DeadLetterSelection): Promise<DeadLetterOutcome> {
     this.assertQueue(queue);
-    const outcome: DeadLetterOutcome = { jobs: [], sends: [] };
+    if (queue === EVENTS_QUEUE) {
+      const chosen = await this.events(selection);
+      const discarded = await this.eventLetters.discard(chosen.map((letter) => letter.id));
+      await this.audit.record(
+        discarded.map((letter) => eventEntry('dead_letter.discarded', letter)),
+      );
+      return { jobs: [], sends: [], events: discarded.map((letter) => letter.id) };
+    }
+    const outcome: DeadLetterOutcome = { jobs: [], sends: [], events: [] };
     const discarded: AuditEntry[] = [];
     try {
       if (queue === QueueName.Outbound) {
@@ -138,6 +173,15 @@ export class DeadLettersService {
     });
   }
 
+  private async events(selection: DeadLetterSelection): Promise<TouchedDeadLetter[]> {
+    const letters = await this.eventLetters.list({
+      ids: selection.all ? undefined : selection.ids,
+      since: selection.all ? undefined : selection.since,
+      limit: MAX_JOBS_PER_CALL,
+    });
+    return letters.map((letter) => ({ id: letter.id, tenantId: letter.event.tenantId }));
+  }
+
   private async jobs(queue: QueueName, selection: DeadLetterSelection): Promise<Job[]> {
     const failed = await this.queues.queue(queue).getFailed(0, MAX_JOBS_PER_CALL - 1);
     const ids = selection.ids ? new Set(selection.ids) : undefined;
@@ -153,6 +197,11 @@ export class DeadLettersService {
 
 function windowStart(): Date {
   return new Date(Date.now() - DEAD_LETTER_WINDOW_MS);
+}
+
+/** An event delivery is the event's tenant's: audited in that tenant's chain. */
+function eventEntry(action: string, letter: TouchedDeadLetter): AuditEntry {
+  return { action, tenantId: letter.tenantId, resource: { type: 'dead_letter', id: letter.id } };
 }
 
 /** A failed job is a platform resource (queues are shared): audited in the platform chain. */

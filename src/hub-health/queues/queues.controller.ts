@@ -4,13 +4,16 @@ import { ApiV2Controller } from '@core/api/api-controller.decorator';
 import { ApiProblems } from '@core/api/api-problems.decorator';
 import { RequireRole } from '@core/auth/auth.decorators';
 import { QueueCounts, QueueInspector } from '@core/queue/queue-inspector';
-import type { DeadLetter } from './dead-letter';
+import { EVENTS_QUEUE, type DeadLetter } from './dead-letter';
 import { DeadLetterOutcome, DeadLetterSelection, DeadLettersService } from './dead-letters.service';
 import { DeadLetterListQueryDto, DeadLetterSelectionDto } from './queues.dto';
 
 /**
- * Queues and dead letters (admin: queues are shared by every tenant). Retry and discard are
- * audited through AuditTrail (`dead_letter.retried`, `dead_letter.discarded`, `messages.retried`).
+ * Queues and dead letters (admin: queues are shared by every tenant). Besides the BullMQ
+ * queues, `events` is the messaging event stream: its dead letters are event deliveries a
+ * subscriber gave up on. Retry and discard are audited through AuditTrail
+ * (`dead_letter.retried`, `dead_letter.discarded`, `messages.retried`), an event delivery's
+ * in its tenant's chain.
  */
 @ApiV2Controller('hub/queues', 'hub queues (admin)')
 @RequireRole('admin')
@@ -21,9 +24,18 @@ export class QueuesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Jobs per queue and state' })
-  counts(): Promise<Record<string, QueueCounts>> {
-    return this.queues.allCounts();
+  @ApiOperation({
+    summary: 'Jobs per queue and state',
+    description:
+      'One entry per BullMQ queue with its jobs per state, and `events` (the messaging event ' +
+      'stream) with `failed`: its dead letters.',
+  })
+  async counts(): Promise<Record<string, QueueCounts | { failed: number }>> {
+    const [queues, events] = await Promise.all([
+      this.queues.allCounts(),
+      this.deadLetters.eventCount(),
+    ]);
+    return { ...queues, [EVENTS_QUEUE]: { failed: events } };
   }
 
   @Get(':queue/dead-letters')
@@ -32,7 +44,9 @@ export class QueuesController {
     description:
       'Jobs that exhausted their attempts, newest first; on `outbound` also every send that ' +
       'ended `failed` in the last 7 days (permanent platform error or attempts exhausted), ' +
-      'unless discarded.',
+      'unless discarded. On `events`: event deliveries a subscriber gave up on after ' +
+      'MESSAGING_EVENTS_MAX_ATTEMPTS (reason `<subscriber>: <last error>`, refs with the ' +
+      'event id), oldest first.',
   })
   @ApiProblems(400, 404)
   list(
@@ -46,6 +60,10 @@ export class QueuesController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Re-drive dead letters: failed sends are sent again, failed jobs run again',
+    description:
+      'On `events` the subscriber gets the event, and the later ones of its conversation, ' +
+      'again in order; a conversation being delivered at that moment is left out of `events` ' +
+      '(ask again).',
   })
   @ApiProblems(400, 404)
   retry(
@@ -59,6 +77,9 @@ export class QueuesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Discard dead letters: failed jobs are removed, failed sends leave the view',
+    description:
+      'On `events` the dead letter is dropped: that subscriber never gets the event (it has ' +
+      'gone on past it).',
   })
   @ApiProblems(400, 404)
   discard(

@@ -202,14 +202,21 @@ export class DomainEventsRepository {
     );
   }
 
-  /** Dead letters, oldest first, keyset by id; of one tenant when given. */
+  /**
+   * Dead letters, oldest first, keyset by id; of one tenant, these ids, or those dead since a
+   * moment, when given.
+   */
   async deadLetters({
     tenantId,
     after,
+    ids,
+    since,
     limit,
   }: {
     tenantId?: string;
     after?: string;
+    ids?: readonly string[];
+    since?: Date;
     limit: number;
   }): Promise<DeadLetterRow[]> {
     const rows: (EventRow & {
@@ -224,8 +231,9 @@ export class DomainEventsRepository {
               e.contact_id, e.status, e.error_code, e.occurred_at
          FROM domain_event_dead_letters d JOIN domain_events e ON e.id = d.event_id
         WHERE ($1::uuid IS NULL OR d.tenant_id = $1) AND ($2::uuid IS NULL OR d.id > $2)
+          AND ($4::uuid[] IS NULL OR d.id = ANY($4)) AND ($5::timestamptz IS NULL OR d.dead_at >= $5)
         ORDER BY d.id LIMIT $3`,
-      [tenantId ?? null, after ?? null, limit],
+      [tenantId ?? null, after ?? null, limit, ids ?? null, since ?? null],
     );
     return rows.map((row) => ({
       id: row.dead_letter_id,
@@ -235,6 +243,29 @@ export class DomainEventsRepository {
       deadAt: row.dead_at,
       event: toEvent(row),
     }));
+  }
+
+  /** How many dead letters there are (the `dead_letters` gauge, the queue counts). */
+  async countDeadLetters(): Promise<number> {
+    const rows: { count: string }[] = await this.db.query(
+      `SELECT count(*) AS count FROM domain_event_dead_letters`,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  /**
+   * Drops dead letters without delivering them: the subscriber's cursor is already past the
+   * event, so it is never delivered to that subscriber again (and retention may delete it).
+   * Returns the ids dropped and their tenants.
+   */
+  async discardDeadLetters(ids: readonly string[]): Promise<{ id: string; tenantId: string }[]> {
+    if (!ids.length) return [];
+    const [rows]: [{ id: string; tenantId: string }[], number] = await this.db.query(
+      `DELETE FROM domain_event_dead_letters WHERE id = ANY($1::uuid[])
+       RETURNING id, tenant_id AS "tenantId"`,
+      [ids],
+    );
+    return rows;
   }
 
   /**

@@ -32,8 +32,12 @@ describe('Tenant alerts', () => {
     app = await createAlertsTestApp({
       ALERTS_SLACK_WEBHOOK_URL: opsSlack,
       CIRCUIT_WHATSAPP_FAILURE_THRESHOLD: '2',
+      CIRCUIT_BITRIX_FAILURE_THRESHOLD: '2',
+      CIRCUIT_CALENDAR_FAILURE_THRESHOLD: '2',
       // Long enough that no circuit half-opens on its own during the suite.
       CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS: '600000',
+      CIRCUIT_BITRIX_HALF_OPEN_AFTER_MS: '600000',
+      CIRCUIT_CALENDAR_HALF_OPEN_AFTER_MS: '600000',
     });
     tenant = await createTenant(app);
     other = await createTenant(app);
@@ -270,4 +274,92 @@ describe('Tenant alerts', () => {
     ]);
     expect(receivers.at(otherSlack)).toEqual([]);
   });
+
+  /**
+   * Breakers keyed by a platform module's own resource, not a channel account: the module's
+   * @CircuitOwner() resolver names the tenant. The rows are inserted as the modules store
+   * them, not connected (no token), so no background task of the app calls out for them.
+   */
+  const platformCircuits: {
+    hub: string;
+    provider: string;
+    insert: (tenantId: string, id: string) => Promise<unknown>;
+  }[] = [
+    {
+      hub: 'bitrix',
+      provider: 'bitrix24',
+      insert: (tenantId, id) =>
+        app
+          .get(DataSource)
+          .query(
+            `INSERT INTO bitrix_portals (id, tenant_id, name, portal_url) VALUES ($1, $2, 'CRM', $3)`,
+            [id, tenantId, `https://portal-${id}.bitrix24.com.br`],
+          ),
+    },
+    {
+      hub: 'calendar',
+      provider: 'google',
+      insert: (tenantId, id) =>
+        app.get(DataSource).query(
+          `INSERT INTO calendar_connections (id, tenant_id, google_account, scopes, status, refresh_token)
+           VALUES ($1, $2, 'agenda@example.com', '{}', 'needs_reauth', 'unused')`,
+          [id, tenantId],
+        ),
+    },
+  ];
+
+  it.each(platformCircuits)(
+    "tells the owning tenant's channel and the operators' once when a $hub circuit opens, then the resolve",
+    async ({ hub, provider, insert }) => {
+      const owner = await createTenant(app);
+      const ownSlack = receivers.slackHook(`${hub}-circuit-own-${owner.id}`);
+      const otherSlack = receivers.slackHook(`${hub}-circuit-other-${other.id}`);
+      await addChannel(owner, { kind: 'slack', name: 'Circuits', url: ownSlack });
+      await addChannel(other, { kind: 'slack', name: 'Not theirs', url: otherSlack });
+      const resourceId = newId();
+      await insert(owner.id, resourceId);
+      const key = { hub, provider, account: resourceId };
+      const subject = `${hub}/${provider}/${resourceId}`;
+      const breakers = app.get(CircuitBreakerRegistry);
+      const failure = () =>
+        Promise.reject(new PlatformError(hub, 'call', 'server', 'Upstream 503', { status: 503 }));
+      // More failures than the threshold: the open circuit refuses the rest, no second alert.
+      for (let i = 0; i < 4; i++) await expect(breakers.execute(key, failure)).rejects.toThrow();
+      expect(breakers.state(key)).toBe('open');
+
+      const about = (url: string) =>
+        receivers.at(url).filter((r) => JSON.stringify(r.body).includes(resourceId));
+      await eventually(() =>
+        Promise.resolve(expect(about(ownSlack)).toHaveLength(1)).then(() =>
+          expect(about(opsSlack)).toHaveLength(1),
+        ),
+      );
+      expect(about(ownSlack)[0].body).toMatchObject({
+        text: expect.stringContaining(`Circuit ${subject} opened`),
+      });
+      expect(await alertsSeenBy(owner.headers, '?type=circuit.open')).toEqual([
+        expect.objectContaining({ tenantId: owner.id, status: 'firing' }),
+      ]);
+      expect(
+        (await alertsSeenBy(other.headers, '?type=circuit.open')).filter(
+          (alert) => alert.tenantId === owner.id,
+        ),
+      ).toEqual([]);
+
+      await breakers.reset(key);
+
+      await eventually(() =>
+        Promise.resolve(expect(about(ownSlack)).toHaveLength(2)).then(() =>
+          expect(about(opsSlack)).toHaveLength(2),
+        ),
+      );
+      expect(about(ownSlack)[1].body).toMatchObject({
+        text: expect.stringContaining(`Resolved: Circuit ${subject} opened`),
+      });
+      expect(await alertsSeenBy(owner.headers, '?type=circuit.open')).toEqual([
+        expect.objectContaining({ tenantId: owner.id, status: 'resolved' }),
+      ]);
+      expect(receivers.at(otherSlack)).toEqual([]);
+    },
+  );
 });
