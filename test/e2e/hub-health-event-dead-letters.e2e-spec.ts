@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
@@ -37,9 +38,16 @@ describe('Hub queues: event stream dead letters', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    app = await createTestApp({ APP_ROLE: 'api', MESSAGING_EVENTS_MAX_ATTEMPTS: '1' }, [
-      RecordingSubscribersModule,
-    ]);
+    // A prefix of its own: the dead-letter alert's previous count lives under it, and the
+    // alerts suites of the same run count too.
+    app = await createTestApp(
+      {
+        APP_ROLE: 'api',
+        MESSAGING_EVENTS_MAX_ATTEMPTS: '1',
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}event-dead-letters-${randomUUID()}`,
+      },
+      [RecordingSubscribersModule],
+    );
     db = app.get(DataSource);
     delivery = app.get(EventDelivery);
     subscribers = app.get(RecordingSubscribers);
