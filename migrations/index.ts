@@ -33,6 +33,7 @@ import { CreateCalendarOperations1795390100000 } from './1795390100000-create-ca
 import { CreateCalendarReminders1795391000000 } from './1795391000000-create-calendar-reminders';
 import { AddBitrixMirrorChanges1795392000000 } from './1795392000000-add-bitrix-mirror-changes';
 import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix-mirror-attempts';
+import { AddMessageClaimLease1795400000000 } from './1795400000000-add-message-claim-lease';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   CreateCalendarReminders1795391000000,
   AddBitrixMirrorChanges1795392000000,
   AddBitrixMirrorAttempts1795392010000,
+  AddMessageClaimLease1795400000000,
 ];

@@ -34,6 +34,7 @@ import { OutboundDispatcher } from './outbound/outbound.dispatcher';
 import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
+import { SendClaimant } from './outbound/send-claimant';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
 import { IdempotencyKeyRetention } from './outbound/idempotency/idempotency-key.retention';
 import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-keys.repository';
@@ -89,6 +90,7 @@ const services = [
   OutboundDispatcher,
   OutboundRules,
   OutboundSender,
+  SendClaimant,
   OutboxSweeper,
   OutboundIdempotency,
   IdempotencyKeyRetention,

@@ -34,6 +34,8 @@ export interface OutboundForSend {
   lastInboundAt: Date | null;
   /** The message's account as stored, credentials sealed; null once it was deleted. */
   account: StoredChannelAccount | null;
+  /** How long the message's claim (`sending`) stays live, by PostgreSQL's clock; 0 when lapsed. */
+  claimLeftMs: number;
 }
 
 /** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
@@ -254,8 +256,13 @@ export class MessagesRepository {
            WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL)`,
         'account',
       )
+      .addSelect(
+        `GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8`,
+        'claim_left_ms',
+      )
       .where(`m.id = :id AND m.direction = 'outbound'`, { id })
       .getRawAndEntities<{
+        claim_left_ms: number;
         tenant_active: boolean;
         contact_id: string | null;
         last_inbound_at: Date | null;
@@ -267,6 +274,7 @@ export class MessagesRepository {
       tenantActive: raw[0].tenant_active,
       contactId: raw[0].contact_id,
       lastInboundAt: raw[0].last_inbound_at,
+      claimLeftMs: Number(raw[0].claim_left_ms),
       account: raw[0].account && {
         ...raw[0].account,
         disabledAt: raw[0].account.disabledAt ? new Date(raw[0].account.disabledAt) : null,

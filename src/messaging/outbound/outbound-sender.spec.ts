@@ -84,6 +84,8 @@ function harness() {
     accountStatuses: new Map<string, string>(),
     fallbackMoves: 0,
     databaseDown: false,
+    /** What is left of a claim's lease, per message (lapsed when absent). */
+    claimLeftMs: new Map<string, number>(),
   };
 
   const messages = {
@@ -97,6 +99,7 @@ function harness() {
               contactId: null,
               lastInboundAt: null,
               account: accounts.get(message.channelAccountId) ?? null,
+              claimLeftMs: state.claimLeftMs.get(id) ?? 0,
             }
           : null,
       );
@@ -130,6 +133,14 @@ function harness() {
     markUnknown: (id: string, code: string) => {
       Object.assign(rows.get(id)!, { status: 'unknown', errorCode: code });
       return Promise.resolve();
+    },
+    abandonLapsedClaim: (id: string, code: string) => {
+      const row = rows.get(id)!;
+      if (row.status !== 'sending' || (state.claimLeftMs.get(id) ?? 0) > 0) {
+        return Promise.resolve(false);
+      }
+      Object.assign(row, { status: 'unknown', errorCode: code });
+      return Promise.resolve(true);
     },
     recordSent: (id: string, providerMessageId: string) => {
       Object.assign(rows.get(id)!, { status: 'sent', providerMessageId });
@@ -171,6 +182,7 @@ function harness() {
       registry,
     ),
     { refusal: () => Promise.resolve(undefined) } as unknown as SendRecheck,
+    { id: 'worker-1', leaseMs: 60_000 },
     {
       inc: () => {
         state.fallbackMoves += 1;
@@ -318,7 +330,22 @@ describe('OutboundSender decisions', () => {
     });
   });
 
-  it('holds as unknown, without calling the platform, a message an earlier run claimed and never finished', async () => {
+  it('leaves a live claim of another run alone and comes back after its lease', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    const id = queued('m9-live');
+    rows.get(id)!.status = 'sending';
+    state.claimLeftMs.set(id, 4_000);
+
+    await expect(sender.send(first(id))).resolves.toEqual({
+      kind: 'delay',
+      ms: 4_250,
+      reason: 'claimed',
+    });
+    expect(rows.get(id)!.status).toBe('sending');
+    expect(primary.calls).toHaveLength(0);
+  });
+
+  it('holds as unknown, without calling the platform, a message whose claim lapsed before its send ended', async () => {
     const { sender, primary, rows, queued } = harness();
     const id = queued('m9');
     rows.get(id)!.status = 'sending';

@@ -17,10 +17,18 @@ import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import { FallbackPolicy } from './fallback-policy';
 import { ACCOUNT_REAUTH_REQUIRED_TOTAL, MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
 import { SendAttempt, SendDecision } from './send-decision';
+import { SendClaimant } from './send-claimant';
 import { SendRecheck } from './send-recheck';
 
 /** An open circuit is waited out at least this long (its probe may be due any moment). */
 const MIN_CIRCUIT_WAIT_MS = 1_000;
+
+/**
+ * A run that finds another's live claim comes back this long after the lease ends: by then
+ * the send has ended (the run skips it) or its worker stopped (the claim has lapsed). It also
+ * bounds the wait when a claim it took for lapsed turned out to be settled meanwhile.
+ */
+const CLAIM_RECHECK_MARGIN_MS = 250;
 
 /** Why a send's outcome is unknown when the platform did not say. */
 export const SEND_INTERRUPTED = 'MESSAGE.SEND_INTERRUPTED';
@@ -40,12 +48,13 @@ export const CHANNEL_ACCOUNT_DISABLED = 'CHANNEL_ACCOUNT.DISABLED';
  * policy allows, the send moves to the account's fallback account (FallbackPolicy). It takes
  * plain data and knows no queue: the outbound processor applies its decisions.
  *
- * At most once: the message is claimed (`queued → sending`, atomically) right before the
- * provider is called, so two workers never both send it. A send that may have gone out (no
- * answer after the request was written, an unexpected error mid-call, or a run that finds the
- * claim of an earlier run that died) becomes `unknown` and is never sent again by itself: the
- * platform's echo, a status webhook or an operator settles it. A message that is neither
- * queued nor claimed is skipped.
+ * At most once: the message is claimed (`queued → sending`, atomically, with a lease naming
+ * this worker: SendClaimant) right before the provider is called, so two workers never both
+ * send it. A run that finds a live claim leaves it alone and comes back after the lease: the
+ * send is in flight elsewhere. A send that may have gone out (no answer after the request was
+ * written, an unexpected error mid-call, or a claim whose lease lapsed before its send ended)
+ * becomes `unknown` and is never sent again by itself: the platform's echo, a status webhook
+ * or an operator settles it. A message that is neither queued nor claimed is skipped.
  */
 @Injectable()
 export class OutboundSender {
@@ -60,6 +69,7 @@ export class OutboundSender {
     private readonly bucket: TokenBucket,
     private readonly fallback: FallbackPolicy,
     private readonly recheck: SendRecheck,
+    private readonly claimant: SendClaimant,
     @InjectMetric(MESSAGE_FALLBACKS_TOTAL) private readonly fallbacks: Counter<string>,
     @InjectMetric(ACCOUNT_REAUTH_REQUIRED_TOTAL) private readonly reauthRequired: Counter<string>,
   ) {}
@@ -67,7 +77,7 @@ export class OutboundSender {
   async send({ messageId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
     // The message, its tenant's state, its recipient's window and its account in one read.
     const found = await this.messages.findOutboundForSend(messageId);
-    if (found?.message.status === 'sending') return this.abandonEarlierClaim(messageId);
+    if (found?.message.status === 'sending') return this.onClaimed(messageId, found.claimLeftMs);
     if (found?.message.status !== 'queued') return SendDecision.outcome('skipped');
     const { message } = found;
     // Suspension stops sending at once, also what was accepted before: failed rather than
@@ -125,7 +135,8 @@ export class OutboundSender {
       if (waitMs > 0) return SendDecision.delay(waitMs, 'paced');
     }
     const key = { hub: account.hub, provider: account.provider, account: account.id };
-    if (!(await this.outcomes.claim(message.id))) return SendDecision.outcome('skipped');
+    if (!(await this.outcomes.claim(message.id, this.claimant)))
+      return SendDecision.outcome('skipped');
     let result: SendResult;
     try {
       result = await this.breakers.execute(key, () =>
@@ -133,7 +144,7 @@ export class OutboundSender {
       );
     } catch (error) {
       if (mayHaveGoneOut(error)) return this.markUnknown(message.id, error);
-      await this.outcomes.release(message.id);
+      await this.outcomes.release(message.id, this.claimant.id);
       throw error;
     }
     await this.outcomes.recordSent(message.id, result.providerMessageId, result.acceptedAt);
@@ -141,15 +152,23 @@ export class OutboundSender {
   }
 
   /**
-   * This job already claimed the message in an earlier run that never ended (its worker was
-   * killed, or its lock lapsed): the platform may have the message, so it is not sent again.
+   * Another run claimed the message. While its lease is live the send is in flight there (a
+   * second worker given the same job, or a run whose lock lapsed): left alone, this run comes
+   * back once the lease ends. A lapsed claim belongs to a run that stopped mid-send (its
+   * worker was killed): the platform may have the message, so it is held as unknown, never
+   * sent again.
    */
-  private async abandonEarlierClaim(messageId: string): Promise<SendDecision> {
-    await this.outcomes.markUnknown(
+  private async onClaimed(messageId: string, claimLeftMs: number): Promise<SendDecision> {
+    if (claimLeftMs > 0) {
+      return SendDecision.delay(Math.ceil(claimLeftMs) + CLAIM_RECHECK_MARGIN_MS, 'claimed');
+    }
+    const abandoned = await this.outcomes.abandonLapsedClaim(
       messageId,
       SEND_INTERRUPTED,
       'The worker sending it stopped before the platform answered; it may have been sent',
     );
+    // Settled (or released) between the read and now: the next run reads where it stands.
+    if (!abandoned) return SendDecision.delay(CLAIM_RECHECK_MARGIN_MS, 'claimed');
     this.logger.warn({ messageId }, 'Send interrupted mid-call: outcome unknown, not resent');
     return SendDecision.outcome('unknown');
   }
