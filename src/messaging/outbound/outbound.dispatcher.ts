@@ -82,8 +82,9 @@ export class OutboundDispatcher {
       if (earlier) return { ...earlier, duplicate: true };
     }
 
-    // The account without its credentials: accepting a send needs no secret opened.
-    const account = await this.accounts.get(tenantId, request.channelAccountId);
+    // The account without its credentials: accepting a send needs no secret opened. Reused
+    // for a moment across a burst; the worker reads it afresh before sending.
+    const account = await this.accounts.getForSend(tenantId, request.channelAccountId);
     if (account.status !== 'active') {
       throw new DomainError(
         'CHANNEL_ACCOUNT.NOT_ACTIVE',
