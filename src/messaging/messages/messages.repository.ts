@@ -164,6 +164,8 @@ export class MessagesRepository {
    * commit of its own per send. With an idempotency key this tenant already holds, nothing
    * is inserted and `created` is false (a concurrent INSERT of the same key waits on the
    * unique index until the other commits, so exactly one of them creates the message).
+   * The row is stamped enqueued as stored: the caller adds its job next and clears the stamp
+   * (markNotEnqueued) only if Redis refuses, where stamping after the add cost a commit per send.
    */
   async insertOutboundTouching(
     message: Omit<NewOutboundMessage, 'conversationId'>,
@@ -183,9 +185,9 @@ export class MessagesRepository {
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,
-                               idempotency_key, idempotency_fingerprint, purpose)
+                               idempotency_key, idempotency_fingerprint, purpose, enqueued_at)
          SELECT $1, $2, touched.id, $3, 'outbound', $4, $5, 'queued', $6, $7,
-                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11
+                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11, now()
            FROM touched
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
@@ -309,6 +311,17 @@ export class MessagesRepository {
       [after.neverEnqueuedMs, after.stalledMs, limit],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * The message's job could not be added after all (Redis refused): the outbox sweeper adds
+   * it once it has waited INBOX_SWEEP_AFTER_MS rather than the stalled threshold.
+   */
+  async markNotEnqueued(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = 'queued'`,
+      [id],
+    );
   }
 
   /**

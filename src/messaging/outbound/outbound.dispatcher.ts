@@ -143,13 +143,37 @@ export class OutboundDispatcher {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }
 
-    await this.enqueue(stored.id);
+    await this.enqueueStored(stored.id);
     return { id: stored.id, status: 'queued', duplicate: false };
   }
 
   /**
+   * Adds the job of a message stored just now, already stamped enqueued by its insert. When
+   * Redis cannot take it, the stamp is cleared so the sweeper adds it soon; should that fail
+   * too, the sweeper still finds it as stalled (INBOX_SWEEP_STALLED_AFTER_MS), later.
+   */
+  private async enqueueStored(messageId: string): Promise<void> {
+    try {
+      await this.adds.submit(messageId);
+    } catch (error) {
+      this.logger.warn(
+        { messageId, reason: (error as Error).message },
+        'Message stored; enqueueing left to the sweeper',
+      );
+      await this.messages
+        .markNotEnqueued(messageId)
+        .catch((clearError: unknown) =>
+          this.logger.warn(
+            { messageId, reason: (clearError as Error).message },
+            'Could not clear the enqueued stamp; the sweeper finds the message once it is stalled',
+          ),
+        );
+    }
+  }
+
+  /**
    * Enqueues a stored message now, or leaves it to the sweeper when Redis cannot take it.
-   * Sends accepted together share one addBulk, and their enqueued stamps one UPDATE after the
+   * Sends enqueued together share one addBulk, and their enqueued stamps one UPDATE after the
    * answer (the stamp only spares the sweeper a re-add under the same job id).
    */
   async enqueue(messageId: string): Promise<void> {
