@@ -35,6 +35,7 @@ import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
 import { SendClaimant } from './outbound/send-claimant';
+import { SendPacing } from './outbound/send-pacing';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
 import { IdempotencyKeyRetention } from './outbound/idempotency/idempotency-key.retention';
 import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-keys.repository';
@@ -91,6 +92,7 @@ const services = [
   OutboundRules,
   OutboundSender,
   SendClaimant,
+  SendPacing,
   OutboxSweeper,
   OutboundIdempotency,
   IdempotencyKeyRetention,

@@ -36,6 +36,8 @@ export interface OutboundForSend {
   account: StoredChannelAccount | null;
   /** How long the message's claim (`sending`) stays live, by PostgreSQL's clock; 0 when lapsed. */
   claimLeftMs: number;
+  /** This read claimed the message for sending (claimOutboundForSend). */
+  claimedNow: boolean;
 }
 
 /** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
@@ -231,9 +233,41 @@ export class MessagesRepository {
    * message. Each is read fresh per send, so a switched-off account or a suspended tenant
    * still stops the sends queued before.
    */
-  async findOutboundForSend(id: string): Promise<OutboundForSend | null> {
-    const { entities, raw } = await this.entities
-      .createQueryBuilder('m')
+  findOutboundForSend(id: string): Promise<OutboundForSend | null> {
+    return this.readOutboundForSend(id);
+  }
+
+  /**
+   * findOutboundForSend and the claim (SendOutcomesRepository.claim) in one statement: a
+   * queued message is taken for sending by `claimant` as it is read (`claimedNow`), so a send
+   * costs one round trip and commit less. What is read is the message as it was before the
+   * claim; a message not queued is read as it is, unclaimed.
+   */
+  claimOutboundForSend(
+    id: string,
+    claimant: { id: string; leaseMs: number },
+  ): Promise<OutboundForSend | null> {
+    return this.readOutboundForSend(id, claimant);
+  }
+
+  private async readOutboundForSend(
+    id: string,
+    claimant?: { id: string; leaseMs: number },
+  ): Promise<OutboundForSend | null> {
+    const query = this.entities.createQueryBuilder('m');
+    if (claimant) {
+      query
+        .addCommonTableExpression(
+          `UPDATE messages SET status = 'sending', claimed_by = :claimant,
+                  claimed_until = now() + make_interval(secs => CAST(:leaseMs AS double precision) / 1000),
+                  updated_at = now()
+            WHERE id = :id AND direction = 'outbound' AND status = 'queued' RETURNING id`,
+          'claimed',
+        )
+        .addSelect('EXISTS (SELECT 1 FROM claimed)', 'claimed_now')
+        .setParameters({ claimant: claimant.id, leaseMs: claimant.leaseMs });
+    }
+    const { entities, raw } = await query
       .addSelect(
         `EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active')`,
         'tenant_active',
@@ -264,6 +298,7 @@ export class MessagesRepository {
       )
       .where(`m.id = :id AND m.direction = 'outbound'`, { id })
       .getRawAndEntities<{
+        claimed_now?: boolean;
         claim_left_ms: number;
         tenant_active: boolean;
         contact_id: string | null;
@@ -271,8 +306,10 @@ export class MessagesRepository {
         account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       }>();
     if (!entities[0]) return null;
+    const claimedNow = raw[0].claimed_now === true;
     return {
-      message: entities[0],
+      message: claimedNow ? Object.assign(entities[0], { status: 'sending' }) : entities[0],
+      claimedNow,
       tenantActive: raw[0].tenant_active,
       contactId: raw[0].contact_id,
       lastInboundAt: raw[0].last_inbound_at,
@@ -289,6 +326,17 @@ export class MessagesRepository {
     await this.db.query(
       `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
       [ids],
+    );
+  }
+
+  /**
+   * The message's job could not be added after all (Redis refused): the outbox sweeper adds
+   * it once it has waited INBOX_SWEEP_AFTER_MS rather than the stalled threshold.
+   */
+  async markNotEnqueued(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = 'queued'`,
+      [id],
     );
   }
 
@@ -311,17 +359,6 @@ export class MessagesRepository {
       [after.neverEnqueuedMs, after.stalledMs, limit],
     );
     return rows.map((row) => row.id);
-  }
-
-  /**
-   * The message's job could not be added after all (Redis refused): the outbox sweeper adds
-   * it once it has waited INBOX_SWEEP_AFTER_MS rather than the stalled threshold.
-   */
-  async markNotEnqueued(id: string): Promise<void> {
-    await this.db.query(
-      `UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = 'queued'`,
-      [id],
-    );
   }
 
   /**

@@ -16,6 +16,7 @@ import type { SendOutcomesRepository } from '../messages/send-outcomes.repositor
 import { FallbackPolicy } from './fallback-policy';
 import type { SendRecheck } from './send-recheck';
 import { OutboundSender } from './outbound-sender';
+import { SendPacing } from './send-pacing';
 import type { SendAttempt } from './send-decision';
 
 type Step = () => Promise<SendResult>;
@@ -86,9 +87,11 @@ function harness() {
     databaseDown: false,
     /** What is left of a claim's lease, per message (lapsed when absent). */
     claimLeftMs: new Map<string, number>(),
+    /** Reads that claimed as they read (the job named an account whose token was taken). */
+    claimReads: 0,
   };
 
-  const messages = {
+  const messages: MessagesRepository = {
     findOutboundForSend: (id: string) => {
       const message = rows.get(id);
       return Promise.resolve(
@@ -103,6 +106,13 @@ function harness() {
             }
           : null,
       );
+    },
+    claimOutboundForSend: async (id: string) => {
+      state.claimReads += 1;
+      const found = await messages.findOutboundForSend(id);
+      if (found?.message.status !== 'queued') return found;
+      found.message.status = 'sending';
+      return { ...found, claimedNow: true };
     },
     markFailed: (id: string, code: string, title: string) => {
       Object.assign(rows.get(id)!, { status: 'failed', errorCode: code, errorTitle: title });
@@ -173,10 +183,10 @@ function harness() {
           : Promise.reject(new CircuitOpenError(key, retryAfterMs));
       },
     } as unknown as CircuitBreakerRegistry,
-    {
+    new SendPacing(registry, {
       take: () =>
         Promise.resolve({ allowed: state.tokenWaitMs === 0, retryAfterMs: state.tokenWaitMs }),
-    } as unknown as TokenBucket,
+    } as unknown as TokenBucket),
     new FallbackPolicy(
       { fallbackMessageClasses: new Set(['service']) } as unknown as AppConfig,
       registry,
@@ -241,6 +251,47 @@ describe('OutboundSender decisions', () => {
     expect(ms).toBeLessThanOrEqual(480);
     expect(primary.calls).toHaveLength(0);
     expect(rows.get(id)!.status).toBe('queued');
+  });
+
+  it('takes the token of an account it sent through before reading, then reads and claims in one go', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    primary.pacing = { ratePerSecond: 20, burst: 20 };
+    const warm = queued('m2-warm');
+    await expect(sender.send(first(warm))).resolves.toEqual({ kind: 'sent' });
+    expect(state.claimReads).toBe(0);
+
+    const id = queued('m2-next');
+    await expect(sender.send({ ...first(id), channelAccountId: 'acc-primary' })).resolves.toEqual({
+      kind: 'sent',
+    });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(id)!.status).toBe('sent');
+
+    // No token: the job waits before anything is read or claimed.
+    state.tokenWaitMs = 300;
+    const waiting = queued('m2-waiting');
+    await expect(
+      sender.send({ ...first(waiting), channelAccountId: 'acc-primary' }),
+    ).resolves.toMatchObject({ kind: 'delay', reason: 'paced' });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(waiting)!.status).toBe('queued');
+    expect(primary.calls).toHaveLength(2);
+  });
+
+  it('gives back the claim taken with the read when the send stops before the platform is called', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    await sender.send(first(queued('m2b-warm')));
+    state.openCircuits.set('acc-primary', 200);
+    const id = queued('m2b');
+
+    await expect(sender.send({ ...first(id), channelAccountId: 'acc-primary' })).resolves.toEqual({
+      kind: 'delay',
+      ms: 1_000,
+      reason: 'circuit-open',
+    });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(id)!.status).toBe('queued');
+    expect(primary.calls).toHaveLength(1);
   });
 
   it('waits out an open circuit (at least 1 s) instead of spending an attempt', async () => {

@@ -7,17 +7,16 @@ import type { OutboundContent, OutboundMessage, SendResult } from '@core/channel
 import { PlatformError } from '@core/errors/platform-error';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { CircuitOpenError } from '@core/resilience/circuit-open.error';
-import { pacingWaitMs } from '@core/resilience/pacing-wait';
-import { TokenBucket } from '@core/resilience/token-bucket';
 import { CHANNEL_ACCOUNT_DELETED } from '../channel-accounts/channel-account-lifecycle';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import type { MessageEntity } from '../entities/message.entity';
-import { MessagesRepository } from '../messages/messages.repository';
+import { MessagesRepository, type OutboundForSend } from '../messages/messages.repository';
 import { SendOutcomesRepository } from '../messages/send-outcomes.repository';
 import { FallbackPolicy } from './fallback-policy';
 import { ACCOUNT_REAUTH_REQUIRED_TOTAL, MESSAGE_FALLBACKS_TOTAL } from './outbound.metrics';
 import { SendAttempt, SendDecision } from './send-decision';
 import { SendClaimant } from './send-claimant';
+import { SendPacing } from './send-pacing';
 import { SendRecheck } from './send-recheck';
 
 /** An open circuit is waited out at least this long (its probe may be due any moment). */
@@ -38,6 +37,20 @@ export const TENANT_SUSPENDED = 'TENANT.SUSPENDED';
 
 /** Queued sends of an account the tenant switched off fail with this code. */
 export const CHANNEL_ACCOUNT_DISABLED = 'CHANNEL_ACCOUNT.DISABLED';
+
+/** The account a checked send goes through. */
+type SendingAccount = ChannelAccountRef & { status: string };
+
+/** One run of a send as it goes along. */
+interface SendRun {
+  isLastAttempt: boolean;
+  /** The message was claimed by this run when it was read. */
+  claimed: boolean;
+  /** The account's token is taken already. */
+  paced: boolean;
+  /** The platform was called (a claim is never given back after that, but by the platform's refusal). */
+  providerCalled: boolean;
+}
 
 /**
  * Sends one queued message and decides what its queue job does next (SendDecision): pacing
@@ -66,7 +79,7 @@ export class OutboundSender {
     private readonly accounts: ChannelAccountsService,
     private readonly registry: ChannelRegistry,
     private readonly breakers: CircuitBreakerRegistry,
-    private readonly bucket: TokenBucket,
+    private readonly pacing: SendPacing,
     private readonly fallback: FallbackPolicy,
     private readonly recheck: SendRecheck,
     private readonly claimant: SendClaimant,
@@ -74,70 +87,120 @@ export class OutboundSender {
     @InjectMetric(ACCOUNT_REAUTH_REQUIRED_TOTAL) private readonly reauthRequired: Counter<string>,
   ) {}
 
-  async send({ messageId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
+  async send({ messageId, channelAccountId, isLastAttempt }: SendAttempt): Promise<SendDecision> {
+    // The account's token first when the job names an account this process knows: then the
+    // message is read and claimed in one statement (one commit less per send).
+    const waitMs = channelAccountId ? await this.pacing.waitMsById(channelAccountId) : undefined;
+    if (waitMs) return SendDecision.delay(waitMs, 'paced');
+    const paced = waitMs === 0 ? channelAccountId : undefined;
     // The message, its tenant's state, its recipient's window and its account in one read.
-    const found = await this.messages.findOutboundForSend(messageId);
-    if (found?.message.status === 'sending') return this.onClaimed(messageId, found.claimLeftMs);
-    if (found?.message.status !== 'queued') return SendDecision.outcome('skipped');
+    const found = paced
+      ? await this.messages.claimOutboundForSend(messageId, this.claimant)
+      : await this.messages.findOutboundForSend(messageId);
+    const claimed = found?.claimedNow === true;
+    if (!claimed && found?.message.status === 'sending') {
+      return this.onClaimed(messageId, found.claimLeftMs);
+    }
+    if (!claimed && found?.message.status !== 'queued') return SendDecision.outcome('skipped');
+    const run: SendRun = { isLastAttempt, claimed, paced: false, providerCalled: false };
+    try {
+      const checked = await this.checked(found);
+      if (checked.kind === 'decided') return checked.decision;
+      run.paced = paced === checked.account.id;
+      return await this.sendChecked(found.message, checked.account, run);
+    } catch (error) {
+      // Our own failure before the platform was called: the claim taken with the read is
+      // given back, so the job's next run can send. Once called, the claim is never given
+      // back here: a send recorded nowhere lapses into unknown rather than going out twice.
+      if (claimed && !run.providerCalled) await this.outcomes.release(messageId, this.claimant.id);
+      throw error;
+    }
+  }
+
+  /**
+   * What stops a queued send before the platform is called: its tenant suspended, its
+   * account switched off or deleted, a rule re-checked (consent) refusing it. Each fails the
+   * message (claimed or not); otherwise the account to send through.
+   */
+  private async checked(
+    found: OutboundForSend,
+  ): Promise<
+    { kind: 'decided'; decision: SendDecision } | { kind: 'send'; account: SendingAccount }
+  > {
     const { message } = found;
+    const failed = async (code: string, title: string, log: string) => {
+      await this.messages.markFailed(message.id, code, title);
+      this.logger.warn({ messageId: message.id, code }, log);
+      return { kind: 'decided' as const, decision: SendDecision.outcome('failed') };
+    };
     // Suspension stops sending at once, also what was accepted before: failed rather than
     // held, so nothing stale goes out on reactivation unless an operator re-drives it.
     if (!found.tenantActive) {
-      await this.messages.markFailed(
-        message.id,
+      return failed(
         TENANT_SUSPENDED,
         'The tenant is suspended; its queued sends were not sent',
+        'Send of a suspended tenant failed',
       );
-      this.logger.warn({ messageId: message.id }, 'Send of a suspended tenant failed');
-      return SendDecision.outcome('failed');
     }
     const account = found.account && this.accounts.refOf(found.account);
     // Switched off or deleted since the send was accepted: failed, like a suspension, so
     // nothing stale goes out when it is switched on again (an operator may re-drive it).
     if (!account || account.status === 'disabled') {
-      await this.messages.markFailed(
-        message.id,
+      return failed(
         account ? CHANNEL_ACCOUNT_DISABLED : CHANNEL_ACCOUNT_DELETED,
         account
           ? 'The channel account was switched off before this message was sent'
           : 'The channel account was deleted before this message was sent',
-      );
-      this.logger.warn(
-        { messageId: message.id },
         'Send of a switched-off or deleted account failed',
       );
-      return SendDecision.outcome('failed');
     }
     const refusal = await this.recheck.refusal(message, account, found);
-    if (refusal) {
-      await this.messages.markFailed(message.id, refusal.code, refusal.message);
-      this.logger.warn({ messageId: message.id, code: refusal.code }, 'Queued send refused');
-      return SendDecision.outcome('failed');
-    }
+    if (refusal) return failed(refusal.code, refusal.message, 'Queued send refused');
+    return { kind: 'send', account };
+  }
+
+  /** Sends a checked message, through its fallback account when policy allows. */
+  private async sendChecked(
+    message: MessageEntity,
+    account: SendingAccount,
+    run: SendRun,
+  ): Promise<SendDecision> {
+    const { isLastAttempt } = run;
     try {
-      return await this.sendVia(account, message);
+      return await this.sendVia(account, message, run);
     } catch (error) {
       const secondary = await this.moveToFallback(error, isLastAttempt, account, message);
       if (!secondary) return this.onFailure(error, message.id, account, isLastAttempt);
       try {
-        return await this.sendVia(secondary, message);
+        return await this.sendVia(secondary, message, { ...run, claimed: false, paced: false });
       } catch (secondError) {
         return this.onFailure(secondError, message.id, secondary, isLastAttempt);
       }
     }
   }
 
-  /** Sends through `account`; a failure that left the message unsent is thrown to `send`. */
-  private async sendVia(account: ChannelAccountRef, message: MessageEntity): Promise<SendDecision> {
+  /**
+   * Sends through `account`; a failure that left the message unsent is thrown, with the claim
+   * given back (queued again).
+   */
+  private async sendVia(
+    account: ChannelAccountRef,
+    message: MessageEntity,
+    run: SendRun,
+  ): Promise<SendDecision> {
+    const { claimed, paced } = run;
     const provider = this.registry.messaging(account.hub, account.provider);
-    if (provider.pacing) {
-      const waitMs = await pacingWaitMs(this.bucket, `send:${account.id}`, provider.pacing);
-      if (waitMs > 0) return SendDecision.delay(waitMs, 'paced');
+    const waitMs = paced ? 0 : await this.pacing.waitMs(account);
+    if (waitMs > 0) {
+      if (claimed) await this.outcomes.release(message.id, this.claimant.id);
+      return SendDecision.delay(waitMs, 'paced');
     }
     const key = { hub: account.hub, provider: account.provider, account: account.id };
-    if (!(await this.outcomes.claim(message.id, this.claimant)))
+    if (!claimed && !(await this.outcomes.claim(message.id, this.claimant))) {
       return SendDecision.outcome('skipped');
+    }
     let result: SendResult;
+    run.providerCalled = true;
     try {
       result = await this.breakers.execute(key, () =>
         provider.send(account, toOutboundMessage(message)),

@@ -43,15 +43,15 @@ export interface AcceptedMessage {
 @Injectable()
 export class OutboundDispatcher {
   private readonly logger = new Logger(OutboundDispatcher.name);
-  private readonly adds = new MicroBatcher<string, void>(
-    (ids) =>
-      sameForAll(ids.length, () =>
+  private readonly adds = new MicroBatcher<OutboundJobData, void>(
+    (jobs) =>
+      sameForAll(jobs.length, () =>
         addWhenLive(
           this.queue,
-          ids.map((id) => ({
+          jobs.map((data) => ({
             name: OutboundJob.Send,
-            data: { messageId: id },
-            opts: { jobId: id },
+            data,
+            opts: { jobId: data.messageId },
           })),
           ENQUEUE_TIMEOUT_MS,
         ),
@@ -143,7 +143,7 @@ export class OutboundDispatcher {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }
 
-    await this.enqueueStored(stored.id);
+    await this.enqueueStored({ messageId: stored.id, channelAccountId: account.id });
     return { id: stored.id, status: 'queued', duplicate: false };
   }
 
@@ -152,9 +152,10 @@ export class OutboundDispatcher {
    * Redis cannot take it, the stamp is cleared so the sweeper adds it soon; should that fail
    * too, the sweeper still finds it as stalled (INBOX_SWEEP_STALLED_AFTER_MS), later.
    */
-  private async enqueueStored(messageId: string): Promise<void> {
+  private async enqueueStored(job: Required<OutboundJobData>): Promise<void> {
+    const { messageId } = job;
     try {
-      await this.adds.submit(messageId);
+      await this.adds.submit(job);
     } catch (error) {
       this.logger.warn(
         { messageId, reason: (error as Error).message },
@@ -178,7 +179,7 @@ export class OutboundDispatcher {
    */
   async enqueue(messageId: string): Promise<void> {
     try {
-      await this.adds.submit(messageId);
+      await this.adds.submit({ messageId });
     } catch (error) {
       this.logger.warn(
         { messageId, reason: (error as Error).message },

@@ -38,6 +38,7 @@ export class OutboundProcessor extends QueueWorker implements OnApplicationBoots
       const attempt = job.attemptsMade + 1;
       const decision = await this.sender.send({
         messageId: job.data.messageId,
+        channelAccountId: job.data.channelAccountId,
         attempt,
         isLastAttempt: attempt >= (job.opts.attempts ?? 1),
       });

@@ -3,6 +3,11 @@ import type { PlatformError } from '@core/errors/platform-error';
 /** One run of a send, as the sender sees it: plain data, no queue job. */
 export interface SendAttempt {
   messageId: string;
+  /**
+   * The account the message was accepted for, when the job names it: its token can then be
+   * taken before the message is read (SendPacing).
+   */
+  channelAccountId?: string;
   /** 1 for the first run that may call the platform, 2 for the first retry... */
   attempt: number;
   /** No retry follows this one: a retryable failure now fails the message. */

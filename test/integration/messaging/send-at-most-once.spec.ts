@@ -170,6 +170,31 @@ describe('Sending a message at most once', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
   });
 
+  it('reads and claims in one statement when the job names a known account, and still leaves a live claim alone', async () => {
+    const warm = await accept('account seen by this worker');
+    const [{ channel_account_id: accountId }] = await db.query<{ channel_account_id: string }[]>(
+      `SELECT channel_account_id FROM messages WHERE id = $1`,
+      [warm],
+    );
+    await expect(sender.send(attemptOf(warm))).resolves.toEqual({ kind: 'sent' });
+
+    const id = await accept('claimed as read');
+    const claimingReads = jest.spyOn(app.get(MessagesRepository), 'claimOutboundForSend');
+    const call = heldCall();
+    const first = sender.send({ ...attemptOf(id), channelAccountId: accountId });
+    await call.reached;
+    expect(await sender.send({ ...attemptOf(id), channelAccountId: accountId })).toMatchObject({
+      kind: 'delay',
+      reason: 'claimed',
+    });
+    call.answer();
+    await expect(first).resolves.toEqual({ kind: 'sent' });
+    expect(claimingReads).toHaveBeenCalledTimes(2);
+    claimingReads.mockRestore();
+    expect(provider.callsFor(id)).toBe(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
+  });
+
   it('lets only one of two workers starting the same message together call the provider', async () => {
     const id = await accept('two workers at once');
     const call = heldCall();
