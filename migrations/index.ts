@@ -36,6 +36,7 @@ import { AddBitrixMirrorAttempts1795392010000 } from './1795392010000-add-bitrix
 import { AddBitrixMirrorOutbound1795396000000 } from './1795396000000-add-bitrix-mirror-outbound';
 import { AddMessagesTenantIndex1795397000000 } from './1795397000000-add-messages-tenant-index';
 import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alerts-resolved-at-index';
+import { AddMessageClaimLease1795400000000 } from './1795400000000-add-message-claim-lease';
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
 import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
 
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   AddBitrixMirrorOutbound1795396000000,
   AddMessagesTenantIndex1795397000000,
   AddAlertsResolvedAtIndex1795398000000,
+  AddMessageClaimLease1795400000000,
   CreateTiktokComments1795402000000,
   CreateTiktokReplyReservations1795402100000,
 ];

@@ -56,7 +56,19 @@ export function hubEnv(
     META_GRAPH_API_VERSION: graph.fake.version,
     THROTTLE_LIMIT: '100000000',
     ...extra,
+    ...hubEnvOverrides(),
   };
+}
+
+/**
+ * BENCH_OUTBOUND_HUB_ENV: a JSON object of variables every Omnihub process of the benchmark
+ * gets on top (e.g. `{"CHANNEL_ACCOUNT_CACHE_MS":"0"}`), to measure one knob against its default.
+ */
+function hubEnvOverrides(): Record<string, string> {
+  const raw = process.env.BENCH_OUTBOUND_HUB_ENV;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, String(value)]));
 }
 
 /** Starts one Omnihub process (the compiled build unless BENCH_APP=ts) with `env`. */

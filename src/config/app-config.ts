@@ -45,6 +45,13 @@ export class AppConfig {
     /** Hosts whose media links and webhook URLs may point inside the network (PublicLinkGuard). */
     allowedHosts: ReadonlySet<string>;
   };
+  readonly outbound: {
+    /** How long a claim on a send stays live (OUTBOUND_CLAIM_LEASE_MS). */
+    claimLeaseMs: number;
+    workerConcurrency: number;
+    /** How long a read channel account is reused (CHANNEL_ACCOUNT_CACHE_MS). */
+    accountCacheMs: number;
+  };
   readonly resilience: {
     retry: { maxAttempts: number; baseDelayMs: number };
     breakers: Record<BreakerHub, { failureThreshold: number; halfOpenAfterMs: number }>;
@@ -199,6 +206,11 @@ export class AppConfig {
     this.outboundHttp = {
       timeoutMs: env.HTTP_TIMEOUT_MS,
       allowedHosts: new Set(env.OUTBOUND_URL_ALLOWLIST?.split(',') ?? []),
+    };
+    this.outbound = {
+      claimLeaseMs: env.OUTBOUND_CLAIM_LEASE_MS,
+      workerConcurrency: env.OUTBOUND_WORKER_CONCURRENCY,
+      accountCacheMs: env.CHANNEL_ACCOUNT_CACHE_MS,
     };
     this.hubHealth = {
       errorRate: env.HUB_HEALTH_ERROR_RATE,

@@ -181,6 +181,35 @@ export class EnvironmentVariables {
   HTTP_TIMEOUT_MS = 10_000;
 
   /**
+   * How long a worker's claim on a send (`sending`) stays live: longer than any provider call
+   * takes, since another run that finds a live claim leaves it alone, and one that finds it
+   * lapsed holds the send as `unknown` (it may have gone out; it is never sent again).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  OUTBOUND_CLAIM_LEASE_MS = 60_000;
+
+  /** Sends one worker process runs at once (BullMQ concurrency of the `outbound` queue). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  OUTBOUND_WORKER_CONCURRENCY = 10;
+
+  /**
+   * How long a process reuses a channel account it read for accepting sends, and the opened
+   * credentials of one it sends with. A change made through this process (PATCH, switch-off,
+   * new credentials) is seen at once; one made through another pod within this many ms, and
+   * the worker still reads the account's status with every send.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  CHANNEL_ACCOUNT_CACHE_MS = 2_000;
+
+  /**
    * The operator's allow-list for every outbound URL a tenant supplies (media links, tenant
    * webhook URLs): host names that may point inside the network (an internal media server for
    * Evolution API, an on-premise webhook receiver). They skip the address and port checks,

@@ -34,6 +34,8 @@ import { OutboundDispatcher } from './outbound/outbound.dispatcher';
 import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundRules } from './outbound/outbound-rules';
 import { OutboundSender } from './outbound/outbound-sender';
+import { SendClaimant } from './outbound/send-claimant';
+import { SendPacing } from './outbound/send-pacing';
 import { OutboxSweeper } from './outbound/outbox.sweeper';
 import { IdempotencyKeyRetention } from './outbound/idempotency/idempotency-key.retention';
 import { IdempotencyKeysRepository } from './outbound/idempotency/idempotency-keys.repository';
@@ -90,6 +92,8 @@ const services = [
   OutboundDispatcher,
   OutboundRules,
   OutboundSender,
+  SendClaimant,
+  SendPacing,
   OutboxSweeper,
   OutboundIdempotency,
   IdempotencyKeyRetention,

@@ -72,6 +72,9 @@ describe('Switching channel accounts off and on, and deleting them', () => {
     )[0];
 
   it('switches an account off: shown disabled, new sends 422, recorded once as account.status_changed', async () => {
+    // A send just before reads the account for sends and keeps it a moment
+    // (CHANNEL_ACCOUNT_CACHE_MS); the switch-off must still be seen by the next one.
+    expect((await send('oficial')).json().code).not.toBe('CHANNEL_ACCOUNT.NOT_ACTIVE');
     const off = await call('PATCH', '/oficial', { enabled: false });
     expect(off.statusCode).toBe(200);
     expect(off.json()).toMatchObject({ name: 'oficial', enabled: false, status: 'disabled' });

@@ -119,7 +119,9 @@ describe('Live events stream (SSE)', () => {
       type: 'text',
       content: { text: 'never on the wire', to: '+5511900000000' },
     });
-    await worker.get(SendOutcomesRepository).claim(outbound);
+    await worker
+      .get(SendOutcomesRepository)
+      .claim(outbound, { id: 'test-worker', leaseMs: 60_000 });
     await messages.markSent(outbound, `out.${outbound}`, new Date());
     await messages.applyStatus(at.accountId, `out.${outbound}`, 'delivered', new Date());
     await messages.applyStatus(at.accountId, `out.${outbound}`, 'failed', new Date(), {

@@ -82,6 +82,7 @@ export class ChannelAccountLifecycle {
       ],
     );
     // Deleted between the read and the lock: gone for this caller too.
+    this.accounts.forgetReused();
     if (rows.length === 0) throw new NotFoundError('Channel account');
     return this.accounts.get(tenantId, account.id);
   }
@@ -116,6 +117,7 @@ export class ChannelAccountLifecycle {
         'The channel account was deleted before this message was sent',
       ],
     );
+    this.accounts.forgetReused();
     this.logger.log(
       { accountId: account.id, failedSends: rows[0]?.failed ?? 0 },
       'Channel account deleted',

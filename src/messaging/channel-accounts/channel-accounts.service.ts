@@ -1,3 +1,4 @@
+import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -57,6 +58,9 @@ export interface SealedChannelAccount {
   openCredentials(): RawCredentials;
 }
 
+/** Accounts kept for reuse at most; past it the reuse starts over (a burst needs a few). */
+const MAX_REUSED_ACCOUNTS = 10_000;
+
 /**
  * Channel accounts and their credentials. Credentials are sealed on the way in and opened
  * only into a ChannelAccountRef handed to a provider for one call, read into that provider's
@@ -64,12 +68,21 @@ export interface SealedChannelAccount {
  */
 @Injectable()
 export class ChannelAccountsService {
+  /** Accounts read for accepting sends, reused briefly (getForSend); keyed by tenant and id or name. */
+  private readonly reused = new Map<string, { until: number; account: ChannelAccountDto }>();
+  private readonly reuseMs: number;
+  /** Moves on with every change, so a read that began before one is not kept after it. */
+  private generation = 0;
+
   constructor(
     @InjectRepository(ChannelAccountEntity)
     private readonly accounts: Repository<ChannelAccountEntity>,
     private readonly box: SecretBox,
     private readonly registry: ChannelRegistry,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.reuseMs = config.outbound.accountCacheMs;
+  }
 
   /**
    * Stores an account as given. A tenant's connect goes through ChannelAccountConnector, which
@@ -122,6 +135,7 @@ export class ChannelAccountsService {
       encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
     );
     await this.accounts.update({ id: account.id, tenantId }, { credentials: sealed });
+    this.forgetReused();
     // New credentials are a fresh start: an account that needed re-auth is active again.
     await this.setStatus(account.id, 'active');
   }
@@ -146,6 +160,34 @@ export class ChannelAccountsService {
   }
 
   /**
+   * `get` for accepting a send: a burst of sends on one account reads it once per
+   * CHANNEL_ACCOUNT_CACHE_MS rather than once per send (a PostgreSQL round trip and commit
+   * each). Every change to accounts made through this process drops what was kept (forgetReused),
+   * so a PATCH, switch-off, delete or new credentials is seen by the next send here at once; a
+   * change made through another pod is seen within the cache time, and the worker reads the
+   * account afresh with every queued send, failing those of an account switched off or deleted.
+   */
+  async getForSend(tenantId: string, idOrName: string): Promise<ChannelAccountDto> {
+    if (this.reuseMs === 0) return this.get(tenantId, idOrName);
+    const key = `${tenantId}\u0000${idOrName}`;
+    const now = Date.now();
+    const kept = this.reused.get(key);
+    if (kept && kept.until > now) return kept.account;
+    const generation = this.generation;
+    const account = await this.get(tenantId, idOrName);
+    if (generation !== this.generation) return account;
+    if (this.reused.size >= MAX_REUSED_ACCOUNTS) this.reused.clear();
+    this.reused.set(key, { until: now + this.reuseMs, account });
+    return account;
+  }
+
+  /** Drops every account kept by getForSend: called by each change to accounts. */
+  forgetReused(): void {
+    this.generation += 1;
+    this.reused.clear();
+  }
+
+  /**
    * Moves the account to `status`; a real change records `account.status_changed` in the same
    * statement (a repeated status, such as a health check confirming `active`, records nothing).
    * While the tenant has the account switched off (or deleted) the status it shows stays
@@ -162,6 +204,7 @@ export class ChannelAccountsService {
        SELECT 1`,
       [accountId, status],
     );
+    this.forgetReused();
   }
 
   /**
@@ -251,6 +294,7 @@ export class ChannelAccountsService {
       fallbackId = fallback.id;
     }
     await this.accounts.update({ id: account.id, tenantId }, { fallbackAccountId: fallbackId });
+    this.forgetReused();
     return ChannelAccountDto.from({ ...account, fallbackAccountId: fallbackId });
   }
 

@@ -34,6 +34,10 @@ export interface OutboundForSend {
   lastInboundAt: Date | null;
   /** The message's account as stored, credentials sealed; null once it was deleted. */
   account: StoredChannelAccount | null;
+  /** How long the message's claim (`sending`) stays live, by PostgreSQL's clock; 0 when lapsed. */
+  claimLeftMs: number;
+  /** This read claimed the message for sending (claimOutboundForSend). */
+  claimedNow: boolean;
 }
 
 /** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
@@ -162,6 +166,8 @@ export class MessagesRepository {
    * commit of its own per send. With an idempotency key this tenant already holds, nothing
    * is inserted and `created` is false (a concurrent INSERT of the same key waits on the
    * unique index until the other commits, so exactly one of them creates the message).
+   * The row is stamped enqueued as stored: the caller adds its job next and clears the stamp
+   * (markNotEnqueued) only if Redis refuses, where stamping after the add cost a commit per send.
    */
   async insertOutboundTouching(
     message: Omit<NewOutboundMessage, 'conversationId'>,
@@ -181,9 +187,9 @@ export class MessagesRepository {
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,
-                               idempotency_key, idempotency_fingerprint, purpose)
+                               idempotency_key, idempotency_fingerprint, purpose, enqueued_at)
          SELECT $1, $2, touched.id, $3, 'outbound', $4, $5, 'queued', $6, $7,
-                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11
+                COALESCE($9::uuid, ${REPLIED_TO_ID_SQL('$3', '$7')}), $8, $10, $11, now()
            FROM touched
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
@@ -227,9 +233,41 @@ export class MessagesRepository {
    * message. Each is read fresh per send, so a switched-off account or a suspended tenant
    * still stops the sends queued before.
    */
-  async findOutboundForSend(id: string): Promise<OutboundForSend | null> {
-    const { entities, raw } = await this.entities
-      .createQueryBuilder('m')
+  findOutboundForSend(id: string): Promise<OutboundForSend | null> {
+    return this.readOutboundForSend(id);
+  }
+
+  /**
+   * findOutboundForSend and the claim (SendOutcomesRepository.claim) in one statement: a
+   * queued message is taken for sending by `claimant` as it is read (`claimedNow`), so a send
+   * costs one round trip and commit less. What is read is the message as it was before the
+   * claim; a message not queued is read as it is, unclaimed.
+   */
+  claimOutboundForSend(
+    id: string,
+    claimant: { id: string; leaseMs: number },
+  ): Promise<OutboundForSend | null> {
+    return this.readOutboundForSend(id, claimant);
+  }
+
+  private async readOutboundForSend(
+    id: string,
+    claimant?: { id: string; leaseMs: number },
+  ): Promise<OutboundForSend | null> {
+    const query = this.entities.createQueryBuilder('m');
+    if (claimant) {
+      query
+        .addCommonTableExpression(
+          `UPDATE messages SET status = 'sending', claimed_by = :claimant,
+                  claimed_until = now() + make_interval(secs => CAST(:leaseMs AS double precision) / 1000),
+                  updated_at = now()
+            WHERE id = :id AND direction = 'outbound' AND status = 'queued' RETURNING id`,
+          'claimed',
+        )
+        .addSelect('EXISTS (SELECT 1 FROM claimed)', 'claimed_now')
+        .setParameters({ claimant: claimant.id, leaseMs: claimant.leaseMs });
+    }
+    const { entities, raw } = await query
       .addSelect(
         `EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active')`,
         'tenant_active',
@@ -254,19 +292,28 @@ export class MessagesRepository {
            WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL)`,
         'account',
       )
+      .addSelect(
+        `GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8`,
+        'claim_left_ms',
+      )
       .where(`m.id = :id AND m.direction = 'outbound'`, { id })
       .getRawAndEntities<{
+        claimed_now?: boolean;
+        claim_left_ms: number;
         tenant_active: boolean;
         contact_id: string | null;
         last_inbound_at: Date | null;
         account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       }>();
     if (!entities[0]) return null;
+    const claimedNow = raw[0].claimed_now === true;
     return {
-      message: entities[0],
+      message: claimedNow ? Object.assign(entities[0], { status: 'sending' }) : entities[0],
+      claimedNow,
       tenantActive: raw[0].tenant_active,
       contactId: raw[0].contact_id,
       lastInboundAt: raw[0].last_inbound_at,
+      claimLeftMs: Number(raw[0].claim_left_ms),
       account: raw[0].account && {
         ...raw[0].account,
         disabledAt: raw[0].account.disabledAt ? new Date(raw[0].account.disabledAt) : null,
@@ -279,6 +326,17 @@ export class MessagesRepository {
     await this.db.query(
       `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
       [ids],
+    );
+  }
+
+  /**
+   * The message's job could not be added after all (Redis refused): the outbox sweeper adds
+   * it once it has waited INBOX_SWEEP_AFTER_MS rather than the stalled threshold.
+   */
+  async markNotEnqueued(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = 'queued'`,
+      [id],
     );
   }
 

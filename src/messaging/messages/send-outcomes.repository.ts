@@ -27,8 +27,9 @@ export interface SendEcho {
 }
 
 /**
- * The life of one send as rows see it: a worker claims a queued message (`sending`) before it
- * calls the provider, so two workers never both send it; the claim ends `sent` (the provider's
+ * The life of one send as rows see it: a worker claims a queued message (`sending`, with a
+ * lease: `claimed_by`, `claimed_until`) before it calls the provider, so two workers never both
+ * send it; the claim ends `sent` (the provider's
  * id recorded), back to `queued` (the platform refused or never saw it: safe to send again),
  * `failed`, or `unknown` (it may have gone out). An unknown or in-flight send is settled by the
  * platform's echo of it, a status webhook naming its id, or an operator; never by sending again.
@@ -44,21 +45,26 @@ export class SendOutcomesRepository {
     private readonly messages: MessagesRepository,
   ) {}
 
-  /** Takes a queued message for sending; false when another worker (or run) already did. */
-  async claim(id: string): Promise<boolean> {
+  /**
+   * Takes a queued message for sending, as `claimant.id` for `claimant.leaseMs` (SendClaimant);
+   * false when another worker (or run) already did.
+   */
+  async claim(id: string, claimant: { id: string; leaseMs: number }): Promise<boolean> {
     const [rows]: [unknown[], number] = await this.db.query(
-      `UPDATE messages SET status = 'sending', updated_at = now()
+      `UPDATE messages SET status = 'sending', claimed_by = $2,
+              claimed_until = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
         WHERE id = $1 AND status = 'queued' RETURNING id`,
-      [id],
+      [id, claimant.id, claimant.leaseMs],
     );
     return rows.length > 0;
   }
 
   /** The platform refused the send or never saw it: it waits to be sent again. */
-  async release(id: string): Promise<void> {
+  async release(id: string, claimant: string): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'sending'`,
-      [id],
+      `UPDATE messages SET status = 'queued', claimed_by = NULL, claimed_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
+      [id, claimant],
     );
   }
 
@@ -76,14 +82,33 @@ export class SendOutcomesRepository {
   }
 
   /**
+   * A claim whose lease lapsed before its send ended (its worker stopped mid-send) becomes
+   * `unknown`; false when the message holds no lapsed claim any more (its send ended, or the
+   * claim is live). A claim made before leases existed has none and counts as lapsed.
+   */
+  async abandonLapsedClaim(id: string, code: string, title: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
+          WHERE id = $1 AND status = 'sending' AND (claimed_until IS NULL OR claimed_until <= now())
+          RETURNING ${CHANGED_COLUMNS}),
+       event AS (${messageEvents('changed', 'message.status_changed')})
+       SELECT 1 FROM changed`,
+      [id, code, title.slice(0, 500)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Claims whose worker died (or whose job Redis lost) before they ended: `sending` for longer
-   * than any live send takes. Each becomes `unknown`; returns how many.
+   * than `ms` and past their lease. Each becomes `unknown`; returns how many.
    */
   async abandonClaimsOlderThan(ms: number, code: string, title: string): Promise<number> {
     const [{ count }]: { count: number }[] = await this.db.query(
       `WITH changed AS (
          UPDATE messages SET status = 'unknown', error_code = $2, error_title = $3, updated_at = now()
           WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+            AND (claimed_until IS NULL OR claimed_until <= now())
           RETURNING ${CHANGED_COLUMNS}),
        event AS (${messageEvents('changed', 'message.status_changed')})
        SELECT count(*)::int AS count FROM changed`,

@@ -1,6 +1,11 @@
-/** An `outbound` job names the message only; everything else is read from PostgreSQL. */
+/**
+ * An `outbound` job names the message, and the account it was accepted for when known (for
+ * pacing ahead of the read; jobs re-added by the sweeper or a re-drive have none);
+ * everything else is read from PostgreSQL.
+ */
 export interface OutboundJobData {
   messageId: string;
+  channelAccountId?: string;
 }
 
 export const OutboundJob = {

@@ -16,6 +16,7 @@ import type { SendOutcomesRepository } from '../messages/send-outcomes.repositor
 import { FallbackPolicy } from './fallback-policy';
 import type { SendRecheck } from './send-recheck';
 import { OutboundSender } from './outbound-sender';
+import { SendPacing } from './send-pacing';
 import type { SendAttempt } from './send-decision';
 
 type Step = () => Promise<SendResult>;
@@ -84,9 +85,13 @@ function harness() {
     accountStatuses: new Map<string, string>(),
     fallbackMoves: 0,
     databaseDown: false,
+    /** What is left of a claim's lease, per message (lapsed when absent). */
+    claimLeftMs: new Map<string, number>(),
+    /** Reads that claimed as they read (the job named an account whose token was taken). */
+    claimReads: 0,
   };
 
-  const messages = {
+  const messages: MessagesRepository = {
     findOutboundForSend: (id: string) => {
       const message = rows.get(id);
       return Promise.resolve(
@@ -97,9 +102,17 @@ function harness() {
               contactId: null,
               lastInboundAt: null,
               account: accounts.get(message.channelAccountId) ?? null,
+              claimLeftMs: state.claimLeftMs.get(id) ?? 0,
             }
           : null,
       );
+    },
+    claimOutboundForSend: async (id: string) => {
+      state.claimReads += 1;
+      const found = await messages.findOutboundForSend(id);
+      if (found?.message.status !== 'queued') return found;
+      found.message.status = 'sending';
+      return { ...found, claimedNow: true };
     },
     markFailed: (id: string, code: string, title: string) => {
       Object.assign(rows.get(id)!, { status: 'failed', errorCode: code, errorTitle: title });
@@ -130,6 +143,14 @@ function harness() {
     markUnknown: (id: string, code: string) => {
       Object.assign(rows.get(id)!, { status: 'unknown', errorCode: code });
       return Promise.resolve();
+    },
+    abandonLapsedClaim: (id: string, code: string) => {
+      const row = rows.get(id)!;
+      if (row.status !== 'sending' || (state.claimLeftMs.get(id) ?? 0) > 0) {
+        return Promise.resolve(false);
+      }
+      Object.assign(row, { status: 'unknown', errorCode: code });
+      return Promise.resolve(true);
     },
     recordSent: (id: string, providerMessageId: string) => {
       Object.assign(rows.get(id)!, { status: 'sent', providerMessageId });
@@ -162,15 +183,16 @@ function harness() {
           : Promise.reject(new CircuitOpenError(key, retryAfterMs));
       },
     } as unknown as CircuitBreakerRegistry,
-    {
+    new SendPacing(registry, {
       take: () =>
         Promise.resolve({ allowed: state.tokenWaitMs === 0, retryAfterMs: state.tokenWaitMs }),
-    } as unknown as TokenBucket,
+    } as unknown as TokenBucket),
     new FallbackPolicy(
       { fallbackMessageClasses: new Set(['service']) } as unknown as AppConfig,
       registry,
     ),
     { refusal: () => Promise.resolve(undefined) } as unknown as SendRecheck,
+    { id: 'worker-1', leaseMs: 60_000 },
     {
       inc: () => {
         state.fallbackMoves += 1;
@@ -229,6 +251,47 @@ describe('OutboundSender decisions', () => {
     expect(ms).toBeLessThanOrEqual(480);
     expect(primary.calls).toHaveLength(0);
     expect(rows.get(id)!.status).toBe('queued');
+  });
+
+  it('takes the token of an account it sent through before reading, then reads and claims in one go', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    primary.pacing = { ratePerSecond: 20, burst: 20 };
+    const warm = queued('m2-warm');
+    await expect(sender.send(first(warm))).resolves.toEqual({ kind: 'sent' });
+    expect(state.claimReads).toBe(0);
+
+    const id = queued('m2-next');
+    await expect(sender.send({ ...first(id), channelAccountId: 'acc-primary' })).resolves.toEqual({
+      kind: 'sent',
+    });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(id)!.status).toBe('sent');
+
+    // No token: the job waits before anything is read or claimed.
+    state.tokenWaitMs = 300;
+    const waiting = queued('m2-waiting');
+    await expect(
+      sender.send({ ...first(waiting), channelAccountId: 'acc-primary' }),
+    ).resolves.toMatchObject({ kind: 'delay', reason: 'paced' });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(waiting)!.status).toBe('queued');
+    expect(primary.calls).toHaveLength(2);
+  });
+
+  it('gives back the claim taken with the read when the send stops before the platform is called', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    await sender.send(first(queued('m2b-warm')));
+    state.openCircuits.set('acc-primary', 200);
+    const id = queued('m2b');
+
+    await expect(sender.send({ ...first(id), channelAccountId: 'acc-primary' })).resolves.toEqual({
+      kind: 'delay',
+      ms: 1_000,
+      reason: 'circuit-open',
+    });
+    expect(state.claimReads).toBe(1);
+    expect(rows.get(id)!.status).toBe('queued');
+    expect(primary.calls).toHaveLength(1);
   });
 
   it('waits out an open circuit (at least 1 s) instead of spending an attempt', async () => {
@@ -318,7 +381,22 @@ describe('OutboundSender decisions', () => {
     });
   });
 
-  it('holds as unknown, without calling the platform, a message an earlier run claimed and never finished', async () => {
+  it('leaves a live claim of another run alone and comes back after its lease', async () => {
+    const { sender, primary, rows, state, queued } = harness();
+    const id = queued('m9-live');
+    rows.get(id)!.status = 'sending';
+    state.claimLeftMs.set(id, 4_000);
+
+    await expect(sender.send(first(id))).resolves.toEqual({
+      kind: 'delay',
+      ms: 4_250,
+      reason: 'claimed',
+    });
+    expect(rows.get(id)!.status).toBe('sending');
+    expect(primary.calls).toHaveLength(0);
+  });
+
+  it('holds as unknown, without calling the platform, a message whose claim lapsed before its send ended', async () => {
     const { sender, primary, rows, queued } = harness();
     const id = queued('m9');
     rows.get(id)!.status = 'sending';

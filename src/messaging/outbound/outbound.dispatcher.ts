@@ -43,15 +43,15 @@ export interface AcceptedMessage {
 @Injectable()
 export class OutboundDispatcher {
   private readonly logger = new Logger(OutboundDispatcher.name);
-  private readonly adds = new MicroBatcher<string, void>(
-    (ids) =>
-      sameForAll(ids.length, () =>
+  private readonly adds = new MicroBatcher<OutboundJobData, void>(
+    (jobs) =>
+      sameForAll(jobs.length, () =>
         addWhenLive(
           this.queue,
-          ids.map((id) => ({
+          jobs.map((data) => ({
             name: OutboundJob.Send,
-            data: { messageId: id },
-            opts: { jobId: id },
+            data,
+            opts: { jobId: data.messageId },
           })),
           ENQUEUE_TIMEOUT_MS,
         ),
@@ -82,8 +82,9 @@ export class OutboundDispatcher {
       if (earlier) return { ...earlier, duplicate: true };
     }
 
-    // The account without its credentials: accepting a send needs no secret opened.
-    const account = await this.accounts.get(tenantId, request.channelAccountId);
+    // The account without its credentials: accepting a send needs no secret opened. Reused
+    // for a moment across a burst; the worker reads it afresh before sending.
+    const account = await this.accounts.getForSend(tenantId, request.channelAccountId);
     if (account.status !== 'active') {
       throw new DomainError(
         'CHANNEL_ACCOUNT.NOT_ACTIVE',
@@ -142,18 +143,43 @@ export class OutboundDispatcher {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }
 
-    await this.enqueue(stored.id);
+    await this.enqueueStored({ messageId: stored.id, channelAccountId: account.id });
     return { id: stored.id, status: 'queued', duplicate: false };
   }
 
   /**
+   * Adds the job of a message stored just now, already stamped enqueued by its insert. When
+   * Redis cannot take it, the stamp is cleared so the sweeper adds it soon; should that fail
+   * too, the sweeper still finds it as stalled (INBOX_SWEEP_STALLED_AFTER_MS), later.
+   */
+  private async enqueueStored(job: Required<OutboundJobData>): Promise<void> {
+    const { messageId } = job;
+    try {
+      await this.adds.submit(job);
+    } catch (error) {
+      this.logger.warn(
+        { messageId, reason: (error as Error).message },
+        'Message stored; enqueueing left to the sweeper',
+      );
+      await this.messages
+        .markNotEnqueued(messageId)
+        .catch((clearError: unknown) =>
+          this.logger.warn(
+            { messageId, reason: (clearError as Error).message },
+            'Could not clear the enqueued stamp; the sweeper finds the message once it is stalled',
+          ),
+        );
+    }
+  }
+
+  /**
    * Enqueues a stored message now, or leaves it to the sweeper when Redis cannot take it.
-   * Sends accepted together share one addBulk, and their enqueued stamps one UPDATE after the
+   * Sends enqueued together share one addBulk, and their enqueued stamps one UPDATE after the
    * answer (the stamp only spares the sweeper a re-add under the same job id).
    */
   async enqueue(messageId: string): Promise<void> {
     try {
-      await this.adds.submit(messageId);
+      await this.adds.submit({ messageId });
     } catch (error) {
       this.logger.warn(
         { messageId, reason: (error as Error).message },

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
+import type { AppConfig } from '@config/app-config';
 import { PlatformError } from '@core/errors/platform-error';
 import type { OutboundJobData } from './outbound-job';
 import type { OutboundSender } from './outbound-sender';
@@ -31,11 +32,20 @@ function processorDeciding(decision: SendDecision) {
       return Promise.resolve(decision);
     },
   } as unknown as OutboundSender;
-  return { processor: new OutboundProcessor(sender), attempts };
+  const config = { outbound: { workerConcurrency: 64 } } as AppConfig;
+  return { processor: new OutboundProcessor(sender, config), attempts };
 }
 
 describe('OutboundProcessor applies the sender decision to the queue', () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  it('runs as many sends at once as OUTBOUND_WORKER_CONCURRENCY says', () => {
+    const { processor } = processorDeciding({ kind: 'sent' });
+    const worker = { concurrency: 10 };
+    Object.assign(processor, { _worker: worker });
+    processor.onApplicationBootstrap();
+    expect(worker.concurrency).toBe(64);
+  });
 
   it('tells the sender which attempt runs and whether it is the last', async () => {
     const { processor, attempts } = processorDeciding({ kind: 'sent' });

@@ -1,4 +1,6 @@
+import { AppConfig } from '@config/app-config';
 import { OnWorkerEvent } from '@nestjs/bullmq';
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DomainError } from '@core/errors/domain-error';
 import { delayJob } from '@core/queue/delay-job';
@@ -14,9 +16,21 @@ import type { SendDecision, SendOutcome } from './send-decision';
  * the only place outbound sending meets BullMQ (attempts, delays, the worker's lock token).
  */
 @QueueProcessor(QueueName.Outbound)
-export class OutboundProcessor extends QueueWorker {
-  constructor(private readonly sender: OutboundSender) {
+export class OutboundProcessor extends QueueWorker implements OnApplicationBootstrap {
+  constructor(
+    private readonly sender: OutboundSender,
+    private readonly config: AppConfig,
+  ) {
     super();
+  }
+
+  /**
+   * Sends in flight per process (OUTBOUND_WORKER_CONCURRENCY): a send mostly waits on the
+   * platform and PostgreSQL, so one process keeps up with more than the house default of 10
+   * when the platform is slow. Set once the worker exists (BullMQ reads it on every fetch).
+   */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.outbound.workerConcurrency;
   }
 
   process(job: Job<OutboundJobData>, token?: string): Promise<SendOutcome> {
@@ -24,6 +38,7 @@ export class OutboundProcessor extends QueueWorker {
       const attempt = job.attemptsMade + 1;
       const decision = await this.sender.send({
         messageId: job.data.messageId,
+        channelAccountId: job.data.channelAccountId,
         attempt,
         isLastAttempt: attempt >= (job.opts.attempts ?? 1),
       });

@@ -12,6 +12,7 @@ import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { OutboundSender } from '@app/messaging/outbound/outbound-sender';
+import { SendClaimant } from '@app/messaging/outbound/send-claimant';
 import type { SendAttempt } from '@app/messaging/outbound/send-decision';
 import { OutboxSweeper } from '@app/messaging/outbound/outbox.sweeper';
 import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/support/test-app';
@@ -65,8 +66,8 @@ const attemptOf = (messageId: string, attemptsMade = 0): SendAttempt => ({
 });
 
 /**
- * Every duplicate send is a bug: a message is claimed before the provider is called, so two
- * runs never both send it; a send that may have gone out is held as `unknown` and never sent
+ * Every duplicate send is a bug: a message is claimed (with a lease) before the provider is
+ * called, so two runs never both send it, and a run finding a live claim leaves it alone; a send that may have gone out is held as `unknown` and never sent
  * again by itself; recording a send's result never leads to sending it again. The API role
  * runs no workers here: each test drives the sender itself, as two workers (or a redelivered
  * job) would.
@@ -127,21 +128,83 @@ describe('Sending a message at most once', () => {
       >(`SELECT status, error_code, provider_message_id FROM messages WHERE id = $1`, [id])
     )[0];
 
-  it('lets only one of two workers running the same message call the provider', async () => {
-    const id = await accept('two workers');
+  /** A provider call that waits for the test: `reached` once the call is made, `answer` ends it. */
+  const heldCall = () => {
     let answer!: () => void;
-    provider.steps.push(
-      (message) =>
-        new Promise((resolve) => {
+    const reached = new Promise<void>((called) => {
+      provider.steps.push((message) => {
+        called();
+        return new Promise((resolve) => {
           answer = () => resolve({ providerMessageId: `sc.${message.id}`, acceptedAt: new Date() });
-        }),
-    );
+        });
+      });
+    });
+    return { reached, answer: () => answer() };
+  };
+
+  it("leaves a second worker's hands off a live claim: it comes back after the lease and finds the send done", async () => {
+    const id = await accept('two workers');
+    const call = heldCall();
     const first = sender.send(attemptOf(id));
-    const second = sender.send(attemptOf(id));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    answer();
-    const decisions = await Promise.all([first, second]);
-    expect(decisions.map((decision) => decision.kind).sort()).toEqual(['sent', 'skipped']);
+    // The first worker holds the claim and is inside the provider call when the second runs.
+    await call.reached;
+    const second = await sender.send(attemptOf(id));
+    expect(second).toMatchObject({ kind: 'delay', reason: 'claimed' });
+    const lease = (
+      await db.query<{ claimed_by: string; left_ms: number }[]>(
+        `SELECT claimed_by, EXTRACT(EPOCH FROM claimed_until - now()) * 1000 AS left_ms
+           FROM messages WHERE id = $1`,
+        [id],
+      )
+    )[0];
+    expect(lease.claimed_by).toBe(app.get(SendClaimant).id);
+    // It comes back once the lease is over, not before.
+    expect((second as { ms: number }).ms).toBeGreaterThanOrEqual(Number(lease.left_ms));
+    expect((await rowOf(id)).status).toBe('sending');
+
+    call.answer();
+    await expect(first).resolves.toEqual({ kind: 'sent' });
+    // The second worker's job, run again after its delay.
+    await expect(sender.send(attemptOf(id))).resolves.toEqual({ kind: 'skipped' });
+    expect(provider.callsFor(id)).toBe(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
+  });
+
+  it('reads and claims in one statement when the job names a known account, and still leaves a live claim alone', async () => {
+    const warm = await accept('account seen by this worker');
+    const [{ channel_account_id: accountId }] = await db.query<{ channel_account_id: string }[]>(
+      `SELECT channel_account_id FROM messages WHERE id = $1`,
+      [warm],
+    );
+    await expect(sender.send(attemptOf(warm))).resolves.toEqual({ kind: 'sent' });
+
+    const id = await accept('claimed as read');
+    const claimingReads = jest.spyOn(app.get(MessagesRepository), 'claimOutboundForSend');
+    const call = heldCall();
+    const first = sender.send({ ...attemptOf(id), channelAccountId: accountId });
+    await call.reached;
+    expect(await sender.send({ ...attemptOf(id), channelAccountId: accountId })).toMatchObject({
+      kind: 'delay',
+      reason: 'claimed',
+    });
+    call.answer();
+    await expect(first).resolves.toEqual({ kind: 'sent' });
+    expect(claimingReads).toHaveBeenCalledTimes(2);
+    claimingReads.mockRestore();
+    expect(provider.callsFor(id)).toBe(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
+  });
+
+  it('lets only one of two workers starting the same message together call the provider', async () => {
+    const id = await accept('two workers at once');
+    const call = heldCall();
+    const both = [sender.send(attemptOf(id)), sender.send(attemptOf(id))];
+    await call.reached;
+    call.answer();
+    const decisions = await Promise.all(both);
+    // The other lost the claim (skipped) or found it live (delay): never unknown, never a call.
+    expect(decisions.map((decision) => decision.kind)).toContain('sent');
+    expect(decisions.map((decision) => decision.kind)).not.toContain('unknown');
     expect(provider.callsFor(id)).toBe(1);
     expect(await rowOf(id)).toMatchObject({ status: 'sent', provider_message_id: `sc.${id}` });
   });
@@ -159,16 +222,40 @@ describe('Sending a message at most once', () => {
     expect(provider.callsFor(id)).toBe(1);
   });
 
-  it('holds as unknown, without calling the provider, a message an earlier run claimed and never finished', async () => {
+  it('leaves the live claim of a worker that was killed mid-send alone until its lease lapses, then holds it as unknown', async () => {
     const id = await accept('worker killed mid-send');
     // The state a SIGKILLed worker leaves: claimed, the platform called, no result recorded.
-    await db.query(`UPDATE messages SET status = 'sending' WHERE id = $1`, [id]);
+    await db.query(
+      `UPDATE messages SET status = 'sending', claimed_by = 'killed-worker',
+              claimed_until = now() + interval '1 minute' WHERE id = $1`,
+      [id],
+    );
+    await expect(sender.send(attemptOf(id, 1))).resolves.toMatchObject({
+      kind: 'delay',
+      reason: 'claimed',
+    });
+    expect((await rowOf(id)).status).toBe('sending');
+
+    await db.query(
+      `UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
     await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'unknown' });
     expect(provider.callsFor(id)).toBe(0);
     expect(await rowOf(id)).toMatchObject({
       status: 'unknown',
       error_code: 'MESSAGE.SEND_INTERRUPTED',
     });
+    // Unknown is never sent again by itself.
+    await expect(sender.send(attemptOf(id, 2))).resolves.toEqual({ kind: 'skipped' });
+    expect(provider.callsFor(id)).toBe(0);
+  });
+
+  it('holds as unknown a claim made before claims had leases', async () => {
+    const id = await accept('claimed before leases');
+    await db.query(`UPDATE messages SET status = 'sending' WHERE id = $1`, [id]);
+    await expect(sender.send(attemptOf(id, 1))).resolves.toEqual({ kind: 'unknown' });
+    expect(provider.callsFor(id)).toBe(0);
   });
 
   it('gives a send the platform refused back to the queue, to be sent by the next attempt', async () => {
@@ -237,13 +324,21 @@ describe('Sending a message at most once', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'failed', error_code: 'TENANT.SUSPENDED' });
   });
 
-  it('marks a claim whose worker and job were both lost unknown on the next sweep', async () => {
+  it('marks a claim whose worker and job were both lost unknown on the next sweep, once its lease lapsed', async () => {
     const id = await accept('claim lost with Redis');
+    const live = await accept('claimed long ago, lease still live');
     await db.query(
-      `UPDATE messages SET status = 'sending', updated_at = now() - interval '1 hour' WHERE id = $1`,
+      `UPDATE messages SET status = 'sending', updated_at = now() - interval '1 hour',
+              claimed_by = 'lost-worker', claimed_until = now() - interval '1 minute' WHERE id = $1`,
       [id],
     );
+    await db.query(
+      `UPDATE messages SET status = 'sending', updated_at = now() - interval '1 hour',
+              claimed_by = 'slow-worker', claimed_until = now() + interval '1 minute' WHERE id = $1`,
+      [live],
+    );
     await app.get(OutboxSweeper).run();
+    expect((await rowOf(live)).status).toBe('sending');
     expect(await rowOf(id)).toMatchObject({
       status: 'unknown',
       error_code: 'MESSAGE.SEND_INTERRUPTED',

@@ -124,7 +124,7 @@ describe('Messaging event stream', () => {
     const conversationId = await newConversation();
     const inbound = await receive(conversationId);
     const outbound = await accept(conversationId);
-    await outcomes.claim(outbound);
+    await outcomes.claim(outbound, { id: 'test-worker', leaseMs: 60_000 });
     await messages.markSent(outbound, `out.${outbound}`, new Date());
     await messages.applyStatus(accountId, `out.${outbound}`, 'delivered', new Date());
     // a repeated status changes nothing, so it records nothing
@@ -189,7 +189,7 @@ describe('Messaging event stream', () => {
   it('records an unknown outcome and its settling', async () => {
     const conversationId = await newConversation();
     const id = await accept(conversationId);
-    await outcomes.claim(id);
+    await outcomes.claim(id, { id: 'test-worker', leaseMs: 60_000 });
     await outcomes.markUnknown(id, 'MESSAGE.OUTCOME_UNKNOWN', 'No answer');
     await outcomes.settleByOperator(tenantId, id, 'failed');
     expect(
