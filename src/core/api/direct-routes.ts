@@ -1,8 +1,9 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['post']>;
 
 /** A route Fastify serves directly, with the OpenAPI operation Swagger's scan cannot see. */
 export interface DirectRoute {
