@@ -33,7 +33,7 @@ interface Pending {
   id: string;
   externalId: string;
   text: string;
-  done: (error?: unknown) => void;
+  done: (error?: Error) => void;
 }
 
 let batch: Pending[] = [];
@@ -71,7 +71,8 @@ async function commit(items: Pending[]): Promise<void> {
     }
     for (const item of items) item.done();
   } catch (error) {
-    for (const item of items) item.done(error);
+    const failure = error instanceof Error ? error : new Error(String(error));
+    for (const item of items) item.done(failure);
   }
 }
 
