@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { runBitrixBenchmark } from './bitrix/bitrix.bench';
 import { runCallStatsBenchmark } from './call-stats/call-stats.bench';
 import { runHistoryBenchmark } from './history/history.bench';
+import { runInboundBenchmark } from './inbound/inbound.bench';
 import { runIntakeBenchmark } from './intake/intake.bench';
 import { runMemoryBenchmark } from './memory/memory.bench';
 import { runOutboundBenchmark } from './outbound/outbound.bench';
@@ -15,6 +16,7 @@ import { runWebhooksBenchmark } from './webhooks/webhooks.bench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   intake: runIntakeBenchmark,
+  inbound: runInboundBenchmark,
   outbound: runOutboundBenchmark,
   memory: runMemoryBenchmark,
   history: runHistoryBenchmark,

@@ -4,6 +4,7 @@ import { AppConfig } from '@config/app-config';
 import { ConfigModule } from '@config/config.module';
 import { AuthGuard, AuthModule } from '@core/auth/auth.module';
 import { ChannelModule } from '@core/channel/channel.module';
+import { DirectRoutesModule } from '@core/api/direct-routes';
 import { CryptoModule } from '@core/crypto/crypto.module';
 import { DatabaseModule } from '@core/database/database.module';
 import { ProblemDetailsFilter } from '@core/errors/problem-details.filter';
@@ -37,6 +38,7 @@ const infrastructure = [
   LoggerModule,
   CryptoModule,
   MetricsModule,
+  DirectRoutesModule,
   DatabaseModule,
   RedisModule,
   QueueModule,

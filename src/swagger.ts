@@ -2,6 +2,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@config/app-config';
 import { ProblemDetailsDoc } from '@core/api/api-problems.decorator';
+import { DirectRoutes } from '@core/api/direct-routes';
 import { guardDocs } from './docs-access';
 
 /**
@@ -30,6 +31,7 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig): vo
       .build(),
     { extraModels: [ProblemDetailsDoc] },
   );
+  app.get(DirectRoutes).document(document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     swaggerOptions: { persistAuthorization: true },

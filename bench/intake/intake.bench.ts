@@ -1,13 +1,23 @@
-// Webhook intake (issue 6, benchmark 1): Omnihub (src/main.ts, api role) and the hand-written
-// baseline (baseline-server.ts) run side by side as child processes on a database and Redis
-// prefix of their own; this process generates the load.
+// Webhook intake (issue 6, benchmark 1; issue 18): Omnihub (compiled, api role) and two
+// hand-written baselines (baseline-server.ts: one insert + one job per request;
+// group-commit-baseline-server.ts: one multi-row insert + one addBulk per 2 ms flush) run side
+// by side as child processes on a database and Redis prefix of their own; this process
+// generates the load, in rounds whose order alternates.
 import { randomBytes } from 'node:crypto';
+import { omnihubEntry } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
 import { type RunningServer, startServer } from '@test/support/server-process';
-import { type LoadConfig, measure, type RunRecord, type Scenario, scenarioName } from './load';
-import { medians, printTable, ratios, targets } from './report';
+import {
+  type LoadConfig,
+  measure,
+  type RunRecord,
+  type Scenario,
+  scenarioName,
+  warmUp,
+} from './load';
+import { GROUP_COMMIT, medians, PER_REQUEST, printTable, ratios, targets } from './report';
 import { bodySizes, buildWebhookPool } from './webhook-pool';
 
 /** BENCH_RATES=500,1000 picks the fixed-rate scenarios; BENCH_RATES=none measures saturation only. */
@@ -47,9 +57,11 @@ export async function runIntakeBenchmark(): Promise<void> {
       DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
     };
     // One at a time, so a server that fails to start never leaves the other one running.
+    const app = omnihubEntry();
     servers.push(
-      await startServer('omnihub', 'src/main.ts', {
+      await startServer('omnihub', app.entry, {
         ...shared,
+        ...app.env,
         APP_ROLE: 'api',
         LOG_LEVEL: 'warn',
         HOST: '127.0.0.1',
@@ -58,12 +70,22 @@ export async function runIntakeBenchmark(): Promise<void> {
         ...cpuProfileEnv(),
       }),
     );
-    servers.push(await startServer('baseline', 'bench/intake/baseline-server.ts', shared));
+    servers.push(await startServer(PER_REQUEST, 'bench/intake/baseline-server.ts', shared));
+    servers.push(
+      await startServer(GROUP_COMMIT, 'bench/intake/group-commit-baseline-server.ts', shared),
+    );
+
+    const WARMUP_REQUESTS = numberFromEnv('BENCH_WARMUP_REQUESTS', 5_000);
+    const idle: Record<string, number> = {};
+    for (const server of servers) {
+      idle[server.name] = (await warmUp(server, WARMUP_REQUESTS, config)).idleCpuMsPerS;
+      console.log(`${server.name}: idle ${idle[server.name]} CPU ms/s, warmed up`);
+    }
 
     const runs: RunRecord[] = [];
     for (let round = 1; round <= RUNS; round += 1) {
       for (const scenario of SCENARIOS) {
-        // Alternate who goes first, so neither always meets the smaller table or a warmer cache.
+        // Alternate who goes first, so none always meets the smaller table or a warmer cache.
         const order = round % 2 ? servers : [...servers].reverse();
         for (const server of order) {
           const record = await measure(server, scenario, config, environment);
@@ -88,9 +110,11 @@ export async function runIntakeBenchmark(): Promise<void> {
         runs: RUNS,
         connections: CONNECTIONS,
         rates: RATES,
+        warmupRequests: WARMUP_REQUESTS,
         ...config,
         appSecret: undefined,
       },
+      idleCpuMsPerS: idle,
       bodyBytes: bodySizes(buildWebhookPool(2_000, config.appSecret)),
       runs,
       medians: all,

@@ -49,6 +49,33 @@ export const scenarioName = (scenario: Scenario): string =>
   scenario.kind === 'sustained' ? `sustained@${scenario.connections}c` : `rate@${scenario.rate}`;
 
 /**
+ * Brings a freshly started server to steady state with a fixed amount of work rather than a
+ * fixed time: on a shared machine a few seconds may be a few hundred requests, and the first
+ * measured run would then pay for JIT compilation and lazily loaded code. Returns the CPU the
+ * server used per second while idle just before, since background timers (queue metrics,
+ * outbox polling) count in CPU per request at low rates.
+ */
+export async function warmUp(
+  server: RunningServer,
+  requests: number,
+  config: LoadConfig,
+): Promise<{ idleCpuMsPerS: number }> {
+  const idleBefore = processCpuMs(server.pid);
+  await new Promise((done) => setTimeout(done, IDLE_SAMPLE_MS));
+  const idleCpuMsPerS = round1(((processCpuMs(server.pid) - idleBefore) * 1_000) / IDLE_SAMPLE_MS);
+  const feed = new WebhookFeed(buildWebhookPool(requests, config.appSecret));
+  await autocannon({
+    url: server.url,
+    amount: requests,
+    connections: config.rateConnections,
+    requests: [{ method: 'POST', path: '/webhooks/meta', setupRequest: feed.next }],
+  });
+  return { idleCpuMsPerS };
+}
+
+const IDLE_SAMPLE_MS = 5_000;
+
+/**
  * One measurement: a warm-up whose numbers are discarded, then the measured run, both sending
  * distinct pre-signed deliveries; afterwards the inbox must hold exactly one row per 2xx.
  */

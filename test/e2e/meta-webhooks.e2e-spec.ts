@@ -202,4 +202,60 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('3358201444');
   });
+  it('serves deliveries on the direct route with the request id, the duration metric, problem+json errors and its OpenAPI operation', async () => {
+    const requestId = `meta-direct-${newId()}`;
+    const body = JSON.stringify({ object: 'something_new', entry: [] });
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(body, APP_SECRET),
+        'x-request-id': requestId,
+      },
+      payload: body,
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toEqual({ received: true });
+    expect(accepted.headers['x-request-id']).toBe(requestId);
+
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'application/json', 'x-request-id': `${requestId}-2` },
+      payload: '{"object": ',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(malformed.json()).toMatchObject({
+      code: 'REQUEST.MALFORMED_JSON',
+      traceId: `${requestId}-2`,
+    });
+    const wrongType = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.headers['content-type']).toMatch(/^application\/problem\+json/);
+
+    const metric = await register.getSingleMetric('http_request_duration_seconds')?.get();
+    const counted = (status: string) =>
+      metric?.values.find(
+        (value) =>
+          (value as { metricName?: string }).metricName === 'http_request_duration_seconds_count' &&
+          value.labels.route === '/webhooks/meta' &&
+          value.labels.method === 'POST' &&
+          value.labels.status_code === status,
+      )?.value ?? 0;
+    expect(counted('200')).toBeGreaterThanOrEqual(1);
+    expect(counted('400')).toBeGreaterThanOrEqual(1);
+
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+    expect(doc.paths['/webhooks/meta'].get).toBeDefined();
+    expect(doc.paths['/webhooks/meta'].post.responses['401'].content).toHaveProperty([
+      'application/problem+json',
+    ]);
+  });
 });

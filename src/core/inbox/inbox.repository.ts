@@ -10,7 +10,8 @@ export interface NewInboundEvent {
   externalId: string;
   tenantId: string | null;
   accountRef: string | null;
-  payload: unknown;
+  /** The payload as JSON text PostgreSQL's jsonb accepts (storableJson). */
+  payloadJson: string;
 }
 
 /** A row the sweeper must (re-)enqueue. */
@@ -35,11 +36,17 @@ export class InboxRepository {
    * (intake's group commit), so concurrent deliveries of the same event race inside PostgreSQL
    * and exactly one wins. Returns the ids of the rows it inserted: an event that already
    * existed, or appeared earlier in the same batch, is left out. Fails as a whole.
+   *
+   * Rows are stored already marked enqueued: intake adds their jobs right after this commit and
+   * clears the mark (markNotEnqueued) only when that fails, so the common case costs one
+   * statement instead of two. A process that dies between the commit and the add leaves a row
+   * marked but without a job; the sweeper's stalled rule (enqueued, never attempted, older
+   * than INBOX_SWEEP_STALLED_AFTER_MS) enqueues it.
    */
   async insertManyIfNew(events: readonly NewInboundEvent[]): Promise<Set<string>> {
     const inserted: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload)
-       SELECT id, source, external_id, tenant_id, account_ref, payload::jsonb
+      `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload, enqueued_at)
+       SELECT id, source, external_id, tenant_id, account_ref, payload::jsonb, now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
            AS batch (id, source, external_id, tenant_id, account_ref, payload)
        ON CONFLICT (source, external_id) DO NOTHING
@@ -50,7 +57,7 @@ export class InboxRepository {
         events.map((event) => event.externalId),
         events.map((event) => event.tenantId),
         events.map((event) => event.accountRef),
-        events.map((event) => jsonForJsonb(event.payload)),
+        events.map((event) => event.payloadJson),
       ],
     );
     return new Set(inserted.map((row) => row.id));
@@ -64,9 +71,11 @@ export class InboxRepository {
     return found[0]?.id;
   }
 
-  async markEnqueued(ids: readonly string[]): Promise<void> {
+  /** Their jobs could not be added: the sweeper enqueues them after INBOX_SWEEP_AFTER_MS. */
+  async markNotEnqueued(ids: readonly string[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE inbound_events SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,
+      `UPDATE inbound_events SET enqueued_at = NULL
+        WHERE id = ANY($1::uuid[]) AND processed_at IS NULL AND attempts = 0`,
       [ids],
     );
   }
@@ -153,16 +162,22 @@ export class InboxRepository {
   }
 }
 
-/** How JSON.stringify writes U+0000 and unpaired surrogates (paired ones stay raw). */
+/**
+ * How JSON writes U+0000 and surrogates as escapes. JSON.stringify escapes only unpaired
+ * surrogates; a platform's raw body may escape paired ones too, which then takes the slower,
+ * still correct, path.
+ */
 const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
 
 /**
- * jsonb cannot hold U+0000 or unpaired surrogates, and refusing the delivery would only make
- * the platform resend it forever: such strings are stored with U+FFFD in their place. The
- * check is one regex over the serialised text, so ordinary payloads are serialised once.
+ * The payload as JSON text for a jsonb column. jsonb cannot hold U+0000 or unpaired
+ * surrogates, and refusing the delivery would only make the platform resend it forever: such
+ * strings are stored with U+FFFD in their place. `rawJson`, when given, is the text `payload`
+ * was parsed from (a webhook's body): stored as it came unless the one regex finds such an
+ * escape, so an ordinary delivery is not serialised again.
  */
-function jsonForJsonb(payload: unknown): string {
-  const text = JSON.stringify(payload);
+export function storableJson(payload: unknown, rawJson?: string): string {
+  const text = rawJson ?? JSON.stringify(payload);
   if (!UNSTORABLE_ESCAPE.test(text)) return text;
   return JSON.stringify(payload, (_key, value: unknown) =>
     typeof value === 'string' ? storableText(value) : value,

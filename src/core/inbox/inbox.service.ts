@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
-import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
+import { MicroBatcher } from '@core/batching/micro-batcher';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
 import { isDatabaseUnavailable } from '@core/database/database-unavailable';
 import { InboundEnqueuer } from './inbound-enqueuer';
 import { inboxExternalId, sha256Hex } from './inbox-external-id';
 import { INBOX_INTAKE_TOTAL, IntakeOutcome } from './inbox.metrics';
-import { InboxRepository, NewInboundEvent, PendingInboundEvent } from './inbox.repository';
+import { InboxRepository, NewInboundEvent, storableJson } from './inbox.repository';
 
 export interface AcceptInboundEvent {
   /** 'meta', 'evolution', 'bitrix24', 'google-calendar'... the key handlers register under. */
@@ -20,6 +20,11 @@ export interface AcceptInboundEvent {
   externalId?: string;
   rawBody: Buffer | string;
   payload: unknown;
+  /**
+   * True when `payload` is exactly the JSON parse of `rawBody` (a webhook stored whole): the
+   * received text is stored as it is instead of serialising the payload again.
+   */
+  payloadIsRawBody?: boolean;
   tenantId?: string;
   accountRef?: string;
 }
@@ -35,28 +40,29 @@ const DATABASE_RETRY_AFTER_SECONDS = 10;
 /** Rows per INSERT / jobs per addBulk: large enough for any burst, small enough for one packet train. */
 const MAX_BATCH = 256;
 
+/** What became of one event in its batch. */
+interface Stored {
+  /** False: (source, external id) was already there, a duplicate. */
+  inserted: boolean;
+  /** False: stored, but its job is left to the sweeper (Redis away or slow). */
+  enqueued: boolean;
+}
+
 /**
  * Durable webhook intake (DESIGN.md "Inbound flow" step 3). When `accept` resolves, the event
  * is committed in PostgreSQL, so the webhook may answer 2xx; when PostgreSQL is unreachable it
  * throws UnavailableError (503 + Retry-After) so the platform delivers again later.
  *
- * Deliveries arriving together are stored with one INSERT and enqueued with one addBulk
- * (MicroBatcher): each caller still waits for its own row's commit, but the database and Redis
- * see one round trip per burst instead of one per webhook.
+ * Deliveries arriving together are stored with one INSERT and then enqueued with one addBulk,
+ * in the same flush (MicroBatcher): each caller still waits for its own row's commit, but the
+ * database and Redis see one round trip per burst instead of one per webhook, and the rows are
+ * written once (insertManyIfNew stores them marked enqueued; only a failed add clears it).
  */
 @Injectable()
 export class InboxService {
   private readonly logger = new Logger(InboxService.name);
-  private readonly inserts = new MicroBatcher<NewInboundEvent, boolean>(
-    (events) => this.insertBatch(events),
-    MAX_BATCH,
-  );
-  private readonly enqueues = new MicroBatcher<PendingInboundEvent, void>(
-    (events) => sameForAll(events.length, () => this.enqueuer.enqueue(events, ENQUEUE_TIMEOUT_MS)),
-    MAX_BATCH,
-  );
-  private readonly enqueuedMarks = new MicroBatcher<string, void>(
-    (ids) => sameForAll(ids.length, () => this.inbox.markEnqueued(ids)),
+  private readonly batches = new MicroBatcher<NewInboundEvent, Stored>(
+    (events) => this.storeBatch(events),
     MAX_BATCH,
   );
 
@@ -69,17 +75,20 @@ export class InboxService {
   async accept(event: AcceptInboundEvent): Promise<AcceptedInboundEvent> {
     const externalId = inboxExternalId(event.externalId ?? sha256Hex(event.rawBody));
     const id = newId();
-    const inserted = await this.database(event.source, () =>
-      this.inserts.submit({
+    const stored = await this.database(event.source, () =>
+      this.batches.submit({
         id,
         source: event.source,
         externalId,
         tenantId: event.tenantId ?? null,
         accountRef: event.accountRef ?? null,
-        payload: event.payload,
+        payloadJson: storableJson(
+          event.payload,
+          event.payloadIsRawBody ? jsonText(event.rawBody) : undefined,
+        ),
       }),
     );
-    if (!inserted) {
+    if (!stored.inserted) {
       this.count(event.source, 'duplicate');
       // Only redeliveries pay for this lookup. The original is committed by now: ON CONFLICT
       // waited for its transaction before answering "conflict".
@@ -89,8 +98,23 @@ export class InboxService {
       // Absent only if retention purged the original in between: then this is a new event.
       return original ? { id: original, duplicate: true } : this.accept(event);
     }
-    this.count(event.source, await this.tryEnqueue(id, event.source));
+    this.count(event.source, stored.enqueued ? 'enqueued' : 'deferred');
     return { id, duplicate: false };
+  }
+
+  /** One flush: the INSERT, then one addBulk for the rows it inserted. */
+  private async storeBatch(events: NewInboundEvent[]): Promise<PromiseSettledResult<Stored>[]> {
+    const inserted = await this.insertBatch(events);
+    const fresh = events.filter((_event, index) => {
+      const result = inserted[index];
+      return result.status === 'fulfilled' && result.value;
+    });
+    const enqueued = fresh.length ? await this.tryEnqueue(fresh) : true;
+    return inserted.map((result) =>
+      result.status === 'fulfilled'
+        ? { status: 'fulfilled', value: { inserted: result.value, enqueued } }
+        : result,
+    );
   }
 
   /**
@@ -129,32 +153,40 @@ export class InboxService {
   }
 
   /**
-   * The row is committed; failing to enqueue is recoverable and must not fail the webhook.
-   * Marking the row enqueued is bookkeeping for the sweeper, not part of the answer: if it is
-   * lost, the sweeper adds the job again under the same jobId, which BullMQ ignores.
+   * The rows are committed; failing to enqueue is recoverable and must not fail the webhook.
+   * Their enqueued mark is cleared so the sweeper adds them after INBOX_SWEEP_AFTER_MS (the
+   * same job ids: an add that lands late after all still yields one job each). If even
+   * clearing fails, the sweeper's stalled rule finds them later.
    */
-  private async tryEnqueue(id: string, source: string): Promise<IntakeOutcome> {
+  private async tryEnqueue(events: NewInboundEvent[]): Promise<boolean> {
     try {
-      await this.enqueues.submit({ id, source });
+      await this.enqueuer.enqueue(events, ENQUEUE_TIMEOUT_MS);
+      return true;
     } catch (error) {
+      const ids = events.map((event) => event.id);
       this.logger.warn(
-        { inboxId: id, source, err: error },
-        'Inbound event stored; enqueueing it is left to the sweeper',
+        { inboxIds: ids, err: error },
+        'Inbound events stored; enqueueing them is left to the sweeper',
       );
-      return 'deferred';
+      await this.inbox
+        .markNotEnqueued(ids)
+        .catch((markError: unknown) =>
+          this.logger.warn(
+            { inboxIds: ids, err: markError },
+            'Could not clear the enqueued mark; the sweeper enqueues these as stalled',
+          ),
+        );
+      return false;
     }
-    this.enqueuedMarks
-      .submit(id)
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { inboxId: id, err: error },
-          'Could not mark an inbound event enqueued; the sweeper will re-add it (same job id)',
-        ),
-      );
-    return 'enqueued';
   }
 
   private count(source: string, outcome: IntakeOutcome): void {
     this.intake.inc({ source, outcome });
   }
+}
+
+/** A body's JSON text, without the byte-order mark a JSON parser skips but jsonb refuses. */
+function jsonText(rawBody: Buffer | string): string {
+  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -15,6 +15,10 @@ import { loggerOptions } from './logger-options';
       useFactory: (config: AppConfig) => ({
         // Named wildcard (path-to-regexp v8 syntax) so Nest does not warn on every boot.
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        // Direct routes (DirectRoutes) skip Nest's layers; a line per Meta delivery would cost
+        // more CPU than storing it. Their answers are still counted by HttpMetricsHook and their
+        // errors logged by the problem filter, with the request id.
+        exclude: [{ path: 'webhooks/meta', method: RequestMethod.POST }],
         pinoHttp: loggerOptions(config.log.level),
       }),
     }),

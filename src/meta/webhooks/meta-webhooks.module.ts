@@ -4,9 +4,12 @@ import { MessagingModule } from '@app/messaging/messaging.module';
 import { MetaWebhookAuthenticator } from './meta-webhook.authenticator';
 import { MetaWebhookController } from './meta-webhook.controller';
 import { metaWebhookMetrics } from './meta-webhook.metrics';
+import { MetaWebhookReceiver } from './meta-webhook.receiver';
+import { MetaWebhookRoute } from './meta-webhook.route';
 
 const httpControllers = [MetaWebhookController];
-const services = [MetaWebhookAuthenticator];
+const directRoutes = [MetaWebhookRoute];
+const services = [MetaWebhookAuthenticator, MetaWebhookReceiver];
 
 /**
  * `/webhooks/meta` for every Meta product: the handshake, the signature check and the intake
@@ -16,6 +19,6 @@ const services = [MetaWebhookAuthenticator];
 @Module({
   imports: [MessagingModule, InboxModule],
   controllers: httpControllers,
-  providers: [...services, ...metaWebhookMetrics],
+  providers: [...services, ...directRoutes, ...metaWebhookMetrics],
 })
 export class MetaWebhooksModule {}

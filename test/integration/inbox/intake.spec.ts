@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
-import { eventually } from '@test/support/eventually';
 import { TcpProxy, proxiedUrl, startTcpProxyFor } from '@test/support/tcp-proxy';
 import { InboxTestContext, createInboxContext } from './inbox-test-context';
 
@@ -49,10 +48,8 @@ describe('Inbox intake', () => {
     expect(forEvent.map((job) => job.id)).toEqual([fresh[0].id]);
     expect(forEvent[0].name).toBe(SOURCE);
     expect(await ctx.intakeCount(SOURCE, 'duplicate')).toBe(49);
-    // Marking the row enqueued happens after the answer (sweeper bookkeeping).
-    await eventually(async () =>
-      expect((await ctx.row(fresh[0].id))?.enqueued_at).toBeInstanceOf(Date),
-    );
+    // Stored marked enqueued, in the same statement; only a failed add would clear it.
+    expect((await ctx.row(fresh[0].id))?.enqueued_at).toBeInstanceOf(Date);
   });
 
   it('stores a burst of distinct deliveries with one statement and one job each', async () => {
@@ -110,6 +107,28 @@ describe('Inbox intake', () => {
       text: 'before\uFFFDafter',
       emoji: 'half \uFFFD',
       whole: 'ok \ud83d\ude00',
+    });
+  });
+
+  it('stores a webhook body that is its own payload: with a byte-order mark, and with escapes jsonb refuses', async () => {
+    const plain = `\ufeff{"object":"x", "id":"${newId()}", "text":"olá 😀"}`;
+    const escaped = `{"id":"${newId()}","text":"before\\u0000after","emoji":"half \\ud83d"}`;
+
+    const [first, second] = await Promise.all(
+      [plain, escaped].map((text) =>
+        ctx.inbox.accept({
+          source: SOURCE,
+          rawBody: Buffer.from(text),
+          payload: JSON.parse(text.replace(/^\ufeff/, '')),
+          payloadIsRawBody: true,
+        }),
+      ),
+    );
+
+    expect((await ctx.row(first.id))?.payload).toEqual(JSON.parse(plain.slice(1)));
+    expect((await ctx.row(second.id))?.payload).toMatchObject({
+      text: 'before\uFFFDafter',
+      emoji: 'half \uFFFD',
     });
   });
 

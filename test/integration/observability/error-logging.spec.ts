@@ -50,13 +50,13 @@ describe('Errors from PostgreSQL in logs', () => {
           externalId: incompressibleText(4_000, 'log-external-id'),
           tenantId: null,
           accountRef: null,
-          payload: {
+          payloadJson: JSON.stringify({
             data: {
               key: { remoteJid: `${PHONE}@s.whatsapp.net` },
               pushName: NAME,
               message: { conversation: TEXT },
             },
-          },
+          }),
         },
       ]),
     );
