@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
@@ -24,17 +24,26 @@ export interface DirectRoute {
  * that authenticate themselves; nothing here checks credentials or rate limits.
  */
 @Injectable()
-export class DirectRoutes {
+export class DirectRoutes implements OnModuleInit {
   private readonly routes = new Map<string, DirectRoute>();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  /** Call from a provider's constructor: routes must exist before Swagger scans and the app listens. */
+  /** Call from a provider's constructor: every route is handed to Fastify when the app inits. */
   add(route: DirectRoute): void {
     this.routes.set(`${route.method} ${route.url}`, route);
+  }
+
+  /**
+   * At init, not in `add`: a module compiled before its application exists (a test swapping a
+   * provider) has no HTTP adapter while its providers are constructed.
+   */
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.route) return; // no HTTP server in this context (a CLI)
-    fastify.route({ method: route.method, url: route.url, handler: route.handler });
+    for (const route of this.routes.values()) {
+      fastify.route({ method: route.method, url: route.url, handler: route.handler });
+    }
   }
 
   /** Adds every direct route's operation to a document Swagger generated from the controllers. */
