@@ -37,6 +37,7 @@ import { AddMessagesTenantIndex1795397000000 } from './1795397000000-add-message
 import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alerts-resolved-at-index';
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
 import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
+import { CreateMessageEncryptionSettings1795403000000 } from './1795403000000-create-message-encryption-settings';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   AddAlertsResolvedAtIndex1795398000000,
   CreateTiktokComments1795402000000,
   CreateTiktokReplyReservations1795402100000,
+  CreateMessageEncryptionSettings1795403000000,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { MessageEntity, type MessageDirection } from '../entities/message.entity';
+import { MessageContentCodec } from './encryption/message-content.codec';
 
 /** What a platform module may read of one stored message to act on it with its platform. */
 export interface StoredMessage {
@@ -44,13 +45,15 @@ export interface MessageKind {
 export class MessageLookup {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly codec: MessageContentCodec,
   ) {}
 
   /** The tenant's message carried by `provider`; null for another tenant's or provider's. */
   async find(tenantId: string, id: string, provider: string): Promise<StoredMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, provider });
     if (!message) return null;
-    const { channelAccountId, direction, type, content, providerMessageId } = message;
+    const { channelAccountId, direction, type, providerMessageId } = message;
+    const content = this.codec.open(id, message.content);
     return {
       id,
       tenantId,
@@ -67,8 +70,9 @@ export class MessageLookup {
   async received(tenantId: string, id: string): Promise<ReceivedMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, direction: 'inbound' });
     if (!message) return null;
-    const text = message.content.text;
-    const payload = message.type === 'button_reply' ? message.content.payload : message.content.id;
+    const content = this.codec.open(id, message.content);
+    const text = content.text;
+    const payload = message.type === 'button_reply' ? content.payload : content.id;
     return {
       id,
       conversationId: message.conversationId,
