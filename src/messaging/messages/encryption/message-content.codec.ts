@@ -69,7 +69,7 @@ export class MessageContentCodec {
 
   /** The content as callers see it, whether it was stored sealed or plain. */
   open(id: string, stored: Readonly<Content>): Content {
-    if (stored[SEALED_MARK] !== true) return stored as Content;
+    if (stored[SEALED_MARK] !== true) return stored;
     const { [SEALED_MARK]: _mark, [DIGEST_KEY]: _digest, ...rest } = stored;
     const content: Content = structuredClone(rest);
     for (const path of SEALED_PATHS) {
