@@ -43,18 +43,24 @@ export async function compareEncryption(
     `SELECT id, content FROM messages WHERE tenant_id = $1`,
     [deployment.tenantId],
   );
-  const sealed: { id: string; content: Record<string, unknown> }[] = [];
-  const sealStart = performance.now();
-  for (const row of plain) {
-    sealed.push({
-      id: row.id,
-      content: await codec.forStorage(deployment.tenantId, row.id, row.content),
-    });
+  // Timed on a second pass: the first one pays for JIT compilation and the key schedule.
+  let sealed: { id: string; content: Record<string, unknown> }[] = [];
+  let sealUs = 0;
+  let openUs = 0;
+  for (let pass = 0; pass < 2; pass += 1) {
+    sealed = [];
+    const sealStart = performance.now();
+    for (const row of plain) {
+      sealed.push({
+        id: row.id,
+        content: await codec.forStorage(deployment.tenantId, row.id, row.content),
+      });
+    }
+    sealUs = ((performance.now() - sealStart) * 1000) / plain.length;
+    const openStart = performance.now();
+    for (const row of sealed) codec.open(row.id, row.content);
+    openUs = ((performance.now() - openStart) * 1000) / sealed.length;
   }
-  const sealUs = ((performance.now() - sealStart) * 1000) / plain.length;
-  const openStart = performance.now();
-  for (const row of sealed) codec.open(row.id, row.content);
-  const openUs = ((performance.now() - openStart) * 1000) / sealed.length;
 
   const store = async (rows: readonly { id: string; content: unknown }[]) => {
     await db.query(
@@ -98,9 +104,9 @@ export async function compareEncryption(
     const of = (form: ContentForm, mode: 'latency' | 'saturation') =>
       runs.filter((run) => run.route === route.name && run.form === form && run.mode === mode);
     const figures = (form: ContentForm) => ({
-      p50Ms: median(of(form, 'latency').map((run) => run.p50Ms)),
-      p99Ms: median(of(form, 'latency').map((run) => run.p99Ms)),
-      reqPerSec: median(of(form, 'saturation').map((run) => run.reqPerSec)),
+      p50Ms: round2(median(of(form, 'latency').map((run) => run.p50Ms))),
+      p99Ms: round2(median(of(form, 'latency').map((run) => run.p99Ms))),
+      reqPerSec: round2(median(of(form, 'saturation').map((run) => run.reqPerSec))),
     });
     medians[route.name] = { plain: figures('plain'), sealed: figures('sealed') };
   }
