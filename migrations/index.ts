@@ -39,6 +39,7 @@ import { AddAlertsResolvedAtIndex1795398000000 } from './1795398000000-add-alert
 import { AddMessageClaimLease1795400000000 } from './1795400000000-add-message-claim-lease';
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
 import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
+import { CreateMessageEncryptionSettings1795403000000 } from './1795403000000-create-message-encryption-settings';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   AddMessageClaimLease1795400000000,
   CreateTiktokComments1795402000000,
   CreateTiktokReplyReservations1795402100000,
+  CreateMessageEncryptionSettings1795403000000,
 ];

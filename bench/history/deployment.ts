@@ -22,12 +22,15 @@ export interface Deployment {
   /** The measured tenant's API key, as the frontend sends it. */
   headers: Record<string, string>;
   loader: HistoryLoader;
+  /** The server's SECRETS_KEYS: the encryption comparison seals stored messages with it. */
+  secretsKeys: string;
   stop(): Promise<void>;
 }
 
 export async function startDeployment(name: string): Promise<Deployment> {
   const adminKey = randomBytes(24).toString('hex');
   const environment = await prepareBenchEnvironment();
+  const secretsKeys = `bench:${randomBytes(32).toString('base64')}`;
   let server: RunningServer | undefined;
   let loader: HistoryLoader | undefined;
   try {
@@ -41,7 +44,7 @@ export async function startDeployment(name: string): Promise<Deployment> {
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       ADMIN_API_KEY: adminKey,
-      SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      SECRETS_KEYS: secretsKeys,
       // The per-tenant budget stays on the request path, but high enough never to answer 429.
       THROTTLE_LIMIT: '1000000000',
       ...app.env,
@@ -58,6 +61,7 @@ export async function startDeployment(name: string): Promise<Deployment> {
       tenantId: tenant.id,
       headers: { authorization: `Bearer ${tenant.apiKey}` },
       loader,
+      secretsKeys,
       async stop() {
         await opened.close();
         await running.stop();

@@ -9,13 +9,16 @@
 // Knobs: BENCH_HISTORY_SIZES, BENCH_HISTORY_RUNS (3), BENCH_HISTORY_LATENCY_CONNECTIONS (1)
 // with BENCH_HISTORY_DURATION_S (8) for latency, BENCH_HISTORY_CONNECTIONS (8) with
 // BENCH_HISTORY_SATURATION_S (3) for req/s, BENCH_HISTORY_WARMUP_S (1),
-// BENCH_HISTORY_SQL_ITERATIONS (200).
+// BENCH_HISTORY_SQL_ITERATIONS (200). BENCH_HISTORY_PARTS (growth,encryption): `encryption`
+// alone loads only the smallest size and compares its reads with the measured tenant's message
+// text plain and sealed at rest (./encryption.ts), BENCH_HISTORY_RUNS rounds.
 import { loadavg } from 'node:os';
 import { numberFromEnv, round2, writeResults } from '../support/report';
 import type { StepLoad } from './bulk-load';
 import { type GrowthStep, growthSteps, parseSizes, sizeLabel } from './data-plan';
 import { type Deployment, startDeployment } from './deployment';
 import { type DatabaseRole, type LoadConfig, measure, type RunRecord } from './load';
+import { compareEncryption, printEncryptionTable } from './encryption';
 import { growth, medians, printTable, targets } from './report';
 import { measureSql, printSqlTable, type SqlRecord, sqlGrowth, sqlTargets } from './sql-timing';
 import { explain, type MeasuredRoute, measuredRoutes, PAGE_LIMIT, type QueryPlan } from './routes';
@@ -54,6 +57,11 @@ export async function runHistoryBenchmark(): Promise<void> {
     warmupS: numberFromEnv('BENCH_HISTORY_WARMUP_S', 1),
   };
   const steps = growthSteps(sizes, new Date());
+  const parts = (process.env.BENCH_HISTORY_PARTS ?? 'growth,encryption').split(',');
+  if (!parts.includes('growth')) {
+    if (parts.includes('encryption')) await runEncryptionOnly(steps[0], RUNS, config);
+    return;
+  }
   const deployments: Deployment[] = [];
   try {
     // One at a time, so one failing to start never leaves the other running.
@@ -151,6 +159,9 @@ export async function runHistoryBenchmark(): Promise<void> {
     printSqlTable(sqlRecords, sqlRatios);
     printTable(all, ratios, met, config);
     console.log(`Results: ${file}`);
+    if (parts.includes('encryption')) {
+      await encryptionPart(referenceMeasured.deployment, referenceMeasured.routes, RUNS, config);
+    }
   } finally {
     for (const deployment of deployments) await deployment.stop();
   }
@@ -210,3 +221,26 @@ async function fullPageBytes(deployment: Deployment, route: MeasuredRoute): Prom
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1_048_576);
+
+/** The encryption comparison on a deployment of its own, loaded to the smallest size. */
+async function runEncryptionOnly(step: GrowthStep, runs: number, config: LoadConfig) {
+  const deployment = await startDeployment('reference');
+  try {
+    await loadStep(deployment, step);
+    await encryptionPart(deployment, await routesOf(deployment), runs, config);
+  } finally {
+    await deployment.stop();
+  }
+}
+
+async function encryptionPart(
+  deployment: Deployment,
+  routes: MeasuredRoute[],
+  runs: number,
+  config: LoadConfig,
+): Promise<void> {
+  const comparison = await compareEncryption(deployment, routes, runs, config);
+  const file = writeResults('history-encryption', { config: { runs, ...config }, ...comparison });
+  printEncryptionTable(comparison);
+  console.log(`Results: ${file}`);
+}

@@ -26,6 +26,9 @@ import { IngestByAccount } from './inbound/ingest-by-account';
 import { MediaLinks } from './media/media-links';
 import { SignedMedia } from './media/signed-media';
 import { SignedMediaController } from './media/signed-media.controller';
+import { MessageContentCodec } from './messages/encryption/message-content.codec';
+import { MessageEncryptionController } from './messages/encryption/message-encryption.controller';
+import { MessageEncryptionSettings } from './messages/encryption/message-encryption.settings';
 import { MessageLookup } from './messages/message-lookup';
 import { MessagesRepository } from './messages/messages.repository';
 import { SendOutcomesRepository } from './messages/send-outcomes.repository';
@@ -76,6 +79,7 @@ const repositories = [
   SendOutcomesRepository,
   DomainEventsRepository,
 ];
+const messageEncryption = [MessageContentCodec, MessageEncryptionSettings];
 const services = [
   ChannelAccountConnector,
   ChannelAccountLifecycle,
@@ -127,6 +131,7 @@ const httpControllers = [
   SendOutcomeController,
   DeadLettersController,
   SignedMediaController,
+  MessageEncryptionController,
 ];
 
 /**
@@ -139,6 +144,7 @@ const httpControllers = [
   controllers: httpControllers,
   providers: [
     ...repositories,
+    ...messageEncryption,
     ...services,
     ...media,
     ...eventStream,

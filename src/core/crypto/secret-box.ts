@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { KeyRing } from './key-ring';
 import { SecretUnreadableError } from './secret-unreadable.error';
 
@@ -58,6 +58,18 @@ export class SecretBox {
   /** False for values sealed with an older key (or not sealed at all): rotation re-seals them. */
   sealedWithCurrentKey(sealed: string): boolean {
     return parse(sealed)?.keyId === this.ring.currentKeyId;
+  }
+
+  /**
+   * A keyed digest of `plaintext` (HMAC-SHA256 under the current key, bound to `context`), for
+   * finding a sealed value by equality without opening it: the same text and context give the
+   * same digest until the key rotates; without the key it tells nothing of the text.
+   */
+  digest(plaintext: string, context: string): string {
+    const mac = createHmac('sha256', this.ring.currentKey)
+      .update(`digest.${VERSION}\n${context}\n`, 'utf8')
+      .update(plaintext, 'utf8');
+    return `${this.ring.currentKeyId}.${mac.digest('base64url')}`;
   }
 
   /** Credentials are usually objects; they are sealed as their JSON text. */

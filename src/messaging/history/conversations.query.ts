@@ -4,6 +4,10 @@ import { DataSource } from 'typeorm';
 import { Page, toPage } from '@core/api/pagination';
 import { NotFoundError } from '@core/errors/domain-error';
 import type { MessageDirection } from '@app/messaging/entities/message.entity';
+import {
+  MessageContentCodec,
+  SEALED_CONTENT,
+} from '@app/messaging/messages/encryption/message-content.codec';
 import { PREVIEW_CHARS, type ConversationDto } from './conversation.view';
 import { decodeActivityCursor } from './history-cursor';
 import type { ConversationListQueryDto } from './history-query.dto';
@@ -27,6 +31,8 @@ interface ConversationRow {
   lastDirection: MessageDirection | null;
   lastType: string | null;
   lastText: string | null;
+  /** The last message's text is sealed (MessageContentCodec): lastText is its sealed form. */
+  lastSealed: boolean | null;
   lastCreatedAt: Date | null;
 }
 
@@ -75,13 +81,16 @@ export function conversationPageSql(
            ct.id AS "contactId", ct.display_name AS "contactDisplayName", ct.phone AS "contactPhone",
            ct.avatar_url AS "contactAvatarUrl",
            last.id AS "lastId", last.direction AS "lastDirection", last.type AS "lastType",
-           last.text AS "lastText", last.created_at AS "lastCreatedAt"
+           last.text AS "lastText", last.sealed AS "lastSealed", last.created_at AS "lastCreatedAt"
     FROM conversations c
     JOIN channel_accounts a ON a.id = c.channel_account_id
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN LATERAL (
       SELECT m.id, m.direction, m.type, m.created_at,
-             CASE WHEN m.type = 'text' THEN left(m.content ->> 'text', ${PREVIEW_CHARS}) END AS text
+             m.content ? '${SEALED_CONTENT.mark}' AS sealed,
+             -- A sealed text is cut once opened (ConversationsQuery), a plain one here.
+             CASE WHEN m.type = 'text' AND m.content ? '${SEALED_CONTENT.mark}' THEN m.content ->> 'text'
+                  WHEN m.type = 'text' THEN left(m.content ->> 'text', ${PREVIEW_CHARS}) END AS text
       FROM messages m
       WHERE m.conversation_id = c.id
       ORDER BY m.id DESC
@@ -96,24 +105,39 @@ export function conversationPageSql(
 /** Conversations as the frontend lists them; every query is scoped to the calling tenant. */
 @Injectable()
 export class ConversationsQuery {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly codec: MessageContentCodec,
+  ) {}
 
   async page(tenantId: string, query: ConversationListQueryDto): Promise<Page<ConversationDto>> {
     const after = decodeActivityCursor(query.cursor);
     const { sql, params } = conversationPageSql(tenantId, query, query.limit, after);
     const rows: ConversationRow[] = await this.db.query(sql, params);
-    return toPage(rows, query.limit, (row) => [row.activityMicros, row.id], toConversationDto);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.activityMicros, row.id],
+      (row) => toConversationDto(row, this.previewOf(row)),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<ConversationDto> {
     const { sql, params } = conversationPageSql(tenantId, { id }, 1);
     const rows: ConversationRow[] = await this.db.query(sql, params);
     if (!rows.length) throw new NotFoundError('Conversation');
-    return toConversationDto(rows[0]);
+    return toConversationDto(rows[0], this.previewOf(rows[0]));
+  }
+
+  /** The last message's text as the list shows it, cut to PREVIEW_CHARS code points. */
+  private previewOf(row: ConversationRow): string | null {
+    if (!row.lastSealed || row.lastText === null || !row.lastId) return row.lastText;
+    const text = this.codec.openField(row.lastId, ['text'], row.lastText, true);
+    return typeof text === 'string' ? [...text].slice(0, PREVIEW_CHARS).join('') : null;
   }
 }
 
-function toConversationDto(row: ConversationRow): ConversationDto {
+function toConversationDto(row: ConversationRow, lastText: string | null): ConversationDto {
   return {
     id: row.id,
     channelAccount: {
@@ -137,7 +161,7 @@ function toConversationDto(row: ConversationRow): ConversationDto {
             id: row.lastId,
             direction: row.lastDirection,
             type: row.lastType,
-            text: row.lastText,
+            text: lastText,
             createdAt: row.lastCreatedAt,
           }
         : null,

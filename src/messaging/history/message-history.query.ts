@@ -8,6 +8,7 @@ import { decodeIdCursor } from '@core/api/pagination';
 import type { ReferredProduct } from '@app/messaging/inbound/normalized-event';
 import type { MessageListQueryDto } from './history-query.dto';
 import type { MessageDetailDto, MessageDto } from './message.view';
+import { MessageContentCodec } from '@app/messaging/messages/encryption/message-content.codec';
 import { SqlParams } from './sql-params';
 import { statusHistory } from './status-history';
 
@@ -82,7 +83,10 @@ export function messagePageSql(
 /** Messages as the frontend reads them; every query is scoped to the calling tenant. */
 @Injectable()
 export class MessageHistoryQuery {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly codec: MessageContentCodec,
+  ) {}
 
   async page(
     tenantId: string,
@@ -97,7 +101,12 @@ export class MessageHistoryQuery {
     if (!owned.length) throw new NotFoundError('Conversation');
     const { sql, params } = messagePageSql(tenantId, conversationId, query, query.limit, beforeId);
     const rows: MessageRow[] = await this.db.query(sql, params);
-    return toPage(rows, query.limit, (row) => [row.id], toMessageDto);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.id],
+      (row) => toMessageDto(this.opened(row)),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<MessageDetailDto> {
@@ -106,7 +115,11 @@ export class MessageHistoryQuery {
       [id, tenantId],
     );
     if (!rows.length) throw new NotFoundError('Message');
-    return { ...toMessageDto(rows[0]), history: statusHistory(rows[0]) };
+    return { ...toMessageDto(this.opened(rows[0])), history: statusHistory(rows[0]) };
+  }
+
+  private opened(row: MessageRow): MessageRow {
+    return { ...row, content: this.codec.open(row.id, row.content) };
   }
 }
 

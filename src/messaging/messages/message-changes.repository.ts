@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { messageEvents } from '../events/record-events.sql';
 import { MessageChangeEvent, messagePartId } from '../inbound/normalized-event';
+import { MessageContentCodec, SEALED_CONTENT } from './encryption/message-content.codec';
 
 /** What applying a change did: `unknown` when no message of the account has that id. */
 export type ChangeOutcome = 'applied' | 'unchanged' | 'unknown';
@@ -16,7 +17,10 @@ export type ChangeOutcome = 'applied' | 'unchanged' | 'unknown';
  */
 @Injectable()
 export class MessageChangesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly codec: MessageContentCodec,
+  ) {}
 
   async apply(accountId: string, event: MessageChangeEvent): Promise<ChangeOutcome> {
     const { providerMessageId, change, at } = event;
@@ -40,12 +44,26 @@ export class MessageChangesRepository {
     text: string,
     at: Date,
   ): Promise<ChangeOutcome> {
+    // A sealed message gets its new text sealed too (MessageContentCodec): read its id first.
+    const [stored]: { id: string; sealed: boolean }[] = await this.db.query(
+      `SELECT id, content ? '${SEALED_CONTENT.mark}' AS sealed FROM messages
+        WHERE channel_account_id = $1 AND provider_message_id = $2`,
+      [accountId, providerMessageId],
+    );
+    const sealed = stored?.sealed ?? false;
+    const asText = this.codec.fieldForStorage(stored?.id ?? '', ['text'], text, sealed);
+    const asCaption = this.codec.fieldForStorage(
+      stored?.id ?? '',
+      ['media', 'caption'],
+      text,
+      sealed,
+    );
     const rows: OutcomeRow[] = await this.db.query(
       `WITH changed AS (
          UPDATE messages SET
            content = CASE
              WHEN type = 'text' THEN jsonb_set(content, '{text}', to_jsonb($3::text))
-             WHEN content ? 'media' THEN jsonb_set(content, '{media,caption}', to_jsonb($3::text))
+             WHEN content ? 'media' THEN jsonb_set(content, '{media,caption}', to_jsonb($5::text))
              ELSE content END,
            edited_at = $4, updated_at = now()
           WHERE channel_account_id = $1 AND provider_message_id = $2
@@ -53,7 +71,7 @@ export class MessageChangesRepository {
          RETURNING id, tenant_id, conversation_id, status, error_code),
        event AS (${messageEvents('changed', 'message.edited')})
        ${OUTCOME}`,
-      [accountId, providerMessageId, text, at],
+      [accountId, providerMessageId, asText, at, asCaption],
     );
     return outcomeOf(rows);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { MessageEntity, type MessageDirection } from '../entities/message.entity';
+import { MessageContentCodec } from './encryption/message-content.codec';
 
 /** What a platform module may read of one stored message to act on it with its platform. */
 export interface StoredMessage {
@@ -46,26 +47,30 @@ export interface MessageKind {
 export class MessageLookup {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly codec: MessageContentCodec,
   ) {}
 
   /** The tenant's message carried by `provider`; null for another tenant's or provider's. */
   async find(tenantId: string, id: string, provider: string): Promise<StoredMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, provider });
-    return message ? storedOf(message) : null;
+    return message ? this.storedOf(message) : null;
   }
 
   /** The tenant's messages among `ids` (another tenant's are not found), in one query. */
   async findMany(tenantId: string, ids: readonly string[]): Promise<StoredMessage[]> {
     if (!ids.length) return [];
-    return (await this.messages.findBy({ tenantId, id: In([...ids]) })).map(storedOf);
+    return (await this.messages.findBy({ tenantId, id: In([...ids]) })).map((message) =>
+      this.storedOf(message),
+    );
   }
 
   /** The tenant's inbound message `id` (consent keywords read it); null when none is. */
   async received(tenantId: string, id: string): Promise<ReceivedMessage | null> {
     const message = await this.messages.findOneBy({ id, tenantId, direction: 'inbound' });
     if (!message) return null;
-    const text = message.content.text;
-    const payload = message.type === 'button_reply' ? message.content.payload : message.content.id;
+    const content = this.codec.open(id, message.content);
+    const text = content.text;
+    const payload = message.type === 'button_reply' ? content.payload : content.id;
     return {
       id,
       conversationId: message.conversationId,
@@ -88,20 +93,21 @@ export class MessageLookup {
     );
     return rows[0] ?? null;
   }
-}
 
-function storedOf(message: MessageEntity): StoredMessage {
-  const { id, tenantId, channelAccountId, provider, direction, type, content } = message;
-  const { providerMessageId, idempotencyKey } = message;
-  return {
-    id,
-    tenantId,
-    channelAccountId,
-    provider,
-    direction,
-    type,
-    content,
-    providerMessageId,
-    idempotencyKey,
-  };
+  /** Decrypted for the platform module: content never leaves messaging sealed. */
+  private storedOf(message: MessageEntity): StoredMessage {
+    const { id, tenantId, channelAccountId, provider, direction, type } = message;
+    const { providerMessageId, idempotencyKey } = message;
+    return {
+      id,
+      tenantId,
+      channelAccountId,
+      provider,
+      direction,
+      type,
+      content: this.codec.open(id, message.content),
+      providerMessageId,
+      idempotencyKey,
+    };
+  }
 }

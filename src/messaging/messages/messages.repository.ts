@@ -6,6 +6,7 @@ import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-even
 import type { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { MessageEntity } from '../entities/message.entity';
 import { conversationOpenedEvents, messageEvents } from '../events/record-events.sql';
+import { MessageContentCodec } from './encryption/message-content.codec';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
@@ -83,6 +84,7 @@ export class MessagesRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(MessageEntity) readonly entities: Repository<MessageEntity>,
+    private readonly codec: MessageContentCodec,
   ) {}
 
   /**
@@ -111,7 +113,7 @@ export class MessagesRepository {
         message.channelAccountId,
         message.fromMe ? 'outbound' : 'inbound',
         message.type,
-        message.content,
+        await this.codec.forStorage(message.tenantId, message.id, message.content),
         message.fromMe ? 'sent' : 'received',
         message.provider,
         message.providerMessageId,
@@ -147,7 +149,7 @@ export class MessagesRepository {
         message.conversationId,
         message.channelAccountId,
         message.type,
-        message.content,
+        await this.codec.forStorage(message.tenantId, message.id, message.content),
         message.provider,
         message.replyToProviderMessageId ?? null,
         message.idempotency?.key ?? null,
@@ -201,7 +203,7 @@ export class MessagesRepository {
         message.tenantId,
         message.channelAccountId,
         message.type,
-        message.content,
+        await this.codec.forStorage(message.tenantId, message.id, message.content),
         message.provider,
         message.replyToProviderMessageId ?? null,
         message.idempotency?.key ?? null,
@@ -306,9 +308,11 @@ export class MessagesRepository {
         account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       }>();
     if (!entities[0]) return null;
+    const message = entities[0];
+    message.content = this.codec.open(message.id, message.content);
     const claimedNow = raw[0].claimed_now === true;
     return {
-      message: claimedNow ? Object.assign(entities[0], { status: 'sending' }) : entities[0],
+      message: claimedNow ? Object.assign(message, { status: 'sending' }) : message,
       claimedNow,
       tenantActive: raw[0].tenant_active,
       contactId: raw[0].contact_id,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { messageEvents } from '../events/record-events.sql';
+import { MessageContentCodec, SEALED_CONTENT } from './encryption/message-content.codec';
 import { MessagesRepository } from './messages.repository';
 
 /** The columns messageEvents reads, and the status a change replaced (`was`). */
@@ -43,6 +44,7 @@ export class SendOutcomesRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly messages: MessagesRepository,
+    private readonly codec: MessageContentCodec,
   ) {}
 
   /**
@@ -221,9 +223,11 @@ export class SendOutcomesRepository {
    * before it answers the send itself): the oldest unsettled send in the conversation, claimed
    * within ECHO_MATCH_WINDOW_MS, of the same type and, when the echo has one, the same text or
    * caption, takes the echo's id and becomes `sent`. Returns false when none matches (a
-   * message the business sent from another client: stored as a message of its own).
+   * message the business sent from another client: stored as a message of its own). A send
+   * stored sealed is matched on the keyed digest of its text (MessageContentCodec).
    */
   async settleByEcho(echo: SendEcho): Promise<boolean> {
+    const digest = echo.text === undefined ? null : await this.echoDigestOf(echo, echo.text);
     try {
       const rows: unknown[] = await this.db.query(
         `WITH changed AS (
@@ -233,7 +237,8 @@ export class SendOutcomesRepository {
             SELECT id FROM messages
              WHERE conversation_id = $1 AND channel_account_id = $2 AND direction = 'outbound'
                AND status IN ('sending', 'unknown') AND provider_message_id IS NULL AND type = $4
-               AND ($5::text IS NULL OR content->>'text' = $5 OR content->>'caption' = $5)
+               AND ($5::text IS NULL OR content->>'text' = $5 OR content->>'caption' = $5
+                    OR content->>'${SEALED_CONTENT.digest}' = $8)
                AND updated_at > now() - make_interval(secs => $7::double precision / 1000)
              ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             -- Known already (the send's answer came first): nothing to settle.
@@ -249,6 +254,7 @@ export class SendOutcomesRepository {
           echo.text ?? null,
           echo.sentAt,
           ECHO_MATCH_WINDOW_MS,
+          digest,
         ],
       );
       return rows.length > 0;
@@ -257,5 +263,14 @@ export class SendOutcomesRepository {
       if (isUniqueViolation(error, PROVIDER_ID_KEY)) return false;
       throw error;
     }
+  }
+
+  /** The digest a sealed send of the echo's text holds; null once the conversation is gone. */
+  private async echoDigestOf(echo: SendEcho, text: string): Promise<string | null> {
+    const rows: { tenant_id: string }[] = await this.db.query(
+      `SELECT tenant_id FROM conversations WHERE id = $1`,
+      [echo.conversationId],
+    );
+    return rows[0] ? this.codec.echoDigest(rows[0].tenant_id, text) : null;
   }
 }

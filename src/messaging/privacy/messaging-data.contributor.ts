@@ -6,6 +6,7 @@ import {
   ErasureReceipt,
   PrivacyContributor,
 } from '@core/privacy/privacy-contributor';
+import { MessageContentCodec } from '../messages/encryption/message-content.codec';
 
 type Row = Record<string, unknown>;
 type MessageRow = Row & { id: string; type: string; content: { media?: unknown } };
@@ -25,7 +26,10 @@ export class MessagingDataContributor implements DataContributor {
   readonly name = 'messaging';
   readonly ownsContacts = true;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly codec: MessageContentCodec,
+  ) {}
 
   async export(tenantId: string, contactId: string): Promise<unknown> {
     const params = [tenantId, contactId];
@@ -47,7 +51,7 @@ export class MessagingDataContributor implements DataContributor {
         WHERE c.tenant_id = $1 AND c.contact_id = $2 ORDER BY c.id`,
       params,
     );
-    const messages: MessageRow[] = await this.db.query(
+    const stored: MessageRow[] = await this.db.query(
       `SELECT m.id, m.conversation_id AS "conversationId", m.direction, m.type, m.content,
               m.status, m.error_code AS "errorCode", m.created_at AS "createdAt",
               m.sent_at AS "sentAt", m.delivered_at AS "deliveredAt", m.read_at AS "readAt"
@@ -55,6 +59,10 @@ export class MessagingDataContributor implements DataContributor {
         WHERE c.tenant_id = $1 AND c.contact_id = $2 ORDER BY m.conversation_id, m.id`,
       params,
     );
+    const messages = stored.map((message) => ({
+      ...message,
+      content: this.codec.open(message.id, message.content),
+    }));
     const media = messages
       .filter((message) => MEDIA_TYPES.includes(message.type) && message.content.media)
       .map((message) => ({ messageId: message.id, media: message.content.media }));
