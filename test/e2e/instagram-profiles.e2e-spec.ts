@@ -1,26 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InstagramProfileRetryTask } from '@app/instagram/profiles/instagram-profile-retry.task';
-import {
-  InstagramFakeAccount,
-  InstagramGraphFake,
-  startInstagramGraphFake,
-} from '@test/fakes/instagram/instagram-graph-fake';
-import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
-import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { InstagramGraphFake } from '@test/fakes/instagram/instagram-graph-fake';
+import { newMid } from '@test/fakes/instagram/webhooks';
 import { eventually } from '@test/support/eventually';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import {
+  INSTAGRAM_GRAPH_VERSION as VERSION,
+  InstagramScenario,
+  fakeInstagramAccount,
+  startInstagramScenario,
+} from '@test/support/instagram-scenario';
+import { TestTenant } from '@test/support/test-app';
 
-const APP_SECRET = 'app-secret-of-the-instagram-profiles-app';
-const VERSION = 'v23.0';
-const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000031',
-  username: 'loja.perfis',
-  instagramToken: 'IGAAprofilesInstagramUserToken31',
-  pageId: '104230000000031',
-  pageToken: 'EAAprofilesPageAccessToken000031',
-};
+const SHOP = fakeInstagramAccount('031', 'loja.perfis');
 const ANA = '7000000000000301';
 const BRUNO = '7000000000000302';
 const CAIO = '7000000000000303';
@@ -39,78 +31,34 @@ interface LookupRow {
 }
 
 describe('Instagram contact profiles (name and picture from the profile lookup)', () => {
+  let ig: InstagramScenario;
   let app: NestFastifyApplication;
   let db: DataSource;
   let instagram: InstagramGraphFake;
-  let facebook: InstagramGraphFake;
   let tenant: TestTenant;
   let accountId: string;
 
   beforeAll(async () => {
-    const users = [
-      { igsid: ANA, name: 'Ana Lima', username: 'ana.lima', profilePic: ANA_PIC },
-      { igsid: BRUNO, username: 'bruno.s' },
-      { igsid: CAIO, name: 'Caio Prado' },
-    ];
-    instagram = await startInstagramGraphFake({
-      host: 'graph.instagram.com',
+    ig = await startInstagramScenario({
       accounts: [SHOP],
-      users,
-      version: VERSION,
+      users: [
+        { igsid: ANA, name: 'Ana Lima', username: 'ana.lima', profilePic: ANA_PIC },
+        { igsid: BRUNO, username: 'bruno.s' },
+        { igsid: CAIO, name: 'Caio Prado' },
+      ],
+      appSecret: 'app-secret-of-the-instagram-profiles-app',
+      queueName: 'ig-profiles',
+      connect: { name: 'shop-ig', account: SHOP },
     });
-    facebook = await startInstagramGraphFake({
-      host: 'graph.facebook.com',
-      accounts: [SHOP],
-      users,
-      version: VERSION,
-    });
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_APP_SECRET: APP_SECRET,
-      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
-      META_GRAPH_BASE_URL: facebook.baseUrl,
-      META_GRAPH_API_VERSION: VERSION,
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}ig-profiles-${randomUUID()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
-    const connected = await app.inject({
-      method: 'POST',
-      url: '/api/v2/instagram/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'shop-ig',
-        accountId: SHOP.igId,
-        flavour: 'instagram-login',
-        accessToken: SHOP.instagramToken,
-      },
-    });
-    expect(connected.statusCode).toBe(201);
-    accountId = connected.json<{ id: string }>().id;
+    ({ app, db, tenant, instagram, accountId } = ig);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await instagram?.close();
-    await facebook?.close();
+    await ig?.close();
   });
 
   const receive = async (igsid: string, text: string) => {
-    const raw = JSON.stringify(
-      instagramDelivery(
-        SHOP.igId,
-        fromPerson(SHOP.igId, igsid, { message: { mid: newMid(), text } }),
-      ),
-    );
-    const response = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
-    });
+    const response = await ig.personSends(SHOP, igsid, { message: { mid: newMid(), text } });
     expect(response.statusCode).toBe(200);
   };
 
