@@ -1,30 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MessageLookup } from '@app/messaging/messages/message-lookup';
 import { SignedMedia } from '@app/messaging/media/signed-media';
 import { InstagramCdnFake } from '@test/fakes/instagram/instagram-cdn-fake';
-import {
-  InstagramFakeAccount,
-  InstagramGraphFake,
-  startInstagramGraphFake,
-} from '@test/fakes/instagram/instagram-graph-fake';
-import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
-import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { newMid } from '@test/fakes/instagram/webhooks';
 import { eventually } from '@test/support/eventually';
+import {
+  InstagramScenario,
+  fakeInstagramAccount,
+  startInstagramScenario,
+} from '@test/support/instagram-scenario';
 import { TestTenant, createTenant } from '@test/support/test-app';
 import { createTrustingTestApp } from '@test/support/trusting-test-app';
 
-const APP_SECRET = 'app-secret-of-the-instagram-media-app';
-const VERSION = 'v23.0';
-const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000051',
-  username: 'loja.midia',
-  instagramToken: 'IGAAmediaShopInstagramToken0051',
-  pageId: '104230000000051',
-  pageToken: 'EAAmediaShopPageAccessToken00051',
-};
+const SHOP = fakeInstagramAccount('051', 'loja.midia');
 /** A JPEG's first bytes and then some: what matters is that they come back unchanged. */
 const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
 
@@ -34,77 +24,37 @@ const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc
  * frontend or a signed link asks for it.
  */
 describe('Instagram received media', () => {
+  let ig: InstagramScenario;
   let app: NestFastifyApplication;
   let db: DataSource;
-  let instagram: InstagramGraphFake;
-  let facebook: InstagramGraphFake;
   let cdn: InstagramCdnFake;
   let tenant: TestTenant;
   let accountId: string;
 
   beforeAll(async () => {
     cdn = await InstagramCdnFake.start();
-    instagram = await startInstagramGraphFake({
-      host: 'graph.instagram.com',
+    ig = await startInstagramScenario({
       accounts: [SHOP],
-      version: VERSION,
-    });
-    facebook = await startInstagramGraphFake({
-      host: 'graph.facebook.com',
-      accounts: [SHOP],
-      version: VERSION,
-    });
-    app = await createTrustingTestApp({
-      APP_ROLE: 'all',
-      META_APP_SECRET: APP_SECRET,
-      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
-      META_GRAPH_BASE_URL: facebook.baseUrl,
-      META_GRAPH_API_VERSION: VERSION,
-      OUTBOUND_URL_ALLOWLIST: 'lookaside.receiver.test,edge.receiver.test,gone.receiver.test',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-media-${randomUUID()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
-    const connected = await app.inject({
-      method: 'POST',
-      url: '/api/v2/instagram/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'media-ig',
-        accountId: SHOP.igId,
-        flavour: 'instagram-login',
-        accessToken: SHOP.instagramToken,
+      appSecret: 'app-secret-of-the-instagram-media-app',
+      queueName: 'instagram-media',
+      connect: { name: 'media-ig', account: SHOP },
+      env: {
+        OUTBOUND_URL_ALLOWLIST: 'lookaside.receiver.test,edge.receiver.test,gone.receiver.test',
       },
+      createApp: createTrustingTestApp,
     });
-    expect(connected.statusCode).toBe(201);
-    accountId = connected.json().id;
+    ({ app, db, tenant, accountId } = ig);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await instagram?.close();
-    await facebook?.close();
+    await ig?.close();
     await cdn?.close();
   });
 
   /** A person sends a photo whose attachment URL is `url`; resolves with the stored id. */
   async function photoArrives(igsid: string, url: string): Promise<string> {
-    const raw = JSON.stringify(
-      instagramDelivery(
-        SHOP.igId,
-        fromPerson(SHOP.igId, igsid, {
-          message: { mid: newMid(), attachments: [{ type: 'image', payload: { url } }] },
-        }),
-      ),
-    );
-    const delivered = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
+    const delivered = await ig.personSends(SHOP, igsid, {
+      message: { mid: newMid(), attachments: [{ type: 'image', payload: { url } }] },
     });
     expect(delivered.statusCode).toBe(200);
     return eventually(async () => {
