@@ -1,33 +1,23 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
-import {
-  InstagramFakeAccount,
-  InstagramGraphFake,
-  startInstagramGraphFake,
-} from '@test/fakes/instagram/instagram-graph-fake';
-import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
+import { newMid } from '@test/fakes/instagram/webhooks';
 import {
   MetaBusinessNumber,
   metaMessages,
   metaMessagesWebhook,
   newWamid,
-  signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from '@test/support/eventually';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import {
+  InstagramScenario,
+  fakeInstagramAccount,
+  startInstagramScenario,
+} from '@test/support/instagram-scenario';
+import { TestTenant } from '@test/support/test-app';
 
-const APP_SECRET = 'one-meta-app-for-whatsapp-and-instagram';
-const VERSION = 'v23.0';
-const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000041',
-  username: 'loja.duas.vias',
-  instagramToken: 'IGAAtwoWaysShopInstagramToken41',
-  pageId: '104230000000041',
-  pageToken: 'EAAtwoWaysShopPageAccessToken041',
-};
+const SHOP = fakeInstagramAccount('041', 'loja.duas.vias');
 
 interface Placed {
   contactId: string;
@@ -41,36 +31,22 @@ interface Placed {
  * both can become one contact; Instagram accounts live through the channel-accounts routes.
  */
 describe('Instagram beside WhatsApp', () => {
+  let ig: InstagramScenario;
   let app: NestFastifyApplication;
   let db: DataSource;
-  let instagram: InstagramGraphFake;
-  let facebook: InstagramGraphFake;
   let tenant: TestTenant;
   let whatsappAccountId: string;
   let instagramAccountId: string;
   const number: MetaBusinessNumber = { phoneNumberId: `pn-${newId()}` };
 
   beforeAll(async () => {
-    instagram = await startInstagramGraphFake({
-      host: 'graph.instagram.com',
+    ig = await startInstagramScenario({
       accounts: [SHOP],
-      version: VERSION,
+      appSecret: 'one-meta-app-for-whatsapp-and-instagram',
+      queueName: 'instagram-whatsapp',
+      connect: { name: 'ig', account: SHOP },
     });
-    facebook = await startInstagramGraphFake({
-      host: 'graph.facebook.com',
-      accounts: [SHOP],
-      version: VERSION,
-    });
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_APP_SECRET: APP_SECRET,
-      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
-      META_GRAPH_BASE_URL: facebook.baseUrl,
-      META_GRAPH_API_VERSION: VERSION,
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-whatsapp-${randomUUID()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
+    ({ app, db, tenant, accountId: instagramAccountId } = ig);
     whatsappAccountId = (
       await app.get(ChannelAccountsService).create(tenant.id, {
         hub: 'whatsapp',
@@ -80,38 +56,15 @@ describe('Instagram beside WhatsApp', () => {
         credentials: { accessToken: 'token-wa-two-ways', wabaId: 'waba-1' },
       })
     ).id;
-    const connected = await app.inject({
-      method: 'POST',
-      url: '/api/v2/instagram/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'ig',
-        accountId: SHOP.igId,
-        flavour: 'instagram-login',
-        accessToken: SHOP.instagramToken,
-      },
-    });
-    expect(connected.statusCode).toBe(201);
-    instagramAccountId = connected.json().id;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await instagram?.close();
-    await facebook?.close();
+    await ig?.close();
   });
 
+  /** Both products' deliveries are signed by the one Meta app. */
   const deliver = async (body: unknown) => {
-    const raw = JSON.stringify(body);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
-    });
+    const response = await ig.webhook(body);
     expect(response.statusCode).toBe(200);
   };
 
@@ -138,9 +91,7 @@ describe('Instagram beside WhatsApp', () => {
 
   const onInstagram = async (igsid: string, text: string) => {
     const mid = newMid();
-    await deliver(
-      instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, igsid, { message: { mid, text } })),
-    );
+    expect((await ig.personSends(SHOP, igsid, { message: { mid, text } })).statusCode).toBe(200);
     return placed(mid);
   };
 
