@@ -1,36 +1,28 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { HostResolver } from '@core/http/host-resolver';
 import { Bitrix24Fake } from '@test/fakes/bitrix/bitrix24-fake';
 import { agentMessageEvent, installEvent } from '@test/fakes/bitrix/events';
-import {
-  InstagramFakeAccount,
-  InstagramGraphFake,
-  startInstagramGraphFake,
-} from '@test/fakes/instagram/instagram-graph-fake';
-import { fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
-import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { InstagramGraphFake } from '@test/fakes/instagram/instagram-graph-fake';
+import { newMid } from '@test/fakes/instagram/webhooks';
 import { BITRIX_APP, until } from '@test/support/bitrix-scenario';
 import { eventually } from '@test/support/eventually';
+import {
+  InstagramScenario,
+  fakeInstagramAccount,
+  startInstagramScenario,
+} from '@test/support/instagram-scenario';
 import { StaticHostResolver } from '@test/support/static-host-resolver';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import { TestTenant } from '@test/support/test-app';
 
-const APP_SECRET = 'app-secret-of-the-instagram-meta-app';
-const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000021',
-  username: 'loja.bitrix',
-  instagramToken: 'IGAAshopInstagramUserToken0021',
-  pageId: '104230000000021',
-  pageToken: 'EAAshopPageAccessToken00000021',
-};
+const SHOP = fakeInstagramAccount('021', 'loja.bitrix');
 const PERSON = '7000000000000021';
 
 describe('Bitrix24 open line ↔ Instagram', () => {
+  let ig: InstagramScenario;
   let app: NestFastifyApplication;
   let db: DataSource;
   let instagram: InstagramGraphFake;
-  let facebook: InstagramGraphFake;
   let bitrix: Bitrix24Fake;
   let tenant: TestTenant;
   let portalId: string;
@@ -44,36 +36,20 @@ describe('Bitrix24 open line ↔ Instagram', () => {
     });
 
   beforeAll(async () => {
-    const hosts = { accounts: [SHOP], version: 'v23.0' };
-    instagram = await startInstagramGraphFake({ host: 'graph.instagram.com', ...hosts });
-    facebook = await startInstagramGraphFake({ host: 'graph.facebook.com', ...hosts });
     bitrix = await Bitrix24Fake.start(BITRIX_APP);
     bitrix.addPortal('shop');
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_APP_SECRET: APP_SECRET,
-      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
-      META_GRAPH_BASE_URL: facebook.baseUrl,
-      META_GRAPH_API_VERSION: 'v23.0',
-      BITRIX_OAUTH_URL: bitrix.oauthUrl,
-      BITRIX_CLIENT_ID: BITRIX_APP.clientId,
-      BITRIX_CLIENT_SECRET: BITRIX_APP.clientSecret,
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}bitrix-ig-${randomUUID()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
-    const account = await app.inject({
-      method: 'POST',
-      url: '/api/v2/instagram/accounts',
-      headers: tenant.headers,
-      payload: {
-        name: 'shop-ig',
-        accountId: SHOP.igId,
-        flavour: 'instagram-login',
-        accessToken: SHOP.instagramToken,
+    ig = await startInstagramScenario({
+      accounts: [SHOP],
+      appSecret: 'app-secret-of-the-instagram-meta-app',
+      queueName: 'bitrix-ig',
+      connect: { name: 'shop-ig', account: SHOP },
+      env: {
+        BITRIX_OAUTH_URL: bitrix.oauthUrl,
+        BITRIX_CLIENT_ID: BITRIX_APP.clientId,
+        BITRIX_CLIENT_SECRET: BITRIX_APP.clientSecret,
       },
     });
-    expect(account.statusCode).toBe(201);
+    ({ app, db, tenant, instagram } = ig);
     const portal = await app.inject({
       method: 'POST',
       url: '/api/v2/bitrix/portals',
@@ -93,33 +69,19 @@ describe('Bitrix24 open line ↔ Instagram', () => {
       method: 'PUT',
       url: `/api/v2/bitrix/portals/${portalId}/lines`,
       headers: tenant.headers,
-      payload: { channelAccountId: account.json<{ id: string }>().id, lineId: '5' },
+      payload: { channelAccountId: ig.accountId, lineId: '5' },
     });
     expect(mapped.statusCode).toBe(200);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await instagram?.close();
-    await facebook?.close();
+    await ig?.close();
     await bitrix?.close();
   });
 
   it('mirrors a direct message to the line and sends the agent reply as an Instagram DM', async () => {
-    const raw = JSON.stringify(
-      instagramDelivery(
-        SHOP.igId,
-        fromPerson(SHOP.igId, PERSON, { message: { mid: newMid(), text: 'Oi, tem em azul?' } }),
-      ),
-    );
-    const delivered = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
+    const delivered = await ig.personSends(SHOP, PERSON, {
+      message: { mid: newMid(), text: 'Oi, tem em azul?' },
     });
     expect(delivered.statusCode).toBe(200);
     const portal = bitrix.portal('shop');
@@ -168,18 +130,7 @@ describe('Bitrix24 open line ↔ Instagram', () => {
     const at = Date.now();
     const mid = newMid();
     const deliver = async (event: Record<string, unknown>, when: number) => {
-      const raw = JSON.stringify(
-        instagramDelivery(SHOP.igId, fromPerson(SHOP.igId, PERSON, event, when)),
-      );
-      const response = await app.inject({
-        method: 'POST',
-        url: '/webhooks/meta',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-        },
-        payload: raw,
-      });
+      const response = await ig.personSends(SHOP, PERSON, event, when);
       expect(response.statusCode).toBe(200);
     };
     const portal = bitrix.portal('shop');
