@@ -1,32 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  InstagramFakeAccount,
-  InstagramGraphFake,
-  startInstagramGraphFake,
-} from '@test/fakes/instagram/instagram-graph-fake';
+import { InstagramGraphFake } from '@test/fakes/instagram/instagram-graph-fake';
 import { echoTo, fromPerson, instagramDelivery, newMid } from '@test/fakes/instagram/webhooks';
-import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from '@test/support/eventually';
-import { TestTenant, createTenant, createTestApp } from '@test/support/test-app';
+import {
+  INSTAGRAM_GRAPH_VERSION as VERSION,
+  InstagramScenario,
+  fakeInstagramAccount,
+  startInstagramScenario,
+} from '@test/support/instagram-scenario';
+import { TestTenant, createTenant } from '@test/support/test-app';
 
-const APP_SECRET = 'app-secret-of-the-instagram-meta-app';
-const VERSION = 'v23.0';
-const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000011',
-  username: 'loja.exemplo',
-  instagramToken: 'IGAAshopInstagramUserToken0011',
-  pageId: '104230000000011',
-  pageToken: 'EAAshopPageAccessToken00000011',
-};
-const OTHER: InstagramFakeAccount = {
-  igId: '17841400000000012',
-  username: 'outra.loja',
-  instagramToken: 'IGAAotherInstagramUserToken012',
-  pageId: '104230000000012',
-  pageToken: 'EAAotherPageAccessToken0000012',
-};
+const SHOP = fakeInstagramAccount('011', 'loja.exemplo');
+const OTHER = fakeInstagramAccount('012', 'outra.loja');
 
 interface HistoryItem {
   id: string;
@@ -38,6 +24,7 @@ interface HistoryItem {
 }
 
 describe('Instagram Direct end to end', () => {
+  let ig: InstagramScenario;
   let app: NestFastifyApplication;
   let db: DataSource;
   let instagram: InstagramGraphFake;
@@ -46,50 +33,24 @@ describe('Instagram Direct end to end', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    instagram = await startInstagramGraphFake({
-      host: 'graph.instagram.com',
+    // No account connected here: connecting is what the first tests are about.
+    ig = await startInstagramScenario({
       accounts: [SHOP, OTHER],
-      version: VERSION,
+      appSecret: 'app-secret-of-the-instagram-meta-app',
+      queueName: 'instagram',
+      env: { RETRY_BASE_DELAY_MS: '50' },
     });
-    facebook = await startInstagramGraphFake({
-      host: 'graph.facebook.com',
-      accounts: [SHOP, OTHER],
-      version: VERSION,
-    });
-    app = await createTestApp({
-      APP_ROLE: 'all',
-      META_APP_SECRET: APP_SECRET,
-      INSTAGRAM_GRAPH_BASE_URL: instagram.baseUrl,
-      META_GRAPH_BASE_URL: facebook.baseUrl,
-      META_GRAPH_API_VERSION: VERSION,
-      RETRY_BASE_DELAY_MS: '50',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}instagram-${randomUUID()}`,
-    });
-    db = app.get(DataSource);
-    tenant = await createTenant(app);
+    ({ app, db, tenant, instagram, facebook } = ig);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await instagram?.close();
-    await facebook?.close();
+    await ig?.close();
   });
 
   const connect = (payload: Record<string, unknown>, headers = tenant.headers) =>
     app.inject({ method: 'POST', url: '/api/v2/instagram/accounts', headers, payload });
 
-  const webhook = (body: unknown, secret = APP_SECRET) => {
-    const raw = JSON.stringify(body);
-    return app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, secret),
-      },
-      payload: raw,
-    });
-  };
+  const webhook = (body: unknown, secret?: string) => ig.webhook(body, secret);
 
   const send = (payload: Record<string, unknown>) =>
     app.inject({
