@@ -14,28 +14,20 @@ import type {
 import {
   InstagramFakeAccount,
   InstagramGraphFake,
-  startInstagramGraphFake,
 } from '@test/fakes/instagram/instagram-graph-fake';
+import {
+  INSTAGRAM_GRAPH_VERSION,
+  fakeInstagramAccount,
+  startInstagramGraphFakes,
+} from '@test/support/instagram-scenario';
 import { StaticHostResolver } from '@test/support/static-host-resolver';
 import { testConfig } from '@test/support/test-app';
 
-export const GRAPH_VERSION = 'v23.0';
+export const GRAPH_VERSION = INSTAGRAM_GRAPH_VERSION;
 
 /** An account reached both ways: its own Instagram token, and the Page it is linked to. */
-export const SHOP: InstagramFakeAccount = {
-  igId: '17841400000000001',
-  username: 'loja.exemplo',
-  instagramToken: 'IGAAshopInstagramUserToken0001',
-  pageId: '104230000000001',
-  pageToken: 'EAAshopPageAccessToken00000001',
-};
-export const CLINIC: InstagramFakeAccount = {
-  igId: '17841400000000002',
-  username: 'clinica.sorriso',
-  instagramToken: 'IGAAclinicInstagramUserToken02',
-  pageId: '104230000000002',
-  pageToken: 'EAAclinicPageAccessToken000002',
-};
+export const SHOP = fakeInstagramAccount('001', 'loja.exemplo');
+export const CLINIC = fakeInstagramAccount('002', 'clinica.sorriso');
 
 export const PERSON_IGSID = '6543210987654321';
 
@@ -68,13 +60,7 @@ export async function startInstagram(env: Record<string, string> = {}): Promise<
 }> {
   const hosts = new StaticHostResolver();
   const users = [{ igsid: PERSON_IGSID, name: 'Ana Souza', username: 'ana.souza' }];
-  const instagram = await startInstagramGraphFake({
-    host: 'graph.instagram.com',
-    accounts: [SHOP, CLINIC],
-    users,
-  });
-  const facebook = await startInstagramGraphFake({
-    host: 'graph.facebook.com',
+  const { instagram, facebook } = await startInstagramGraphFakes({
     accounts: [SHOP, CLINIC],
     users,
   });
