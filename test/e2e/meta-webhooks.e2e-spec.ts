@@ -6,6 +6,7 @@ import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { META_INSTAGRAM_INBOX_SOURCE } from '@app/meta/webhooks/meta-webhook-objects';
 import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { postMetaWebhook } from '@test/support/meta-webhook';
 import { createTenant, createTestApp } from '@test/support/test-app';
 import { eventually } from '@test/support/eventually';
 
@@ -87,18 +88,7 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
     await app?.close();
   });
 
-  const post = (body: unknown, secret: string) => {
-    const raw = JSON.stringify(body);
-    return app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, secret),
-      },
-      payload: raw,
-    });
-  };
+  const post = (body: unknown, secret: string) => postMetaWebhook(app, body, secret);
 
   const inboxRows = (marker: string) =>
     db.query<{ id: string; source: string }[]>(

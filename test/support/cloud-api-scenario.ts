@@ -7,12 +7,9 @@ import {
   MetaGraphFake,
   startMetaGraphFake,
 } from '@test/fakes/meta-graph/meta-graph-fake';
-import {
-  metaMessages,
-  metaMessagesWebhook,
-  signMetaWebhook,
-} from '@test/fakes/meta-graph/webhooks';
+import { metaMessages, metaMessagesWebhook } from '@test/fakes/meta-graph/webhooks';
 import { eventually } from './eventually';
+import { postMetaWebhook } from './meta-webhook';
 import { createTenant, createTestApp, TestTenant } from './test-app';
 
 const APP_SECRET = 'scenario-app-secret-0123456789abcdef';
@@ -75,18 +72,7 @@ export async function startCloudApiScenario(options: {
   if (connected.statusCode !== 201)
     throw new Error(`connecting the Cloud API number failed: ${connected.body}`);
 
-  const webhook = (body: unknown) => {
-    const raw = JSON.stringify(body);
-    return app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaWebhook(raw, APP_SECRET),
-      },
-      payload: raw,
-    });
-  };
+  const webhook = (body: unknown) => postMetaWebhook(app, body, APP_SECRET);
 
   const customerWrites = async (waId: string, text: string, name = 'Maria') => {
     const wamid = `wamid.${newId()}`;

@@ -9,7 +9,7 @@ import {
   startInstagramGraphFake,
 } from '@test/fakes/instagram/instagram-graph-fake';
 import { fromPerson, instagramDelivery } from '@test/fakes/instagram/webhooks';
-import { signMetaWebhook } from '@test/fakes/meta-graph/webhooks';
+import { postMetaWebhook } from './meta-webhook';
 import { createTenant, createTestApp, TestTenant } from './test-app';
 
 export const INSTAGRAM_GRAPH_VERSION = 'v23.0';
@@ -37,24 +37,6 @@ export async function startInstagramGraphFakes(options: {
   const instagram = await startInstagramGraphFake({ host: 'graph.instagram.com', ...common });
   const facebook = await startInstagramGraphFake({ host: 'graph.facebook.com', ...common });
   return { instagram, facebook };
-}
-
-/** POSTs a body to /webhooks/meta, signed with `appSecret` as Meta signs it. */
-export function postMetaWebhook(
-  app: NestFastifyApplication,
-  body: unknown,
-  appSecret: string,
-): Promise<InjectResponse> {
-  const raw = JSON.stringify(body);
-  return app.inject({
-    method: 'POST',
-    url: '/webhooks/meta',
-    headers: {
-      'content-type': 'application/json',
-      'x-hub-signature-256': signMetaWebhook(raw, appSecret),
-    },
-    payload: raw,
-  });
 }
 
 export interface InstagramScenario {
