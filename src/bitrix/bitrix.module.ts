@@ -11,6 +11,7 @@ import { MirrorFlusher } from './mirror/mirror.flusher';
 import { MirrorItemsRepository } from './mirror/mirror-items.repository';
 import { MirrorQueue } from './mirror/mirror.queue';
 import { MirrorSubscriber } from './mirror/mirror.subscriber';
+import { MirroredConversations } from './mirror/mirrored-conversations';
 import { OutboundMirrorSubscriber } from './mirror/outbound-mirror.subscriber';
 import { BitrixOAuthClient } from './portals/bitrix-oauth.client';
 import { BitrixPortalsController } from './portals/bitrix-portals.controller';
@@ -61,6 +62,7 @@ const services = [
 ];
 const webhooks = [BitrixWebhookAuthenticator, BitrixInboundHandler];
 const streamSubscribers = [MirrorSubscriber, OutboundMirrorSubscriber, StatusReporter];
+
 const processors = [BitrixProcessor];
 
 /**
@@ -78,6 +80,7 @@ const processors = [BitrixProcessor];
     ...services,
     ...webhooks,
     ...streamSubscribers,
+    MirroredConversations,
     ...processors,
   ],
 })

@@ -3,14 +3,13 @@ import { ChannelRegistry } from '@core/channel/channel.registry';
 import { PHONE_IDENTITY } from '@core/channel/messaging-rules';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
-import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
-import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
 import { BitrixTenants } from '../portals/bitrix-tenants';
 import { BitrixChatsRepository } from './bitrix-chats.repository';
 import { MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
+import { MirroredConversations } from './mirrored-conversations';
 
 /**
  * Customer → Bitrix24: each message a customer sends on an account that feeds an open line is
@@ -20,27 +19,22 @@ import { MirrorQueue } from './mirror.queue';
 @Injectable()
 export class MirrorSubscriber {
   constructor(
-    private readonly conversations: ConversationsService,
+    private readonly mirrored: MirroredConversations,
+    private readonly tenants: BitrixTenants,
     private readonly accounts: ChannelAccountsService,
     private readonly contacts: ContactsService,
     private readonly registry: ChannelRegistry,
-    private readonly lines: BitrixLinesRepository,
     private readonly chats: BitrixChatsRepository,
     private readonly items: MirrorItemsRepository,
     private readonly queue: MirrorQueue,
-    private readonly tenants: BitrixTenants,
   ) {}
 
   @OnMessagingEvent({ subscriber: 'bitrix.mirror', types: ['message.received'] })
   async mirror(event: MessagingEvent): Promise<void> {
-    const { tenantId, conversationId, messageId } = event;
-    if (!conversationId || !messageId) return;
-    if (!(await this.tenants.has(tenantId))) return;
-    const parties = await this.conversations.partiesOf(tenantId, conversationId);
-    if (!parties) return;
-    const { channelAccountId: accountId, contactId } = parties;
-    const lines = await this.lines.ofAccount(tenantId, accountId);
-    if (!lines.length) return;
+    const mirrored = await this.mirrored.of(event);
+    if (!mirrored) return;
+    const { tenantId, conversationId, messageId, contactId, lines } = mirrored;
+    const accountId = mirrored.channelAccountId;
     let recipient: string | undefined;
     for (const line of lines) {
       const item = {

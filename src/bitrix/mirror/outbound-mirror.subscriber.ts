@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
-import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { MessageLookup } from '@app/messaging/messages/message-lookup';
-import { BitrixLinesRepository } from '../connector/bitrix-lines.repository';
-import { BitrixTenants } from '../portals/bitrix-tenants';
 import { isAgentReplyKey } from '../replies/agent-reply-key';
 import { BitrixChatsRepository } from './bitrix-chats.repository';
 import { MirrorItemsRepository } from './mirror-items.repository';
 import { MirrorQueue } from './mirror.queue';
+import { MirroredConversations } from './mirrored-conversations';
 
 /**
  * Business → Bitrix24: what the business sent to a customer outside the open line (through
@@ -21,11 +19,9 @@ import { MirrorQueue } from './mirror.queue';
 @Injectable()
 export class OutboundMirrorSubscriber {
   constructor(
-    private readonly tenants: BitrixTenants,
-    private readonly conversations: ConversationsService,
+    private readonly mirrored: MirroredConversations,
     private readonly accounts: ChannelAccountsService,
     private readonly messages: MessageLookup,
-    private readonly lines: BitrixLinesRepository,
     private readonly chats: BitrixChatsRepository,
     private readonly items: MirrorItemsRepository,
     private readonly queue: MirrorQueue,
@@ -33,14 +29,10 @@ export class OutboundMirrorSubscriber {
 
   @OnMessagingEvent({ subscriber: 'bitrix.mirror-outbound', types: ['message.sent'] })
   async mirror(event: MessagingEvent): Promise<void> {
-    const { tenantId, conversationId, messageId } = event;
-    if (!conversationId || !messageId) return;
-    if (!(await this.tenants.has(tenantId))) return;
-    const parties = await this.conversations.partiesOf(tenantId, conversationId);
-    if (!parties) return;
-    const lines = await this.lines.ofAccount(tenantId, parties.channelAccountId);
-    if (!lines.length) return;
-    const account = await this.accounts.get(tenantId, parties.channelAccountId);
+    const mirrored = await this.mirrored.of(event);
+    if (!mirrored) return;
+    const { tenantId, conversationId, messageId, channelAccountId, lines } = mirrored;
+    const account = await this.accounts.get(tenantId, channelAccountId);
     const message = await this.messages.find(tenantId, messageId, account.provider);
     if (message?.direction !== 'outbound' || isAgentReplyKey(message.idempotencyKey)) return;
     for (const line of lines) {
