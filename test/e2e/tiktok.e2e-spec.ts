@@ -265,6 +265,9 @@ describe('TikTok Business Messaging end to end', () => {
       expect((await webhook(tiktokDelivery('im_receive_msg', SHOP.openId, text))).statusCode).toBe(
         200,
       );
+      // Each delivery is its own job: each is stored before the next is delivered, so the
+      // history's order is the order they were written in, not the race of two workers.
+      await eventually(async () => expect(await historyWith(ana.id)).toHaveLength(1));
       const image = messageContent(ana, shopParty, 'conv-ana', {
         type: 'image',
         image: { media_id: 'v10033g50000media' },
@@ -274,6 +277,7 @@ describe('TikTok Business Messaging end to end', () => {
         share_post: { embed_url: 'https://www.tiktok.com/embed/7300000000000000001' },
       });
       await webhook(tiktokDelivery('im_receive_msg', SHOP.openId, image));
+      await eventually(async () => expect(await historyWith(ana.id)).toHaveLength(2));
       await webhook(tiktokDelivery('im_receive_msg', SHOP.openId, post));
       await eventually(async () => {
         const history = await historyWith(ana.id);
