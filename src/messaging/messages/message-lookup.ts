@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { MessageEntity, type MessageDirection } from '../entities/message.entity';
+import { MicroBatcher } from '@core/batching/micro-batcher';
 import { MessageContentCodec } from './encryption/message-content.codec';
+
+/** Messages whose kind one query reads. */
+const MAX_KINDS_PER_QUERY = 500;
 
 /** What a platform module may read of one stored message to act on it with its platform. */
 export interface StoredMessage {
@@ -45,6 +49,11 @@ export interface MessageKind {
  */
 @Injectable()
 export class MessageLookup {
+  private readonly kinds = new MicroBatcher(
+    (keys: { tenantId: string; id: string }[]) => this.kindsOf(keys),
+    MAX_KINDS_PER_QUERY,
+  );
+
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly codec: MessageContentCodec,
@@ -83,15 +92,34 @@ export class MessageLookup {
     };
   }
 
-  /** The hub, direction and type of the tenant's message `id`; null when it is gone. */
-  async kind(tenantId: string, id: string): Promise<MessageKind | null> {
-    const rows: MessageKind[] = await this.messages.query(
-      `SELECT a.hub, m.direction, m.type FROM messages m
+  /**
+   * The hub, direction and type of the tenant's message `id`; null when it is gone. Asked for
+   * every event a poll delivers (hub_messages_total): the streams of one poll are delivered
+   * concurrently, so their questions share one query.
+   */
+  kind(tenantId: string, id: string): Promise<MessageKind | null> {
+    return this.kinds.submit({ tenantId, id });
+  }
+
+  private async kindsOf(
+    keys: { tenantId: string; id: string }[],
+  ): Promise<PromiseSettledResult<MessageKind | null>[]> {
+    const rows: (MessageKind & { tenant_id: string; id: string })[] = await this.messages.query(
+      `SELECT m.tenant_id, m.id, a.hub, m.direction, m.type FROM messages m
          JOIN channel_accounts a ON a.id = m.channel_account_id
-        WHERE m.tenant_id = $1 AND m.id = $2`,
-      [tenantId, id],
+        WHERE (m.tenant_id, m.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+      [keys.map((key) => key.tenantId), keys.map((key) => key.id)],
     );
-    return rows[0] ?? null;
+    const found = new Map(
+      rows.map(({ tenant_id, id, hub, direction, type }) => [
+        `${tenant_id}/${id}`,
+        { hub, direction, type },
+      ]),
+    );
+    return keys.map((key) => ({
+      status: 'fulfilled',
+      value: found.get(`${key.tenantId}/${key.id}`) ?? null,
+    }));
   }
 
   /** Decrypted for the platform module: content never leaves messaging sealed. */
