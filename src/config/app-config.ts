@@ -23,7 +23,7 @@ export class AppConfig {
     docsToken?: string;
   };
   readonly log: { level: string };
-  readonly database: { url: string; poolSize: number; ssl: boolean };
+  readonly database: { url: string; poolSize: number; ssl: boolean; statementCacheSize: number };
   readonly redis: { url: string; prefix: string };
   readonly auth: {
     adminApiKey: string;
@@ -186,6 +186,7 @@ export class AppConfig {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       ssl: env.DATABASE_SSL,
+      statementCacheSize: env.DATABASE_STATEMENT_CACHE_SIZE,
     };
     this.redis = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
     this.auth = {

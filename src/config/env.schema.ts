@@ -67,6 +67,16 @@ export class EnvironmentVariables {
   @IsBoolean()
   DATABASE_SSL = false;
 
+  /**
+   * Statements each pooled connection keeps prepared (parsed and planned once); 0 when a
+   * pooler in transaction mode sits between Omnihub and PostgreSQL and cannot keep them.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DATABASE_STATEMENT_CACHE_SIZE = 256;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL!: string;
 

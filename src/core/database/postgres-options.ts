@@ -1,9 +1,12 @@
+import { statementCachingClient } from './statement-caching-client';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 export interface DatabaseSettings {
   url: string;
   poolSize: number;
   ssl: boolean;
+  /** Prepared statements kept per connection (statement-caching-client.ts); 0: none. */
+  statementCacheSize?: number;
 }
 
 /**
@@ -26,6 +29,7 @@ export function postgresOptions(db: DatabaseSettings): PostgresConnectionOptions
       statement_timeout: 15_000,
       idle_in_transaction_session_timeout: 30_000,
       application_name: 'omnihub',
+      ...(db.statementCacheSize ? { Client: statementCachingClient(db.statementCacheSize) } : {}),
     },
   };
 }
