@@ -27,7 +27,7 @@ export interface StreamOutcome {
   readySeq: number | null;
   /** When the earliest backoff ends; null when nobody waits. */
   retryAt: Date | null;
-  /** Cursors that moved or failed, to store. */
+  /** Subscribers standing elsewhere than settledSeq (ahead, or backing off), kept as rows. */
   cursors: StreamCursor[];
   deadLetters: {
     id: string;
@@ -107,30 +107,39 @@ export class DomainEventsRepository {
              WHERE pending AND (available_at IS NULL OR available_at <= now())
              ORDER BY available_at NULLS FIRST LIMIT $3
              FOR UPDATE SKIP LOCKED)
-          RETURNING s.stream_id),
+          RETURNING s.stream_id, s.settled_seq, s.settled_set),
        -- Where the retained events begin: retention removed what lies below (events every
        -- subscriber of the time had), so a newer subscriber starts there. Read in this
        -- statement's snapshot, as the events are: when none is left, the stream's last seq.
-       floors AS (
-         SELECT c.stream_id,
+       -- Materialized: inlined, each stream's floor was looked up again for every subscriber.
+       floors AS MATERIALIZED (
+         SELECT c.stream_id, c.settled_seq, ss.subscribers AS settled_for,
                 COALESCE((SELECT min(seq) - 1 FROM domain_events WHERE stream_id = c.stream_id),
                          (SELECT last_seq FROM domain_event_streams WHERE stream_id = c.stream_id)) AS seq
-           FROM claimed c),
+           FROM claimed c LEFT JOIN domain_event_subscriber_sets ss ON ss.id = c.settled_set),
        positions AS (
-         SELECT f.stream_id, sub AS subscriber, GREATEST(COALESCE(cur.delivered_seq, 0), f.seq) AS delivered_seq,
-                COALESCE(cur.attempts, 0) AS attempts, cur.retry_at
+         SELECT f.stream_id, sub AS subscriber,
+                GREATEST(${positionSql('cur', 'f')}, f.seq) AS delivered_seq,
+                CASE WHEN ${settledSql('cur', 'f')} THEN 0 ELSE COALESCE(cur.attempts, 0) END AS attempts,
+                CASE WHEN ${settledSql('cur', 'f')} THEN NULL ELSE cur.retry_at END AS retry_at
            FROM floors f CROSS JOIN unnest($4::text[]) AS sub
-           LEFT JOIN domain_event_cursors cur ON cur.subscriber = sub AND cur.stream_id = f.stream_id)
-       SELECT c.stream_id,
-              (SELECT json_agg(json_build_object('subscriber', p.subscriber, 'delivered_seq', p.delivered_seq,
-                                                 'attempts', p.attempts, 'retry_at', p.retry_at))
-                 FROM positions p WHERE p.stream_id = c.stream_id) AS cursors,
+           -- Looked up by key for each leased stream (LIMIT keeps the planner from turning it
+           -- into a join): as a join it hashed the whole cursor table, which grows with every
+           -- conversation, on every poll.
+           LEFT JOIN LATERAL (
+             SELECT delivered_seq, attempts, retry_at FROM domain_event_cursors
+              WHERE subscriber = sub AND stream_id = f.stream_id LIMIT 1) cur ON true),
+       streams AS (
+         SELECT stream_id, min(delivered_seq) AS slowest,
+                json_agg(json_build_object('subscriber', subscriber, 'delivered_seq', delivered_seq,
+                                           'attempts', attempts, 'retry_at', retry_at)) AS cursors
+           FROM positions GROUP BY stream_id)
+       SELECT s.stream_id, s.cursors,
               (SELECT json_agg(e ORDER BY e.seq) FROM (
                  SELECT ${EVENT_COLUMNS} FROM domain_events
-                  WHERE stream_id = c.stream_id
-                    AND seq > (SELECT min(p.delivered_seq) FROM positions p WHERE p.stream_id = c.stream_id)
+                  WHERE stream_id = s.stream_id AND seq > s.slowest
                   ORDER BY seq LIMIT $5) e) AS events
-         FROM claimed c`,
+         FROM streams s`,
       [token, leaseMs, limit, subscribers, eventsPerStream],
     );
     return rows.map((row) => ({
@@ -146,11 +155,17 @@ export class DomainEventsRepository {
   }
 
   /**
-   * Stores what a poll delivered and releases its streams, in one statement. A stream whose
-   * lease another worker has taken since (this one was too slow) is left alone, cursors and
-   * all: that worker delivers again from the stored cursors.
+   * Stores what a poll delivered and releases its streams, in one statement. Each stream
+   * records where all of `subscriberSet` stand at least (its settled seq); the outcome's
+   * cursors are the subscribers standing elsewhere, kept as rows. A stream whose lease another
+   * worker has taken since (this one was too slow) is left alone, cursors and all: that worker
+   * delivers again from the stored positions.
    */
-  async acknowledge(token: string, outcomes: readonly StreamOutcome[]): Promise<void> {
+  async acknowledge(
+    token: string,
+    subscriberSet: number,
+    outcomes: readonly StreamOutcome[],
+  ): Promise<void> {
     if (!outcomes.length) return;
     const cursors = outcomes.flatMap((o) => o.cursors.map((c) => ({ ...c, streamId: o.streamId })));
     const dead = outcomes.flatMap((o) => o.deadLetters);
@@ -158,6 +173,8 @@ export class DomainEventsRepository {
       `WITH released AS (
          UPDATE domain_event_streams s SET
            leased_by = NULL,
+           settled_seq = r.settled,
+           settled_set = $16,
            pending = s.last_seq > r.settled,
            -- events recorded meanwhile are due at once for the subscribers not backing off
            available_at = CASE WHEN s.last_seq > r.ready THEN NULL ELSE r.retry_at END
@@ -198,8 +215,25 @@ export class DomainEventsRepository {
         dead.map((d) => d.eventId),
         dead.map((d) => d.attempts),
         dead.map((d) => d.error),
+        subscriberSet,
       ],
     );
+  }
+
+  /**
+   * The id of a set of subscriber names (sorted), recorded on first use: a stream settled by
+   * a deployment with these subscribers names the set it was settled for.
+   */
+  async subscriberSet(subscribers: readonly string[]): Promise<number> {
+    const [{ id }]: { id: number }[] = await this.db.query(
+      `WITH added AS (
+         INSERT INTO domain_event_subscriber_sets (subscribers) VALUES ($1::text[])
+         ON CONFLICT (subscribers) DO NOTHING RETURNING id)
+       SELECT id FROM added
+        UNION ALL SELECT id FROM domain_event_subscriber_sets WHERE subscribers = $1::text[]`,
+      [[...subscribers].sort()],
+    );
+    return id;
   }
 
   /**
@@ -275,28 +309,54 @@ export class DomainEventsRepository {
    * holds right now is left for a later call; returns the ids re-driven.
    */
   async redrive(ids: readonly string[]): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `WITH chosen AS (
-         SELECT d.id, d.subscriber, e.stream_id, e.seq
-           FROM domain_event_dead_letters d
-           JOIN domain_events e ON e.id = d.event_id
-           JOIN domain_event_streams s ON s.stream_id = e.stream_id
-          WHERE d.id = ANY($1::uuid[]) AND (s.leased_by IS NULL OR s.available_at < now())
-          FOR UPDATE OF d, s),
-       rewound AS (
-         UPDATE domain_event_cursors c
-            SET delivered_seq = LEAST(c.delivered_seq, r.seq - 1), attempts = 0, retry_at = NULL
-           FROM (SELECT subscriber, stream_id, min(seq) AS seq FROM chosen GROUP BY 1, 2) r
-          WHERE c.subscriber = r.subscriber AND c.stream_id = r.stream_id),
-       woken AS (
-         UPDATE domain_event_streams
-            SET pending = true, available_at = NULL, leased_by = NULL
-          WHERE stream_id IN (SELECT stream_id FROM chosen)),
-       removed AS (DELETE FROM domain_event_dead_letters WHERE id IN (SELECT id FROM chosen))
-       SELECT id FROM chosen`,
-      [ids],
-    );
-    return rows.map((row) => row.id);
+    return this.db.transaction(async (tx) => {
+      // The streams' settled positions become rows first, so that the rewound cursor row is
+      // what positions its subscriber and the others stay where they were.
+      const chosen: { id: string }[] = await tx.query(
+        `WITH chosen AS (
+           SELECT d.id, e.stream_id
+             FROM domain_event_dead_letters d
+             JOIN domain_events e ON e.id = d.event_id
+             JOIN domain_event_streams s ON s.stream_id = e.stream_id
+            WHERE d.id = ANY($1::uuid[]) AND (s.leased_by IS NULL OR s.available_at < now())
+            FOR UPDATE OF d, s),
+         settled AS (
+           SELECT s.stream_id, s.settled_seq, ss.subscribers AS settled_for
+             FROM domain_event_streams s JOIN domain_event_subscriber_sets ss ON ss.id = s.settled_set
+            WHERE s.stream_id IN (SELECT stream_id FROM chosen) AND s.settled_seq IS NOT NULL),
+         materialized AS (
+           INSERT INTO domain_event_cursors AS cur (subscriber, stream_id, delivered_seq, attempts, retry_at)
+           SELECT sub, st.stream_id, st.settled_seq, 0, NULL FROM settled st CROSS JOIN unnest(st.settled_for) AS sub
+           ON CONFLICT (subscriber, stream_id) DO UPDATE SET
+             delivered_seq = EXCLUDED.delivered_seq, attempts = 0, retry_at = NULL
+            WHERE cur.delivered_seq < EXCLUDED.delivered_seq),
+         unsettled AS (
+           UPDATE domain_event_streams SET settled_seq = NULL, settled_set = NULL
+            WHERE stream_id IN (SELECT stream_id FROM settled))
+         SELECT id FROM chosen`,
+        [ids],
+      );
+      if (!chosen.length) return [];
+      const rows: { id: string }[] = await tx.query(
+        `WITH chosen AS (
+           SELECT d.id, d.subscriber, e.stream_id, e.seq
+             FROM domain_event_dead_letters d JOIN domain_events e ON e.id = d.event_id
+            WHERE d.id = ANY($1::uuid[])),
+         rewound AS (
+           INSERT INTO domain_event_cursors AS cur (subscriber, stream_id, delivered_seq, attempts, retry_at)
+           SELECT subscriber, stream_id, min(seq) - 1, 0, NULL FROM chosen GROUP BY 1, 2
+           ON CONFLICT (subscriber, stream_id) DO UPDATE SET
+             delivered_seq = LEAST(cur.delivered_seq, EXCLUDED.delivered_seq), attempts = 0, retry_at = NULL),
+         woken AS (
+           UPDATE domain_event_streams
+              SET pending = true, available_at = NULL, leased_by = NULL
+            WHERE stream_id IN (SELECT stream_id FROM chosen)),
+         removed AS (DELETE FROM domain_event_dead_letters WHERE id IN (SELECT id FROM chosen))
+         SELECT id FROM chosen`,
+        [chosen.map((row) => row.id)],
+      );
+      return rows.map((row) => row.id);
+    });
   }
 
   /**
@@ -316,14 +376,34 @@ export class DomainEventsRepository {
             AND NOT EXISTS (SELECT 1 FROM domain_event_dead_letters d WHERE d.event_id = e.id)
             AND NOT EXISTS (
               SELECT 1 FROM unnest($2::text[]) AS sub
+                CROSS JOIN (SELECT st.settled_seq, ss.subscribers AS settled_for
+                              FROM domain_event_streams st
+                              LEFT JOIN domain_event_subscriber_sets ss ON ss.id = st.settled_set
+                             WHERE st.stream_id = e.stream_id) s
                 LEFT JOIN domain_event_cursors c ON c.subscriber = sub AND c.stream_id = e.stream_id
-               WHERE COALESCE(c.delivered_seq, 0) < e.seq)
+               WHERE ${positionSql('c', 's')} < e.seq)
           ORDER BY e.occurred_at LIMIT $3)
        RETURNING id`,
       [days, subscribers, limit],
     );
     return count;
   }
+}
+
+/**
+ * Whether subscriber `sub` stands where its stream settled (domain_event_streams.settled_seq,
+ * for the subscribers of the set it names) rather than where its cursor row says: the set
+ * names it and its row, if any, lies behind (left from before the stream settled past it).
+ * `cur` is its cursor row (may be null), `stream` has settled_seq and settled_for (the names).
+ */
+function settledSql(cur: string, stream: string, sub = 'sub'): string {
+  return `(${sub} = ANY(${stream}.settled_for) AND COALESCE(${cur}.delivered_seq, -1) < ${stream}.settled_seq)`;
+}
+
+/** The last seq subscriber `sub` has had in the stream (see settledSql). */
+function positionSql(cur: string, stream: string, sub = 'sub'): string {
+  return `CASE WHEN ${settledSql(cur, stream, sub)} THEN ${stream}.settled_seq
+               ELSE COALESCE(${cur}.delivered_seq, 0) END`;
 }
 
 function toEvent(row: EventRow): MessagingEvent {

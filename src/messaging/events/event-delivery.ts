@@ -34,6 +34,7 @@ const ERROR_TEXT_MAX = 500;
 @Injectable()
 export class EventDelivery {
   private readonly logger = new Logger(EventDelivery.name);
+  private settledFor?: { key: string; id: Promise<number> };
 
   constructor(
     private readonly config: AppConfig,
@@ -54,8 +55,22 @@ export class EventDelivery {
     });
     if (!streams.length) return 0;
     const outcomes = await Promise.all(streams.map((s) => this.deliverStream(s, startedAt)));
-    await this.events.acknowledge(token, outcomes);
+    await this.events.acknowledge(token, await this.subscriberSet(subscribers), outcomes);
     return streams.length;
+  }
+
+  /** The id of the subscriber set streams are settled for, recorded once per process. */
+  private subscriberSet(subscribers: readonly string[]): Promise<number> {
+    const key = subscribers.join('\n');
+    if (this.settledFor?.key !== key) {
+      const id = this.events.subscriberSet(subscribers);
+      this.settledFor = { key, id };
+      // A failure is not kept: the next poll asks again.
+      id.catch(() => {
+        if (this.settledFor?.id === id) this.settledFor = undefined;
+      });
+    }
+    return this.settledFor.id;
   }
 
   private async deliverStream(stream: LeasedStream, startedAt: number): Promise<StreamOutcome> {
@@ -72,6 +87,10 @@ export class EventDelivery {
       stream.cursors.map((cursor) => this.advance(stream, cursor, now, startedAt, outcome)),
     );
     outcome.settledSeq = Math.min(...finished.map((c) => c.deliveredSeq));
+    // Subscribers standing where the stream settles need no row of their own.
+    outcome.cursors = finished.filter(
+      (c) => c.deliveredSeq !== outcome.settledSeq || c.attempts !== 0 || c.retryAt !== null,
+    );
     for (const cursor of finished) {
       if (cursor.retryAt && cursor.retryAt > now) {
         if (!outcome.retryAt || cursor.retryAt < outcome.retryAt) outcome.retryAt = cursor.retryAt;
@@ -120,13 +139,6 @@ export class EventDelivery {
       cursor.deliveredSeq = event.seq;
       cursor.attempts = 0;
       cursor.retryAt = null;
-    }
-    if (
-      cursor.deliveredSeq !== start.deliveredSeq ||
-      cursor.attempts !== start.attempts ||
-      cursor.retryAt !== start.retryAt
-    ) {
-      outcome.cursors.push(cursor);
     }
     return cursor;
   }

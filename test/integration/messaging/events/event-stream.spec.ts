@@ -317,6 +317,7 @@ describe('Messaging event stream', () => {
 
     subscribers.failOn.clear();
     subscribers.flaky.length = 0;
+    subscribers.steady.length = 0;
     const retried = await app.inject({
       method: 'POST',
       url: '/api/v2/messaging/events/dead-letters/retry',
@@ -327,7 +328,60 @@ describe('Messaging event stream', () => {
     await drain();
     // the event again, and the ones after it in the conversation, in order
     expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([failing, later]);
+    // the other subscribers had them already and stay where they were
+    expect(ours(subscribers.steady).filter((e) => e.streamId === conversationId)).toEqual([]);
     expect((await events.deadLetters({ tenantId, limit: 10 })).map((d) => d.id)).toEqual([]);
+  });
+
+  it('keeps one position on the stream when every subscriber stands at the same event, not a row per subscriber', async () => {
+    const conversationId = await newConversation();
+    await receive(conversationId);
+    await accept(conversationId);
+    await drain();
+    const [stream] = await db.query<
+      { settled_seq: string; last_seq: string; subscribers: string[] }[]
+    >(
+      `SELECT s.settled_seq, s.last_seq, ss.subscribers FROM domain_event_streams s
+         JOIN domain_event_subscriber_sets ss ON ss.id = s.settled_set WHERE s.stream_id = $1`,
+      [conversationId],
+    );
+    expect(stream.settled_seq).toBe(stream.last_seq);
+    expect(stream.subscribers).toEqual(expect.arrayContaining(['test.flaky', 'test.steady']));
+    const rows = await db.query(`SELECT 1 FROM domain_event_cursors WHERE stream_id = $1`, [
+      conversationId,
+    ]);
+    expect(rows).toEqual([]);
+
+    // polled again (a stray wake-up): nothing is delivered twice
+    subscribers.reset();
+    await db.query(`UPDATE domain_event_streams SET pending = true WHERE stream_id = $1`, [
+      conversationId,
+    ]);
+    await drain();
+    expect(ours(subscribers.steady).filter((e) => e.streamId === conversationId)).toEqual([]);
+  });
+
+  it("hands a stream's retained events to a subscriber its settled position was not kept for (a newer one)", async () => {
+    const conversationId = await newConversation();
+    const accepted = await accept(conversationId);
+    await drain();
+    // settled before test.flaky existed: only test.steady (and the app's own) are in that set
+    const others = (
+      await db.query<{ subscribers: string[] }[]>(
+        `SELECT ss.subscribers FROM domain_event_streams s
+           JOIN domain_event_subscriber_sets ss ON ss.id = s.settled_set WHERE s.stream_id = $1`,
+        [conversationId],
+      )
+    )[0].subscribers.filter((name) => name !== 'test.flaky');
+    const olderSet = await events.subscriberSet(others);
+    await db.query(
+      `UPDATE domain_event_streams SET settled_set = $2, pending = true WHERE stream_id = $1`,
+      [conversationId, olderSet],
+    );
+    subscribers.reset();
+    await drain();
+    expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([accepted]);
+    expect(ours(subscribers.steady).filter((e) => e.streamId === conversationId)).toEqual([]);
   });
 
   it('keeps only events a subscriber still needs once they are older than the retention', async () => {
