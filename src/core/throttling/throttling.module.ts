@@ -1,10 +1,10 @@
 import { AppConfig } from '@config/app-config';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
 import { ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
 import { FailOpenStorage } from './fail-open-storage';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** @nestjs/throttler with its counters in Redis, so every pod shares a tenant's budget. */
 @Module({
@@ -19,7 +19,7 @@ import { FailOpenStorage } from './fail-open-storage';
             limit: config.throttle.limit,
           },
         ],
-        storage: new FailOpenStorage(new ThrottlerStorageRedisService(redis), config.redis.prefix),
+        storage: new FailOpenStorage(new RedisThrottlerStorage(redis), config.redis.prefix),
       }),
     }),
   ],
