@@ -81,11 +81,23 @@ const REPLIED_TO_ID_SQL = (accountParam: string, providerIdParam: string) =>
  */
 @Injectable()
 export class MessagesRepository {
+  /** The worker's read of a send, with and without its claim: built once, run prepared. */
+  private readonly outboundForSendSql: { claiming: string; reading: string };
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(MessageEntity) readonly entities: Repository<MessageEntity>,
     private readonly codec: MessageContentCodec,
-  ) {}
+  ) {
+    const columns = entities.metadata.columns
+      .filter((column) => !column.relationMetadata)
+      .map((column) => `m.${column.databaseName} AS "${column.propertyName}"`)
+      .join(', ');
+    this.outboundForSendSql = {
+      claiming: outboundForSendSql(columns, true),
+      reading: outboundForSendSql(columns, false),
+    };
+  }
 
   /**
    * Stores a platform's message once; returns false when it was already stored. A reply gets
@@ -256,71 +268,31 @@ export class MessagesRepository {
     id: string,
     claimant?: { id: string; leaseMs: number },
   ): Promise<OutboundForSend | null> {
-    const query = this.entities.createQueryBuilder('m');
-    if (claimant) {
-      query
-        .addCommonTableExpression(
-          `UPDATE messages SET status = 'sending', claimed_by = :claimant,
-                  claimed_until = now() + make_interval(secs => CAST(:leaseMs AS double precision) / 1000),
-                  updated_at = now()
-            WHERE id = :id AND direction = 'outbound' AND status = 'queued' RETURNING id`,
-          'claimed',
-        )
-        .addSelect('EXISTS (SELECT 1 FROM claimed)', 'claimed_now')
-        .setParameters({ claimant: claimant.id, leaseMs: claimant.leaseMs });
-    }
-    const { entities, raw } = await query
-      .addSelect(
-        `EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active')`,
-        'tenant_active',
-      )
-      .addSelect(
-        `(SELECT c.contact_id FROM conversations c
-           WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id)`,
-        'contact_id',
-      )
-      .addSelect(
-        `(SELECT li.last_inbound_at FROM conversations c
-            JOIN conversations li ON li.channel_account_id = m.channel_account_id
-                                 AND li.contact_id = c.contact_id
-           WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id)`,
-        'last_inbound_at',
-      )
-      .addSelect(
-        `(SELECT json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
-                 'provider', a.provider, 'externalId', a.external_id, 'credentials', a.credentials,
-                 'status', a.status, 'disabledAt', a.disabled_at)
-            FROM channel_accounts a
-           WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL)`,
-        'account',
-      )
-      .addSelect(
-        `GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8`,
-        'claim_left_ms',
-      )
-      .where(`m.id = :id AND m.direction = 'outbound'`, { id })
-      .getRawAndEntities<{
-        claimed_now?: boolean;
-        claim_left_ms: number;
-        tenant_active: boolean;
-        contact_id: string | null;
-        last_inbound_at: Date | null;
-        account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
-      }>();
-    if (!entities[0]) return null;
-    const message = entities[0];
+    const rows: (Record<string, unknown> & {
+      claimed_now: boolean;
+      claim_left_ms: number;
+      tenant_active: boolean;
+      contact_id: string | null;
+      last_inbound_at: Date | null;
+      account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
+    })[] = claimant
+      ? await this.db.query(this.outboundForSendSql.claiming, [id, claimant.id, claimant.leaseMs])
+      : await this.db.query(this.outboundForSendSql.reading, [id]);
+    const row = rows[0];
+    if (!row) return null;
+    const { claimed_now, claim_left_ms, tenant_active, contact_id, last_inbound_at, account } = row;
+    const message = this.entities.create(row as Partial<MessageEntity>);
     message.content = this.codec.open(message.id, message.content);
-    const claimedNow = raw[0].claimed_now === true;
     return {
-      message: claimedNow ? Object.assign(message, { status: 'sending' }) : message,
-      claimedNow,
-      tenantActive: raw[0].tenant_active,
-      contactId: raw[0].contact_id,
-      lastInboundAt: raw[0].last_inbound_at,
-      claimLeftMs: Number(raw[0].claim_left_ms),
-      account: raw[0].account && {
-        ...raw[0].account,
-        disabledAt: raw[0].account.disabledAt ? new Date(raw[0].account.disabledAt) : null,
+      message: claimed_now ? Object.assign(message, { status: 'sending' }) : message,
+      claimedNow: claimed_now,
+      tenantActive: tenant_active,
+      contactId: contact_id,
+      lastInboundAt: last_inbound_at,
+      claimLeftMs: Number(claim_left_ms),
+      account: account && {
+        ...account,
+        disabledAt: account.disabledAt ? new Date(account.disabledAt) : null,
       },
     };
   }
@@ -464,4 +436,39 @@ export class MessagesRepository {
       [id, code, title.slice(0, 500)],
     );
   }
+}
+
+/**
+ * The message (every column, by property name), whether its tenant is active, the contact of
+ * its conversation and when they last wrote on the message's account (what the re-checked
+ * rules read), its account unless deleted, and how long a claim on it has left. Claiming, the
+ * same read also takes a queued message for sending ($2 the claimant, $3 its lease in ms);
+ * what is read is the message as it was before the claim.
+ */
+function outboundForSendSql(columns: string, claiming: boolean): string {
+  const claim = claiming
+    ? `WITH claimed AS (
+         UPDATE messages SET status = 'sending', claimed_by = $2,
+                claimed_until = now() + make_interval(secs => $3::double precision / 1000),
+                updated_at = now()
+          WHERE id = $1 AND direction = 'outbound' AND status = 'queued' RETURNING id)
+       `
+    : '';
+  return `${claim}SELECT ${columns},
+            ${claiming ? 'EXISTS (SELECT 1 FROM claimed)' : 'false'} AS claimed_now,
+            EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active') AS tenant_active,
+            (SELECT c.contact_id FROM conversations c
+              WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id) AS contact_id,
+            (SELECT li.last_inbound_at FROM conversations c
+               JOIN conversations li ON li.channel_account_id = m.channel_account_id
+                                    AND li.contact_id = c.contact_id
+              WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id) AS last_inbound_at,
+            (SELECT json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
+                    'provider', a.provider, 'externalId', a.external_id, 'credentials', a.credentials,
+                    'status', a.status, 'disabledAt', a.disabled_at)
+               FROM channel_accounts a
+              WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL) AS account,
+            GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8 AS claim_left_ms
+       FROM messages m
+      WHERE m.id = $1 AND m.direction = 'outbound'`;
 }
