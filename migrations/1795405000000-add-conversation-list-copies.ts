@@ -34,13 +34,17 @@ export class AddConversationListCopies1795405000000 implements MigrationInterfac
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.startTransaction();
-    try {
-      for (const statement of CREATE) await queryRunner.query(statement);
-      await queryRunner.commitTransaction();
-    } catch (error) {
-      await queryRunner.rollbackTransaction();
-      throw error;
+    // A backfill cut short (a failed deploy) is not recorded as run: the next run finds the
+    // columns and triggers in place and backfills again, which is idempotent.
+    if (!(await queryRunner.hasColumn('conversations', 'last_message_id'))) {
+      await queryRunner.startTransaction();
+      try {
+        for (const statement of CREATE) await queryRunner.query(statement);
+        await queryRunner.commitTransaction();
+      } catch (error) {
+        await queryRunner.rollbackTransaction();
+        throw error;
+      }
     }
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
