@@ -53,7 +53,8 @@ export class ConversationEntity {
   lastInboundAt!: Date | null;
 
   // Copies for the conversation list, kept by triggers (migration 1795405000000): its last
-  // message as the list shows it, and its contact's display fields.
+  // message as the list shows it, and its contact's display fields. Personal data like the
+  // originals (never logged); erasure deletes the conversation with them.
   @Column({ name: 'last_message_id', type: 'uuid', nullable: true })
   lastMessageId!: string | null;
 
