@@ -40,6 +40,7 @@ import { AddMessageClaimLease1795400000000 } from './1795400000000-add-message-c
 import { CreateTiktokComments1795402000000 } from './1795402000000-create-tiktok-comments';
 import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-create-tiktok-reply-reservations';
 import { CreateMessageEncryptionSettings1795403000000 } from './1795403000000-create-message-encryption-settings';
+import { AddConversationListCopies1795405000000 } from './1795405000000-add-conversation-list-copies';
 import { SettleEventStreams1795407000000 } from './1795407000000-settle-event-streams';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
@@ -86,5 +87,6 @@ export const MIGRATIONS = [
   CreateTiktokComments1795402000000,
   CreateTiktokReplyReservations1795402100000,
   CreateMessageEncryptionSettings1795403000000,
+  AddConversationListCopies1795405000000,
   SettleEventStreams1795407000000,
 ];

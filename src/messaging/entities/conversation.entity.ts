@@ -52,6 +52,37 @@ export class ConversationEntity {
   @Column({ name: 'last_inbound_at', type: 'timestamptz', nullable: true })
   lastInboundAt!: Date | null;
 
+  // Copies for the conversation list, kept by triggers (migration 1795405000000): its last
+  // message as the list shows it, and its contact's display fields. Personal data like the
+  // originals (never logged); erasure deletes the conversation with them.
+  @Column({ name: 'last_message_id', type: 'uuid', nullable: true })
+  lastMessageId!: string | null;
+
+  @Column({ name: 'last_message_direction', type: 'text', nullable: true })
+  lastMessageDirection!: string | null;
+
+  @Column({ name: 'last_message_type', type: 'text', nullable: true })
+  lastMessageType!: string | null;
+
+  /** Cut to PREVIEW_CHARS when plain; as stored (sealed) when the message's text is sealed. */
+  @Column({ name: 'last_message_text', type: 'text', nullable: true })
+  lastMessageText!: string | null;
+
+  @Column({ name: 'last_message_sealed', type: 'boolean', nullable: true })
+  lastMessageSealed!: boolean | null;
+
+  @Column({ name: 'last_message_created_at', type: 'timestamptz', nullable: true })
+  lastMessageCreatedAt!: Date | null;
+
+  @Column({ name: 'contact_display_name', type: 'text', nullable: true })
+  contactDisplayName!: string | null;
+
+  @Column({ name: 'contact_phone', type: 'text', nullable: true })
+  contactPhone!: string | null;
+
+  @Column({ name: 'contact_avatar_url', type: 'text', nullable: true })
+  contactAvatarUrl!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

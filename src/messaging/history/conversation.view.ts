@@ -2,7 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PageInfoDoc } from '@core/api/pagination';
 import type { MessageDirection } from '@app/messaging/entities/message.entity';
 
-/** How much of a text message the conversation list shows. */
+/**
+ * How much of a text message the conversation list shows. The copy on the conversation row
+ * holds a plain text already cut to this (message_preview_text, migration 1795405000000):
+ * changing it takes a migration that redefines that function and refreshes the copies.
+ */
 export const PREVIEW_CHARS = 120;
 
 export class ConversationAccountDto {

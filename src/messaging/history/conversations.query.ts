@@ -4,10 +4,7 @@ import { DataSource } from 'typeorm';
 import { Page, toPage } from '@core/api/pagination';
 import { NotFoundError } from '@core/errors/domain-error';
 import type { MessageDirection } from '@app/messaging/entities/message.entity';
-import {
-  MessageContentCodec,
-  SEALED_CONTENT,
-} from '@app/messaging/messages/encryption/message-content.codec';
+import { MessageContentCodec } from '@app/messaging/messages/encryption/message-content.codec';
 import { PREVIEW_CHARS, type ConversationDto } from './conversation.view';
 import { decodeActivityCursor } from './history-cursor';
 import type { ConversationListQueryDto } from './history-query.dto';
@@ -31,7 +28,7 @@ interface ConversationRow {
   lastDirection: MessageDirection | null;
   lastType: string | null;
   lastText: string | null;
-  /** The last message's text is sealed (MessageContentCodec): lastText is its sealed form. */
+  /** The last message's text is sealed (MessageContentCodec): lastText is its sealed form, uncut. */
   lastSealed: boolean | null;
   lastCreatedAt: Date | null;
 }
@@ -48,11 +45,12 @@ export type ConversationFilters = Pick<
  * Why it stays flat as tables grow: `conversations_tenant_activity_idx (tenant_id,
  * last_message_at DESC, id DESC)` already holds a tenant's conversations in list order, so the
  * list is an index scan from the cursor that stops after `limit + 1` rows (no sort, no
- * OFFSET). Account and contact are primary-key lookups per row, and the preview is a LATERAL
- * subquery reading one entry off the end of `messages_conversation_id_idx` per row, so a
- * page costs about `limit` index probes however many conversations or messages exist.
- * Filters are applied to the rows the scan yields; a filter that matches few conversations
- * scans further, which is still bounded by the tenant's own conversations.
+ * OFFSET). The last message's preview and the contact's display fields are copies on the
+ * conversation row (kept by triggers, migration 1795405000000): reading them through the
+ * messages and contacts indexes cost a descent per row whose depth grows with those tables.
+ * Only the account is a primary-key lookup per row, on a table that grows with accounts, not
+ * traffic. Filters are applied to the rows the scan yields; a filter that matches few
+ * conversations scans further, which is still bounded by the tenant's own conversations.
  */
 export function conversationPageSql(
   tenantId: string,
@@ -78,24 +76,13 @@ export function conversationPageSql(
     SELECT c.id, c.status, c.last_message_at AS "lastMessageAt", c.last_inbound_at AS "lastInboundAt",
            (extract(epoch FROM c.last_message_at) * 1000000)::bigint::text AS "activityMicros",
            a.id AS "accountId", a.hub AS "accountHub", a.provider AS "accountProvider", a.name AS "accountName",
-           ct.id AS "contactId", ct.display_name AS "contactDisplayName", ct.phone AS "contactPhone",
-           ct.avatar_url AS "contactAvatarUrl",
-           last.id AS "lastId", last.direction AS "lastDirection", last.type AS "lastType",
-           last.text AS "lastText", last.sealed AS "lastSealed", last.created_at AS "lastCreatedAt"
+           c.contact_id AS "contactId", c.contact_display_name AS "contactDisplayName",
+           c.contact_phone AS "contactPhone", c.contact_avatar_url AS "contactAvatarUrl",
+           c.last_message_id AS "lastId", c.last_message_direction AS "lastDirection",
+           c.last_message_type AS "lastType", c.last_message_text AS "lastText",
+           c.last_message_sealed AS "lastSealed", c.last_message_created_at AS "lastCreatedAt"
     FROM conversations c
     JOIN channel_accounts a ON a.id = c.channel_account_id
-    JOIN contacts ct ON ct.id = c.contact_id
-    LEFT JOIN LATERAL (
-      SELECT m.id, m.direction, m.type, m.created_at,
-             m.content ? '${SEALED_CONTENT.mark}' AS sealed,
-             -- A sealed text is cut once opened (ConversationsQuery), a plain one here.
-             CASE WHEN m.type = 'text' AND m.content ? '${SEALED_CONTENT.mark}' THEN m.content ->> 'text'
-                  WHEN m.type = 'text' THEN left(m.content ->> 'text', ${PREVIEW_CHARS}) END AS text
-      FROM messages m
-      WHERE m.conversation_id = c.id
-      ORDER BY m.id DESC
-      LIMIT 1
-    ) last ON true
     WHERE ${where.join(' AND ')}
     ORDER BY c.last_message_at DESC, c.id DESC
     LIMIT ${p.add(limit + 1)}`;
