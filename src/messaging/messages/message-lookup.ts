@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { MessageEntity, type MessageDirection } from '../entities/message.entity';
+import { isUUID } from 'class-validator';
 import { MicroBatcher } from '@core/batching/micro-batcher';
 import { MessageContentCodec } from './encryption/message-content.codec';
 
-/** Messages whose kind one query reads. */
-const MAX_KINDS_PER_QUERY = 500;
+/** Messages one batched read asks for. */
+const MAX_MESSAGES_PER_QUERY = 500;
 
 /** What a platform module may read of one stored message to act on it with its platform. */
 export interface StoredMessage {
@@ -49,10 +50,8 @@ export interface MessageKind {
  */
 @Injectable()
 export class MessageLookup {
-  private readonly kinds = new MicroBatcher(
-    (keys: { tenantId: string; id: string }[]) => this.kindsOf(keys),
-    MAX_KINDS_PER_QUERY,
-  );
+  private readonly kinds = perMessageBatch((keys) => this.kindsOf(keys));
+  private readonly receivedBatch = perMessageBatch((keys) => this.receivedOf(keys));
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
@@ -73,15 +72,30 @@ export class MessageLookup {
     );
   }
 
-  /** The tenant's inbound message `id` (consent keywords read it); null when none is. */
-  async received(tenantId: string, id: string): Promise<ReceivedMessage | null> {
-    const message = await this.messages.findOneBy({ id, tenantId, direction: 'inbound' });
-    if (!message) return null;
-    const content = this.codec.open(id, message.content);
+  /**
+   * The tenant's inbound message `id`; null when none is. Read for every received message by
+   * each listener acting on words (consent keywords, reminder replies): the questions asked
+   * in one tick share one query, and a message asked twice is read once.
+   */
+  received(tenantId: string, id: string): Promise<ReceivedMessage | null> {
+    return this.receivedBatch.submit({ tenantId, id });
+  }
+
+  private async receivedOf(keys: MessageKey[]): Promise<Map<string, ReceivedMessage>> {
+    const messages = await this.messages.find({
+      where: keys.map(({ tenantId, id }) => ({ tenantId, id, direction: 'inbound' as const })),
+    });
+    return new Map(
+      messages.map((message) => [keyOf(message), this.receivedView(message)] as const),
+    );
+  }
+
+  private receivedView(message: MessageEntity): ReceivedMessage {
+    const content = this.codec.open(message.id, message.content);
     const text = content.text;
     const payload = message.type === 'button_reply' ? content.payload : content.id;
     return {
-      id,
+      id: message.id,
       conversationId: message.conversationId,
       channelAccountId: message.channelAccountId,
       text: typeof text === 'string' ? text : null,
@@ -101,25 +115,19 @@ export class MessageLookup {
     return this.kinds.submit({ tenantId, id });
   }
 
-  private async kindsOf(
-    keys: { tenantId: string; id: string }[],
-  ): Promise<PromiseSettledResult<MessageKind | null>[]> {
+  private async kindsOf(keys: MessageKey[]): Promise<Map<string, MessageKind>> {
     const rows: (MessageKind & { tenant_id: string; id: string })[] = await this.messages.query(
       `SELECT m.tenant_id, m.id, a.hub, m.direction, m.type FROM messages m
          JOIN channel_accounts a ON a.id = m.channel_account_id
         WHERE (m.tenant_id, m.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
       [keys.map((key) => key.tenantId), keys.map((key) => key.id)],
     );
-    const found = new Map(
-      rows.map(({ tenant_id, id, hub, direction, type }) => [
-        `${tenant_id}/${id}`,
+    return new Map(
+      rows.map(({ tenant_id: tenantId, id, hub, direction, type }) => [
+        keyOf({ tenantId, id }),
         { hub, direction, type },
       ]),
     );
-    return keys.map((key) => ({
-      status: 'fulfilled',
-      value: found.get(`${key.tenantId}/${key.id}`) ?? null,
-    }));
   }
 
   /** Decrypted for the platform module: content never leaves messaging sealed. */
@@ -138,4 +146,32 @@ export class MessageLookup {
       idempotencyKey,
     };
   }
+}
+
+/** One of a tenant's messages, as the batched reads are asked for it. */
+interface MessageKey {
+  tenantId: string;
+  id: string;
+}
+
+const keyOf = ({ tenantId, id }: MessageKey): string => `${tenantId}/${id}`;
+
+/**
+ * Questions about single messages asked in one tick, answered by one read of the distinct
+ * messages asked (MicroBatcher): `read` answers what it found, by keyOf; the rest are null.
+ */
+function perMessageBatch<T>(
+  read: (keys: MessageKey[]) => Promise<Map<string, T>>,
+): MicroBatcher<MessageKey, T | null> {
+  return new MicroBatcher<MessageKey, T | null>(async (keys: MessageKey[]) => {
+    // A malformed id is nobody's message; asked with the others it would fail the whole read.
+    const distinct = [...new Map(keys.map((key) => [keyOf(key), key])).values()].filter(
+      (key) => isUUID(key.tenantId) && isUUID(key.id),
+    );
+    const found = distinct.length ? await read(distinct) : new Map<string, T>();
+    return keys.map((key) => ({
+      status: 'fulfilled' as const,
+      value: found.get(keyOf(key)) ?? null,
+    }));
+  }, MAX_MESSAGES_PER_QUERY);
 }

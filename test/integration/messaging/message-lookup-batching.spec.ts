@@ -10,7 +10,7 @@ import { seedAccount, seedContact } from '../privacy/privacy-harness';
  * poll asks together (its streams are delivered concurrently) are answered by one query, each
  * within its own tenant.
  */
-describe('Message kinds for counting', () => {
+describe('Message reads batched for event listeners', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
@@ -39,6 +39,35 @@ describe('Message kinds for counting', () => {
       expect(kinds).toEqual([inbound, inbound, inbound, null, null]);
       const kindQueries = query.mock.calls.filter(([sql]) => String(sql).includes('a.hub'));
       expect(kindQueries).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('reads a received message once for listeners asking in the same tick, within its tenant', async () => {
+    const [first, second] = [await createTenant(app), await createTenant(app)];
+    const account = await seedAccount(app, first);
+    const contact = await seedContact(app, first.id, account, ['STOP']);
+    const [id] = contact.messageIds;
+    const lookup = app.get(MessageLookup);
+    const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const answers = await Promise.all([
+        lookup.received(first.id, id),
+        lookup.received(first.id, id),
+        lookup.received(second.id, id),
+        lookup.received(first.id, 'not-a-uuid'),
+      ]);
+      const view = {
+        id,
+        conversationId: contact.conversationId,
+        channelAccountId: account,
+        text: 'STOP',
+        payload: null,
+      };
+      expect(answers).toEqual([view, view, null, null]);
+      const reads = query.mock.calls.filter(([sql]) => String(sql).includes('FROM "messages"'));
+      expect(reads).toHaveLength(1);
     } finally {
       query.mockRestore();
     }
