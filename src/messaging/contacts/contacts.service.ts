@@ -35,7 +35,11 @@ export class ContactsService {
     profile: ContactProfile = {},
   ): Promise<string> {
     this.assertDeclared(identities);
-    const { contactId: existing, known } = await this.findByIdentities(tenantId, identities);
+    const {
+      contactId: existing,
+      displayName,
+      known,
+    } = await this.findByIdentities(tenantId, identities);
     if (existing) {
       // Repeat senders and recipients are known under every identity: no write needed.
       await this.attach(
@@ -44,7 +48,8 @@ export class ContactsService {
         identities.filter((identity) => !known.has(identityKey(identity))),
         { announce: true },
       );
-      if (profile.name) {
+      // Read with the identities: a repeat sender's unchanged name costs no statement.
+      if (profile.name && profile.name !== displayName) {
         await this.db.query(
           `WITH renamed AS (
              UPDATE contacts SET display_name = $3, updated_at = now()
@@ -192,14 +197,20 @@ export class ContactsService {
   private async findByIdentities(
     tenantId: string,
     identities: readonly Identity[],
-  ): Promise<{ contactId: string | undefined; known: Set<string> }> {
-    const rows: (Identity & { contact_id: string })[] = await this.db.query(
-      `SELECT contact_id, type, value FROM contact_identities
-       WHERE tenant_id = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       ORDER BY id`,
-      [tenantId, identities.map((i) => i.type), identities.map((i) => i.value)],
-    );
-    return { contactId: rows[0]?.contact_id, known: new Set(rows.map(identityKey)) };
+  ): Promise<{ contactId: string | undefined; displayName: string | null; known: Set<string> }> {
+    const rows: (Identity & { contact_id: string; display_name: string | null })[] =
+      await this.db.query(
+        `SELECT i.contact_id, i.type, i.value, c.display_name
+           FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
+          WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+          ORDER BY i.id`,
+        [tenantId, identities.map((i) => i.type), identities.map((i) => i.value)],
+      );
+    return {
+      contactId: rows[0]?.contact_id,
+      displayName: rows[0]?.display_name ?? null,
+      known: new Set(rows.map(identityKey)),
+    };
   }
 
   /**
