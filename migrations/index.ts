@@ -42,6 +42,7 @@ import { CreateTiktokReplyReservations1795402100000 } from './1795402100000-crea
 import { CreateMessageEncryptionSettings1795403000000 } from './1795403000000-create-message-encryption-settings';
 import { AddConversationListCopies1795405000000 } from './1795405000000-add-conversation-list-copies';
 import { SettleEventStreams1795407000000 } from './1795407000000-settle-event-streams';
+import { LockConversationBeforeStream1795407100000 } from './1795407100000-lock-conversation-before-stream';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -89,4 +90,5 @@ export const MIGRATIONS = [
   CreateMessageEncryptionSettings1795403000000,
   AddConversationListCopies1795405000000,
   SettleEventStreams1795407000000,
+  LockConversationBeforeStream1795407100000,
 ];
