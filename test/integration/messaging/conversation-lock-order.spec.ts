@@ -62,8 +62,6 @@ describe('Conversation and event stream lock order', () => {
     const rounds = Array.from({ length: 60 }, () => Promise.all([receive(), send(), receive()]));
     const outcomes = await Promise.allSettled(rounds);
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
-    expect(failures.map((failure) => String((failure as PromiseRejectedResult).reason))).toEqual(
-      [],
-    );
+    expect(failures.map((failure) => String(failure.reason))).toEqual([]);
   });
 });
