@@ -29,7 +29,11 @@ export async function createApp(
   return app;
 }
 
-/** The Fastify adapter production runs on. */
+/**
+ * The Fastify adapter production runs on. Without @fastify/middie: the app has no Nest
+ * middleware (request logging is a Fastify hook, RequestLogHook), and middie's hook would
+ * still run on every request.
+ */
 export function fastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
@@ -37,6 +41,7 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.http.trustProxy,
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    skipMiddie: true,
   });
 }
 

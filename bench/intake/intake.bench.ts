@@ -4,7 +4,7 @@
 // by side as child processes on a database and Redis prefix of their own; this process
 // generates the load, in rounds whose order alternates.
 import { randomBytes } from 'node:crypto';
-import { omnihubEntry } from '../support/compiled-app';
+import { API_NODE_OPTIONS, omnihubEntry } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
@@ -67,7 +67,7 @@ export async function runIntakeBenchmark(): Promise<void> {
         HOST: '127.0.0.1',
         ADMIN_API_KEY: randomBytes(24).toString('hex'),
         SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-        ...cpuProfileEnv(),
+        ...cpuProfileEnv(API_NODE_OPTIONS),
       }),
     );
     servers.push(await startServer(PER_REQUEST, 'bench/intake/baseline-server.ts', shared));

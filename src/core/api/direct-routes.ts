@@ -16,12 +16,13 @@ export interface DirectRoute {
 
 /**
  * Routes on the hot path of a platform's traffic (webhook intake) that skip Nest's per-request
- * machinery: middleware, guards, interceptors, pipes and their rxjs plumbing cost about as much
- * CPU as the durable work itself, and a signed raw body needs none of them. What stays uniform
- * is on Fastify, so these routes get it too: the request id (genReqId and its header), the
+ * machinery: guards, interceptors, pipes and their rxjs plumbing cost about as much CPU as the
+ * durable work itself, and a signed raw body needs none of them. What stays uniform is on
+ * Fastify, so these routes get it too: the request id (genReqId and its header), the
  * request-duration metric (HttpMetricsHook), the body parser, and errors, since a thrown error
- * goes to the error handler Nest installs, i.e. the problem+json filter. Register only routes
- * that authenticate themselves; nothing here checks credentials or rate limits.
+ * goes to the error handler Nest installs, i.e. the problem+json filter, which logs it with the
+ * request id. They write no request line (RequestLogHook). Register only routes that
+ * authenticate themselves; nothing here checks credentials or rate limits.
  */
 @Injectable()
 export class DirectRoutes implements OnModuleInit {
@@ -42,7 +43,13 @@ export class DirectRoutes implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.route) return; // no HTTP server in this context (a CLI)
     for (const route of this.routes.values()) {
-      fastify.route({ method: route.method, url: route.url, handler: route.handler });
+      // No request line: one per delivery would cost more CPU than storing it.
+      fastify.route({
+        method: route.method,
+        url: route.url,
+        handler: route.handler,
+        config: { requestLog: false },
+      });
     }
   }
 

@@ -57,4 +57,55 @@ describe('MicroBatcher', () => {
 
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
   });
+  it('holds what arrives while maxInFlight flushes run and sends it as one batch after the first ends', async () => {
+    const flushed: number[][] = [];
+    const running: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>(
+      (items) => {
+        flushed.push(items);
+        return new Promise((done) =>
+          running.push(() => done(items.map((item) => ({ status: 'fulfilled', value: item })))),
+        );
+      },
+      100,
+      1,
+    );
+    const turn = () => new Promise((done) => setImmediate(done));
+
+    const first = batcher.submit(1);
+    await turn();
+    const waiting = [2, 3].map((item) => batcher.submit(item));
+    await turn();
+    const later = batcher.submit(4);
+    await turn();
+    expect(flushed).toEqual([[1]]);
+
+    running.shift()!();
+    await first;
+    await turn();
+    expect(flushed).toEqual([[1], [2, 3, 4]]);
+    running.shift()!();
+    expect(await Promise.all([...waiting, later])).toEqual([2, 3, 4]);
+  });
+
+  it('flushes a backlog longer than maxBatch in maxBatch slices', async () => {
+    const sizes: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((done) => (release = done));
+    const batcher = new MicroBatcher<number, void>(
+      async (items) => {
+        sizes.push(items.length);
+        await gate;
+        return sameForAll(items.length, () => Promise.resolve());
+      },
+      3,
+      1,
+    );
+
+    const all = Promise.all(Array.from({ length: 8 }, (_, item) => batcher.submit(item)));
+    release();
+    await all;
+
+    expect(sizes).toEqual([3, 3, 2]);
+  });
 });

@@ -42,23 +42,25 @@ export class InboxRepository {
    * statement instead of two. A process that dies between the commit and the add leaves a row
    * marked but without a job; the sweeper's stalled rule (enqueued, never attempted, older
    * than INBOX_SWEEP_STALLED_AFTER_MS) enqueues it.
+   *
+   * One parameter per value (VALUES), not one array per column (unnest): node-postgres writes
+   * an array as one literal, escaping every quote of every payload, and PostgreSQL parses it
+   * back; that was 2.6 % of intake's CPU (pg's escapeElement), a parameter costs neither.
    */
   async insertManyIfNew(events: readonly NewInboundEvent[]): Promise<Set<string>> {
     const inserted: { id: string }[] = await this.dataSource.query(
       `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload, enqueued_at)
-       SELECT id, source, external_id, tenant_id, account_ref, payload::jsonb, now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
-           AS batch (id, source, external_id, tenant_id, account_ref, payload)
+       VALUES ${valuesList(events.length)}
        ON CONFLICT (source, external_id) DO NOTHING
        RETURNING id`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.source),
-        events.map((event) => event.externalId),
-        events.map((event) => event.tenantId),
-        events.map((event) => event.accountRef),
-        events.map((event) => event.payloadJson),
-      ],
+      events.flatMap((event) => [
+        event.id,
+        event.source,
+        event.externalId,
+        event.tenantId,
+        event.accountRef,
+        event.payloadJson,
+      ]),
     );
     return new Set(inserted.map((row) => row.id));
   }
@@ -182,4 +184,15 @@ export function storableJson(payload: unknown, rawJson?: string): string {
   return JSON.stringify(payload, (_key, value: unknown) =>
     typeof value === 'string' ? storableText(value) : value,
   );
+}
+
+/** Columns insertManyIfNew binds per event, in the order of its VALUES rows. */
+const INSERTED_COLUMNS = 6;
+
+/** `($1::uuid, $2, ...), (...)` for `rows` events. */
+function valuesList(rows: number): string {
+  return Array.from({ length: rows }, (_row, index) => {
+    const at = index * INSERTED_COLUMNS;
+    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::uuid, $${at + 5}, $${at + 6}::jsonb, now())`;
+  }).join(', ');
 }

@@ -39,6 +39,14 @@ const ENQUEUE_TIMEOUT_MS = 1_000;
 const DATABASE_RETRY_AFTER_SECONDS = 10;
 /** Rows per INSERT / jobs per addBulk: large enough for any burst, small enough for one packet train. */
 const MAX_BATCH = 256;
+/**
+ * Flushes storing at once; deliveries arriving meanwhile join the next one (MicroBatcher). Two
+ * keep PostgreSQL's commits overlapping while one waits for its WAL flush, and leave the rest
+ * of the API role's pool (DATABASE_POOL_SIZE) to other routes. Unbounded, a burst became many
+ * small INSERTs queued for connections: intake bench, 100 connections, six paired rounds,
+ * medians unbounded vs 2: 22 vs 27 rows per commit, p99 280 vs 180 ms, 0.30 vs 0.28 CPU ms/req.
+ */
+const MAX_FLUSHES_IN_FLIGHT = 2;
 
 /** What became of one event in its batch. */
 interface Stored {
@@ -64,6 +72,7 @@ export class InboxService {
   private readonly batches = new MicroBatcher<NewInboundEvent, Stored>(
     (events) => this.storeBatch(events),
     MAX_BATCH,
+    MAX_FLUSHES_IN_FLIGHT,
   );
 
   constructor(
