@@ -7,7 +7,7 @@ import {
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
 import { type RunningServer, startServer } from '@test/support/server-process';
-import { omnihubEntry } from '../support/compiled-app';
+import { omnihubEntry, productionNodeOptions } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
 import type { BenchGraph } from './bench-graph';
@@ -71,10 +71,14 @@ function hubEnvOverrides(): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, String(value)]));
 }
 
-/** Starts one Omnihub process (the compiled build unless BENCH_APP=ts) with `env`. */
+/**
+ * Starts one Omnihub process (the compiled build unless BENCH_APP=ts) with `env`, and its
+ * role's production V8 flags unless `env` names NODE_OPTIONS itself.
+ */
 export function startHub(name: string, env: Record<string, string>): Promise<RunningServer> {
   const app = omnihubEntry();
-  return startServer(name, app.entry, { ...env, ...app.env, ...cpuProfileEnv() });
+  const nodeOptions = env.NODE_OPTIONS ?? productionNodeOptions(env.APP_ROLE);
+  return startServer(name, app.entry, { ...env, ...app.env, ...cpuProfileEnv(nodeOptions) });
 }
 
 /** A connected Cloud API number and the customers whose 24-hour window is open on it. */

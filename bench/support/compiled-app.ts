@@ -10,11 +10,16 @@ export interface OmnihubEntry {
 }
 
 /**
- * The V8 flags the api role runs with in production (docker/k8s/api-deployment.yaml, and
- * docker-compose): a benchmark of the api role passes them, or it would measure a process
- * production never runs.
+ * The V8 flags each role runs with in production (docker/k8s/*-deployment.yaml, and
+ * docker-compose): a benchmark passes its server's, or it would measure a process production
+ * never runs. `all` (one process doing both, as in development) takes the api's.
  */
-export const API_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-size=32';
+export const API_NODE_OPTIONS = '--max-old-space-size=160 --max-semi-space-size=32';
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=160';
+
+export function productionNodeOptions(role: string | undefined): string {
+  return role === 'worker' ? WORKER_NODE_OPTIONS : API_NODE_OPTIONS;
+}
 
 /** Inside the repository, so the compiled files find node_modules by walking up. */
 const BUILD_DIR = 'node_modules/.cache/omnihub-bench-build';
