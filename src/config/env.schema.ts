@@ -208,8 +208,8 @@ export class EnvironmentVariables {
   OUTBOUND_WORKER_CONCURRENCY = 10;
 
   /**
-   * How long a process reuses a channel account it read for accepting sends, and the opened
-   * credentials of one it sends with. A change made through this process (PATCH, switch-off,
+   * How long a process reuses a channel account it read for accepting sends or for ingesting a
+   * platform's delivery, and the opened credentials of one it sends with. A change made through this process (PATCH, switch-off,
    * new credentials) is seen at once; one made through another pod within this many ms, and
    * the worker still reads the account's status with every send.
    */

@@ -68,8 +68,8 @@ const MAX_REUSED_ACCOUNTS = 10_000;
  */
 @Injectable()
 export class ChannelAccountsService {
-  /** Accounts read for accepting sends, reused briefly (getForSend); keyed by tenant and id or name. */
-  private readonly reused = new Map<string, { until: number; account: ChannelAccountDto }>();
+  /** Accounts read for accepting sends (getForSend) or ingesting (openForIngest), reused briefly. */
+  private readonly reused = new Map<string, { until: number; value: unknown }>();
   private readonly reuseMs: number;
   /** Moves on with every change, so a read that began before one is not kept after it. */
   private generation = 0;
@@ -167,21 +167,40 @@ export class ChannelAccountsService {
    * change made through another pod is seen within the cache time, and the worker reads the
    * account afresh with every queued send, failing those of an account switched off or deleted.
    */
-  async getForSend(tenantId: string, idOrName: string): Promise<ChannelAccountDto> {
-    if (this.reuseMs === 0) return this.get(tenantId, idOrName);
-    const key = `${tenantId}\u0000${idOrName}`;
-    const now = Date.now();
-    const kept = this.reused.get(key);
-    if (kept && kept.until > now) return kept.account;
-    const generation = this.generation;
-    const account = await this.get(tenantId, idOrName);
-    if (generation !== this.generation) return account;
-    if (this.reused.size >= MAX_REUSED_ACCOUNTS) this.reused.clear();
-    this.reused.set(key, { until: now + this.reuseMs, account });
-    return account;
+  getForSend(tenantId: string, idOrName: string): Promise<ChannelAccountDto> {
+    return this.reuse(`send\u0000${tenantId}\u0000${idOrName}`, () => this.get(tenantId, idOrName));
   }
 
-  /** Drops every account kept by getForSend: called by each change to accounts. */
+  /**
+   * `openByExternalId` for ingesting a platform's delivery: a burst of webhooks for one number
+   * reads and opens its account once per CHANNEL_ACCOUNT_CACHE_MS rather than once per
+   * delivery, with getForSend's rule (a change through this process is seen at once, one
+   * through another pod within the cache time). Not for webhook authentication.
+   */
+  openForIngest(
+    hub: HubName,
+    provider: string,
+    externalId: string,
+  ): Promise<(ChannelAccountRef & { status: ChannelAccountStatus }) | null> {
+    return this.reuse(`ingest\u0000${hub}\u0000${provider}\u0000${externalId}`, () =>
+      this.openByExternalId(hub, provider, externalId),
+    );
+  }
+
+  private async reuse<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.reuseMs === 0) return read();
+    const now = Date.now();
+    const kept = this.reused.get(key);
+    if (kept && kept.until > now) return kept.value as T;
+    const generation = this.generation;
+    const value = await read();
+    if (generation !== this.generation) return value;
+    if (this.reused.size >= MAX_REUSED_ACCOUNTS) this.reused.clear();
+    this.reused.set(key, { until: now + this.reuseMs, value });
+    return value;
+  }
+
+  /** Drops every account kept by getForSend and openForIngest: called by each change to accounts. */
   forgetReused(): void {
     this.generation += 1;
     this.reused.clear();

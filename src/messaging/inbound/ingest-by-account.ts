@@ -27,7 +27,7 @@ export class IngestByAccount {
   ): Promise<void> {
     let unmatched = 0;
     for (const [externalId, group] of byAccount(events)) {
-      const account = await this.accounts.openByExternalId(scope.hub, scope.provider, externalId);
+      const account = await this.accounts.openForIngest(scope.hub, scope.provider, externalId);
       if (!account) {
         onUnknownAccount(externalId);
         continue;
