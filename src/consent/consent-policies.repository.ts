@@ -1,20 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatcher } from '@core/batching/micro-batcher';
 import { ConsentPolicy, withDefaults } from './consent-policy';
 import type { ConsentState, ScopedDecision } from './consent-terms';
+
+/** Tenants whose policies one batched read asks for. */
+const MAX_TENANTS_PER_QUERY = 200;
 
 /** Each tenant's consent policy; a tenant that never set one has the defaults. */
 @Injectable()
 export class ConsentPoliciesRepository {
+  /**
+   * Read for every received text (opt-out keywords): the messages a poll delivers together
+   * ask in one tick, and their tenants' policies come in one query.
+   */
+  private readonly policies = new MicroBatcher(
+    (tenantIds: string[]) => this.policiesOf(tenantIds),
+    MAX_TENANTS_PER_QUERY,
+  );
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async get(tenantId: string): Promise<ConsentPolicy> {
-    const rows: { policy: Partial<ConsentPolicy> }[] = await this.db.query(
-      `SELECT policy FROM consent_policies WHERE tenant_id = $1`,
-      [tenantId],
+  get(tenantId: string): Promise<ConsentPolicy> {
+    return this.policies.submit(tenantId);
+  }
+
+  private async policiesOf(tenantIds: string[]): Promise<PromiseSettledResult<ConsentPolicy>[]> {
+    const rows: { tenant_id: string; policy: Partial<ConsentPolicy> }[] = await this.db.query(
+      `SELECT tenant_id, policy FROM consent_policies WHERE tenant_id = ANY($1::uuid[])`,
+      [[...new Set(tenantIds)]],
     );
-    return withDefaults(rows[0]?.policy);
+    const stored = new Map(rows.map((row) => [row.tenant_id, row.policy]));
+    return tenantIds.map((tenantId) => ({
+      status: 'fulfilled' as const,
+      value: withDefaults(stored.get(tenantId)),
+    }));
   }
 
   /**
