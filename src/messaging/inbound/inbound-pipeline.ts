@@ -109,27 +109,43 @@ export class InboundPipeline {
       name: event.from.name,
       phone: event.from.phone,
     });
-    const direction = event.fromMe ? 'outbound' : 'inbound';
+    const { type, ...content } = event.content;
+    if (!event.fromMe) {
+      // The conversation is touched by the same statement that stores the message.
+      return this.messages.insertReceivedTouching(
+        {
+          id: newId(),
+          tenantId: account.tenantId,
+          channelAccountId: account.id,
+          provider: account.provider,
+          providerMessageId: event.providerMessageId,
+          type,
+          content,
+          platformTimestamp: event.sentAt,
+          replyToProviderMessageId: event.replyToProviderMessageId,
+          referredProduct: event.referredProduct,
+        },
+        { contactId, at: event.sentAt },
+      );
+    }
     const conversationId = await this.conversations.touch(
       account.tenantId,
       account.id,
       contactId,
       event.sentAt,
-      direction,
+      'outbound',
     );
-    const { type, ...content } = event.content;
     // Platforms echo our own sends back (Evolution's send.message), sometimes before they
     // answer the send: the echo settles that send rather than becoming a second message.
     if (
-      event.fromMe &&
-      (await this.outcomes.settleByEcho({
+      await this.outcomes.settleByEcho({
         conversationId,
         channelAccountId: account.id,
         providerMessageId: event.providerMessageId,
         type,
         text: echoedText(event.content),
         sentAt: event.sentAt,
-      }))
+      })
     ) {
       return false;
     }
@@ -145,7 +161,7 @@ export class InboundPipeline {
       platformTimestamp: event.sentAt,
       replyToProviderMessageId: event.replyToProviderMessageId,
       referredProduct: event.referredProduct,
-      fromMe: event.fromMe,
+      fromMe: true,
     });
   }
 

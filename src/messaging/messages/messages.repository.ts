@@ -139,6 +139,60 @@ export class MessagesRepository {
   }
 
   /**
+   * Stores a message the contact sent, in the conversation of `contactId` on its account,
+   * moving that conversation's activity and its customer window to `at` (creating it, with
+   * its `conversation.opened`, if needed): one statement where touching the conversation
+   * first took a round trip and a commit of its own per received message. Returns false when
+   * the message was already stored (the conversation is touched all the same, as before).
+   */
+  async insertReceivedTouching(
+    message: Omit<NewInboundMessage, 'conversationId' | 'fromMe'>,
+    conversation: { contactId: string; at: Date },
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH touched AS (
+         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at, last_inbound_at)
+         VALUES ($11, $2, $3, $12, $13, $13)
+         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
+           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+           last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),
+           status = 'open',
+           updated_at = now()
+         -- xmax is 0 on a row this statement inserted, set on one it updated
+         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
+       opened AS (${conversationOpenedEvents('touched', 'created')} RETURNING 1),
+       stored AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
+                               provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
+                               referred_product, platform_timestamp)
+         SELECT $1, $2, touched.id, $3, 'inbound', $4, $5, 'received', $6, $7, $8,
+                ${REPLIED_TO_ID_SQL('$3', '$8')}, $10, $9
+           FROM touched
+         ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
+         RETURNING id, tenant_id, conversation_id, status, error_code),
+       -- Reading "opened" makes the conversation's event take its stream's seq first.
+       event AS (${messageEvents('stored', 'message.received', '(SELECT count(*) FROM opened) >= 0')})
+       SELECT id FROM stored`,
+      [
+        message.id,
+        message.tenantId,
+        message.channelAccountId,
+        message.type,
+        await this.codec.forStorage(message.tenantId, message.id, message.content),
+        message.provider,
+        message.providerMessageId,
+        message.replyToProviderMessageId ?? null,
+        message.platformTimestamp,
+        message.referredProduct ?? null,
+        newId(),
+        conversation.contactId,
+        conversation.at,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Stores a queued outbound message. With an idempotency key this tenant already holds,
    * nothing is inserted and `created` is false (a concurrent INSERT of the same key waits on
    * the unique index until the other commits, so exactly one of them creates the message).

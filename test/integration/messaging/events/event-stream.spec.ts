@@ -201,6 +201,40 @@ describe('Messaging event stream', () => {
     ]);
   });
 
+  it('stores a received message and opens its conversation in one statement, events in that order, once', async () => {
+    const contactId = await app
+      .get(ContactsService)
+      .resolve(tenantId, [{ type: 'wa_id', value: `55119${Math.floor(Math.random() * 1e8)}` }]);
+    const received = {
+      id: newId(),
+      tenantId,
+      channelAccountId: accountId,
+      provider: 'events-test',
+      providerMessageId: `in.${newId()}`,
+      type: 'text',
+      content: { text: 'first words' },
+      platformTimestamp: new Date(),
+    };
+    const at = new Date();
+    const messages = app.get(MessagesRepository);
+    expect(await messages.insertReceivedTouching(received, { contactId, at })).toBe(true);
+    // the platform delivers it again: nothing new
+    expect(
+      await messages.insertReceivedTouching({ ...received, id: newId() }, { contactId, at }),
+    ).toBe(false);
+    const [conversation] = await db.query<{ id: string; last_inbound_at: Date }[]>(
+      `SELECT id, last_inbound_at FROM conversations WHERE channel_account_id = $1 AND contact_id = $2`,
+      [accountId, contactId],
+    );
+    expect(conversation.last_inbound_at).toEqual(at);
+    expect(
+      (await recorded('stream_id = $1', [conversation.id])).map((e) => [e.type, Number(e.seq)]),
+    ).toEqual([
+      ['conversation.opened', 1],
+      ['message.received', 2],
+    ]);
+  });
+
   it('hands each conversation to one worker at a time, in order, with two workers polling', async () => {
     const random = seeded(11);
     subscribers.delayMs = () => Math.floor(random() * 4);
