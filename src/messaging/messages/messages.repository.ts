@@ -108,12 +108,16 @@ export class MessagesRepository {
    */
   async insertInbound(message: NewInboundMessage): Promise<boolean> {
     // A message the business sent from another client arrives as `sent`: it is message.sent.
+    // The conversation is locked before anything else (its list copy is updated at the end
+    // of the statement): every statement takes a conversation before its event stream.
     const rows: unknown[] = await this.db.query(
-      `WITH stored AS (
+      `WITH locked AS (SELECT id FROM conversations WHERE id = $3 FOR NO KEY UPDATE),
+       stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
                                referred_product, platform_timestamp, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13)
+         SELECT $1, $2, locked.id, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13
+           FROM locked
          ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
        event AS (${messageEvents('stored', { sql: `CASE WHEN status = 'sent' THEN 'message.sent' ELSE 'message.received' END` })})

@@ -333,6 +333,8 @@ describe('Outbound messages', () => {
         expect(rows).toHaveLength(1);
         const accepted = answers.filter((a) => a.statusCode === 202);
         const refused = answers.filter((a) => a.statusCode === 422);
+        const other = answers.filter((a) => ![202, 422].includes(a.statusCode));
+        expect(other.map((a) => [a.statusCode, a.body])).toEqual([]);
         expect(accepted.length + refused.length).toBe(10);
         expect(accepted.filter((a) => !a.json().duplicate)).toHaveLength(1);
         expect(new Set(accepted.map((a) => a.json().id))).toEqual(new Set([rows[0].id]));
