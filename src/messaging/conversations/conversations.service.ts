@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '@core/database/ids';
-import { conversationOpenedEvents } from '../events/record-events.sql';
+import { touchConversationSql } from './touch-conversation.sql';
 
 /** Conversations are created by their first message and kept current by every later one. */
 @Injectable()
@@ -23,17 +23,7 @@ export class ConversationsService {
     direction: 'inbound' | 'outbound',
   ): Promise<string> {
     const rows: { id: string }[] = await this.db.query(
-      `WITH touched AS (
-         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at, last_inbound_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
-           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
-           last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),
-           status = 'open',
-           updated_at = now()
-         -- xmax is 0 on a row this statement inserted, set on one it updated
-         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
-       event AS (${conversationOpenedEvents('touched', 'created')})
+      `WITH ${touchConversationSql({ id: '$1', tenantId: '$2', accountId: '$3', contactId: '$4', at: '$5', inboundAt: '$6::timestamptz' })}
        SELECT id FROM touched`,
       [newId(), tenantId, channelAccountId, contactId, at, direction === 'inbound' ? at : null],
     );

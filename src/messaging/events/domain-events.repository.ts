@@ -225,12 +225,12 @@ export class DomainEventsRepository {
    * a deployment with these subscribers names the set it was settled for.
    */
   async subscriberSet(subscribers: readonly string[]): Promise<number> {
+    // DO UPDATE (a no-op write) rather than DO NOTHING: the row comes back whether this call
+    // or a concurrent one added it.
     const [{ id }]: { id: number }[] = await this.db.query(
-      `WITH added AS (
-         INSERT INTO domain_event_subscriber_sets (subscribers) VALUES ($1::text[])
-         ON CONFLICT (subscribers) DO NOTHING RETURNING id)
-       SELECT id FROM added
-        UNION ALL SELECT id FROM domain_event_subscriber_sets WHERE subscribers = $1::text[]`,
+      `INSERT INTO domain_event_subscriber_sets (subscribers) VALUES ($1::text[])
+       ON CONFLICT (subscribers) DO UPDATE SET subscribers = EXCLUDED.subscribers
+       RETURNING id`,
       [[...subscribers].sort()],
     );
     return id;

@@ -110,23 +110,21 @@ export class InboundPipeline {
       phone: event.from.phone,
     });
     const { type, ...content } = event.content;
+    const message = {
+      id: newId(),
+      tenantId: account.tenantId,
+      channelAccountId: account.id,
+      provider: account.provider,
+      providerMessageId: event.providerMessageId,
+      type,
+      content,
+      platformTimestamp: event.sentAt,
+      replyToProviderMessageId: event.replyToProviderMessageId,
+      referredProduct: event.referredProduct,
+    };
     if (!event.fromMe) {
       // The conversation is touched by the same statement that stores the message.
-      return this.messages.insertReceivedTouching(
-        {
-          id: newId(),
-          tenantId: account.tenantId,
-          channelAccountId: account.id,
-          provider: account.provider,
-          providerMessageId: event.providerMessageId,
-          type,
-          content,
-          platformTimestamp: event.sentAt,
-          replyToProviderMessageId: event.replyToProviderMessageId,
-          referredProduct: event.referredProduct,
-        },
-        { contactId, at: event.sentAt },
-      );
+      return this.messages.insertReceivedTouching(message, { contactId, at: event.sentAt });
     }
     const conversationId = await this.conversations.touch(
       account.tenantId,
@@ -149,20 +147,7 @@ export class InboundPipeline {
     ) {
       return false;
     }
-    return this.messages.insertInbound({
-      id: newId(),
-      tenantId: account.tenantId,
-      conversationId,
-      channelAccountId: account.id,
-      provider: account.provider,
-      providerMessageId: event.providerMessageId,
-      type,
-      content,
-      platformTimestamp: event.sentAt,
-      replyToProviderMessageId: event.replyToProviderMessageId,
-      referredProduct: event.referredProduct,
-      fromMe: true,
-    });
+    return this.messages.insertInbound({ ...message, conversationId, fromMe: true });
   }
 
   private applyStatus(account: Account, event: StatusUpdateEvent): Promise<boolean> {

@@ -5,7 +5,8 @@ import { newId } from '@core/database/ids';
 import type { DeliveryStatus, ReferredProduct } from '../inbound/normalized-event';
 import type { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { MessageEntity } from '../entities/message.entity';
-import { conversationOpenedEvents, messageEvents } from '../events/record-events.sql';
+import { touchConversationSql } from '../conversations/touch-conversation.sql';
+import { messageEvents } from '../events/record-events.sql';
 import { MessageContentCodec } from './encryption/message-content.codec';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
@@ -154,17 +155,7 @@ export class MessagesRepository {
     conversation: { contactId: string; at: Date },
   ): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
-      `WITH touched AS (
-         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at, last_inbound_at)
-         VALUES ($11, $2, $3, $12, $13, $13)
-         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
-           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
-           last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),
-           status = 'open',
-           updated_at = now()
-         -- xmax is 0 on a row this statement inserted, set on one it updated
-         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
-       opened AS (${conversationOpenedEvents('touched', 'created')} RETURNING 1),
+      `WITH ${touchConversationSql({ id: '$11', tenantId: '$2', accountId: '$3', contactId: '$12', at: '$13', inboundAt: '$13' })},
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, provider_message_id, reply_to_provider_message_id, reply_to_message_id,
@@ -246,16 +237,7 @@ export class MessagesRepository {
     conversation: { contactId: string; at: Date },
   ): Promise<{ id: string; created: boolean }> {
     const rows: { id: string }[] = await this.db.query(
-      `WITH touched AS (
-         INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at)
-         VALUES ($12, $2, $3, $13, $14)
-         ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
-           last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
-           status = 'open',
-           updated_at = now()
-         -- xmax is 0 on a row this statement inserted, set on one it updated
-         RETURNING id, tenant_id, contact_id, xmax = 0 AS created),
-       opened AS (${conversationOpenedEvents('touched', 'created')} RETURNING 1),
+      `WITH ${touchConversationSql({ id: '$12', tenantId: '$2', accountId: '$3', contactId: '$13', at: '$14', inboundAt: 'NULL::timestamptz' })},
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,
