@@ -5,6 +5,12 @@ import { Client } from 'pg';
 const SEEN_LIMIT_FACTOR = 4;
 /** A text is prepared on its second use: one-off statements are never kept. */
 const USES_BEFORE_PREPARING = 2;
+/**
+ * Statements binding more values than this are batch statements whose text grows with the
+ * batch (the inbox's multi-row INSERT): each size would be a statement of its own, kept per
+ * connection in memory on both sides and using up the cap the steady statements need.
+ */
+const MAX_PREPARED_PARAMETERS = 64;
 
 /**
  * A pg Client that runs the parameterized statements it sees repeatedly as named prepared
@@ -13,7 +19,8 @@ const USES_BEFORE_PREPARING = 2;
  * On the send path, planning was as much PostgreSQL CPU as executing (pg_stat_statements with
  * track_planning: the consent read 40 ms executing against 247 ms planning over a run).
  *
- * Only statements with parameters are prepared (never transaction control or DDL), at most
+ * Only statements with parameters are prepared (never transaction control or DDL, nor batch
+ * statements with more than MAX_PREPARED_PARAMETERS values), at most
  * `capacity` per connection and never evicted: a connection's prepared set is what the code
  * runs, and a statement beyond the cap simply runs unnamed as before. The name is a digest
  * of the text, so one name always means one text. Capacity 0 turns it off (for a pooler in
@@ -28,7 +35,12 @@ export function statementCachingClient(capacity: number): typeof Client {
     // only the text-with-values form TypeORM uses is rewritten, everything else passes as is.
     override query(...args: unknown[]): never {
       const [text, values] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length) {
+      if (
+        typeof text === 'string' &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        values.length <= MAX_PREPARED_PARAMETERS
+      ) {
         const name = this.nameFor(text);
         if (name) args[0] = { name, text };
       }

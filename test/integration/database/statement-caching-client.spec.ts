@@ -58,6 +58,16 @@ describe('Statement-caching PostgreSQL client', () => {
     expect(await prepared(db)).toEqual(['SELECT $1::int * 1 AS n', 'SELECT $1::int * 2 AS n']);
   });
 
+  it('leaves batch statements whose text grows with the batch unprepared', async () => {
+    const db = await pool(8);
+    const values = Array.from({ length: 65 }, (_, i) => i);
+    const text = `SELECT ${values.map((i) => `$${i + 1}::int`).join(' + ')} AS n`;
+    for (let use = 0; use < 3; use += 1) {
+      expect(await db.query(text, values)).toEqual([{ n: (64 * 65) / 2 }]);
+    }
+    expect(await prepared(db)).toEqual([]);
+  });
+
   it('prepares nothing with a capacity of 0', async () => {
     const db = await pool(0);
     for (let use = 0; use < 3; use += 1) await db.query(`SELECT $1::int AS n`, [use]);
