@@ -660,11 +660,12 @@ describe('Instagram Direct end to end', () => {
     it('settles our send by its echo when the echo arrives before Meta answers the send, storing one message', async () => {
       const mid = newMid();
       // Meta takes its time to answer this send; its echo comes through the webhook first.
-      instagram.failNext(1, {
-        status: 200,
-        body: { recipient_id: igsid, message_id: mid },
-        delayMs: 1_500,
-      });
+      // Only the send takes it: a profile lookup the app makes meanwhile must not.
+      instagram.failNext(
+        1,
+        { status: 200, body: { recipient_id: igsid, message_id: mid }, delayMs: 1_500 },
+        (request) => request.method === 'POST' && request.path.endsWith('/messages'),
+      );
       const accepted = await send({ to: igsid, type: 'text', text: { body: 'Chegou antes' } });
       expect(accepted.statusCode).toBe(202);
       const id = accepted.json().id as string;

@@ -39,8 +39,15 @@ export interface InstagramGraphFake {
   requests: RecordedRequest[];
   /** Accepted sends, in order. */
   sent(): SentInstagramMessage[];
-  /** The next `n` authorised calls answer with this catalogue error (`'190'`, `'10/2534022'`...). */
-  failNext(n: number, code: keyof typeof INSTAGRAM_ERRORS | FakeResponse): void;
+  /**
+   * The next `n` authorised calls answer with this catalogue error (`'190'`, `'10/2534022'`...),
+   * or only the next `n` that `when` picks (a send, while the app also looks up profiles).
+   */
+  failNext(
+    n: number,
+    code: keyof typeof INSTAGRAM_ERRORS | FakeResponse,
+    when?: (request: RecordedRequest) => boolean,
+  ): void;
   /** Makes a token unknown from now on (expired / revoked): every call with it answers 190. */
   expire(token: string): void;
   close(): Promise<void>;
@@ -66,7 +73,7 @@ export async function startInstagramGraphFake(options: {
   const server = await FakeHttpServer.start();
   const sent: SentInstagramMessage[] = [];
   const expired = new Set<string>();
-  const failures: FakeResponse[] = [];
+  const failures: { answer: FakeResponse; when?: (request: RecordedRequest) => boolean }[] = [];
   const onInstagram = options.host === 'graph.instagram.com';
 
   /** The account a token acts for on this host. */
@@ -83,7 +90,8 @@ export async function startInstagramGraphFake(options: {
     (request: RecordedRequest): FakeResponse => {
       const account = accountOf(request);
       if (!account) return invalidTokenAnswer();
-      const failure = failures.shift();
+      const index = failures.findIndex((failure) => !failure.when || failure.when(request));
+      const failure = index < 0 ? undefined : failures.splice(index, 1)[0].answer;
       return failure ?? answer(request, account);
     };
 
@@ -157,9 +165,9 @@ export async function startInstagramGraphFake(options: {
     version,
     requests: server.requests,
     sent: () => [...sent],
-    failNext(n, code) {
+    failNext(n, code, when) {
       const answer = typeof code === 'string' ? INSTAGRAM_ERRORS[code] : code;
-      for (let i = 0; i < n; i += 1) failures.push(answer);
+      for (let i = 0; i < n; i += 1) failures.push({ answer, when });
     },
     expire: (token) => expired.add(token),
     close: () => server.close(),
