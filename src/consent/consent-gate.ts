@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@core/errors/domain-error';
 import { SYSTEM_PURPOSES } from '@app/messaging/outbound/send-purpose';
+import type { ConsentFacts } from './consent-facts.sql';
 import { ConsentPoliciesRepository } from './consent-policies.repository';
 import { isAllowed } from './consent-policy';
 
@@ -23,8 +24,16 @@ export class ConsentGate {
   ): Promise<void> {
     // The answer to an opt-out keyword reaches the contact who just withdrew everything.
     if (SYSTEM_PURPOSES.includes(purpose)) return;
-    // The contact's decisions are read with the policy (one query), used once the purpose is known.
-    const { policy, decisions } = await this.policies.withDecisions(tenantId, contactId, channel);
+    this.assertAllowedBy(
+      await this.policies.withDecisions(tenantId, contactId, channel),
+      purpose,
+      channel,
+    );
+  }
+
+  /** assertAllowed, judged by facts read already (consentFactsSql, for this contact and channel). */
+  assertAllowedBy({ policy, decisions }: ConsentFacts, purpose: string, channel: string): void {
+    if (SYSTEM_PURPOSES.includes(purpose)) return;
     if (!(purpose in policy.purposes)) {
       throw new DomainError(
         'CONSENT.UNKNOWN_PURPOSE',

@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from '@core/batching/micro-batcher';
+import {
+  ConsentFacts,
+  consentFactsOf,
+  consentFactsSql,
+  StoredConsentFacts,
+} from './consent-facts.sql';
 import { ConsentPolicy, withDefaults } from './consent-policy';
-import type { ConsentState, ScopedDecision } from './consent-terms';
 
 /** Tenants whose policies one batched read asks for. */
 const MAX_TENANTS_PER_QUERY = 200;
@@ -40,31 +45,14 @@ export class ConsentPoliciesRepository {
 
   /**
    * The tenant's policy and the contact's current decisions covering `channel`, in one query:
-   * the consent gate needs both for every send, on accept and again in the worker, and reading
-   * them apart cost two round trips and two commits each time.
+   * for a send whose read did not bring them (ConsentRule.factsSql).
    */
-  async withDecisions(
-    tenantId: string,
-    contactId: string,
-    channel: string,
-  ): Promise<{ policy: ConsentPolicy; decisions: ScopedDecision[] }> {
-    const rows: {
-      policy: Partial<ConsentPolicy> | null;
-      decisions: { purpose: string; channel: string; state: ConsentState; occurredAt: string }[];
-    }[] = await this.db.query(
-      `SELECT (SELECT policy FROM consent_policies WHERE tenant_id = $1) AS policy,
-              COALESCE((SELECT json_agg(json_build_object('purpose', purpose, 'channel', channel,
-                                          'state', state, 'occurredAt', occurred_at)
-                                        ORDER BY purpose, channel)
-                          FROM consent_state
-                         WHERE tenant_id = $1 AND contact_id = $2 AND ($3 = '*' OR channel IN ($3, '*'))),
-                       '[]'::json) AS decisions`,
+  async withDecisions(tenantId: string, contactId: string, channel: string): Promise<ConsentFacts> {
+    const rows: { facts: StoredConsentFacts }[] = await this.db.query(
+      `SELECT ${consentFactsSql({ tenantId: '$1::uuid', contactId: '$2::uuid', hub: '$3::text' })} AS facts`,
       [tenantId, contactId, channel],
     );
-    return {
-      policy: withDefaults(rows[0].policy ?? undefined),
-      decisions: rows[0].decisions.map((d) => ({ ...d, occurredAt: new Date(d.occurredAt) })),
-    };
+    return consentFactsOf(rows[0].facts);
   }
 
   async put(tenantId: string, policy: ConsentPolicy): Promise<ConsentPolicy> {

@@ -3,7 +3,9 @@ import {
   OutboundContext,
   OutboundRule,
   OutboundRuleCheck,
+  RuleFactsRefs,
 } from '@app/messaging/outbound/outbound-rule';
+import { consentFactsOf, consentFactsSql, StoredConsentFacts } from './consent-facts.sql';
 import { ConsentGate } from './consent-gate';
 
 /**
@@ -11,7 +13,8 @@ import { ConsentGate } from './consent-gate';
  * before it is queued, and checked again by the worker right before the platform is called
  * (`recheckBeforeSend`), so a withdrawal between accept and send wins and the queued message
  * ends failed with the same code. A typing indicator or read marker carries no content and
- * is not a message the contact consents to.
+ * is not a message the contact consents to. The policy and the contact's decisions are read
+ * by messaging's own read of the send (`factsSql`) when it can, by the gate otherwise.
  */
 @Injectable()
 @OutboundRule()
@@ -25,7 +28,15 @@ export class ConsentRule implements OutboundRuleCheck {
     return context.content.type !== 'sender_action';
   }
 
-  check(context: OutboundContext): Promise<void> {
+  factsSql(refs: RuleFactsRefs): string {
+    return consentFactsSql(refs);
+  }
+
+  async check(context: OutboundContext): Promise<void> {
+    const facts = context.facts?.[this.name] as StoredConsentFacts | undefined;
+    if (facts) {
+      return this.gate.assertAllowedBy(consentFactsOf(facts), context.purpose, context.account.hub);
+    }
     return this.gate.assertAllowed(
       context.tenantId,
       context.contactId,

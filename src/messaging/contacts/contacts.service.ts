@@ -5,6 +5,7 @@ import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { ContactIdentity } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
 import { contactUpdatedEvents } from '../events/record-events.sql';
+import type { RuleFacts, RuleFactsQuery } from '../outbound/outbound-rule';
 
 export type Identity = ContactIdentity;
 
@@ -84,31 +85,45 @@ export class ContactsService {
   }
 
   /**
-   * `resolve` for a send on `channelAccountId`, with when the contact last wrote on that
-   * account (what the window rules read): a known recipient under all these identities, the
-   * common case, costs one query, where resolving and then reading the window took two.
-   * `lastInboundAt` is undefined when the contact was created or completed here (the caller
-   * reads it then).
+   * `resolve` for a send on `account`, with when the contact last wrote on that account (what
+   * the window rules read) and the facts the outbound rules read (`factsSql`, given the SQL
+   * names of the tenant, the contact and the hub): a known recipient under all these
+   * identities, the common case, costs one query, where resolving, reading the window and each
+   * rule's facts took one each. `lastInboundAt` and `ruleFacts` are undefined when the contact
+   * was created or completed here (the caller reads the window, each rule its facts).
    */
   async resolveRecipient(
     tenantId: string,
     identities: readonly Identity[],
-    channelAccountId: string,
-  ): Promise<{ contactId: string; lastInboundAt: Date | null | undefined }> {
+    account: { id: string; hub: string },
+    factsSql?: RuleFactsQuery,
+  ): Promise<{ contactId: string; lastInboundAt: Date | null | undefined; ruleFacts?: RuleFacts }> {
     this.assertDeclared(identities);
-    const rows: (Identity & { contact_id: string; last_inbound_at: Date | null })[] =
-      await this.db.query(
-        `SELECT i.contact_id, i.type, i.value,
-                (SELECT c.last_inbound_at FROM conversations c
-                  WHERE c.channel_account_id = $4 AND c.contact_id = i.contact_id) AS last_inbound_at
-           FROM contact_identities i
-          WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-          ORDER BY i.id`,
-        [tenantId, identities.map((i) => i.type), identities.map((i) => i.value), channelAccountId],
-      );
+    const facts = factsSql?.({ tenantId: '$1::uuid', contactId: 'i.contact_id', hub: '$5::text' });
+    const rows: (Identity & {
+      contact_id: string;
+      last_inbound_at: Date | null;
+      rule_facts?: RuleFacts;
+    })[] = await this.db.query(
+      `SELECT i.contact_id, i.type, i.value,
+              (SELECT c.last_inbound_at FROM conversations c
+                WHERE c.channel_account_id = $4 AND c.contact_id = i.contact_id) AS last_inbound_at
+              ${facts ? `, ${facts} AS rule_facts` : ''}
+         FROM contact_identities i
+        WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        ORDER BY i.id`,
+      [
+        tenantId,
+        identities.map((i) => i.type),
+        identities.map((i) => i.value),
+        account.id,
+        ...(facts ? [account.hub] : []),
+      ],
+    );
     const known = new Set(rows.map(identityKey));
     if (rows[0] && identities.every((identity) => known.has(identityKey(identity)))) {
-      return { contactId: rows[0].contact_id, lastInboundAt: rows[0].last_inbound_at };
+      const { contact_id, last_inbound_at, rule_facts } = rows[0];
+      return { contactId: contact_id, lastInboundAt: last_inbound_at, ruleFacts: rule_facts };
     }
     return { contactId: await this.resolve(tenantId, identities), lastInboundAt: undefined };
   }

@@ -7,6 +7,7 @@ import type { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { MessageEntity } from '../entities/message.entity';
 import { touchConversationSql } from '../conversations/touch-conversation.sql';
 import { messageEvents } from '../events/record-events.sql';
+import type { RuleFacts, RuleFactsQuery } from '../outbound/outbound-rule';
 import { MessageContentCodec } from './encryption/message-content.codec';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
@@ -40,6 +41,8 @@ export interface OutboundForSend {
   claimLeftMs: number;
   /** This read claimed the message for sending (claimOutboundForSend). */
   claimedNow: boolean;
+  /** What the re-checked rules read about the contact, when the read was asked for them. */
+  ruleFacts?: RuleFacts;
 }
 
 /** The columns of a channel account that a send opens (ChannelAccountsService.refOf). */
@@ -83,21 +86,23 @@ const REPLIED_TO_ID_SQL = (accountParam: string, providerIdParam: string) =>
 @Injectable()
 export class MessagesRepository {
   /** The worker's read of a send, with and without its claim: built once, run prepared. */
-  private readonly outboundForSendSql: { claiming: string; reading: string };
+  /** The columns of a message as the worker's read selects them. */
+  private readonly messageColumns: string;
+  /** That read's statements, per facts query (one in practice: SendRecheck's). */
+  private readonly outboundForSendSql = new Map<
+    RuleFactsQuery | undefined,
+    { claiming: string; reading: string }
+  >();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(MessageEntity) readonly entities: Repository<MessageEntity>,
     private readonly codec: MessageContentCodec,
   ) {
-    const columns = entities.metadata.columns
+    this.messageColumns = entities.metadata.columns
       .filter((column) => !column.relationMetadata)
       .map((column) => `m.${column.databaseName} AS "${column.propertyName}"`)
       .join(', ');
-    this.outboundForSendSql = {
-      claiming: outboundForSendSql(columns, true),
-      reading: outboundForSendSql(columns, false),
-    };
   }
 
   /**
@@ -287,8 +292,8 @@ export class MessagesRepository {
    * message. Each is read fresh per send, so a switched-off account or a suspended tenant
    * still stops the sends queued before.
    */
-  findOutboundForSend(id: string): Promise<OutboundForSend | null> {
-    return this.readOutboundForSend(id);
+  findOutboundForSend(id: string, factsSql?: RuleFactsQuery): Promise<OutboundForSend | null> {
+    return this.readOutboundForSend(id, undefined, factsSql);
   }
 
   /**
@@ -300,14 +305,24 @@ export class MessagesRepository {
   claimOutboundForSend(
     id: string,
     claimant: { id: string; leaseMs: number },
+    factsSql?: RuleFactsQuery,
   ): Promise<OutboundForSend | null> {
-    return this.readOutboundForSend(id, claimant);
+    return this.readOutboundForSend(id, claimant, factsSql);
   }
 
   private async readOutboundForSend(
     id: string,
-    claimant?: { id: string; leaseMs: number },
+    claimant: { id: string; leaseMs: number } | undefined,
+    factsSql: RuleFactsQuery | undefined,
   ): Promise<OutboundForSend | null> {
+    let sql = this.outboundForSendSql.get(factsSql);
+    if (!sql) {
+      sql = {
+        claiming: outboundForSendSql(this.messageColumns, true, factsSql),
+        reading: outboundForSendSql(this.messageColumns, false, factsSql),
+      };
+      this.outboundForSendSql.set(factsSql, sql);
+    }
     const rows: (Record<string, unknown> & {
       claimed_now: boolean;
       claim_left_ms: number;
@@ -315,9 +330,10 @@ export class MessagesRepository {
       contact_id: string | null;
       last_inbound_at: Date | null;
       account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
+      rule_facts?: RuleFacts;
     })[] = claimant
-      ? await this.db.query(this.outboundForSendSql.claiming, [id, claimant.id, claimant.leaseMs])
-      : await this.db.query(this.outboundForSendSql.reading, [id]);
+      ? await this.db.query(sql.claiming, [id, claimant.id, claimant.leaseMs])
+      : await this.db.query(sql.reading, [id]);
     const row = rows[0];
     if (!row) return null;
     const { claimed_now, claim_left_ms, tenant_active, contact_id, last_inbound_at, account } = row;
@@ -334,6 +350,7 @@ export class MessagesRepository {
         ...account,
         disabledAt: account.disabledAt ? new Date(account.disabledAt) : null,
       },
+      ruleFacts: row.rule_facts,
     };
   }
 
@@ -485,7 +502,16 @@ export class MessagesRepository {
  * same read also takes a queued message for sending ($2 the claimant, $3 its lease in ms);
  * what is read is the message as it was before the claim.
  */
-function outboundForSendSql(columns: string, claiming: boolean): string {
+/**
+ * The worker's read of a send (MessagesRepository.readOutboundForSend), claiming it as it
+ * reads when `claiming`, with the facts of the re-checked rules (`factsSql`) about the
+ * conversation's contact when any rule declares them.
+ */
+function outboundForSendSql(
+  columns: string,
+  claiming: boolean,
+  factsSql: RuleFactsQuery | undefined,
+): string {
   const claim = claiming
     ? `WITH claimed AS (
          UPDATE messages SET status = 'sending', claimed_by = $2,
@@ -494,21 +520,21 @@ function outboundForSendSql(columns: string, claiming: boolean): string {
           WHERE id = $1 AND direction = 'outbound' AND status = 'queued' RETURNING id)
        `
     : '';
+  const facts = factsSql?.({ tenantId: 'm.tenant_id', contactId: 'c.contact_id', hub: 'a.hub' });
   return `${claim}SELECT ${columns},
             ${claiming ? 'EXISTS (SELECT 1 FROM claimed)' : 'false'} AS claimed_now,
             EXISTS (SELECT 1 FROM tenants t WHERE t.id = m.tenant_id AND t.status = 'active') AS tenant_active,
-            (SELECT c.contact_id FROM conversations c
-              WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id) AS contact_id,
-            (SELECT li.last_inbound_at FROM conversations c
-               JOIN conversations li ON li.channel_account_id = m.channel_account_id
-                                    AND li.contact_id = c.contact_id
-              WHERE c.id = m.conversation_id AND c.tenant_id = m.tenant_id) AS last_inbound_at,
-            (SELECT json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
+            c.contact_id,
+            (SELECT li.last_inbound_at FROM conversations li
+              WHERE li.channel_account_id = m.channel_account_id AND li.contact_id = c.contact_id) AS last_inbound_at,
+            CASE WHEN a.id IS NOT NULL AND a.deleted_at IS NULL THEN
+              json_build_object('id', a.id, 'tenantId', a.tenant_id, 'hub', a.hub,
                     'provider', a.provider, 'externalId', a.external_id, 'credentials', a.credentials,
-                    'status', a.status, 'disabledAt', a.disabled_at)
-               FROM channel_accounts a
-              WHERE a.id = m.channel_account_id AND a.tenant_id = m.tenant_id AND a.deleted_at IS NULL) AS account,
+                    'status', a.status, 'disabledAt', a.disabled_at) END AS account,
             GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8 AS claim_left_ms
+            ${facts ? `, ${facts} AS rule_facts` : ''}
        FROM messages m
+       LEFT JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
+       LEFT JOIN channel_accounts a ON a.id = m.channel_account_id AND a.tenant_id = m.tenant_id
       WHERE m.id = $1 AND m.direction = 'outbound'`;
 }

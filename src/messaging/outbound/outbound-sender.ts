@@ -93,10 +93,11 @@ export class OutboundSender {
     const waitMs = channelAccountId ? await this.pacing.waitMsById(channelAccountId) : undefined;
     if (waitMs) return SendDecision.delay(waitMs, 'paced');
     const paced = waitMs === 0 ? channelAccountId : undefined;
-    // The message, its tenant's state, its recipient's window and its account in one read.
+    // The message, its tenant's state, its recipient's window and the re-checked rules' facts
+    // about them, and its account, in one read.
     const found = paced
-      ? await this.messages.claimOutboundForSend(messageId, this.claimant)
-      : await this.messages.findOutboundForSend(messageId);
+      ? await this.messages.claimOutboundForSend(messageId, this.claimant, this.recheck.factsSql)
+      : await this.messages.findOutboundForSend(messageId, this.recheck.factsSql);
     const claimed = found?.claimedNow === true;
     if (!claimed && found?.message.status === 'sending') {
       return this.onClaimed(messageId, found.claimLeftMs);

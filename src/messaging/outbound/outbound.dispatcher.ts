@@ -97,11 +97,13 @@ export class OutboundDispatcher {
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
     assertContentAllowed(provider, content);
-    // The recipient and their window on this account, in one query when they are known.
+    // The recipient, their window on this account and the rules' facts about them, in one
+    // query when they are known.
     const recipient = await this.contacts.resolveRecipient(
       tenantId,
       recipientIdentities(provider, request.to),
-      account.id,
+      account,
+      (refs) => this.rules.factsSql(refs, 'accept'),
     );
     const { contactId } = recipient;
     const lastInboundAt =
@@ -118,6 +120,7 @@ export class OutboundDispatcher {
       content,
       purpose,
       now,
+      facts: recipient.ruleFacts,
     });
 
     const { type, ...body } = content;

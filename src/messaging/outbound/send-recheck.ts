@@ -3,6 +3,7 @@ import type { ChannelAccountRef } from '@core/channel/channel-account';
 import type { OutboundContent } from '@core/channel/outbound-message';
 import { DomainError } from '@core/errors/domain-error';
 import type { MessageEntity } from '../entities/message.entity';
+import type { RuleFacts, RuleFactsQuery } from './outbound-rule';
 import { OutboundRules } from './outbound-rules';
 import { SERVICE_PURPOSE } from './send-purpose';
 
@@ -14,18 +15,22 @@ import { SERVICE_PURPOSE } from './send-purpose';
  */
 @Injectable()
 export class SendRecheck {
+  /** The re-checked rules' facts, for the worker's read of the send to bring along. */
+  readonly factsSql: RuleFactsQuery = (refs) => this.rules.factsSql(refs, 'recheck');
+
   constructor(private readonly rules: OutboundRules) {}
 
   /**
    * `recipient` is read with the message (MessagesRepository.findOutboundForSend): the contact
-   * of its conversation and when they last wrote on the message's account.
+   * of its conversation, when they last wrote on the message's account and, asked for with
+   * `factsSql`, the rules' facts about them.
    */
   async refusal(
     message: MessageEntity,
     account: Pick<ChannelAccountRef, 'id' | 'hub' | 'provider'>,
-    recipient: { contactId: string | null; lastInboundAt: Date | null },
+    recipient: { contactId: string | null; lastInboundAt: Date | null; ruleFacts?: RuleFacts },
   ): Promise<DomainError | undefined> {
-    const { contactId, lastInboundAt } = recipient;
+    const { contactId, lastInboundAt, ruleFacts } = recipient;
     if (!contactId) return undefined;
     const { to: _to, ...content } = message.content as Record<string, unknown> & { to: string };
     try {
@@ -38,6 +43,7 @@ export class SendRecheck {
         // Sends queued before purposes were kept are judged as service, the least demanding.
         purpose: message.purpose ?? SERVICE_PURPOSE,
         now: new Date(),
+        facts: ruleFacts,
       });
       return undefined;
     } catch (error) {

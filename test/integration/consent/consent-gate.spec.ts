@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { QueueName } from '@core/queue/queue-names';
 import type { MetaGraphFake } from '@test/fakes/meta-graph/meta-graph-fake';
 import { CloudApiScenario, startCloudApiScenario } from '@test/support/cloud-api-scenario';
@@ -149,5 +149,30 @@ describe('consent gate on sends', () => {
       expect(row).toEqual({ status: 'failed', error_code: 'CONSENT.SERVICE_REFUSED' });
     });
     expect(graph.sent().filter((sent) => sent.body.to === waId)).toHaveLength(0);
+  });
+
+  it("reads a known contact's consent inside the send's own reads, on accept and in the worker", async () => {
+    const waId = newWaId();
+    await scenario.customerWrites(waId, 'Bom dia');
+    // Every statement of the app, whichever DataSource instance its module was handed.
+    const statements = jest.spyOn(DataSource.prototype, 'query');
+    let sql: string[];
+    try {
+      const accepted = await sendText(waId, 'Seu pedido saiu para entrega');
+      expect(accepted.statusCode).toBe(202);
+      await holds(() => {
+        expect(graph.sent().some((sent) => sent.body.to === waId)).toBe(true);
+      });
+    } finally {
+      sql = statements.mock.calls.map(([text]) => text);
+      statements.mockRestore();
+    }
+
+    // The recipient's read on accept, the worker's read (and claim) of the message: no
+    // statement of consent's own, which cost a round trip and a commit each.
+    const consentReads = sql.filter((text) => text.includes('consent_state'));
+    expect(consentReads.filter((text) => text.includes('contact_identities'))).toHaveLength(1);
+    expect(consentReads.filter((text) => text.includes('claimed_now'))).toHaveLength(1);
+    expect(consentReads).toHaveLength(2);
   });
 });
