@@ -36,6 +36,8 @@ export class AppConfig {
       maxAgeSeconds: number;
     };
     failures: { limit: number; windowSeconds: number };
+    /** How long a resolved API key is reused (API_KEY_CACHE_MS). */
+    apiKeyCacheMs: number;
   };
   readonly throttle: { ttlSeconds: number; limit: number };
   readonly shutdownTimeoutMs: number;
@@ -200,6 +202,7 @@ export class AppConfig {
         maxAgeSeconds: env.JWT_MAX_AGE_SECONDS,
       },
       failures: { limit: env.AUTH_FAILURE_LIMIT, windowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS },
+      apiKeyCacheMs: env.API_KEY_CACHE_MS,
     };
     this.throttle = { ttlSeconds: env.THROTTLE_TTL_SECONDS, limit: env.THROTTLE_LIMIT };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;

@@ -130,6 +130,18 @@ export class EnvironmentVariables {
   AUTH_FAILURE_WINDOW_SECONDS = 300;
 
   /**
+   * How long a process reuses what an API key resolved to (0: never). A revocation or a tenant
+   * suspension drops every reused key at once, in this process and, announced over Redis, in
+   * the others; a process that cannot hear announcements reuses nothing. This is the most a
+   * revoked key may still be let in somewhere should an announcement be lost mid-flight.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  API_KEY_CACHE_MS = 5_000;
+
+  /**
    * Which peers may set X-Forwarded-For (Fastify `trustProxy`): `false`, a hop count, or a comma
    * list of addresses, CIDRs and the names loopback, linklocal, uniquelocal. The client address
    * buckets failed authentications and anonymous rate limits, so trusting every peer would let a

@@ -7,6 +7,7 @@ import { newId } from '@core/database/ids';
 import { NotFoundError } from '@core/errors/domain-error';
 import { AuditTrail } from '@app/audit/audit-trail';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '@core/auth/api-key-format';
+import { ApiKeyReuse, ResolvedApiKey } from './api-key-reuse';
 import { ApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
 
@@ -23,6 +24,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly audit: AuditTrail,
+    private readonly reuse: ApiKeyReuse,
   ) {}
 
   /** Creates and audits the key in one transaction (the caller's, when it passes one). */
@@ -67,23 +69,28 @@ export class ApiKeysService {
           tx,
         );
     });
+    await this.reuse.changed();
   }
 
   /** The tenant behind a presented key, if the key is live and its tenant active. */
-  async resolve(rawKey: string): Promise<{ tenantId: string; apiKeyId: string } | null> {
+  async resolve(rawKey: string): Promise<ResolvedApiKey | null> {
     if (!looksLikeApiKey(rawKey)) return null;
-    // Plain SQL: this runs on every API request, and building it with the QueryBuilder cost
-    // more CPU than PostgreSQL spends answering it.
-    const rows: { apiKeyId: string; tenantId: string }[] = await this.keys.query(
+    const keyHash = hashApiKey(rawKey);
+    const key = await this.reuse.resolve(keyHash.toString('base64'), () => this.read(keyHash));
+    if (key) this.touch(key.apiKeyId);
+    return key;
+  }
+
+  private async read(keyHash: Buffer): Promise<ResolvedApiKey | null> {
+    // Plain SQL: this runs on every API request the reuse does not answer, and building it
+    // with the QueryBuilder cost more CPU than PostgreSQL spends answering it.
+    const rows: ResolvedApiKey[] = await this.keys.query(
       `SELECT key.id AS "apiKeyId", key.tenant_id AS "tenantId"
          FROM api_keys key JOIN tenants tenant ON tenant.id = key.tenant_id
         WHERE key.key_hash = $1 AND key.revoked_at IS NULL AND tenant.status = 'active'`,
-      [hashApiKey(rawKey)],
+      [keyHash],
     );
-    const row = rows[0];
-    if (!row) return null;
-    this.touch(row.apiKeyId);
-    return row;
+    return rows[0] ?? null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TenantDirectory } from '@core/auth/tenant-directory';
+import { ApiKeyReuse } from './api-key-reuse';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
@@ -11,7 +12,7 @@ import { TenantsController } from './tenants.controller';
 import { TenantsService } from './tenants.service';
 
 const httpControllers = [TenantsController, ApiKeysController, TenantProfileController];
-const services = [TenantsService, ApiKeysService];
+const services = [TenantsService, ApiKeysService, ApiKeyReuse];
 const authentication = [{ provide: TenantDirectory, useClass: TenantAuthDirectory }];
 
 @Module({

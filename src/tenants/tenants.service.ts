@@ -7,6 +7,7 @@ import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError } from '@core/errors/domain-error';
 import { AuditTrail } from '@app/audit/audit-trail';
+import { ApiKeyReuse } from './api-key-reuse';
 import { ApiKeysService } from './api-keys.service';
 import { CreateTenantDto, CreatedTenantDto, TenantDto, UpdateTenantDto } from './dto/tenant.dto';
 import { TenantEntity } from './entities/tenant.entity';
@@ -18,6 +19,7 @@ export class TenantsService {
     @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
+    private readonly keyReuse: ApiKeyReuse,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -57,7 +59,7 @@ export class TenantsService {
   }
 
   async update(id: string, changes: UpdateTenantDto): Promise<TenantDto> {
-    return this.dataSource.transaction(async (tx) => {
+    const { updated, suspending } = await this.dataSource.transaction(async (tx) => {
       const tenant = await this.find(id);
       const suspending = changes.status !== undefined && changes.status !== tenant.status;
       Object.assign(tenant, changes);
@@ -66,8 +68,11 @@ export class TenantsService {
         ? `tenant.${saved.status === 'active' ? 'reactivated' : 'suspended'}`
         : 'tenant.updated';
       await this.audit.record({ action, tenantId: id, resource: { type: 'tenant', id } }, tx);
-      return TenantDto.from(saved);
+      return { updated: TenantDto.from(saved), suspending };
     });
+    // A suspended tenant's keys stop letting it in everywhere, not once their reuse ends.
+    if (suspending) await this.keyReuse.changed();
+    return updated;
   }
 
   async isActive(id: string): Promise<boolean> {
