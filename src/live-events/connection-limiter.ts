@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
+import { redisScript } from '@core/redis/redis-script';
 
 /**
  * Admits a connection when fewer than the limit are live: expired leases (a pod that died
@@ -32,19 +33,26 @@ return 1`;
 export class ConnectionLimiter {
   private readonly prefix: string;
   private readonly leaseMs: number;
+  private readonly admit: (
+    key: string,
+    leaseMs: number,
+    limit: number,
+    connectionId: string,
+  ) => Promise<number>;
+  private readonly renewAll: (key: string, leaseMs: number, ...ids: string[]) => Promise<unknown>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {
+    this.admit = redisScript<number>(redis, 'omnihubLiveAdmit', { keys: 1, lua: ACQUIRE });
+    this.renewAll = redisScript(redis, 'omnihubLiveRenew', { keys: 1, lua: RENEW });
     this.prefix = `${config.redis.prefix}:live:connections`;
     this.leaseMs = 3 * config.liveEvents.heartbeatMs + 5_000;
   }
 
   async acquire(tenantId: string, connectionId: string): Promise<boolean> {
-    const admitted = await this.redis.eval(
-      ACQUIRE,
-      1,
+    const admitted = await this.admit(
       this.key(tenantId),
       this.leaseMs,
       this.config.liveEvents.maxConnectionsPerTenant,
@@ -55,7 +63,7 @@ export class ConnectionLimiter {
 
   async renew(tenantId: string, connectionIds: readonly string[]): Promise<void> {
     if (connectionIds.length) {
-      await this.redis.eval(RENEW, 1, this.key(tenantId), this.leaseMs, ...connectionIds);
+      await this.renewAll(this.key(tenantId), this.leaseMs, ...connectionIds);
     }
   }
 

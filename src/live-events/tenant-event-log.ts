@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
+import { redisScript } from '@core/redis/redis-script';
 import { compareStreamIds, LiveEvent, streamIdTime } from './live-event';
 
 /** One entry of a tenant's stream. */
@@ -39,11 +40,22 @@ return id`;
 export class TenantEventLog {
   private readonly prefix: string;
   private readonly retentionMs: number;
+  private readonly appendOnce: (
+    streamKey: string,
+    seenKey: string,
+    retentionMs: number,
+    seenMs: number,
+    entry: string,
+  ) => Promise<string | null>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     config: AppConfig,
   ) {
+    this.appendOnce = redisScript<string | null>(redis, 'omnihubLiveAppend', {
+      keys: 2,
+      lua: APPEND,
+    });
     this.prefix = `${config.redis.prefix}:live`;
     this.retentionMs = config.liveEvents.retentionMs;
   }
@@ -58,15 +70,13 @@ export class TenantEventLog {
   }
 
   async append(tenantId: string, event: LiveEvent): Promise<string | null> {
-    const id = (await this.redis.eval(
-      APPEND,
-      2,
+    const id = await this.appendOnce(
       this.key(tenantId),
       `${this.prefix}:seen:${event.eventId}`,
       this.retentionMs,
       Math.min(SEEN_WINDOW_MS, this.retentionMs),
       JSON.stringify(event),
-    )) as string | null;
+    );
     return id ?? null;
   }
 

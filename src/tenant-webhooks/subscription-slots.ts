@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
+import { redisScript } from '@core/redis/redis-script';
 
 const COMMAND = 'omnihubTakeWebhookSlot';
 
@@ -20,10 +21,6 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
 `;
 
-type ScriptedRedis = Redis & {
-  [COMMAND](key: string, limit: number, holder: string, leaseMs: number): Promise<number>;
-};
-
 /**
  * Deliveries in flight per subscription, across every worker of every pod: a semaphore in
  * Redis whose slots are leases, so a worker that dies holding one frees it when the lease
@@ -33,18 +30,25 @@ type ScriptedRedis = Redis & {
  */
 @Injectable()
 export class SubscriptionSlots {
-  private readonly redis: ScriptedRedis;
+  private readonly takeSlot: (
+    key: string,
+    limit: number,
+    holder: string,
+    leaseMs: number,
+  ) => Promise<number>;
   private readonly keyPrefix: string;
 
-  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
-    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TAKE_SLOT_SCRIPT });
-    this.redis = redis as ScriptedRedis;
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.takeSlot = redisScript<number>(redis, COMMAND, { keys: 1, lua: TAKE_SLOT_SCRIPT });
     this.keyPrefix = `${config.redis.prefix}:webhook-slots:`;
   }
 
   /** True when `holder` got one of the subscription's `limit` slots for `leaseMs`. */
   async take(webhookId: string, holder: string, limit: number, leaseMs: number): Promise<boolean> {
-    return (await this.redis[COMMAND](this.keyPrefix + webhookId, limit, holder, leaseMs)) === 1;
+    return (await this.takeSlot(this.keyPrefix + webhookId, limit, holder, leaseMs)) === 1;
   }
 
   async release(webhookId: string, holder: string): Promise<void> {

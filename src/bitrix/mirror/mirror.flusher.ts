@@ -1,9 +1,7 @@
 import { AppConfig } from '@config/app-config';
-import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import type { HubName } from '@core/channel/hub-name';
-import { REDIS } from '@core/redis/redis.module';
+import { RedisLocks } from '@core/redis/redis-locks';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { SignedMedia } from '@app/messaging/media/signed-media';
@@ -28,7 +26,6 @@ const MAX_REMEMBERED_ACCOUNTS = 10_000;
 /** Items per flush round. */
 const ITEMS_PER_ROUND = 200;
 const LOCK_MS = 60_000;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 export type FlushDecision = { kind: 'done' } | { kind: 'delay'; ms: number };
 
@@ -62,7 +59,7 @@ export class MirrorFlusher {
     private readonly media: SignedMedia,
     private readonly queue: MirrorQueue,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly locks: RedisLocks,
   ) {
     this.lockPrefix = `${config.redis.prefix}:bitrix:flush:`;
   }
@@ -72,8 +69,8 @@ export class MirrorFlusher {
     const early = await this.queue.waitMs(portalId);
     if (early > 0) return { kind: 'delay', ms: early };
     const key = this.lockPrefix + portalId;
-    const owner = randomUUID();
-    if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+    const owner = await this.locks.tryAcquire(key, LOCK_MS);
+    if (!owner) {
       return { kind: 'delay', ms: 250 };
     }
     try {
@@ -91,7 +88,7 @@ export class MirrorFlusher {
       if (pending.length === ITEMS_PER_ROUND) await this.queue.schedule(portalId);
       return { kind: 'done' };
     } finally {
-      await this.redis.eval(RELEASE, 1, key, owner);
+      await this.locks.release(key, owner);
     }
   }
 

@@ -1,9 +1,7 @@
 import { AppConfig } from '@config/app-config';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import { PlatformError } from '@core/errors/platform-error';
-import { REDIS } from '@core/redis/redis.module';
+import { RedisLocks } from '@core/redis/redis-locks';
 import { bitrixCodeOf, PortalNeedsReauthError, PortalNotReadyError } from '../rest/bitrix-errors';
 import type { PortalAccess } from './bitrix-portal';
 import { BitrixOAuthClient, PortalClient } from './bitrix-oauth.client';
@@ -14,8 +12,6 @@ import { PortalAudit } from './portal-audit';
 const LOCK_MS = 20_000;
 /** How often a caller waiting for another's refresh looks for the new generation. */
 const WAIT_STEP_MS = 50;
-
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /**
  * A portal's access token, refreshed exactly once per expiry across every worker and pod.
@@ -33,7 +29,7 @@ export class PortalTokens {
     private readonly portals: BitrixPortalsRepository,
     private readonly oauth: BitrixOAuthClient,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly locks: RedisLocks,
     private readonly audit: PortalAudit,
   ) {
     this.lockPrefix = `${config.redis.prefix}:bitrix:refresh:`;
@@ -52,12 +48,12 @@ export class PortalTokens {
     while (Date.now() < deadline) {
       const access = await this.current(portalId);
       if (access.generation > expired) return access;
-      const owner = randomUUID();
-      if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) === 'OK') {
+      const owner = await this.locks.tryAcquire(key, LOCK_MS);
+      if (owner) {
         try {
           return await this.refreshUnderLock(portalId, expired);
         } finally {
-          await this.redis.eval(RELEASE, 1, key, owner);
+          await this.locks.release(key, owner);
         }
       }
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));

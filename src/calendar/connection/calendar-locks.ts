@@ -1,19 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@config/app-config';
-import { REDIS } from '@core/redis/redis.module';
-
-/** Deletes the lock only if it is still ours (it may have expired and been taken since). */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+import { RedisLocks } from '@core/redis/redis-locks';
 
 /** Longer than a refresh can take (the 15 s call deadline plus a retry), so a dead pod's lock ends. */
 const LOCK_MS = 40_000;
 const POLL_MS = 100;
 
 /**
- * Redis locks (SET NX PX, released only by their owner) for what must happen once across every
- * pod: a connection's token refresh (whoever does not get the lock waits, then rereads the
+ * Redis locks (RedisLocks) for what must happen once across every pod: a connection's token refresh (whoever does not get the lock waits, then rereads the
  * token the holder stored instead of asking Google again), and a calendar's check-then-book
  * (two bookings of one slot cannot both see it free).
  */
@@ -23,26 +17,24 @@ export class CalendarLocks {
 
   constructor(
     config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly locks: RedisLocks,
   ) {
     this.prefix = `${config.redis.prefix}:calendar:lock`;
   }
 
   /** The lock's owner token, or undefined when another caller holds it. */
-  async tryAcquire(name: string): Promise<string | undefined> {
-    const owner = randomBytes(12).toString('base64url');
-    const taken = await this.redis.set(this.key(name), owner, 'PX', LOCK_MS, 'NX');
-    return taken === 'OK' ? owner : undefined;
+  tryAcquire(name: string): Promise<string | undefined> {
+    return this.locks.tryAcquire(this.key(name), LOCK_MS);
   }
 
   async release(name: string, owner: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key(name), owner);
+    await this.locks.release(this.key(name), owner);
   }
 
   /** Resolves once nobody holds the lock (at most one lease long). */
   async waitForRelease(name: string): Promise<void> {
     const deadline = Date.now() + LOCK_MS;
-    while (Date.now() < deadline && (await this.redis.exists(this.key(name)))) {
+    while (Date.now() < deadline && (await this.locks.isHeld(this.key(name)))) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

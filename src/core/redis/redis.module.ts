@@ -3,6 +3,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import type Redis from 'ioredis';
 import { RedisBroadcasts } from './redis-broadcasts';
 import { createRedis, REDIS } from './redis-client';
+import { RedisLocks } from './redis-locks';
 
 export { createRedis, REDIS };
 
@@ -25,7 +26,8 @@ class RedisCloser implements OnApplicationShutdown {
     },
     RedisCloser,
     RedisBroadcasts,
+    RedisLocks,
   ],
-  exports: [REDIS, RedisBroadcasts],
+  exports: [REDIS, RedisBroadcasts, RedisLocks],
 })
 export class RedisModule {}

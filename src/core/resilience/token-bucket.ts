@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
+import { redisScript } from '@core/redis/redis-script';
 import { TAKE_TOKEN_SCRIPT } from './token-bucket.script';
 
 export interface PaceRate {
@@ -19,10 +20,6 @@ export interface PaceDecision {
 
 const COMMAND = 'omnihubTakeToken';
 
-type ScriptedRedis = Redis & {
-  [COMMAND](key: string, rate: number, burst: number): Promise<[number, number]>;
-};
-
 /**
  * Redis token buckets shared by every pod, for pacing calls to a platform per account (e.g.
  * WhatsApp messages per second per number). One Lua script per take: atomic, one round trip,
@@ -30,13 +27,18 @@ type ScriptedRedis = Redis & {
  */
 @Injectable()
 export class TokenBucket {
-  private readonly redis: ScriptedRedis;
+  private readonly takeToken: (
+    key: string,
+    rate: number,
+    burst: number,
+  ) => Promise<[number, number]>;
   private readonly keyPrefix: string;
 
   constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
-    // ioredis sends EVALSHA and falls back to EVAL once if Redis lost the script (NOSCRIPT).
-    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TAKE_TOKEN_SCRIPT });
-    this.redis = redis as ScriptedRedis;
+    this.takeToken = redisScript<[number, number]>(redis, COMMAND, {
+      keys: 1,
+      lua: TAKE_TOKEN_SCRIPT,
+    });
     this.keyPrefix = `${config.redis.prefix}:pace:`;
   }
 
@@ -44,7 +46,7 @@ export class TokenBucket {
     if (!(rate.ratePerSecond > 0) || !(rate.burst >= 1)) {
       throw new RangeError(`Invalid pace for ${key}: rate must be > 0 and burst >= 1`);
     }
-    const [allowed, retryAfterMs] = await this.redis[COMMAND](
+    const [allowed, retryAfterMs] = await this.takeToken(
       this.keyPrefix + key,
       rate.ratePerSecond,
       rate.burst,

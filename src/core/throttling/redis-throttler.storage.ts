@@ -1,6 +1,7 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
+import { redisScript } from '@core/redis/redis-script';
 
 const COMMAND = 'omnihubThrottleHit';
 
@@ -40,27 +41,25 @@ end
 return { hits, windowLeft, 1, blockLeft }
 `;
 
-type ScriptedRedis = Redis & {
-  [COMMAND](
+/**
+ * @nestjs/throttler's counters in Redis, shared by every pod: one script call per request,
+ * sent by digest (redisScript), where the storage package sent the script's whole text with
+ * every API call.
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly hit: (
     hitKey: string,
     blockKey: string,
     windowMs: number,
     limit: number,
     blockMs: number,
-  ): Promise<[number, number, number, number]>;
-};
-
-/**
- * @nestjs/throttler's counters in Redis, shared by every pod: one script call per request,
- * sent by digest (ioredis defineCommand: EVALSHA, with one EVAL when Redis lost the script),
- * where the storage package sent the script's whole text with every API call.
- */
-export class RedisThrottlerStorage implements ThrottlerStorage {
-  private readonly redis: ScriptedRedis;
+  ) => Promise<[number, number, number, number]>;
 
   constructor(redis: Redis) {
-    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: HIT_SCRIPT });
-    this.redis = redis as ScriptedRedis;
+    this.hit = redisScript<[number, number, number, number]>(redis, COMMAND, {
+      keys: 2,
+      lua: HIT_SCRIPT,
+    });
   }
 
   async increment(
@@ -72,7 +71,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   ): Promise<ThrottlerStorageRecord> {
     // One hash tag per bucket: both keys live on the same Redis Cluster slot.
     const bucket = `{${key}:${throttlerName}}`;
-    const [hits, windowLeftMs, blocked, blockLeftMs] = await this.redis[COMMAND](
+    const [hits, windowLeftMs, blocked, blockLeftMs] = await this.hit(
       `${bucket}:hits`,
       `${bucket}:blocked`,
       ttl,

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@config/app-config';
 import { PlatformError } from '@core/errors/platform-error';
-import { REDIS } from '@core/redis/redis.module';
+import { RedisLocks } from '@core/redis/redis-locks';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import {
   TIKTOK_CREDENTIALS,
@@ -20,7 +18,6 @@ const WAIT_STEP_MS = 200;
 const WAIT_STEPS = 50;
 
 /** Releases the lock only if it is still ours (a lapsed lock may be another pod's by now). */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /**
  * An account's access token, refreshed before it expires. One refresh per account across every
@@ -37,7 +34,7 @@ export class TikTokTokens {
     private readonly auth: TikTokAuthApi,
     private readonly accounts: ChannelAccountsService,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly locks: RedisLocks,
   ) {}
 
   async accessTokenFor(account: TikTokAccount): Promise<string> {
@@ -55,8 +52,8 @@ export class TikTokTokens {
     seen: string = account.credentials.accessToken,
   ): Promise<TikTokCredentials> {
     const key = `${this.config.redis.prefix}:tiktok:token-refresh:${account.id}`;
-    const owner = randomUUID();
-    if ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+    const owner = await this.locks.tryAcquire(key, LOCK_MS);
+    if (!owner) {
       return this.awaitOtherRefresh(account, seen);
     }
     try {
@@ -75,7 +72,7 @@ export class TikTokTokens {
       this.logger.log({ accountId: account.id }, 'TikTok access token refreshed');
       return next;
     } finally {
-      await this.redis.eval(RELEASE, 1, key, owner).catch(() => undefined);
+      await this.locks.release(key, owner).catch(() => undefined);
     }
   }
 
