@@ -78,7 +78,7 @@ export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicat
           'Messaging event delivery poll failed',
         );
       }
-      if (pauseMs) await this.pause(pauseMs);
+      if (pauseMs && this.running) await this.pause(pauseMs);
     }
   }
 

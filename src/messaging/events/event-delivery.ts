@@ -30,8 +30,9 @@ export interface Poll {
 /**
  * Hands recorded events to the subscribers, at least once and in order per stream. A poll
  * leases streams, walks each subscriber's cursor forward through the stream's events, and
- * acknowledges everything in one statement: a crash before that statement means the same
- * events are delivered again (subscribers dedupe by id), never skipped. A subscriber that
+ * acknowledges everything in one statement (which, when the loop goes on, leases the next
+ * poll too): a crash before that statement means the same events are delivered again
+ * (subscribers dedupe by id), never skipped. A subscriber that
  * throws waits out a backoff in that stream alone: other subscribers, and its other streams,
  * go on. After `maxAttempts` the event becomes a dead letter and the cursor moves past it.
  */
