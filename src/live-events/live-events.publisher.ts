@@ -2,15 +2,11 @@ import { AppConfig } from '@config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { LIVE_EVENT_TYPES, LiveEvent, LiveEventType } from './live-event';
 import { LIVE_EVENTS_PUBLISHED_TOTAL } from './live-events.metrics';
 import { TenantEventLog } from './tenant-event-log';
-
-/** Conversations whose account is remembered; a conversation never changes account. */
-const ACCOUNT_CACHE_SIZE = 10_000;
 
 /**
  * The worker half of the live stream: appends each messaging event to its tenant's Redis
@@ -22,11 +18,8 @@ const ACCOUNT_CACHE_SIZE = 10_000;
  */
 @Injectable()
 export class LiveEventsPublisher {
-  private readonly accounts = new Map<string, string>();
-
   constructor(
     private readonly log: TenantEventLog,
-    private readonly conversations: ConversationsService,
     private readonly config: AppConfig,
     @InjectMetric(LIVE_EVENTS_PUBLISHED_TOTAL) private readonly published: Counter,
   ) {}
@@ -34,32 +27,18 @@ export class LiveEventsPublisher {
   @OnMessagingEvent({ subscriber: 'live-events.publish', types: LIVE_EVENT_TYPES })
   async publish(event: MessagingEvent): Promise<void> {
     if (event.occurredAt.getTime() < Date.now() - this.config.liveEvents.retentionMs) return;
-    const channelAccountId =
-      event.type === 'account.status_changed'
-        ? event.streamId
-        : event.conversationId && (await this.accountOf(event.tenantId, event.conversationId));
     const live: LiveEvent = {
       eventId: event.id,
       type: event.type as LiveEventType,
       occurredAt: event.occurredAt.toISOString(),
       ...(event.conversationId && { conversationId: event.conversationId }),
       ...(event.messageId && { messageId: event.messageId }),
-      ...(channelAccountId && { channelAccountId }),
+      ...(event.channelAccountId && { channelAccountId: event.channelAccountId }),
       ...(event.type === 'appointment.changed' && { appointmentId: event.streamId }),
       ...(event.contactId && { contactId: event.contactId }),
       ...(event.status && { status: event.status }),
       ...(event.errorCode && { errorCode: event.errorCode }),
     };
     if (await this.log.append(event.tenantId, live)) this.published.inc({ type: live.type });
-  }
-
-  private async accountOf(tenantId: string, conversationId: string): Promise<string | undefined> {
-    const cached = this.accounts.get(conversationId);
-    if (cached) return cached;
-    const accountId = await this.conversations.channelAccountOf(tenantId, conversationId);
-    if (!accountId) return undefined;
-    if (this.accounts.size >= ACCOUNT_CACHE_SIZE) this.accounts.clear();
-    this.accounts.set(conversationId, accountId);
-    return accountId;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@core/database/ids';
-import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MESSAGING_EVENT_TYPES, MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { ActiveSubscriptions } from './active-subscriptions';
@@ -21,14 +20,13 @@ export class WebhookFanout {
     private readonly subscriptions: ActiveSubscriptions,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly enqueuer: WebhookDeliveriesEnqueuer,
-    private readonly conversations: ConversationsService,
   ) {}
 
   @OnMessagingEvent({ subscriber: 'tenant-webhooks.fanout', types: MESSAGING_EVENT_TYPES })
   async fanOut(event: MessagingEvent): Promise<void> {
     const candidates = await this.subscriptions.matching(event.tenantId, event.type);
     if (!candidates.length) return;
-    const accountId = await this.accountOf(event);
+    const accountId = event.channelAccountId ?? null;
     const targets = candidates.filter(
       (webhook) =>
         !webhook.channelAccountIds ||
@@ -46,13 +44,6 @@ export class WebhookFanout {
       })),
     );
     await this.enqueuer.enqueue(ids);
-  }
-
-  /** The channel account an event belongs to: its conversation's, or the account itself. */
-  private async accountOf(event: MessagingEvent): Promise<string | null> {
-    if (event.type === 'account.status_changed') return event.streamId;
-    if (!event.conversationId) return null;
-    return this.conversations.channelAccountOf(event.tenantId, event.conversationId);
   }
 }
 

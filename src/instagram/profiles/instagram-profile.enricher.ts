@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PlatformError } from '@core/errors/platform-error';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
-import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 import { IGSID } from '../rules/instagram-messaging.rules';
@@ -27,7 +26,6 @@ export class InstagramProfileEnricher {
   private readonly logger = new Logger(InstagramProfileEnricher.name);
 
   constructor(
-    private readonly conversations: ConversationsService,
     private readonly accounts: ChannelAccountsService,
     private readonly contacts: ContactsService,
     private readonly lookups: InstagramProfileLookupsRepository,
@@ -36,12 +34,10 @@ export class InstagramProfileEnricher {
 
   @OnMessagingEvent({ subscriber: 'instagram.profiles', types: ['conversation.opened'] })
   async onConversationOpened(event: MessagingEvent): Promise<void> {
-    const { tenantId, conversationId, contactId } = event;
-    if (!conversationId || !contactId) return;
-    const accountId = await this.conversations.channelAccountOf(tenantId, conversationId);
-    if (!accountId) return;
-    const account = await this.accounts.openIfLive(tenantId, accountId);
-    if (account?.hub !== 'instagram') return;
+    const { tenantId, contactId, channelAccountId: accountId } = event;
+    // Every hub's conversations open here: the event's hub turns the others away unread.
+    if (!accountId || !contactId || event.hub !== 'instagram') return;
+    if (!(await this.accounts.openIfLive(tenantId, accountId))) return;
     const identities = await this.contacts.identitiesOf(tenantId, contactId);
     const igsid = identities.find((identity) => identity.type === IGSID)?.value;
     if (!igsid) return;

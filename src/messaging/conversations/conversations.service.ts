@@ -30,18 +30,6 @@ export class ConversationsService {
     return rows[0].id;
   }
 
-  /**
-   * The channel account of the tenant's conversation, or null when the tenant has no such
-   * conversation. A conversation never moves to another account, so callers may cache it.
-   */
-  async channelAccountOf(tenantId: string, conversationId: string): Promise<string | null> {
-    const rows: { channel_account_id: string }[] = await this.db.query(
-      `SELECT channel_account_id FROM conversations WHERE id = $1 AND tenant_id = $2`,
-      [conversationId, tenantId],
-    );
-    return rows[0]?.channel_account_id ?? null;
-  }
-
   /** The contact of the tenant's conversation, or null when the tenant has no such one. */
   async contactOf(tenantId: string, conversationId: string): Promise<string | null> {
     const rows: { contact_id: string }[] = await this.db.query(

@@ -1,42 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { MessageDirection } from '../entities/message.entity';
+import {
+  acknowledgeCtes,
+  leaseCtes,
+  leasedStreamsSelect,
+  Params,
+  positionSql,
+} from './event-delivery.sql';
+import type { Acknowledgement, LeasedStream, LeaseOptions, LeaseRequest } from './event-poll';
 import type { MessagingEvent, MessagingEventType } from './messaging-event';
-
-/** A subscriber's place in one stream. */
-export interface StreamCursor {
-  subscriber: string;
-  deliveredSeq: number;
-  attempts: number;
-  retryAt: Date | null;
-}
-
-/** A stream leased for delivery: its events after the slowest cursor, oldest first. */
-export interface LeasedStream {
-  streamId: string;
-  cursors: StreamCursor[];
-  events: MessagingEvent[];
-}
-
-/** What one stream's delivery ended with, for the acknowledgement. */
-export interface StreamOutcome {
-  streamId: string;
-  /** The lowest cursor of all subscribers: every event up to it is done with. */
-  settledSeq: number;
-  /** The lowest cursor of the subscribers not waiting out a backoff; null when all are. */
-  readySeq: number | null;
-  /** When the earliest backoff ends; null when nobody waits. */
-  retryAt: Date | null;
-  /** Subscribers standing elsewhere than settledSeq (ahead, or backing off), kept as rows. */
-  cursors: StreamCursor[];
-  deadLetters: {
-    id: string;
-    subscriber: string;
-    eventId: string;
-    attempts: number;
-    error: string;
-  }[];
-}
 
 export interface DeadLetterRow {
   id: string;
@@ -61,14 +35,33 @@ interface EventRow {
   occurred_at: string | Date;
 }
 
-const EVENT_COLUMNS = `id, tenant_id, stream_id, seq, type, conversation_id, message_id, contact_id,
-                       status, error_code, occurred_at`;
+interface LeaseRow {
+  stream_id: string | null;
+  cursors:
+    | {
+        subscriber: string;
+        delivered_seq: number;
+        attempts: number;
+        retry_at: string | null;
+      }[]
+    | null;
+  events: (EventRow & CarriedColumns)[] | null;
+}
+
+/** Read with each leased event for its subscribers (see MessagingEvent). */
+interface CarriedColumns {
+  channel_account_id: string | null;
+  hub: string | null;
+  direction: MessageDirection | null;
+  message_type: string | null;
+}
 
 /**
  * The delivery side of the event stream, in as few statements as a poll allows: one leases a
  * batch of streams and reads their pending events and cursors, one acknowledges the whole
- * batch (cursors, dead letters, the streams' release). Recording is not here: it is part of
- * each change's own statement (record-events.sql.ts).
+ * batch (cursors, dead letters, the streams' release); a loop that goes straight on to its
+ * next poll does both in one (acknowledgeAndLease). Recording is not here: it is part of each
+ * change's own statement (record-events.sql.ts).
  */
 @Injectable()
 export class DomainEventsRepository {
@@ -83,75 +76,15 @@ export class DomainEventsRepository {
   async lease(
     token: string,
     subscribers: readonly string[],
-    {
-      limit,
-      leaseMs,
-      eventsPerStream,
-    }: { limit: number; leaseMs: number; eventsPerStream: number },
+    options: LeaseOptions,
   ): Promise<LeasedStream[]> {
-    const rows: {
-      stream_id: string;
-      cursors: {
-        subscriber: string;
-        delivered_seq: number;
-        attempts: number;
-        retry_at: string | null;
-      }[];
-      events: EventRow[] | null;
-    }[] = await this.db.query(
-      `WITH claimed AS (
-         UPDATE domain_event_streams s
-            SET leased_by = $1, available_at = now() + make_interval(secs => $2::double precision / 1000)
-          WHERE s.stream_id IN (
-            SELECT stream_id FROM domain_event_streams
-             WHERE pending AND (available_at IS NULL OR available_at <= now())
-             ORDER BY available_at NULLS FIRST LIMIT $3
-             FOR UPDATE SKIP LOCKED)
-          RETURNING s.stream_id, s.settled_seq, s.settled_set),
-       -- Where the retained events begin: retention removed what lies below (events every
-       -- subscriber of the time had), so a newer subscriber starts there. Read in this
-       -- statement's snapshot, as the events are: when none is left, the stream's last seq.
-       -- Materialized: inlined, each stream's floor was looked up again for every subscriber.
-       floors AS MATERIALIZED (
-         SELECT c.stream_id, c.settled_seq, ss.subscribers AS settled_for,
-                COALESCE((SELECT min(seq) - 1 FROM domain_events WHERE stream_id = c.stream_id),
-                         (SELECT last_seq FROM domain_event_streams WHERE stream_id = c.stream_id)) AS seq
-           FROM claimed c LEFT JOIN domain_event_subscriber_sets ss ON ss.id = c.settled_set),
-       positions AS (
-         SELECT f.stream_id, sub AS subscriber,
-                GREATEST(${positionSql('cur', 'f')}, f.seq) AS delivered_seq,
-                CASE WHEN ${settledSql('cur', 'f')} THEN 0 ELSE COALESCE(cur.attempts, 0) END AS attempts,
-                CASE WHEN ${settledSql('cur', 'f')} THEN NULL ELSE cur.retry_at END AS retry_at
-           FROM floors f CROSS JOIN unnest($4::text[]) AS sub
-           -- Looked up by key for each leased stream (LIMIT keeps the planner from turning it
-           -- into a join): as a join it hashed the whole cursor table, which grows with every
-           -- conversation, on every poll.
-           LEFT JOIN LATERAL (
-             SELECT delivered_seq, attempts, retry_at FROM domain_event_cursors
-              WHERE subscriber = sub AND stream_id = f.stream_id LIMIT 1) cur ON true),
-       streams AS (
-         SELECT stream_id, min(delivered_seq) AS slowest,
-                json_agg(json_build_object('subscriber', subscriber, 'delivered_seq', delivered_seq,
-                                           'attempts', attempts, 'retry_at', retry_at)) AS cursors
-           FROM positions GROUP BY stream_id)
-       SELECT s.stream_id, s.cursors,
-              (SELECT json_agg(e ORDER BY e.seq) FROM (
-                 SELECT ${EVENT_COLUMNS} FROM domain_events
-                  WHERE stream_id = s.stream_id AND seq > s.slowest
-                  ORDER BY seq LIMIT $5) e) AS events
-         FROM streams s`,
-      [token, leaseMs, limit, subscribers, eventsPerStream],
+    const params = new Params();
+    const rows: LeaseRow[] = await this.db.query(
+      `WITH ${leaseCtes(params, { token, subscribers, options })}
+       ${leasedStreamsSelect(params, options)}`,
+      params.values,
     );
-    return rows.map((row) => ({
-      streamId: row.stream_id,
-      cursors: row.cursors.map((cursor) => ({
-        subscriber: cursor.subscriber,
-        deliveredSeq: Number(cursor.delivered_seq),
-        attempts: cursor.attempts,
-        retryAt: cursor.retry_at ? new Date(cursor.retry_at) : null,
-      })),
-      events: (row.events ?? []).map(toEvent),
-    }));
+    return toLeasedStreams(rows);
   }
 
   /**
@@ -161,63 +94,35 @@ export class DomainEventsRepository {
    * worker has taken since (this one was too slow) is left alone, cursors and all: that worker
    * delivers again from the stored positions.
    */
-  async acknowledge(
-    token: string,
-    subscriberSet: number,
-    outcomes: readonly StreamOutcome[],
-  ): Promise<void> {
-    if (!outcomes.length) return;
-    const cursors = outcomes.flatMap((o) => o.cursors.map((c) => ({ ...c, streamId: o.streamId })));
-    const dead = outcomes.flatMap((o) => o.deadLetters);
-    await this.db.query(
-      `WITH released AS (
-         UPDATE domain_event_streams s SET
-           leased_by = NULL,
-           settled_seq = r.settled,
-           settled_set = $16,
-           pending = s.last_seq > r.settled,
-           -- events recorded meanwhile are due at once for the subscribers not backing off
-           available_at = CASE WHEN s.last_seq > r.ready THEN NULL ELSE r.retry_at END
-           FROM unnest($2::uuid[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS r(stream_id, settled, ready, retry_at)
-          WHERE s.stream_id = r.stream_id AND s.leased_by = $1
-          RETURNING s.stream_id),
-       cursors AS (
-         INSERT INTO domain_event_cursors AS cur (subscriber, stream_id, delivered_seq, attempts, retry_at)
-         SELECT c.subscriber, c.stream_id, c.delivered_seq, c.attempts, c.retry_at
-           FROM unnest($6::text[], $7::uuid[], $8::bigint[], $9::int[], $10::timestamptz[])
-                AS c(subscriber, stream_id, delivered_seq, attempts, retry_at)
-           JOIN released USING (stream_id)
-         ON CONFLICT (subscriber, stream_id) DO UPDATE SET
-           delivered_seq = EXCLUDED.delivered_seq, attempts = EXCLUDED.attempts, retry_at = EXCLUDED.retry_at),
-       dead AS (
-         INSERT INTO domain_event_dead_letters (id, subscriber, event_id, tenant_id, attempts, last_error)
-         SELECT d.id, d.subscriber, d.event_id, e.tenant_id, d.attempts, d.last_error
-           FROM unnest($11::uuid[], $12::text[], $13::uuid[], $14::int[], $15::text[])
-                AS d(id, subscriber, event_id, attempts, last_error)
-           JOIN domain_events e ON e.id = d.event_id
-           JOIN released ON released.stream_id = e.stream_id
-         ON CONFLICT (subscriber, event_id) DO UPDATE SET
-           attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, dead_at = now())
-       SELECT 1`,
-      [
-        token,
-        outcomes.map((o) => o.streamId),
-        outcomes.map((o) => o.settledSeq),
-        outcomes.map((o) => o.readySeq),
-        outcomes.map((o) => o.retryAt),
-        cursors.map((c) => c.subscriber),
-        cursors.map((c) => c.streamId),
-        cursors.map((c) => c.deliveredSeq),
-        cursors.map((c) => c.attempts),
-        cursors.map((c) => c.retryAt),
-        dead.map((d) => d.id),
-        dead.map((d) => d.subscriber),
-        dead.map((d) => d.eventId),
-        dead.map((d) => d.attempts),
-        dead.map((d) => d.error),
-        subscriberSet,
-      ],
+  async acknowledge(ack: Acknowledgement): Promise<void> {
+    if (!ack.outcomes.length) return;
+    const params = new Params();
+    await this.db.query(`WITH ${acknowledgeCtes(params, ack)} SELECT 1`, params.values);
+  }
+
+  /**
+   * `acknowledge` and then `lease`, in one statement, for a loop going straight on to its next
+   * poll: both commit or neither does, so a crash after it redelivers only the new batch, and
+   * one before it the old one (at least once either way). The streams just released are not
+   * leased again here (the statement's snapshot still shows them leased): `releasedDue` says
+   * whether any of them is due again (events recorded meanwhile) for the caller to lease.
+   */
+  async acknowledgeAndLease(
+    ack: Acknowledgement,
+    next: LeaseRequest,
+  ): Promise<{ streams: LeasedStream[]; releasedDue: boolean }> {
+    const params = new Params();
+    const rows: (LeaseRow & { released_due: boolean | null })[] = await this.db.query(
+      `WITH ${acknowledgeCtes(params, ack)},
+       ${leaseCtes(params, next, 'released')}
+       SELECT (SELECT bool_or(due) FROM released) AS released_due, leased.*
+         FROM (SELECT 1) AS always LEFT JOIN (${leasedStreamsSelect(params, next.options)}) leased ON true`,
+      params.values,
     );
+    return {
+      streams: toLeasedStreams(rows.filter((row) => row.stream_id !== null)),
+      releasedDue: rows[0]?.released_due ?? false,
+    };
   }
 
   /**
@@ -390,20 +295,17 @@ export class DomainEventsRepository {
   }
 }
 
-/**
- * Whether subscriber `sub` stands where its stream settled (domain_event_streams.settled_seq,
- * for the subscribers of the set it names) rather than where its cursor row says: the set
- * names it and its row, if any, lies behind (left from before the stream settled past it).
- * `cur` is its cursor row (may be null), `stream` has settled_seq and settled_for (the names).
- */
-function settledSql(cur: string, stream: string, sub = 'sub'): string {
-  return `(${sub} = ANY(${stream}.settled_for) AND COALESCE(${cur}.delivered_seq, -1) < ${stream}.settled_seq)`;
-}
-
-/** The last seq subscriber `sub` has had in the stream (see settledSql). */
-function positionSql(cur: string, stream: string, sub = 'sub'): string {
-  return `CASE WHEN ${settledSql(cur, stream, sub)} THEN ${stream}.settled_seq
-               ELSE COALESCE(${cur}.delivered_seq, 0) END`;
+function toLeasedStreams(rows: LeaseRow[]): LeasedStream[] {
+  return rows.map((row) => ({
+    streamId: row.stream_id as string,
+    cursors: (row.cursors ?? []).map((cursor) => ({
+      subscriber: cursor.subscriber,
+      deliveredSeq: Number(cursor.delivered_seq),
+      attempts: cursor.attempts,
+      retryAt: cursor.retry_at ? new Date(cursor.retry_at) : null,
+    })),
+    events: (row.events ?? []).map((event) => ({ ...toEvent(event), ...carried(event) })),
+  }));
 }
 
 function toEvent(row: EventRow): MessagingEvent {
@@ -419,5 +321,14 @@ function toEvent(row: EventRow): MessagingEvent {
     ...(row.status && { status: row.status }),
     ...(row.error_code && { errorCode: row.error_code }),
     occurredAt: new Date(row.occurred_at),
+  };
+}
+
+function carried(row: CarriedColumns): Partial<MessagingEvent> {
+  return {
+    ...(row.channel_account_id && { channelAccountId: row.channel_account_id }),
+    ...(row.hub && { hub: row.hub }),
+    ...(row.direction &&
+      row.message_type && { direction: row.direction, messageType: row.message_type }),
   };
 }

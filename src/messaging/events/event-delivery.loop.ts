@@ -5,7 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { EventDelivery } from './event-delivery';
+import { EventDelivery, Poll } from './event-delivery';
 import { EventSubscribersRegistry } from './event-subscribers.registry';
 
 /** After a failed poll (PostgreSQL away), waits grow to this. */
@@ -16,7 +16,8 @@ const MAX_ERROR_PAUSE_MS = 10_000;
  * run it: streams are leased with SKIP LOCKED, so each is delivered by one pod at a time, and
  * a pod that dies leaves its streams to the others when the lease lapses. No Redis is
  * involved: a Redis restart loses nothing, and a PostgreSQL outage only pauses the polls.
- * A poll that found work polls again at once; an idle one waits the poll interval.
+ * A poll that found work polls again at once, its acknowledgement leasing the next batch in
+ * the same statement; an idle one waits the poll interval.
  */
 @Injectable()
 export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,13 +52,22 @@ export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicat
 
   private async run(): Promise<void> {
     let failures = 0;
-    while (this.running) {
+    // Leased by the previous poll's acknowledgement, when that poll went straight on; if
+    // shutdown began meanwhile, it is still delivered (and acknowledged alone) rather than
+    // left to its lease's lapse.
+    let leased: Poll | undefined;
+    while (this.running || leased?.streams.length) {
       let pauseMs = 0;
       try {
-        if (!(await this.delivery.deliverOnce()))
-          pauseMs = this.config.messagingEvents.pollIntervalMs;
+        const poll = leased ?? (await this.delivery.lease());
+        leased = undefined;
+        if (poll.streams.length) leased = await this.delivery.deliver(poll, () => this.running);
+        else pauseMs = this.config.messagingEvents.pollIntervalMs;
         failures = 0;
       } catch (error) {
+        // A poll whose acknowledgement failed keeps its lease until it lapses; its streams are
+        // delivered again then, by whoever polls.
+        leased = undefined;
         failures += 1;
         pauseMs = Math.min(
           this.config.messagingEvents.pollIntervalMs * 2 ** failures,
@@ -68,7 +78,7 @@ export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicat
           'Messaging event delivery poll failed',
         );
       }
-      if (pauseMs) await this.pause(pauseMs);
+      if (pauseMs && this.running) await this.pause(pauseMs);
     }
   }
 

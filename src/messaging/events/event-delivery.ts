@@ -2,12 +2,8 @@ import { AppConfig } from '@config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
 import { newId } from '@core/database/ids';
 import { withDeadline } from '@core/queue/with-deadline';
-import {
-  DomainEventsRepository,
-  LeasedStream,
-  StreamCursor,
-  StreamOutcome,
-} from './domain-events.repository';
+import { DomainEventsRepository } from './domain-events.repository';
+import type { LeasedStream, LeaseRequest, StreamCursor, StreamOutcome } from './event-poll';
 import { EventSubscriber, EventSubscribersRegistry } from './event-subscribers.registry';
 
 /** Streams one poll leases; each is delivered concurrently with the others. */
@@ -23,11 +19,20 @@ const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 const ERROR_TEXT_MAX = 500;
 
+/** The streams a poll leased, and how: its token, for the acknowledgement. */
+export interface Poll {
+  request: LeaseRequest;
+  /** When the lease was asked for: calls start no later than START_BY_MS from here. */
+  startedAt: number;
+  streams: LeasedStream[];
+}
+
 /**
  * Hands recorded events to the subscribers, at least once and in order per stream. A poll
  * leases streams, walks each subscriber's cursor forward through the stream's events, and
- * acknowledges everything in one statement: a crash before that statement means the same
- * events are delivered again (subscribers dedupe by id), never skipped. A subscriber that
+ * acknowledges everything in one statement (which, when the loop goes on, leases the next
+ * poll too): a crash before that statement means the same events are delivered again
+ * (subscribers dedupe by id), never skipped. A subscriber that
  * throws waits out a backoff in that stream alone: other subscribers, and its other streams,
  * go on. After `maxAttempts` the event becomes a dead letter and the cursor moves past it.
  */
@@ -42,21 +47,61 @@ export class EventDelivery {
     private readonly registry: EventSubscribersRegistry,
   ) {}
 
-  /** One poll; returns how many streams it leased (0: nothing due). */
+  /**
+   * One poll on its own: leases, delivers and acknowledges; returns how many streams it
+   * leased (0: nothing due).
+   */
   async deliverOnce(): Promise<number> {
-    const subscribers = this.registry.names();
-    if (!subscribers.length) return 0;
-    const token = newId();
+    const poll = await this.lease();
+    if (poll.streams.length) await this.deliver(poll, () => false);
+    return poll.streams.length;
+  }
+
+  /** Leases the streams of a poll (none when nothing is due). */
+  async lease(): Promise<Poll> {
+    const request = this.leaseRequest();
+    return {
+      request,
+      startedAt: Date.now(),
+      streams: request.subscribers.length
+        ? await this.events.lease(request.token, request.subscribers, request.options)
+        : [],
+    };
+  }
+
+  /**
+   * Delivers the poll's streams and acknowledges them. When `goOn()` still holds then, the
+   * acknowledgement leases the next poll in the same statement and that poll is returned (its
+   * streams empty when nothing is due); otherwise (shutting down) nothing more is leased.
+   */
+  async deliver(poll: Poll, goOn: () => boolean): Promise<Poll | undefined> {
+    const outcomes = await Promise.all(
+      poll.streams.map((stream) => this.deliverStream(stream, poll.startedAt)),
+    );
+    const ack = {
+      token: poll.request.token,
+      subscriberSet: await this.subscriberSet(poll.request.subscribers),
+      outcomes,
+    };
+    if (!goOn()) {
+      await this.events.acknowledge(ack);
+      return undefined;
+    }
+    const request = this.leaseRequest();
     const startedAt = Date.now();
-    const streams = await this.events.lease(token, subscribers, {
-      limit: STREAMS_PER_POLL,
-      leaseMs: LEASE_MS,
-      eventsPerStream: EVENTS_PER_STREAM,
-    });
-    if (!streams.length) return 0;
-    const outcomes = await Promise.all(streams.map((s) => this.deliverStream(s, startedAt)));
-    await this.events.acknowledge(token, await this.subscriberSet(subscribers), outcomes);
-    return streams.length;
+    const next = await this.events.acknowledgeAndLease(ack, request);
+    // Streams this poll released with events recorded meanwhile could not be leased again by
+    // the same statement: they are due now, as they would be to a lease of its own.
+    if (!next.streams.length && next.releasedDue) return this.lease();
+    return { request, startedAt, streams: next.streams };
+  }
+
+  private leaseRequest(): LeaseRequest {
+    return {
+      token: newId(),
+      subscribers: this.registry.names(),
+      options: { limit: STREAMS_PER_POLL, leaseMs: LEASE_MS, eventsPerStream: EVENTS_PER_STREAM },
+    };
   }
 
   /** The id of the subscriber set streams are settled for, recorded once per process. */

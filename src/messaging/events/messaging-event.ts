@@ -1,3 +1,5 @@
+import type { MessageDirection } from '../entities/message.entity';
+
 /**
  * What messaging tells other modules, recorded in the same statement as the change (see
  * record-events.sql.ts). `contact.erased` is declared for consent's erasure, which records it;
@@ -57,4 +59,18 @@ export interface MessagingEvent {
   /** The platform's or Omnihub's stable error code when the status is failed or unknown. */
   errorCode?: string;
   occurredAt: Date;
+  /**
+   * Read when the event is delivered, not recorded (so a dead letter listed later lacks them),
+   * in the statement that leases it: what most subscribers would otherwise look up for every
+   * event. The channel account the event belongs to: its conversation's, or the account itself
+   * for `account.status_changed`; absent for contact and appointment events, and when the
+   * conversation is gone.
+   */
+  channelAccountId?: string;
+  /** That channel account's hub (whatsapp, instagram...). */
+  hub?: string;
+  /** The message's direction (message events); absent when it is gone (retention, erasure). */
+  direction?: MessageDirection;
+  /** The message's content type (text, image, template...), when `direction` is given. */
+  messageType?: string;
 }

@@ -37,20 +37,12 @@ export interface ReceivedMessage {
   readonly payload: string | null;
 }
 
-/** What a message is, for counting it: no ids, no content. */
-export interface MessageKind {
-  readonly hub: string;
-  readonly direction: MessageDirection;
-  readonly type: string;
-}
-
 /**
  * One of a tenant's messages for a platform module (download its media, mark it read...),
  * without handing out messaging's entities or repositories.
  */
 @Injectable()
 export class MessageLookup {
-  private readonly kinds = perMessageBatch((keys) => this.kindsOf(keys));
   private readonly receivedBatch = perMessageBatch((keys) => this.receivedOf(keys));
 
   constructor(
@@ -104,30 +96,6 @@ export class MessageLookup {
           ? payload
           : null,
     };
-  }
-
-  /**
-   * The hub, direction and type of the tenant's message `id`; null when it is gone. Asked for
-   * every event a poll delivers (hub_messages_total): the streams of one poll are delivered
-   * concurrently, so their questions share one query.
-   */
-  kind(tenantId: string, id: string): Promise<MessageKind | null> {
-    return this.kinds.submit({ tenantId, id });
-  }
-
-  private async kindsOf(keys: MessageKey[]): Promise<Map<string, MessageKind>> {
-    const rows: (MessageKind & { tenant_id: string; id: string })[] = await this.messages.query(
-      `SELECT m.tenant_id, m.id, a.hub, m.direction, m.type FROM messages m
-         JOIN channel_accounts a ON a.id = m.channel_account_id
-        WHERE (m.tenant_id, m.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-      [keys.map((key) => key.tenantId), keys.map((key) => key.id)],
-    );
-    return new Map(
-      rows.map(({ tenant_id: tenantId, id, hub, direction, type }) => [
-        keyOf({ tenantId, id }),
-        { hub, direction, type },
-      ]),
-    );
   }
 
   /** Decrypted for the platform module: content never leaves messaging sealed. */

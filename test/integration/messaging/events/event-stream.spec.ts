@@ -5,7 +5,8 @@ import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { DomainEventsRepository } from '@app/messaging/events/domain-events.repository';
-import { EventDelivery } from '@app/messaging/events/event-delivery';
+import { EventDelivery, type Poll } from '@app/messaging/events/event-delivery';
+import { DomainEventRecorder } from '@app/messaging/events/domain-event-recorder';
 import { EventRetention } from '@app/messaging/events/event-retention';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
@@ -447,5 +448,224 @@ describe('Messaging event stream', () => {
         .filter((e) => e.streamId === conversationId)
         .map((e) => e.seq),
     ).toEqual([2]);
+  });
+
+  it("hands subscribers each event's account, hub and message kind, read when it is delivered", async () => {
+    const conversationId = await newConversation();
+    const [{ contact_id: contactId }] = await db.query<{ contact_id: string }[]>(
+      `SELECT contact_id FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
+    const inbound = await receive(conversationId);
+    const outbound = await accept(conversationId);
+    await outcomes.claim(outbound, { id: 'test-worker', leaseMs: 60_000 });
+    await messages.markSent(outbound, `out.${outbound}`, new Date());
+    await messages.applyStatus(accountId, `out.${outbound}`, 'delivered', new Date());
+    const gone = await accept(conversationId);
+    await db.query(`DELETE FROM messages WHERE id = $1`, [gone]);
+    const accounts = app.get(ChannelAccountsService);
+    await accounts.setStatus(accountId, 'needs_reauth');
+    await accounts.setStatus(accountId, 'active');
+    await db.query(
+      `INSERT INTO domain_events (tenant_id, stream_id, type, contact_id) VALUES ($1, $2, 'contact.updated', $2)`,
+      [tenantId, contactId],
+    );
+    const appointmentId = newId();
+    await app.get(DomainEventRecorder).record(db, {
+      tenantId,
+      type: 'appointment.changed',
+      streamId: appointmentId,
+      contactId,
+      status: 'created',
+    });
+    await drain();
+
+    const carried = (streamId: string) =>
+      ours(subscribers.steady)
+        .filter((e) => e.streamId === streamId)
+        .map((e) => [e.type, e.messageId, e.channelAccountId, e.hub, e.direction, e.messageType]);
+    expect(carried(conversationId)).toEqual([
+      ['conversation.opened', undefined, accountId, 'whatsapp', undefined, undefined],
+      ['message.received', inbound, accountId, 'whatsapp', 'inbound', 'text'],
+      ['message.accepted', outbound, accountId, 'whatsapp', 'outbound', 'text'],
+      ['message.sent', outbound, accountId, 'whatsapp', 'outbound', 'text'],
+      ['message.status_changed', outbound, accountId, 'whatsapp', 'outbound', 'text'],
+      // deleted before delivery (retention, erasure): nothing left to say what it was
+      ['message.accepted', gone, accountId, 'whatsapp', undefined, undefined],
+    ]);
+    expect(carried(accountId).slice(-2)).toEqual([
+      ['account.status_changed', undefined, accountId, 'whatsapp', undefined, undefined],
+      ['account.status_changed', undefined, accountId, 'whatsapp', undefined, undefined],
+    ]);
+    expect(carried(contactId)).toEqual([
+      ['contact.updated', undefined, undefined, undefined, undefined, undefined],
+    ]);
+    expect(carried(appointmentId)).toEqual([
+      ['appointment.changed', undefined, undefined, undefined, undefined, undefined],
+    ]);
+  });
+
+  describe('polls that go straight on (the delivery loop)', () => {
+    const ids = (poll: Poll | undefined) => poll?.streams.map((stream) => stream.streamId) ?? [];
+    const seqsOf = (streamId: string) =>
+      ours(subscribers.steady)
+        .filter((e) => e.streamId === streamId)
+        .map((e) => e.seq);
+
+    /** Polls as the loop does, each acknowledgement leasing the next poll, until none is due. */
+    const drainOnward = async () => {
+      let poll: Poll | undefined = await delivery.lease();
+      while (poll?.streams.length) poll = await delivery.deliver(poll, () => true);
+    };
+
+    it("acknowledges each poll with the next one's lease, one worker per conversation, in order", async () => {
+      const random = seeded(23);
+      subscribers.delayMs = () => Math.floor(random() * 4);
+      const conversations = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
+      const onward = jest.spyOn(events, 'acknowledgeAndLease');
+      let recording = true;
+      const worker = async () => {
+        let poll: Poll | undefined = await delivery.lease();
+        while (poll) {
+          if (poll.streams.length) poll = await delivery.deliver(poll, () => recording);
+          else if (!recording) poll = undefined;
+          else {
+            await new Promise((r) => setTimeout(r, 5));
+            poll = await delivery.lease();
+          }
+        }
+      };
+      const workers = [worker(), worker()];
+      await Promise.all(
+        conversations.map(async (conversationId) => {
+          for (let i = 0; i < 15; i += 1) await receive(conversationId);
+        }),
+      );
+      recording = false;
+      await Promise.all(workers);
+      await drainOnward();
+
+      expect(onward).toHaveBeenCalled();
+      onward.mockRestore();
+      for (const conversationId of conversations) {
+        expect(seqsOf(conversationId)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      }
+      expect(subscribers.overlaps).toBe(0);
+    });
+
+    it('delivers again only the poll whose acknowledgement never came, not the one acknowledged with its lease', async () => {
+      const first = await newConversation();
+      await receive(first);
+      const firstPoll = await delivery.lease();
+      expect(ids(firstPoll)).toContain(first);
+      const second = await newConversation();
+      await receive(second);
+      const secondPoll = await delivery.deliver(firstPoll, () => true);
+      expect(ids(secondPoll)).toContain(second);
+      const onward = jest
+        .spyOn(events, 'acknowledgeAndLease')
+        .mockRejectedValueOnce(new Error('worker killed before acknowledging'));
+      await expect(delivery.deliver(secondPoll as Poll, () => true)).rejects.toThrow(
+        'worker killed',
+      );
+      onward.mockRestore();
+
+      await db.query(`UPDATE domain_event_streams SET available_at = now() WHERE stream_id = $1`, [
+        second,
+      ]);
+      await drainOnward();
+      expect(seqsOf(first)).toEqual([1, 2]);
+      expect(seqsOf(second)).toEqual([1, 2, 1, 2]);
+      const streams = await db.query<{ leased_by: string | null; settled: boolean }[]>(
+        `SELECT leased_by, settled_seq = last_seq AS settled FROM domain_event_streams
+          WHERE stream_id = ANY($1) ORDER BY stream_id = $2 DESC`,
+        [[first, second], first],
+      );
+      expect(streams).toEqual([
+        { leased_by: null, settled: true },
+        { leased_by: null, settled: true },
+      ]);
+    });
+
+    it('leaves a stream another worker took over to it: neither released by the late acknowledgement nor leased again', async () => {
+      const conversationId = await newConversation();
+      const slow = await delivery.lease();
+      expect(ids(slow)).toContain(conversationId);
+      // the slow worker's lease lapses and another worker takes the conversation
+      await db.query(`UPDATE domain_event_streams SET available_at = now() WHERE stream_id = $1`, [
+        conversationId,
+      ]);
+      const other = await delivery.lease();
+      expect(ids(other)).toContain(conversationId);
+      await receive(conversationId);
+
+      const slowNext = await delivery.deliver(slow, () => true);
+      expect(ids(slowNext)).not.toContain(conversationId);
+      const [stream] = await db.query<{ leased_by: string; settled_seq: string | null }[]>(
+        `SELECT leased_by, settled_seq FROM domain_event_streams WHERE stream_id = $1`,
+        [conversationId],
+      );
+      expect(stream).toEqual({ leased_by: other.request.token, settled_seq: null });
+
+      // the other worker delivers from the stored positions (the slow one's were not kept)
+      let poll = await delivery.deliver(other, () => true);
+      if (slowNext?.streams.length) await delivery.deliver(slowNext, () => false);
+      while (poll?.streams.length) poll = await delivery.deliver(poll, () => true);
+      expect(seqsOf(conversationId)).toEqual([1, 1, 2]);
+    });
+
+    it('leases at once a stream its own acknowledgement released with events recorded meanwhile', async () => {
+      const conversationId = await newConversation();
+      const poll = await delivery.lease();
+      expect(ids(poll)).toContain(conversationId);
+      await receive(conversationId);
+      let next = await delivery.deliver(poll, () => true);
+      while (next?.streams.length) next = await delivery.deliver(next, () => true);
+      expect(seqsOf(conversationId)).toEqual([1, 2]);
+    });
+
+    it('holds up neither other conversations nor other subscribers for a subscriber failing in one', async () => {
+      const stuck = await newConversation();
+      const failing = await accept(stuck);
+      const [{ id: failingEvent }] = await db.query<{ id: string }[]>(
+        `SELECT id FROM domain_events WHERE message_id = $1`,
+        [failing],
+      );
+      subscribers.failOn.add(failingEvent);
+      const flowing = await newConversation();
+      const passing = await accept(flowing);
+      await drainOnward();
+      const later = await accept(stuck);
+      const alsoPassing = await accept(flowing);
+      await drainOnward();
+
+      expect(ours(subscribers.flaky).map((e) => e.messageId)).toEqual([
+        failing,
+        passing,
+        alsoPassing,
+      ]);
+      expect(seqsOf(stuck)).toEqual([1, 2, 3]);
+      expect(
+        ours(subscribers.steady)
+          .filter((e) => e.streamId === stuck)
+          .map((e) => e.messageId),
+      ).toEqual([undefined, failing, later]);
+    });
+
+    it('acknowledges a finished poll alone when the loop is stopping, leasing nothing more', async () => {
+      const conversationId = await newConversation();
+      const poll = await delivery.lease();
+      expect(ids(poll)).toContain(conversationId);
+      const onward = jest.spyOn(events, 'acknowledgeAndLease');
+      expect(await delivery.deliver(poll, () => false)).toBeUndefined();
+      expect(onward).not.toHaveBeenCalled();
+      onward.mockRestore();
+      const [stream] = await db.query<{ leased_by: string | null; settled: boolean }[]>(
+        `SELECT leased_by, settled_seq = last_seq AS settled FROM domain_event_streams WHERE stream_id = $1`,
+        [conversationId],
+      );
+      expect(stream).toEqual({ leased_by: null, settled: true });
+      expect(seqsOf(conversationId)).toEqual([1]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import type { MessagingEvent } from '@app/messaging/events/messaging-event';
+import { MESSAGING_EVENT_TYPES, MessagingEvent } from '@app/messaging/events/messaging-event';
 import { OnMessagingEvent } from '@app/messaging/events/on-messaging-event.decorator';
 
 /** Subscribers that note every call, and fail or linger when a test says so. */
@@ -14,17 +14,7 @@ export class RecordingSubscribers {
   overlaps = 0;
   delayMs: (event: MessagingEvent) => number = () => 0;
 
-  @OnMessagingEvent({
-    subscriber: 'test.steady',
-    types: [
-      'message.received',
-      'message.accepted',
-      'message.sent',
-      'message.status_changed',
-      'conversation.opened',
-      'contact.updated',
-    ],
-  })
+  @OnMessagingEvent({ subscriber: 'test.steady', types: MESSAGING_EVENT_TYPES })
   async record(event: MessagingEvent): Promise<void> {
     if (this.inFlight.has(event.streamId)) this.overlaps += 1;
     this.inFlight.add(event.streamId);
