@@ -41,7 +41,10 @@ export function acknowledgeCtes(params: Params, ack: Acknowledgement): string {
                        ${$(outcomes.map((o) => o.readySeq))}::bigint[],
                        ${$(outcomes.map((o) => o.retryAt))}::timestamptz[])
                 AS r(stream_id, settled, ready, retry_at)
-          WHERE s.stream_id = r.stream_id AND s.leased_by = ${$(ack.token)}
+          -- = ANY as well: it lets the planner find the rows by key rather than hash a small
+          -- (and, between vacuums, bloated) stream table whole against the list.
+          WHERE s.stream_id = r.stream_id AND s.stream_id = ANY(${$(outcomes.map((o) => o.streamId))}::uuid[])
+            AND s.leased_by = ${$(ack.token)}
           RETURNING s.stream_id,
                     s.pending AND (s.available_at IS NULL OR s.available_at <= now()) AS due),
        cursors AS (
@@ -135,12 +138,19 @@ export function leasedStreamsSelect(params: Params, options: LeaseOptions): stri
                    FROM (SELECT ${EVENT_COLUMNS} FROM domain_events
                           WHERE stream_id = s.stream_id AND seq > s.slowest
                           ORDER BY seq LIMIT ${params.bind(options.eventsPerStream)}) ev
-                   LEFT JOIN conversations c ON c.id = ev.conversation_id AND c.tenant_id = ev.tenant_id
+                   -- Correlated lookups by key, one per event (LIMIT keeps each one): as joins,
+                   -- the planner hashed a small conversations table whole for every stream.
                    CROSS JOIN LATERAL (
                      SELECT CASE WHEN ev.type = 'account.status_changed' THEN ev.stream_id
-                                 ELSE c.channel_account_id END AS channel_account_id) acct
-                   LEFT JOIN channel_accounts a ON a.id = acct.channel_account_id AND a.tenant_id = ev.tenant_id
-                   LEFT JOIN messages m ON m.id = ev.message_id AND m.tenant_id = ev.tenant_id) e) AS events
+                                 ELSE (SELECT c.channel_account_id FROM conversations c
+                                        WHERE c.id = ev.conversation_id AND c.tenant_id = ev.tenant_id)
+                            END AS channel_account_id) acct
+                   LEFT JOIN LATERAL (
+                     SELECT hub FROM channel_accounts
+                      WHERE id = acct.channel_account_id AND tenant_id = ev.tenant_id LIMIT 1) a ON true
+                   LEFT JOIN LATERAL (
+                     SELECT direction, type FROM messages
+                      WHERE id = ev.message_id AND tenant_id = ev.tenant_id LIMIT 1) m ON true) e) AS events
          FROM streams s`;
 }
 

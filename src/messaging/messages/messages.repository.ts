@@ -534,7 +534,13 @@ function outboundForSendSql(
             GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (m.claimed_until - now())) * 1000, 0))::float8 AS claim_left_ms
             ${facts ? `, ${facts} AS rule_facts` : ''}
        FROM messages m
-       LEFT JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
-       LEFT JOIN channel_accounts a ON a.id = m.channel_account_id AND a.tenant_id = m.tenant_id
+       -- By key (LATERAL ... LIMIT 1): as joins, a generic plan may hash a small table whole.
+       LEFT JOIN LATERAL (
+         SELECT contact_id FROM conversations
+          WHERE id = m.conversation_id AND tenant_id = m.tenant_id LIMIT 1) c ON true
+       LEFT JOIN LATERAL (
+         SELECT id, tenant_id, hub, provider, external_id, credentials, status, disabled_at, deleted_at
+           FROM channel_accounts
+          WHERE id = m.channel_account_id AND tenant_id = m.tenant_id LIMIT 1) a ON true
       WHERE m.id = $1 AND m.direction = 'outbound'`;
 }
