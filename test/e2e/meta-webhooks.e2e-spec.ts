@@ -212,7 +212,11 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
     const malformed = await app.inject({
       method: 'POST',
       url: '/webhooks/meta',
-      headers: { 'content-type': 'application/json', 'x-request-id': `${requestId}-2` },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook('{"object": ', APP_SECRET),
+        'x-request-id': `${requestId}-2`,
+      },
       payload: '{"object": ',
     });
     expect(malformed.statusCode).toBe(400);
@@ -221,6 +225,15 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
       code: 'REQUEST.MALFORMED_JSON',
       traceId: `${requestId}-2`,
     });
+    // Authenticity first: bytes nobody signed are refused before anyone reads them.
+    const forgedMalformed = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"object": ',
+    });
+    expect(forgedMalformed.statusCode).toBe(401);
+    expect(forgedMalformed.json()).toMatchObject({ code: 'WEBHOOK.INVALID_SIGNATURE' });
     const wrongType = await app.inject({
       method: 'POST',
       url: '/webhooks/meta',

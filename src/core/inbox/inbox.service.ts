@@ -21,10 +21,10 @@ export interface AcceptInboundEvent {
   rawBody: Buffer | string;
   payload: unknown;
   /**
-   * True when `payload` is exactly the JSON parse of `rawBody` (a webhook stored whole): the
-   * received text is stored as it is instead of serialising the payload again.
+   * The text `payload` was parsed from, when it is stored whole (a webhook's body without its
+   * byte-order mark): stored as it is instead of serialising the payload again.
    */
-  payloadIsRawBody?: boolean;
+  rawJson?: string;
   tenantId?: string;
   accountRef?: string;
 }
@@ -91,10 +91,7 @@ export class InboxService {
         externalId,
         tenantId: event.tenantId ?? null,
         accountRef: event.accountRef ?? null,
-        payloadJson: storableJson(
-          event.payload,
-          event.payloadIsRawBody ? jsonText(event.rawBody) : undefined,
-        ),
+        payloadJson: storableJson(event.payload, event.rawJson),
       }),
     );
     if (!stored.inserted) {
@@ -192,10 +189,4 @@ export class InboxService {
   private count(source: string, outcome: IntakeOutcome): void {
     this.intake.inc({ source, outcome });
   }
-}
-
-/** A body's JSON text, without the byte-order mark a JSON parser skips but jsonb refuses. */
-function jsonText(rawBody: Buffer | string): string {
-  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -27,11 +27,11 @@ export class MetaWebhookRoute {
     directRoutes.add({
       method: 'POST',
       url: META_WEBHOOK_PATH,
+      rawJsonBody: true,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         await receiver.receive({
           signature: headerOf(request, 'x-hub-signature-256'),
           rawBody: request.rawBody,
-          payload: request.body,
         });
         return reply.code(200).type('application/json; charset=utf-8').send(RECEIVED);
       },
