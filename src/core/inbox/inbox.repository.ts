@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { storableText } from '@core/api/storable-text';
 import { InboundEventEntity } from './entities/inbound-event.entity';
 
@@ -48,7 +50,7 @@ export class InboxRepository {
    * back; that was 2.6 % of intake's CPU (pg's escapeElement), a parameter costs neither.
    */
   async insertManyIfNew(events: readonly NewInboundEvent[]): Promise<Set<string>> {
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const { rows: inserted } = await this.pool().query<{ id: string }>(
       `INSERT INTO inbound_events (id, source, external_id, tenant_id, account_ref, payload, enqueued_at)
        VALUES ${valuesList(events.length)}
        ON CONFLICT (source, external_id) DO NOTHING
@@ -63,6 +65,17 @@ export class InboxRepository {
       ]),
     );
     return new Set(inserted.map((row) => row.id));
+  }
+
+  /**
+   * The driver's pg pool (with its statement-caching client), for intake's INSERT: TypeORM's
+   * query() wraps each statement in a query runner, subscriber broadcasts and a dozen promises,
+   * which on the busiest statement of the API role cost more CPU than node-postgres itself
+   * (intake profile: typeorm 5.4 us per request against pg's 4). Errors are pg's own, which
+   * isDatabaseUnavailable reads the same way.
+   */
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   async findIdByExternalId(source: string, externalId: string): Promise<string | undefined> {

@@ -28,12 +28,18 @@ export class MetaWebhookRoute {
       method: 'POST',
       url: META_WEBHOOK_PATH,
       rawJsonBody: true,
-      handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        await receiver.receive({
-          signature: headerOf(request, 'x-hub-signature-256'),
-          rawBody: request.rawBody,
-        });
-        return reply.code(200).type('application/json; charset=utf-8').send(RECEIVED);
+      // Not async: answered from the receiver's promise, with no promise of its own for
+      // Fastify to wrap; a rejection goes to the error handler like a thrown error.
+      handler: (request: FastifyRequest, reply: FastifyReply) => {
+        receiver
+          .receive({
+            signature: headerOf(request, 'x-hub-signature-256'),
+            rawBody: request.rawBody,
+          })
+          .then(
+            () => reply.code(200).type('application/json; charset=utf-8').send(RECEIVED),
+            (error: unknown) => reply.send(error),
+          );
       },
       openapi: {
         tags: ['webhooks'],
