@@ -4,11 +4,12 @@
 // by side as child processes on a database and Redis prefix of their own; this process
 // generates the load, in rounds whose order alternates.
 import { randomBytes } from 'node:crypto';
-import { API_NODE_OPTIONS, omnihubEntry } from '../support/compiled-app';
+import { join } from 'node:path';
+import { API_NODE_OPTIONS, omnihubEntry, type OmnihubEntry } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
-import { type RunningServer, startServer } from '@test/support/server-process';
+import { ROOT, type RunningServer, startServer } from '@test/support/server-process';
 import {
   type LoadConfig,
   measure,
@@ -29,6 +30,31 @@ function ratesFromEnv(): number[] {
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`BENCH_RATES: bad rate ${rate}`);
     return parsed;
   });
+}
+
+/** The server name of BENCH_INTAKE_OTHER_BUILD's Omnihub in the tables and results. */
+const OTHER_BUILD = 'omnihub-other';
+
+/**
+ * BENCH_INTAKE_OTHER_BUILD=<dir>: a second compiled Omnihub (a copy of an earlier bench build,
+ * relative to the repository root and inside it, e.g. node_modules/.cache/omnihub-before) run
+ * beside this checkout's, so a change is measured against its predecessor in the same rounds.
+ */
+function otherBuildFromEnv(): OmnihubEntry | undefined {
+  const dir = process.env.BENCH_INTAKE_OTHER_BUILD;
+  if (!dir) return undefined;
+  return { entry: join(dir, 'src/main.js'), env: { TS_NODE_BASEURL: join(ROOT, dir) } };
+}
+
+/** BENCH_INTAKE_BASELINES=group-commit runs only that one (both by default). */
+function baselinesFromEnv(): string[] {
+  const names = (process.env.BENCH_INTAKE_BASELINES ?? `${PER_REQUEST},${GROUP_COMMIT}`).split(',');
+  for (const name of names) {
+    if (name !== PER_REQUEST && name !== GROUP_COMMIT) {
+      throw new Error(`BENCH_INTAKE_BASELINES: unknown baseline ${name}`);
+    }
+  }
+  return names;
 }
 
 export async function runIntakeBenchmark(): Promise<void> {
@@ -56,24 +82,31 @@ export async function runIntakeBenchmark(): Promise<void> {
       META_APP_SECRET: config.appSecret,
       DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
     };
+    const omnihubEnv = {
+      ...shared,
+      APP_ROLE: 'api',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: randomBytes(24).toString('hex'),
+      SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      ...cpuProfileEnv(API_NODE_OPTIONS),
+    };
     // One at a time, so a server that fails to start never leaves the other one running.
     const app = omnihubEntry();
-    servers.push(
-      await startServer('omnihub', app.entry, {
-        ...shared,
-        ...app.env,
-        APP_ROLE: 'api',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        ADMIN_API_KEY: randomBytes(24).toString('hex'),
-        SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-        ...cpuProfileEnv(API_NODE_OPTIONS),
-      }),
-    );
-    servers.push(await startServer(PER_REQUEST, 'bench/intake/baseline-server.ts', shared));
-    servers.push(
-      await startServer(GROUP_COMMIT, 'bench/intake/group-commit-baseline-server.ts', shared),
-    );
+    servers.push(await startServer('omnihub', app.entry, { ...omnihubEnv, ...app.env }));
+    const other = otherBuildFromEnv();
+    if (other) {
+      servers.push(await startServer(OTHER_BUILD, other.entry, { ...omnihubEnv, ...other.env }));
+    }
+    const baselines = baselinesFromEnv();
+    if (baselines.includes(PER_REQUEST)) {
+      servers.push(await startServer(PER_REQUEST, 'bench/intake/baseline-server.ts', shared));
+    }
+    if (baselines.includes(GROUP_COMMIT)) {
+      servers.push(
+        await startServer(GROUP_COMMIT, 'bench/intake/group-commit-baseline-server.ts', shared),
+      );
+    }
 
     const WARMUP_REQUESTS = numberFromEnv('BENCH_WARMUP_REQUESTS', 5_000);
     const idle: Record<string, number> = {};
@@ -127,6 +160,7 @@ export async function runIntakeBenchmark(): Promise<void> {
       },
     });
     printTable(all, runs, met);
+    console.table(ratios(all));
     console.log(`Results: ${file}`);
   } finally {
     for (const server of servers) await server.stop();

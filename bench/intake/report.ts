@@ -35,15 +35,17 @@ export const GROUP_COMMIT = 'group-commit';
 
 /**
  * Omnihub divided by each baseline, figure by figure (throughput: higher is better; latency
- * and CPU: lower), keyed `<baseline> <scenario>`.
+ * and CPU: lower), keyed `<baseline> <scenario>` (`<server> / <baseline> <scenario>` for a
+ * second Omnihub build, BENCH_INTAKE_OTHER_BUILD).
  */
 export function ratios(all: readonly Median[]): Record<string, Record<string, number>> {
   const result: Record<string, Record<string, number>> = {};
-  for (const target of all.filter((m) => m.server === 'omnihub')) {
+  for (const target of all.filter((m) => m.server.startsWith('omnihub'))) {
     for (const baseline of [PER_REQUEST, GROUP_COMMIT]) {
       const base = all.find((m) => m.server === baseline && m.scenario === target.scenario);
       if (!base) continue;
-      result[`${baseline} ${target.scenario}`] = {
+      const of = target.server === 'omnihub' ? '' : `${target.server} / `;
+      result[`${of}${baseline} ${target.scenario}`] = {
         reqPerSec: ratio(target.reqPerSec, base.reqPerSec),
         p50Ms: ratio(target.p50Ms, base.p50Ms),
         p99Ms: ratio(target.p99Ms, base.p99Ms),

@@ -179,6 +179,38 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
     expect((await post(body, INSTAGRAM_SECRET)).statusCode).toBe(401);
   });
 
+  it('stores a delivery signed over a byte-order mark as the JSON after it, and refuses bytes an own secret signed that are not JSON', async () => {
+    const mid = `m_${newId()}`;
+    const bytes = `\ufeff${JSON.stringify(messagingDelivery('instagram', instagramAccountId, mid))}`;
+    const signed = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(bytes, APP_SECRET),
+      },
+      payload: Buffer.from(bytes),
+    });
+    expect(signed.statusCode).toBe(200);
+    expect(await inboxRows(mid)).toEqual([
+      expect.objectContaining({ source: META_INSTAGRAM_INBOX_SOURCE }),
+    ]);
+
+    // Only JSON can name the account whose own secret would vouch for it.
+    const notJson = `{"object":"instagram","entry":[{"id":"${instagramAccountId}"`;
+    const ownSigned = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook(notJson, INSTAGRAM_SECRET),
+      },
+      payload: notJson,
+    });
+    expect(ownSigned.statusCode).toBe(401);
+    expect(ownSigned.json()).toMatchObject({ code: 'WEBHOOK.INVALID_SIGNATURE' });
+  });
+
   it("echoes hub.challenge for an Instagram account's own verify token", async () => {
     const response = await app.inject({
       method: 'GET',
@@ -212,7 +244,11 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
     const malformed = await app.inject({
       method: 'POST',
       url: '/webhooks/meta',
-      headers: { 'content-type': 'application/json', 'x-request-id': `${requestId}-2` },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaWebhook('{"object": ', APP_SECRET),
+        'x-request-id': `${requestId}-2`,
+      },
       payload: '{"object": ',
     });
     expect(malformed.statusCode).toBe(400);
@@ -221,6 +257,15 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
       code: 'REQUEST.MALFORMED_JSON',
       traceId: `${requestId}-2`,
     });
+    // Authenticity first: bytes nobody signed are refused before anyone reads them.
+    const forgedMalformed = await app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"object": ',
+    });
+    expect(forgedMalformed.statusCode).toBe(401);
+    expect(forgedMalformed.json()).toMatchObject({ code: 'WEBHOOK.INVALID_SIGNATURE' });
     const wrongType = await app.inject({
       method: 'POST',
       url: '/webhooks/meta',

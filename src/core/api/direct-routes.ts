@@ -12,6 +12,8 @@ export interface DirectRoute {
   url: string;
   handler: RouteHandlerMethod;
   openapi: OperationObject;
+  /** The handler authenticates a JSON body's bytes and parses them itself (rawJsonBody). */
+  rawJsonBody?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export class DirectRoutes implements OnModuleInit {
         method: route.method,
         url: route.url,
         handler: route.handler,
-        config: { requestLog: false },
+        config: { requestLog: false, rawJsonBody: route.rawJsonBody },
       });
     }
   }

@@ -15,6 +15,14 @@ declare module 'fastify' {
     /** The body exactly as received: webhook signatures are computed over these bytes. */
     rawBody?: Buffer;
   }
+  interface FastifyContextConfig {
+    /**
+     * True: a JSON body is handed over as bytes only (`rawBody`; `body` stays undefined), for a
+     * route that authenticates the bytes before it reads them (parseJsonBody), so a forged
+     * delivery is never parsed and a genuine one is parsed once.
+     */
+    rawJsonBody?: boolean;
+  }
 }
 
 /**
@@ -34,6 +42,7 @@ export function useJsonBodyParser(fastify: FastifyInstance): void {
       if (body.length === 0) {
         return done(malformed('Body is empty but Content-Type is JSON'), undefined);
       }
+      if (request.routeOptions.config.rawJsonBody) return done(null, undefined);
       if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
         return done(malformed(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       }
@@ -49,6 +58,26 @@ export function useJsonBodyParser(fastify: FastifyInstance): void {
     { parseAs: 'string' },
     (_request, body, done) => done(null, body),
   );
+}
+
+/** A raw JSON body's text: UTF-8, without the byte-order mark JSON.parse and jsonb refuse. */
+export function jsonTextOf(rawBody: Buffer): string {
+  const text = rawBody.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The JSON of a body its route received raw (`rawJsonBody`) and has authenticated; a body
+ * that is not JSON fails as the parser above fails it (400, REQUEST.MALFORMED_JSON). Plain
+ * JSON.parse: the checks above guard what merges or recurses over a request's body (DTOs,
+ * class-transformer); such a body is only read, and V8 parses any depth without recursing.
+ */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw malformed(`Body is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 function malformed(detail: string): DomainError {

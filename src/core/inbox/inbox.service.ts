@@ -21,10 +21,10 @@ export interface AcceptInboundEvent {
   rawBody: Buffer | string;
   payload: unknown;
   /**
-   * True when `payload` is exactly the JSON parse of `rawBody` (a webhook stored whole): the
-   * received text is stored as it is instead of serialising the payload again.
+   * The text `payload` was parsed from, when it is stored whole (a webhook's body without its
+   * byte-order mark): stored as it is instead of serialising the payload again.
    */
-  payloadIsRawBody?: boolean;
+  rawJson?: string;
   tenantId?: string;
   accountRef?: string;
 }
@@ -84,26 +84,23 @@ export class InboxService {
   async accept(event: AcceptInboundEvent): Promise<AcceptedInboundEvent> {
     const externalId = inboxExternalId(event.externalId ?? sha256Hex(event.rawBody));
     const id = newId();
-    const stored = await this.database(event.source, () =>
-      this.batches.submit({
+    const stored = await this.batches
+      .submit({
         id,
         source: event.source,
         externalId,
         tenantId: event.tenantId ?? null,
         accountRef: event.accountRef ?? null,
-        payloadJson: storableJson(
-          event.payload,
-          event.payloadIsRawBody ? jsonText(event.rawBody) : undefined,
-        ),
-      }),
-    );
+        payloadJson: storableJson(event.payload, event.rawJson),
+      })
+      .catch((error: unknown) => this.refuse(event.source, error));
     if (!stored.inserted) {
       this.count(event.source, 'duplicate');
       // Only redeliveries pay for this lookup. The original is committed by now: ON CONFLICT
       // waited for its transaction before answering "conflict".
-      const original = await this.database(event.source, () =>
-        this.inbox.findIdByExternalId(event.source, externalId),
-      );
+      const original = await this.inbox
+        .findIdByExternalId(event.source, externalId)
+        .catch((error: unknown) => this.refuse(event.source, error));
       // Absent only if retention purged the original in between: then this is a new event.
       return original ? { id: original, duplicate: true } : this.accept(event);
     }
@@ -142,23 +139,22 @@ export class InboxService {
     }
   }
 
-  /** Runs one inbox query, turning a PostgreSQL outage into a retryable 503 for the platform. */
-  private async database<T>(source: string, query: () => Promise<T>): Promise<T> {
-    try {
-      return await query();
-    } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      this.count(source, 'unavailable');
-      this.logger.error(
-        { source, err: error },
-        'Inbox unavailable: PostgreSQL did not store the event; the platform will retry',
-      );
-      throw new UnavailableError(
-        'INBOX.UNAVAILABLE',
-        'The event could not be stored right now; deliver it again later',
-        DATABASE_RETRY_AFTER_SECONDS,
-      );
-    }
+  /**
+   * Rethrows an inbox query's failure, a PostgreSQL outage as a retryable 503 for the platform.
+   * A `.catch` on the query rather than an async wrapper: one promise less per delivery.
+   */
+  private refuse(source: string, error: unknown): never {
+    if (!isDatabaseUnavailable(error)) throw error;
+    this.count(source, 'unavailable');
+    this.logger.error(
+      { source, err: error },
+      'Inbox unavailable: PostgreSQL did not store the event; the platform will retry',
+    );
+    throw new UnavailableError(
+      'INBOX.UNAVAILABLE',
+      'The event could not be stored right now; deliver it again later',
+      DATABASE_RETRY_AFTER_SECONDS,
+    );
   }
 
   /**
@@ -192,10 +188,4 @@ export class InboxService {
   private count(source: string, outcome: IntakeOutcome): void {
     this.intake.inc({ source, outcome });
   }
-}
-
-/** A body's JSON text, without the byte-order mark a JSON parser skips but jsonb refuses. */
-function jsonText(rawBody: Buffer | string): string {
-  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -51,10 +51,34 @@ export class MetaWebhookAuthenticator {
     rawBody: Buffer | undefined,
     payload: unknown,
   ): Promise<boolean> {
-    if (!signature || !rawBody || !SIGNATURE_HEADER.test(signature)) return false;
-    const globalSecret = this.config.meta.appSecret;
-    if (globalSecret && verifySha256Signature(signature, globalSecret, rawBody)) return true;
+    return (
+      this.isSignedByAppSecret(signature, rawBody) ||
+      this.isSignedByOwnersSecret(signature, rawBody, payload)
+    );
+  }
 
+  /**
+   * The common case, decided on the bytes alone and without waiting: signed with the global
+   * META_APP_SECRET. When false, isSignedByOwnersSecret still may vouch for the delivery.
+   */
+  isSignedByAppSecret(signature: string | undefined, rawBody: Buffer | undefined): boolean {
+    const globalSecret = this.config.meta.appSecret;
+    return Boolean(
+      globalSecret &&
+        signature &&
+        rawBody &&
+        SIGNATURE_HEADER.test(signature) &&
+        verifySha256Signature(signature, globalSecret, rawBody),
+    );
+  }
+
+  /** Signed with the own app secret every owner the payload names shares (see isSignatureValid). */
+  async isSignedByOwnersSecret(
+    signature: string | undefined,
+    rawBody: Buffer | undefined,
+    payload: unknown,
+  ): Promise<boolean> {
+    if (!signature || !rawBody || !SIGNATURE_HEADER.test(signature)) return false;
     const owners = metaWebhookObjectOf(payload)?.owners;
     const ids = owners?.idsOf(payload) ?? [];
     if (!owners || ids.length === 0) return false;

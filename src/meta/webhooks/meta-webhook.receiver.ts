@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { InboundHandlerRegistry } from '@core/inbox/inbound-handler.registry';
+import { jsonTextOf, parseJsonBody } from '@core/api/json-body-parser';
 import { InboxService } from '@core/inbox/inbox.service';
 import { asArray, asObject } from '@app/messaging/inbound/webhook-payload.reader';
 import { MetaWebhookAuthenticator } from './meta-webhook.authenticator';
@@ -9,17 +10,17 @@ import { InvalidWebhookSignatureError } from './meta-webhook.errors';
 import { META_WEBHOOK_UNHANDLED_TOTAL } from './meta-webhook.metrics';
 import { metaWebhookObjectOf } from './meta-webhook-objects';
 
-/** One signed delivery as the route hands it over: the bytes Meta signed and their JSON. */
+/** One delivery as the route hands it over: the bytes Meta signed, not yet read. */
 export interface MetaDelivery {
   signature: string | undefined;
   rawBody: Buffer | undefined;
-  payload: unknown;
 }
 
 /**
- * What `POST /webhooks/meta` does with a delivery: authenticity first, then the durable intake
- * under its object's inbox source, where that product's inbound handler takes it. Resolves once
- * the delivery is committed (or deliberately not stored), so the caller may answer 200.
+ * What `POST /webhooks/meta` does with a delivery: authenticity first, on the bytes, then the
+ * durable intake under its object's inbox source, where that product's inbound handler takes
+ * it. Resolves once the delivery is committed (or deliberately not stored), so the caller may
+ * answer 200.
  */
 @Injectable()
 export class MetaWebhookReceiver {
@@ -32,15 +33,44 @@ export class MetaWebhookReceiver {
     @InjectMetric(META_WEBHOOK_UNHANDLED_TOTAL) private readonly unhandled: Counter<'object'>,
   ) {}
 
-  async receive({ signature, rawBody, payload }: MetaDelivery): Promise<void> {
-    if (!rawBody || !(await this.authenticator.isSignatureValid(signature, rawBody, payload))) {
+  /**
+   * A delivery signed with the app secret (nearly all) is parsed once, after its signature
+   * checked out, and stored without waiting for anything else; only one that is not has its
+   * JSON read to find the accounts whose own secret may have signed it.
+   */
+  receive({ signature, rawBody }: MetaDelivery): Promise<void> {
+    if (rawBody && this.authenticator.isSignedByAppSecret(signature, rawBody)) {
+      return this.store(rawBody, jsonTextOf(rawBody));
+    }
+    return this.receiveSignedByOwner(signature, rawBody);
+  }
+
+  private async receiveSignedByOwner(
+    signature: string | undefined,
+    rawBody: Buffer | undefined,
+  ): Promise<void> {
+    const text = rawBody && jsonTextOf(rawBody);
+    // Not JSON: it names no owner, so only the app secret could have vouched for it.
+    const payload = text === undefined ? undefined : parsedOrUndefined(text);
+    if (
+      !rawBody ||
+      text === undefined ||
+      payload === undefined ||
+      !(await this.authenticator.isSignedByOwnersSecret(signature, rawBody, payload))
+    ) {
       throw new InvalidWebhookSignatureError();
     }
-    const source = metaWebhookObjectOf(payload)?.source;
+    await this.store(rawBody, text, payload);
+  }
+
+  /** `payload`: the JSON of `text`, when it was already read; else it is read here (400 if not JSON). */
+  private async store(rawBody: Buffer, text: string, payload?: unknown): Promise<void> {
+    const json = payload ?? parseJsonBody(text);
+    const source = metaWebhookObjectOf(json)?.source;
     if (source && this.handlers.handlerFor(source)) {
-      await this.inbox.accept({ source, rawBody, payload, payloadIsRawBody: true });
+      await this.inbox.accept({ source, rawBody, payload: json, rawJson: text });
     } else {
-      this.acknowledgeUnhandled(payload);
+      this.acknowledgeUnhandled(json);
     }
   }
 
@@ -57,6 +87,14 @@ export class MetaWebhookReceiver {
       { object, entries: asArray(asObject(payload)?.entry).length },
       'Meta delivery for an object no product here handles; acknowledged, not stored',
     );
+  }
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

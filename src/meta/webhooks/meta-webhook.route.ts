@@ -27,13 +27,19 @@ export class MetaWebhookRoute {
     directRoutes.add({
       method: 'POST',
       url: META_WEBHOOK_PATH,
-      handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        await receiver.receive({
-          signature: headerOf(request, 'x-hub-signature-256'),
-          rawBody: request.rawBody,
-          payload: request.body,
-        });
-        return reply.code(200).type('application/json; charset=utf-8').send(RECEIVED);
+      rawJsonBody: true,
+      // Not async: answered from the receiver's promise, with no promise of its own for
+      // Fastify to wrap; a rejection goes to the error handler like a thrown error.
+      handler: (request: FastifyRequest, reply: FastifyReply) => {
+        receiver
+          .receive({
+            signature: headerOf(request, 'x-hub-signature-256'),
+            rawBody: request.rawBody,
+          })
+          .then(
+            () => reply.code(200).type('application/json; charset=utf-8').send(RECEIVED),
+            (error: unknown) => reply.send(error),
+          );
       },
       openapi: {
         tags: ['webhooks'],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { jsonTextOf } from '@core/api/json-body-parser';
 import { newId } from '@core/database/ids';
 import { UnavailableError } from '@core/errors/domain-error';
 import { TcpProxy, proxiedUrl, startTcpProxyFor } from '@test/support/tcp-proxy';
@@ -115,14 +116,15 @@ describe('Inbox intake', () => {
     const escaped = `{"id":"${newId()}","text":"before\\u0000after","emoji":"half \\ud83d"}`;
 
     const [first, second] = await Promise.all(
-      [plain, escaped].map((text) =>
-        ctx.inbox.accept({
+      [plain, escaped].map((text) => {
+        const rawJson = jsonTextOf(Buffer.from(text));
+        return ctx.inbox.accept({
           source: SOURCE,
           rawBody: Buffer.from(text),
-          payload: JSON.parse(text.replace(/^\ufeff/, '')),
-          payloadIsRawBody: true,
-        }),
-      ),
+          payload: JSON.parse(rawJson),
+          rawJson,
+        });
+      }),
     );
 
     expect((await ctx.row(first.id))?.payload).toEqual(JSON.parse(plain.slice(1)));
