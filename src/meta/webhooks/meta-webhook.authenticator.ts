@@ -65,10 +65,10 @@ export class MetaWebhookAuthenticator {
     const globalSecret = this.config.meta.appSecret;
     return Boolean(
       globalSecret &&
-        signature &&
-        rawBody &&
-        SIGNATURE_HEADER.test(signature) &&
-        verifySha256Signature(signature, globalSecret, rawBody),
+      signature &&
+      rawBody &&
+      SIGNATURE_HEADER.test(signature) &&
+      verifySha256Signature(signature, globalSecret, rawBody),
     );
   }
 
