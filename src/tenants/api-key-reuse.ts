@@ -1,5 +1,6 @@
 import { AppConfig } from '@config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
+import { BriefReuse } from '@core/caching/brief-reuse';
 import { RedisBroadcasts } from '@core/redis/redis-broadcasts';
 
 /** What a live key of an active tenant resolves to. */
@@ -23,39 +24,31 @@ const MAX_REUSED_KEYS = 10_000;
  * key here and is announced to the other instances, which drop theirs (`changed`, after the
  * change committed). An instance that cannot hear announcements (its Redis subscription
  * down) keeps nothing: it asks PostgreSQL every time and starts afresh once it hears again.
- * A read that began before a change is not kept after it (the generation moved on).
+ * A read that began before a change is not kept after it (BriefReuse).
  */
 @Injectable()
 export class ApiKeyReuse {
   private readonly logger = new Logger(ApiKeyReuse.name);
-  private readonly kept = new Map<string, { until: number; key: ResolvedApiKey }>();
-  private readonly reuseMs: number;
-  private generation = 0;
+  private readonly reused: BriefReuse<ResolvedApiKey | null>;
 
   constructor(
     private readonly broadcasts: RedisBroadcasts,
     config: AppConfig,
   ) {
-    this.reuseMs = config.auth.apiKeyCacheMs;
-    broadcasts.on(TOPIC, () => this.forget());
-    broadcasts.onSilence(() => this.forget());
+    this.reused = new BriefReuse(config.auth.apiKeyCacheMs, MAX_REUSED_KEYS);
+    broadcasts.on(TOPIC, () => this.reused.forget());
+    broadcasts.onSilence(() => this.reused.forget());
   }
 
   /** The key behind `keyHash`, reused when it was read moments ago, else `read`. */
-  async resolve(
+  resolve(
     keyHash: string,
     read: () => Promise<ResolvedApiKey | null>,
   ): Promise<ResolvedApiKey | null> {
-    if (this.reuseMs === 0 || !this.broadcasts.listening) return read();
-    const now = Date.now();
-    const kept = this.kept.get(keyHash);
-    if (kept && kept.until > now) return kept.key;
-    const generation = this.generation;
-    const key = await read();
-    if (!key || generation !== this.generation || !this.broadcasts.listening) return key;
-    if (this.kept.size >= MAX_REUSED_KEYS) this.kept.clear();
-    this.kept.set(keyHash, { until: now + this.reuseMs, key });
-    return key;
+    return this.reused.get(keyHash, read, {
+      keep: (key) => key !== null,
+      enabled: () => this.broadcasts.listening,
+    });
   }
 
   /**
@@ -64,19 +57,14 @@ export class ApiKeyReuse {
    * API_KEY_CACHE_MS, or at once if their subscription is down too (they keep nothing then).
    */
   async changed(): Promise<void> {
-    this.forget();
+    this.reused.forget();
     try {
       await this.broadcasts.publish(TOPIC, null);
     } catch (error) {
       this.logger.warn(
-        { reason: (error as Error).message, withinMs: this.reuseMs },
+        { reason: (error as Error).message },
         'Could not announce an API key change; other instances see it once their reuse ends',
       );
     }
-  }
-
-  private forget(): void {
-    this.generation += 1;
-    this.kept.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { AppConfig } from '@config/app-config';
+import { BriefReuse } from '@core/caching/brief-reuse';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -69,10 +70,7 @@ const MAX_REUSED_ACCOUNTS = 10_000;
 @Injectable()
 export class ChannelAccountsService {
   /** Accounts read for accepting sends (getForSend) or ingesting (openForIngest), reused briefly. */
-  private readonly reused = new Map<string, { until: number; value: unknown }>();
-  private readonly reuseMs: number;
-  /** Moves on with every change, so a read that began before one is not kept after it. */
-  private generation = 0;
+  private readonly reused: BriefReuse<unknown>;
 
   constructor(
     @InjectRepository(ChannelAccountEntity)
@@ -81,7 +79,7 @@ export class ChannelAccountsService {
     private readonly registry: ChannelRegistry,
     config: AppConfig,
   ) {
-    this.reuseMs = config.outbound.accountCacheMs;
+    this.reused = new BriefReuse(config.outbound.accountCacheMs, MAX_REUSED_ACCOUNTS);
   }
 
   /**
@@ -187,23 +185,13 @@ export class ChannelAccountsService {
     );
   }
 
-  private async reuse<T>(key: string, read: () => Promise<T>): Promise<T> {
-    if (this.reuseMs === 0) return read();
-    const now = Date.now();
-    const kept = this.reused.get(key);
-    if (kept && kept.until > now) return kept.value as T;
-    const generation = this.generation;
-    const value = await read();
-    if (generation !== this.generation) return value;
-    if (this.reused.size >= MAX_REUSED_ACCOUNTS) this.reused.clear();
-    this.reused.set(key, { until: now + this.reuseMs, value });
-    return value;
+  private reuse<T>(key: string, read: () => Promise<T>): Promise<T> {
+    return this.reused.get(key, read) as Promise<T>;
   }
 
   /** Drops every account kept by getForSend and openForIngest: called by each change to accounts. */
   forgetReused(): void {
-    this.generation += 1;
-    this.reused.clear();
+    this.reused.forget();
   }
 
   /**
