@@ -99,19 +99,28 @@ export class ContactsService {
     factsSql?: RuleFactsQuery,
   ): Promise<{ contactId: string; lastInboundAt: Date | null | undefined; ruleFacts?: RuleFacts }> {
     this.assertDeclared(identities);
-    const facts = factsSql?.({ tenantId: '$1::uuid', contactId: 'i.contact_id', hub: '$5::text' });
+    const facts = factsSql?.({
+      tenantId: '$1::uuid',
+      contactId: 'first.contact_id',
+      hub: '$5::text',
+    });
+    // The window and the facts are those of the first identity's contact, the one returned:
+    // read once (uncorrelated, so PostgreSQL evaluates each once), not once per identity row.
     const rows: (Identity & {
       contact_id: string;
       last_inbound_at: Date | null;
       rule_facts?: RuleFacts;
     })[] = await this.db.query(
-      `SELECT i.contact_id, i.type, i.value,
-              (SELECT c.last_inbound_at FROM conversations c
-                WHERE c.channel_account_id = $4 AND c.contact_id = i.contact_id) AS last_inbound_at
-              ${facts ? `, ${facts} AS rule_facts` : ''}
-         FROM contact_identities i
-        WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-        ORDER BY i.id`,
+      `WITH found AS (
+         SELECT i.id, i.contact_id, i.type, i.value FROM contact_identities i
+          WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))),
+       first AS (SELECT contact_id FROM found ORDER BY id LIMIT 1)
+       SELECT f.contact_id, f.type, f.value,
+              (SELECT c.last_inbound_at FROM conversations c, first
+                WHERE c.channel_account_id = $4 AND c.contact_id = first.contact_id) AS last_inbound_at
+              ${facts ? `, (SELECT ${facts} FROM first) AS rule_facts` : ''}
+         FROM found f
+        ORDER BY f.id`,
       [
         tenantId,
         identities.map((i) => i.type),
