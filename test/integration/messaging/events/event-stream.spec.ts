@@ -236,17 +236,13 @@ describe('Messaging event stream', () => {
     ]);
   });
 
-  it('hands each conversation to one worker at a time, in order, with two workers polling', async () => {
-    const random = seeded(11);
-    subscribers.delayMs = () => Math.floor(random() * 4);
-    const conversations = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
+  /** 15 messages into each conversation while two `worker`s poll, told when receiving ended. */
+  const receiveWithTwoWorkers = async (
+    conversations: string[],
+    worker: (recording: () => boolean) => Promise<void>,
+  ) => {
     let recording = true;
-    const worker = async () => {
-      while (recording) {
-        if (!(await delivery.deliverOnce())) await new Promise((r) => setTimeout(r, 5));
-      }
-    };
-    const workers = [worker(), worker()];
+    const workers = [worker(() => recording), worker(() => recording)];
     await Promise.all(
       conversations.map(async (conversationId) => {
         for (let i = 0; i < 15; i += 1) await receive(conversationId);
@@ -254,6 +250,17 @@ describe('Messaging event stream', () => {
     );
     recording = false;
     await Promise.all(workers);
+  };
+
+  it('hands each conversation to one worker at a time, in order, with two workers polling', async () => {
+    const random = seeded(11);
+    subscribers.delayMs = () => Math.floor(random() * 4);
+    const conversations = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
+    await receiveWithTwoWorkers(conversations, async (recording) => {
+      while (recording()) {
+        if (!(await delivery.deliverOnce())) await new Promise((r) => setTimeout(r, 5));
+      }
+    });
     await drain();
 
     const received = ours(subscribers.steady);
@@ -523,26 +530,17 @@ describe('Messaging event stream', () => {
       subscribers.delayMs = () => Math.floor(random() * 4);
       const conversations = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
       const onward = jest.spyOn(events, 'acknowledgeAndLease');
-      let recording = true;
-      const worker = async () => {
+      await receiveWithTwoWorkers(conversations, async (recording) => {
         let poll: Poll | undefined = await delivery.lease();
         while (poll) {
-          if (poll.streams.length) poll = await delivery.deliver(poll, () => recording);
-          else if (!recording) poll = undefined;
+          if (poll.streams.length) poll = await delivery.deliver(poll, recording);
+          else if (!recording()) poll = undefined;
           else {
             await new Promise((r) => setTimeout(r, 5));
             poll = await delivery.lease();
           }
         }
-      };
-      const workers = [worker(), worker()];
-      await Promise.all(
-        conversations.map(async (conversationId) => {
-          for (let i = 0; i < 15; i += 1) await receive(conversationId);
-        }),
-      );
-      recording = false;
-      await Promise.all(workers);
+      });
       await drainOnward();
 
       expect(onward).toHaveBeenCalled();
