@@ -187,12 +187,17 @@ describe('Messaging event stream', () => {
     ]);
   });
 
-  it('records an unknown outcome and its settling', async () => {
-    const conversationId = await newConversation();
-    const id = await accept(conversationId);
+  /** A send whose outcome became unknown, then settled by an operator's word. */
+  const settledByOperator = async (outcome: 'sent' | 'failed'): Promise<string> => {
+    const id = await accept(await newConversation());
     await outcomes.claim(id, { id: 'test-worker', leaseMs: 60_000 });
     await outcomes.markUnknown(id, 'MESSAGE.OUTCOME_UNKNOWN', 'No answer');
-    await outcomes.settleByOperator(tenantId, id, 'failed');
+    await outcomes.settleByOperator(tenantId, id, outcome);
+    return id;
+  };
+
+  it('records an unknown outcome and its settling', async () => {
+    const id = await settledByOperator('failed');
     expect(
       (await recorded('message_id = $1', [id])).map((e) => [e.type, e.status, e.error_code]),
     ).toEqual([
@@ -200,6 +205,23 @@ describe('Messaging event stream', () => {
       ['message.status_changed', 'unknown', 'MESSAGE.OUTCOME_UNKNOWN'],
       ['message.status_changed', 'failed', 'MESSAGE.NOT_SENT'],
     ]);
+  });
+
+  it('records nothing more when the platform answers a send an operator already settled as sent', async () => {
+    const id = await settledByOperator('sent');
+    // the platform's late answer fills in its id, and says nothing new
+    await messages.markSent(id, `late.${id}`, new Date());
+
+    expect((await recorded('message_id = $1', [id])).map((e) => [e.type, e.status])).toEqual([
+      ['message.accepted', 'queued'],
+      ['message.status_changed', 'unknown'],
+      ['message.status_changed', 'sent'],
+    ]);
+    const [row] = await db.query<{ status: string; provider_message_id: string }[]>(
+      `SELECT status, provider_message_id FROM messages WHERE id = $1`,
+      [id],
+    );
+    expect(row).toEqual({ status: 'sent', provider_message_id: `late.${id}` });
   });
 
   it('stores a received message and opens its conversation in one statement, events in that order, once', async () => {
