@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
+import { HeldStorage } from '@core/context/held-storage';
 import type { Principal } from '@core/auth/principal';
 import type { AuditActor } from './audit-entry';
 
@@ -22,21 +23,19 @@ export function actorOf(principal: Principal | undefined): AuditActor {
  * Carries the caller of the current HTTP request to AuditTrail through async calls, so a
  * service deep in a module records who acted without every signature on the way taking it.
  * Outside a request (jobs, tasks) there is no context and the actor is `system` unless given.
+ * Held only while a request is in flight (HeldStorage: no promise hooks in between).
  */
 @Injectable()
-export class AuditContextStore {
-  private readonly storage = new AsyncLocalStorage<AuditContext>();
-
-  current(): AuditContext | undefined {
-    return this.storage.getStore();
-  }
-
-  run<T>(context: AuditContext, work: () => T): T {
-    return this.storage.run(context, work);
+export class AuditContextStore extends HeldStorage<AuditContext> {
+  constructor() {
+    super(new AsyncLocalStorage<AuditContext>());
   }
 }
 
-/** Global interceptor: runs each HTTP handler inside its AuditContext (after auth guards). */
+/**
+ * Global interceptor: runs each HTTP handler inside its AuditContext (after auth guards), held
+ * until its answer is complete.
+ */
 @Injectable()
 export class AuditContextInterceptor implements NestInterceptor {
   constructor(private readonly store: AuditContextStore) {}
@@ -48,8 +47,14 @@ export class AuditContextInterceptor implements NestInterceptor {
       actor: actorOf(request.principal),
       requestId: request.id ? String(request.id) : null,
     };
-    return new Observable((subscriber) =>
-      this.store.run(audit, () => next.handle().subscribe(subscriber)),
-    );
+    return new Observable((subscriber) => {
+      const { value: subscription, end } = this.store.enter(audit, () =>
+        next.handle().subscribe(subscriber),
+      );
+      return () => {
+        subscription.unsubscribe();
+        end();
+      };
+    });
   }
 }

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import pinoHttp from 'pino-http';
 import { requestIdFor } from './correlation-id';
 import { loggerOptions } from './logger-options';
+import { storage } from 'nestjs-pino/storage';
 import { logRequests } from './request-log.hook';
 
 describe('logRequests', () => {
@@ -71,5 +72,36 @@ describe('logRequests', () => {
     expect(response.statusCode).toBe(200);
     expect(lines()).toEqual([expect.objectContaining({ msg: 'stored a delivery' })]);
     expect(lines()[0]).not.toHaveProperty('req');
+  });
+
+  it('gives the work of a request its logger while it runs, and nothing it left running after', async () => {
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const fastify = Fastify();
+    logRequests(fastify, pinoHttp(loggerOptions('silent'), sink));
+    let releaseLingering!: () => void;
+    const lingering = new Promise<void>((resolve) => (releaseLingering = resolve));
+    let afterAnswer: Promise<unknown> | undefined;
+    let during: unknown;
+    let closed: Promise<unknown> | undefined;
+    fastify.get('/work', async (request, reply) => {
+      // after the hook's own 'close' listener, which ends the request's hold
+      closed = new Promise((resolve) => reply.raw.once('close', resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      during = storage.getStore()?.logger === request.raw.log;
+      afterAnswer = lingering.then(() => storage.getStore());
+      return { ok: true };
+    });
+    const url = await fastify.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const response = await fetch(`${url}/work`);
+      expect(response.status).toBe(200);
+      await response.text();
+      expect(during).toBe(true);
+      await closed;
+      releaseLingering();
+      expect(await afterAnswer).toBeUndefined();
+    } finally {
+      await fastify.close();
+    }
   });
 });

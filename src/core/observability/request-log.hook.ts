@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { HttpLogger } from 'pino-http';
 import { Store, storage } from 'nestjs-pino/storage';
+import { HeldStorage } from '@core/context/held-storage';
 
 /** The pino-http instance that writes the request lines (LoggerModule builds it). */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
@@ -13,6 +14,9 @@ declare module 'fastify' {
     requestLog?: boolean;
   }
 }
+
+/** nestjs-pino's request store, held only while a request that has one is in flight. */
+const requestLoggers = new HeldStorage(storage);
 
 /**
  * Every request gets pino-http's logger (its line when the response ends, the request id on
@@ -26,7 +30,9 @@ export function logRequests(fastify: FastifyInstance, httpLogger: HttpLogger): v
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.config.requestLog === false) return done();
     httpLogger(request.raw, reply.raw);
-    storage.run(new Store(request.raw.log), done);
+    // 'close' ends every response: sent, failed or cut off by the client.
+    const { end } = requestLoggers.enter(new Store(request.raw.log), done);
+    reply.raw.once('close', end);
   });
 }
 
