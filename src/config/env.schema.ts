@@ -221,15 +221,16 @@ export class EnvironmentVariables {
 
   /**
    * How long a process reuses a channel account it read for accepting sends or for ingesting a
-   * platform's delivery, and the opened credentials of one it sends with. A change made through this process (PATCH, switch-off,
-   * new credentials) is seen at once; one made through another pod within this many ms, and
-   * the worker still reads the account's status with every send.
+   * platform's delivery (0: never). A change (PATCH, switch-off, new credentials, a status
+   * change) drops every reused account at once, in this process and, announced over Redis, in
+   * the others; a process that cannot hear announcements reuses nothing. The worker reads the
+   * account's status with every send all the same.
    */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(60_000)
-  CHANNEL_ACCOUNT_CACHE_MS = 2_000;
+  CHANNEL_ACCOUNT_CACHE_MS = 5_000;
 
   /**
    * The operator's allow-list for every outbound URL a tenant supplies (media links, tenant

@@ -82,7 +82,7 @@ export class ChannelAccountLifecycle {
       ],
     );
     // Deleted between the read and the lock: gone for this caller too.
-    this.accounts.forgetReused();
+    await this.accounts.changed();
     if (rows.length === 0) throw new NotFoundError('Channel account');
     return this.accounts.get(tenantId, account.id);
   }
@@ -117,7 +117,7 @@ export class ChannelAccountLifecycle {
         'The channel account was deleted before this message was sent',
       ],
     );
-    this.accounts.forgetReused();
+    await this.accounts.changed();
     this.logger.log(
       { accountId: account.id, failedSends: rows[0]?.failed ?? 0 },
       'Channel account deleted',

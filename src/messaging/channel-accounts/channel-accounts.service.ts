@@ -1,5 +1,5 @@
 import { AppConfig } from '@config/app-config';
-import { BriefReuse } from '@core/caching/brief-reuse';
+import { AnnouncedReuse } from '@core/caching/announced-reuse';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { RawCredentials } from '@core/channel/channel-credentials';
 import type { HubName } from '@core/channel/hub-name';
 import { encryptedColumnContext } from '@core/crypto/encrypted-column';
 import { SecretBox } from '@core/crypto/secret-box';
+import { RedisBroadcasts } from '@core/redis/redis-broadcasts';
 import { newId } from '@core/database/ids';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@core/errors/domain-error';
@@ -61,6 +62,8 @@ export interface SealedChannelAccount {
 
 /** Accounts kept for reuse at most; past it the reuse starts over (a burst needs a few). */
 const MAX_REUSED_ACCOUNTS = 10_000;
+/** Announced to every instance after a change to accounts, which drop what they reuse. */
+const CHANGED_TOPIC = 'channel-accounts.changed';
 
 /**
  * Channel accounts and their credentials. Credentials are sealed on the way in and opened
@@ -70,16 +73,22 @@ const MAX_REUSED_ACCOUNTS = 10_000;
 @Injectable()
 export class ChannelAccountsService {
   /** Accounts read for accepting sends (getForSend) or ingesting (openForIngest), reused briefly. */
-  private readonly reused: BriefReuse<unknown>;
+  private readonly reused: AnnouncedReuse<unknown>;
 
   constructor(
     @InjectRepository(ChannelAccountEntity)
     private readonly accounts: Repository<ChannelAccountEntity>,
     private readonly box: SecretBox,
     private readonly registry: ChannelRegistry,
+    broadcasts: RedisBroadcasts,
     config: AppConfig,
   ) {
-    this.reused = new BriefReuse(config.outbound.accountCacheMs, MAX_REUSED_ACCOUNTS);
+    this.reused = new AnnouncedReuse(
+      broadcasts,
+      CHANGED_TOPIC,
+      config.outbound.accountCacheMs,
+      MAX_REUSED_ACCOUNTS,
+    );
   }
 
   /**
@@ -133,7 +142,7 @@ export class ChannelAccountsService {
       encryptedColumnContext(CHANNEL_ACCOUNT_CREDENTIALS, account.id),
     );
     await this.accounts.update({ id: account.id, tenantId }, { credentials: sealed });
-    this.forgetReused();
+    await this.changed();
     // New credentials are a fresh start: an account that needed re-auth is active again.
     await this.setStatus(account.id, 'active');
   }
@@ -160,10 +169,10 @@ export class ChannelAccountsService {
   /**
    * `get` for accepting a send: a burst of sends on one account reads it once per
    * CHANNEL_ACCOUNT_CACHE_MS rather than once per send (a PostgreSQL round trip and commit
-   * each). Every change to accounts made through this process drops what was kept (forgetReused),
-   * so a PATCH, switch-off, delete or new credentials is seen by the next send here at once; a
-   * change made through another pod is seen within the cache time, and the worker reads the
-   * account afresh with every queued send, failing those of an account switched off or deleted.
+   * each). Every change to accounts drops what every instance kept (`changed`), so a PATCH,
+   * switch-off, delete or new credentials is seen by the next send at once (within the cache
+   * time when the announcement is lost); the worker reads the account afresh with every queued
+   * send all the same, failing those of an account switched off or deleted.
    */
   getForSend(tenantId: string, idOrName: string): Promise<ChannelAccountDto> {
     return this.reuse(`send\u0000${tenantId}\u0000${idOrName}`, () => this.get(tenantId, idOrName));
@@ -172,8 +181,8 @@ export class ChannelAccountsService {
   /**
    * `openByExternalId` for ingesting a platform's delivery: a burst of webhooks for one number
    * reads and opens its account once per CHANNEL_ACCOUNT_CACHE_MS rather than once per
-   * delivery, with getForSend's rule (a change through this process is seen at once, one
-   * through another pod within the cache time). Not for webhook authentication.
+   * delivery, with getForSend's rule (a change is seen at once, within the cache time when its
+   * announcement is lost). Not for webhook authentication.
    */
   openForIngest(
     hub: HubName,
@@ -189,9 +198,12 @@ export class ChannelAccountsService {
     return this.reused.get(key, read) as Promise<T>;
   }
 
-  /** Drops every account kept by getForSend and openForIngest: called by each change to accounts. */
-  forgetReused(): void {
-    this.reused.forget();
+  /**
+   * After a committed change to accounts: every instance drops what getForSend and
+   * openForIngest kept (AnnouncedReuse).
+   */
+  changed(): Promise<void> {
+    return this.reused.changed();
   }
 
   /**
@@ -201,17 +213,18 @@ export class ChannelAccountsService {
    * `disabled`, so the platform's changes underneath record nothing either.
    */
   async setStatus(accountId: string, status: ChannelAccountStatus): Promise<void> {
-    await this.accounts.query(
+    const changed: unknown[] = await this.accounts.query(
       `WITH prev AS (SELECT id AS locked_id, status AS was FROM channel_accounts WHERE id = $1 FOR UPDATE),
        changed AS (
          UPDATE channel_accounts SET status = $2, updated_at = now()
            FROM prev WHERE id = prev.locked_id AND prev.was <> $2
          RETURNING id, tenant_id, status, disabled_at, deleted_at),
        event AS (${accountStatusEvents('changed', 'disabled_at IS NULL AND deleted_at IS NULL')})
-       SELECT 1`,
+       SELECT 1 FROM changed`,
       [accountId, status],
     );
-    this.forgetReused();
+    // A confirmed status (a health check's) changes nothing kept anywhere.
+    if (changed.length) await this.changed();
   }
 
   /**
@@ -301,7 +314,7 @@ export class ChannelAccountsService {
       fallbackId = fallback.id;
     }
     await this.accounts.update({ id: account.id, tenantId }, { fallbackAccountId: fallbackId });
-    this.forgetReused();
+    await this.changed();
     return ChannelAccountDto.from({ ...account, fallbackAccountId: fallbackId });
   }
 
