@@ -5,7 +5,7 @@ import { newId } from '@core/database/ids';
 import { REDIS } from '@core/redis/redis.module';
 import { RedisBroadcasts } from '@core/redis/redis-broadcasts';
 import { eventually } from '@test/support/eventually';
-import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+import { adminHeaders, createTenant, TestTenant, twoPods } from '@test/support/test-app';
 
 /**
  * Two app instances (pods) on one Redis and database, each reusing a resolved API key for a
@@ -13,21 +13,9 @@ import { adminHeaders, createTenant, createTestApp, TestTenant } from '@test/sup
  * a pod answers after a change made through the other, or behind its back.
  */
 describe('API keys reused across pods', () => {
-  let podA: NestFastifyApplication;
-  let podB: NestFastifyApplication;
-  const env = {
+  const pods = twoPods({
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}keys-${newId()}`,
     API_KEY_CACHE_MS: '60000',
-  };
-
-  beforeAll(async () => {
-    podA = await createTestApp(env);
-    podB = await createTestApp(env);
-  });
-
-  afterAll(async () => {
-    await podA.close();
-    await podB.close();
   });
 
   const statusOn = async (pod: NestFastifyApplication, tenant: TestTenant) =>
@@ -35,25 +23,25 @@ describe('API keys reused across pods', () => {
       .statusCode;
 
   it('lets a key in on pod B no more once pod A revoked it', async () => {
-    const tenant = await createTenant(podA);
-    expect(await statusOn(podB, tenant)).toBe(200);
+    const tenant = await createTenant(pods.a);
+    expect(await statusOn(pods.b, tenant)).toBe(200);
 
-    const revoked = await podA.inject({
+    const revoked = await pods.a.inject({
       method: 'DELETE',
       url: `/api/v2/api-keys/${tenant.apiKeyId}`,
       headers: tenant.headers,
     });
     expect(revoked.statusCode).toBe(204);
 
-    expect(await statusOn(podA, tenant)).toBe(401);
-    await eventually(async () => expect(await statusOn(podB, tenant)).toBe(401));
+    expect(await statusOn(pods.a, tenant)).toBe(401);
+    await eventually(async () => expect(await statusOn(pods.b, tenant)).toBe(401));
   });
 
   it("lets a suspended tenant's key in on pod B no more", async () => {
-    const tenant = await createTenant(podA);
-    expect(await statusOn(podB, tenant)).toBe(200);
+    const tenant = await createTenant(pods.a);
+    expect(await statusOn(pods.b, tenant)).toBe(200);
 
-    const suspended = await podA.inject({
+    const suspended = await pods.a.inject({
       method: 'PATCH',
       url: `/api/v2/tenants/${tenant.id}`,
       headers: adminHeaders,
@@ -61,26 +49,26 @@ describe('API keys reused across pods', () => {
     });
     expect(suspended.statusCode).toBe(200);
 
-    await eventually(async () => expect(await statusOn(podB, tenant)).toBe(401));
+    await eventually(async () => expect(await statusOn(pods.b, tenant)).toBe(401));
   });
 
   it('forgets every reused key when its announcements may have been missed', async () => {
-    const tenant = await createTenant(podA);
-    expect(await statusOn(podB, tenant)).toBe(200);
-    const broadcasts = podB.get(RedisBroadcasts);
+    const tenant = await createTenant(pods.a);
+    expect(await statusOn(pods.b, tenant)).toBe(200);
+    const broadcasts = pods.b.get(RedisBroadcasts);
 
     // Cut pod B's subscription (its connection only); it reconnects by itself.
     const silenced = new Promise<void>((resolve) => broadcasts.onSilence(resolve));
     const subscriber = (broadcasts as unknown as { subscriber: Redis }).subscriber;
     const address = `${subscriber.stream.localAddress}:${subscriber.stream.localPort}`;
-    await podA.get<Redis>(REDIS).client('KILL', 'ADDR', address);
+    await pods.a.get<Redis>(REDIS).client('KILL', 'ADDR', address);
     await silenced;
     await eventually(() => Promise.resolve(expect(broadcasts.listening).toBe(true)));
     // Revoked behind every pod's back (no announcement): only a pod that kept nothing sees it.
-    await podA
+    await pods.a
       .get(DataSource)
       .query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [tenant.apiKeyId]);
 
-    expect(await statusOn(podB, tenant)).toBe(401);
+    expect(await statusOn(pods.b, tenant)).toBe(401);
   });
 });

@@ -10,7 +10,7 @@ import { PlatformError } from '@core/errors/platform-error';
 import { CircuitBreakerRegistry } from '@core/resilience/circuit-breaker.registry';
 import { PodIdentity } from '@core/resilience/pod-identity';
 import { eventually } from '@test/support/eventually';
-import { createTenant, createTestApp, TestTenant } from '@test/support/test-app';
+import { createTenant, createTestApp, TestTenant, twoPods } from '@test/support/test-app';
 
 const serverError = () =>
   new PlatformError('whatsapp', 'send_message', 'server', 'Upstream answered 502', { status: 502 });
@@ -20,31 +20,22 @@ const serverError = () =>
  * the hub routes answer for the cluster, and a reset on one pod closes the circuit on all.
  */
 describe('Hub circuits across pods', () => {
-  let podA: NestFastifyApplication;
-  let podB: NestFastifyApplication;
   let tenant: TestTenant;
   let accountId: string;
-  const env = {
+  const pods = twoPods({
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}hub-${newId()}`,
     CIRCUIT_WHATSAPP_FAILURE_THRESHOLD: '2',
     CIRCUIT_WHATSAPP_HALF_OPEN_AFTER_MS: '600000',
-  };
+  });
 
   beforeAll(async () => {
-    podA = await createTestApp(env);
-    podB = await createTestApp(env);
-    tenant = await createTenant(podA);
+    tenant = await createTenant(pods.a);
     accountId = newId();
-    await podA.get(DataSource).query(
+    await pods.a.get(DataSource).query(
       `INSERT INTO channel_accounts (id, tenant_id, hub, provider, name, external_id, credentials)
            VALUES ($1, $2, 'whatsapp', 'meta-cloud', 'pod-test', $3, 'unused')`,
       [accountId, tenant.id, `ext-${accountId}`],
     );
-  });
-
-  afterAll(async () => {
-    await podA.close();
-    await podB.close();
   });
 
   const key = () => ({ hub: 'whatsapp', provider: 'meta-cloud', account: accountId });
@@ -58,22 +49,22 @@ describe('Hub circuits across pods', () => {
   };
 
   it("shows on pod A the circuit pod B opened, and pod A's reset closes it on pod B", async () => {
-    const breakersB = podB.get(CircuitBreakerRegistry);
+    const breakersB = pods.b.get(CircuitBreakerRegistry);
     for (let i = 0; i < 2; i++) {
       await expect(breakersB.execute(key(), () => Promise.reject(serverError()))).rejects.toThrow();
     }
     expect(breakersB.state(key())).toBe('open');
 
     await eventually(async () =>
-      expect(await statusOn(podA)).toEqual([
+      expect(await statusOn(pods.a)).toEqual([
         expect.objectContaining({
           account: accountId,
           state: 'open',
-          pods: [expect.objectContaining({ pod: podB.get(PodIdentity).id })],
+          pods: [expect.objectContaining({ pod: pods.b.get(PodIdentity).id })],
         }),
       ]),
     );
-    const health = await podA.inject({
+    const health = await pods.a.inject({
       method: 'GET',
       url: '/api/v2/hub/health/whatsapp',
       headers: tenant.headers,
@@ -83,7 +74,7 @@ describe('Hub circuits across pods', () => {
       .providers.flatMap((provider) => provider.accounts);
     expect(accounts).toEqual([expect.objectContaining({ id: accountId, status: 'down' })]);
 
-    const reset = await podA.inject({
+    const reset = await pods.a.inject({
       method: 'POST',
       url: '/api/v2/hub/circuit-breaker/whatsapp/reset',
       headers: tenant.headers,
@@ -94,7 +85,7 @@ describe('Hub circuits across pods', () => {
 
     await eventually(() => Promise.resolve(expect(breakersB.state(key())).toBe('closed')));
     await eventually(async () =>
-      expect(await statusOn(podA)).toEqual([
+      expect(await statusOn(pods.a)).toEqual([
         expect.objectContaining({ account: accountId, state: 'closed' }),
       ]),
     );

@@ -23,6 +23,32 @@ export async function createTestApp(
   return app;
 }
 
+/**
+ * Two app instances (pods) on one database and Redis, started before the suite's tests and
+ * closed after them, for what one pod does that the other must see. `env` applies to both.
+ */
+export function twoPods(env: Record<string, string>): {
+  readonly a: NestFastifyApplication;
+  readonly b: NestFastifyApplication;
+} {
+  const pods: NestFastifyApplication[] = [];
+  beforeAll(async () => {
+    pods.push(await createTestApp(env));
+    pods.push(await createTestApp(env));
+  });
+  afterAll(async () => {
+    for (const pod of pods) await pod.close();
+  });
+  return {
+    get a() {
+      return pods[0];
+    },
+    get b() {
+      return pods[1];
+    },
+  };
+}
+
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 /** What Prometheus sends to GET /metrics. */
 export const metricsHeaders = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
