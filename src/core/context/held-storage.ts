@@ -9,9 +9,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
  * disabled, and the next `enter` enables it again. Work a holder left running after its end
  * finds no store once the storage is off.
  *
- * Intake bench, rate@1000, one round each, storage never enabled vs left on: GC pauses
- * 196 vs 272 ms over the round (AsyncResource.bind and promiseInitHook were the largest
- * allocators of the garbage promoted to the old generation, sampling heap profile).
+ * CPU profile, outbound split saturation: promise-hook frames were 0.8 % of the worker's
+ * samples (2.3 % of its busy time) with the stores left on, none held this way.
  */
 export class HeldStorage<T> {
   private holders = 0;

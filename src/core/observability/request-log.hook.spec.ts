@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { storage } from 'nestjs-pino/storage';
 import { Writable } from 'node:stream';
 import pinoHttp from 'pino-http';
 import { requestIdFor } from './correlation-id';
 import { loggerOptions } from './logger-options';
-import { storage } from 'nestjs-pino/storage';
 import { logRequests } from './request-log.hook';
 
 describe('logRequests', () => {
