@@ -257,21 +257,18 @@ describe('Meta family webhooks (/webhooks/meta) for objects beyond WhatsApp', ()
       code: 'REQUEST.MALFORMED_JSON',
       traceId: `${requestId}-2`,
     });
+    const unsigned = (contentType: string, payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/webhooks/meta',
+        headers: { 'content-type': contentType },
+        payload,
+      });
     // Authenticity first: bytes nobody signed are refused before anyone reads them.
-    const forgedMalformed = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"object": ',
-    });
+    const forgedMalformed = await unsigned('application/json', '{"object": ');
     expect(forgedMalformed.statusCode).toBe(401);
     expect(forgedMalformed.json()).toMatchObject({ code: 'WEBHOOK.INVALID_SIGNATURE' });
-    const wrongType = await app.inject({
-      method: 'POST',
-      url: '/webhooks/meta',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'hello',
-    });
+    const wrongType = await unsigned('text/plain', 'hello');
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.headers['content-type']).toMatch(/^application\/problem\+json/);
 

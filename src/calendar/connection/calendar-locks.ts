@@ -7,9 +7,10 @@ const LOCK_MS = 40_000;
 const POLL_MS = 100;
 
 /**
- * Redis locks (RedisLocks) for what must happen once across every pod: a connection's token refresh (whoever does not get the lock waits, then rereads the
- * token the holder stored instead of asking Google again), and a calendar's check-then-book
- * (two bookings of one slot cannot both see it free).
+ * Redis locks (RedisLocks) for what must happen once across every pod: a connection's token
+ * refresh (whoever does not get the lock waits, then rereads the token the holder stored
+ * instead of asking Google again), and a calendar's check-then-book (two bookings of one slot
+ * cannot both see it free).
  */
 @Injectable()
 export class CalendarLocks {

@@ -496,16 +496,12 @@ export class MessagesRepository {
 }
 
 /**
- * The message (every column, by property name), whether its tenant is active, the contact of
- * its conversation and when they last wrote on the message's account (what the re-checked
- * rules read), its account unless deleted, and how long a claim on it has left. Claiming, the
- * same read also takes a queued message for sending ($2 the claimant, $3 its lease in ms);
- * what is read is the message as it was before the claim.
- */
-/**
- * The worker's read of a send (MessagesRepository.readOutboundForSend), claiming it as it
- * reads when `claiming`, with the facts of the re-checked rules (`factsSql`) about the
- * conversation's contact when any rule declares them.
+ * The worker's read of a send (MessagesRepository.readOutboundForSend): the message (every
+ * column, by property name), whether its tenant is active, the contact of its conversation and
+ * when they last wrote on the message's account, the facts of the re-checked rules about that
+ * contact (`factsSql`, when any rule declares them), its account unless deleted, and how long
+ * a claim on it has left. `claiming`, the same read also takes a queued message for sending
+ * ($2 the claimant, $3 its lease in ms); what is read is the message as it was before.
  */
 function outboundForSendSql(
   columns: string,

@@ -49,12 +49,11 @@ export class MetaWebhookReceiver {
     signature: string | undefined,
     rawBody: Buffer | undefined,
   ): Promise<void> {
-    const text = rawBody && jsonTextOf(rawBody);
+    if (!rawBody) throw new InvalidWebhookSignatureError();
+    const text = jsonTextOf(rawBody);
     // Not JSON: it names no owner, so only the app secret could have vouched for it.
-    const payload = text === undefined ? undefined : parsedOrUndefined(text);
+    const payload = parsedOrUndefined(text);
     if (
-      !rawBody ||
-      text === undefined ||
       payload === undefined ||
       !(await this.authenticator.isSignedByOwnersSecret(signature, rawBody, payload))
     ) {
@@ -63,7 +62,7 @@ export class MetaWebhookReceiver {
     await this.store(rawBody, text, payload);
   }
 
-  /** `payload`: the JSON of `text`, when it was already read; else it is read here (400 if not JSON). */
+  /** `payload`: the JSON of `text` when already read; else read here (400 if not JSON). */
   private async store(rawBody: Buffer, text: string, payload?: unknown): Promise<void> {
     const json = payload ?? parseJsonBody(text);
     const source = metaWebhookObjectOf(json)?.source;
