@@ -4,12 +4,11 @@
 // by side as child processes on a database and Redis prefix of their own; this process
 // generates the load, in rounds whose order alternates.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { API_NODE_OPTIONS, omnihubEntry, type OmnihubEntry } from '../support/compiled-app';
+import { API_NODE_OPTIONS, omnihubEntry, otherBuildFromEnv } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, prepareBenchEnvironment } from '../support/environment';
 import { numberFromEnv, writeResults } from '../support/report';
-import { ROOT, type RunningServer, startServer } from '@test/support/server-process';
+import { type RunningServer, startServer } from '@test/support/server-process';
 import {
   type LoadConfig,
   measure,
@@ -34,17 +33,6 @@ function ratesFromEnv(): number[] {
 
 /** The server name of BENCH_INTAKE_OTHER_BUILD's Omnihub in the tables and results. */
 const OTHER_BUILD = 'omnihub-other';
-
-/**
- * BENCH_INTAKE_OTHER_BUILD=<dir>: a second compiled Omnihub (a copy of an earlier bench build,
- * relative to the repository root and inside it, e.g. node_modules/.cache/omnihub-before) run
- * beside this checkout's, so a change is measured against its predecessor in the same rounds.
- */
-function otherBuildFromEnv(): OmnihubEntry | undefined {
-  const dir = process.env.BENCH_INTAKE_OTHER_BUILD;
-  if (!dir) return undefined;
-  return { entry: join(dir, 'src/main.js'), env: { TS_NODE_BASEURL: join(ROOT, dir) } };
-}
 
 /** BENCH_INTAKE_BASELINES=group-commit runs only that one (both by default). */
 function baselinesFromEnv(): string[] {
@@ -94,7 +82,7 @@ export async function runIntakeBenchmark(): Promise<void> {
     // One at a time, so a server that fails to start never leaves the other one running.
     const app = omnihubEntry();
     servers.push(await startServer('omnihub', app.entry, { ...omnihubEnv, ...app.env }));
-    const other = otherBuildFromEnv();
+    const other = otherBuildFromEnv('BENCH_INTAKE_OTHER_BUILD');
     if (other) {
       servers.push(await startServer(OTHER_BUILD, other.entry, { ...omnihubEnv, ...other.env }));
     }

@@ -7,7 +7,7 @@ import {
   signMetaWebhook,
 } from '@test/fakes/meta-graph/webhooks';
 import { type RunningServer, startServer } from '@test/support/server-process';
-import { omnihubEntry, productionNodeOptions } from '../support/compiled-app';
+import { omnihubEntry, type OmnihubEntry, productionNodeOptions } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
 import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
 import type { BenchGraph } from './bench-graph';
@@ -75,8 +75,11 @@ function hubEnvOverrides(): Record<string, string> {
  * Starts one Omnihub process (the compiled build unless BENCH_APP=ts) with `env`, and its
  * role's production V8 flags unless `env` names NODE_OPTIONS itself.
  */
-export function startHub(name: string, env: Record<string, string>): Promise<RunningServer> {
-  const app = omnihubEntry();
+export function startHub(
+  name: string,
+  env: Record<string, string>,
+  app: OmnihubEntry = omnihubEntry(),
+): Promise<RunningServer> {
   const nodeOptions = env.NODE_OPTIONS ?? productionNodeOptions(env.APP_ROLE);
   return startServer(name, app.entry, { ...env, ...app.env, ...cpuProfileEnv(nodeOptions) });
 }

@@ -1,4 +1,5 @@
 import { type RunningServer, startServer } from '@test/support/server-process';
+import { omnihubEntry, type OmnihubEntry, otherBuildFromEnv } from '../support/compiled-app';
 import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
 import type { BenchGraph } from './bench-graph';
 import { type BenchAccount, hubEnv, type HubSecrets, startHub } from './hub-fixture';
@@ -6,8 +7,10 @@ import { type BenchAccount, hubEnv, type HubSecrets, startHub } from './hub-fixt
 /**
  * How the work is laid out over processes: Omnihub with the worker in the api process, Omnihub
  * with one api and one worker process, or the hand-written baseline (baseline-server.ts).
+ * `all-other` and `split-other` run BENCH_OUTBOUND_OTHER_BUILD's Omnihub the same ways, to
+ * measure a change against its predecessor in the same rounds.
  */
-export const MODES = ['all', 'split', 'baseline'] as const;
+export const MODES = ['all', 'split', 'baseline', 'all-other', 'split-other'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface RunningMode {
@@ -34,7 +37,8 @@ export async function startOmnihubMode(
   mode: Exclude<Mode, 'baseline'>,
   context: ModeContext,
 ): Promise<RunningMode> {
-  const roles = mode === 'all' ? ['all'] : ['worker', 'api'];
+  const roles = mode.startsWith('all') ? ['all'] : ['worker', 'api'];
+  const build = mode.endsWith('-other') ? otherBuild() : omnihubEntry();
   const processes: RunningServer[] = [];
   try {
     for (const role of roles) {
@@ -46,6 +50,7 @@ export async function startOmnihubMode(
             QUEUE_PREFIX: `${context.environment.queuePrefix}${mode}`,
             WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(context.accountRate),
           }),
+          build,
         ),
       );
     }
@@ -54,6 +59,12 @@ export async function startOmnihubMode(
     throw error;
   }
   return { mode, processes, api: processes.at(-1)! };
+}
+
+function otherBuild(): OmnihubEntry {
+  const build = otherBuildFromEnv('BENCH_OUTBOUND_OTHER_BUILD');
+  if (!build) throw new Error('the -other modes need BENCH_OUTBOUND_OTHER_BUILD=<dir>');
+  return build;
 }
 
 /** Starts the baseline, told each account's number and token (it has no credentials store). */

@@ -52,7 +52,7 @@ export async function runOutboundBenchmark(): Promise<void> {
     { kind: 'saturation', connections: CONNECTIONS },
     ...RATES.map((rate) => ({ kind: 'rate' as const, rate, connections: CONNECTIONS })),
   ];
-  const names = (process.env.BENCH_OUTBOUND_MODES ?? MODES.join(','))
+  const names = (process.env.BENCH_OUTBOUND_MODES ?? 'all,split,baseline')
     .split(',')
     .filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode));
 

@@ -27,6 +27,17 @@ const BUILD_DIR = 'node_modules/.cache/omnihub-bench-build';
 let compiled: OmnihubEntry | undefined;
 
 /**
+ * A second compiled Omnihub named by `variable` (a copy of an earlier bench build, relative to
+ * the repository root and inside it, e.g. node_modules/.cache/omnihub-before), run beside this
+ * checkout's so a change is measured against its predecessor in the same rounds.
+ */
+export function otherBuildFromEnv(variable: string): OmnihubEntry | undefined {
+  const dir = process.env[variable];
+  if (!dir) return undefined;
+  return { entry: join(dir, 'src/main.js'), env: { TS_NODE_BASEURL: join(ROOT, dir) } };
+}
+
+/**
  * The Omnihub the benchmarks run. By default the compiled build, as production runs it
  * (`node dist/src/main.js`): under ts-node the TypeScript compiler stays resident and adds
  * about 110 MB of RSS, which the memory benchmark would otherwise report as Omnihub's.
