@@ -5,7 +5,8 @@ import { ChannelRegistry } from '@core/channel/channel.registry';
 import type { ContactIdentity } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
 import { contactUpdatedEvents } from '../events/record-events.sql';
-import type { RuleFacts, RuleFactsQuery } from '../outbound/outbound-rule';
+import type { RuleFactsQuery } from '../outbound/outbound-rule';
+import { RecipientRead, recipientOf, RecipientRow, recipientSql } from './recipient-read.sql';
 
 export type Identity = ContactIdentity;
 
@@ -89,52 +90,32 @@ export class ContactsService {
    * the window rules read) and the facts the outbound rules read (`factsSql`, given the SQL
    * names of the tenant, the contact and the hub): a known recipient under all these
    * identities, the common case, costs one query, where resolving, reading the window and each
-   * rule's facts took one each. `lastInboundAt` and `ruleFacts` are undefined when the contact
-   * was created or completed here (the caller reads the window, each rule its facts).
+   * rule's facts took one each. `lastInboundAt` is undefined, and there are no facts and no
+   * fingerprint, when the contact was created or completed here (the caller reads the window,
+   * each rule its facts).
    */
   async resolveRecipient(
     tenantId: string,
     identities: readonly Identity[],
     account: { id: string; hub: string },
     factsSql?: RuleFactsQuery,
-  ): Promise<{ contactId: string; lastInboundAt: Date | null | undefined; ruleFacts?: RuleFacts }> {
+  ): Promise<RecipientRead | { contactId: string; lastInboundAt: undefined }> {
     this.assertDeclared(identities);
-    const facts = factsSql?.({
-      tenantId: '$1::uuid',
-      contactId: 'first.contact_id',
-      hub: '$5::text',
-    });
-    // The window and the facts are those of the first identity's contact, the one returned:
-    // read once (uncorrelated, so PostgreSQL evaluates each once), not once per identity row.
-    const rows: (Identity & {
-      contact_id: string;
-      last_inbound_at: Date | null;
-      rule_facts?: RuleFacts;
-    })[] = await this.db.query(
-      `WITH found AS (
-         SELECT i.id, i.contact_id, i.type, i.value FROM contact_identities i
-          WHERE i.tenant_id = $1 AND (i.type, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))),
-       first AS (SELECT contact_id FROM found ORDER BY id LIMIT 1)
-       SELECT f.contact_id, f.type, f.value,
-              (SELECT c.last_inbound_at FROM conversations c, first
-                WHERE c.channel_account_id = $4 AND c.contact_id = first.contact_id) AS last_inbound_at
-              ${facts ? `, (SELECT ${facts} FROM first) AS rule_facts` : ''}
-         FROM found f
-        ORDER BY f.id`,
+    const rows: RecipientRow[] = await this.db.query(
+      `WITH ${recipientSql({ tenantId: '$1', types: '$2', values: '$3', accountId: '$4', hub: '$5' }, factsSql)}
+       SELECT * FROM recipient`,
       [
         tenantId,
         identities.map((i) => i.type),
         identities.map((i) => i.value),
         account.id,
-        ...(facts ? [account.hub] : []),
+        account.hub,
       ],
     );
-    const known = new Set(rows.map(identityKey));
-    if (rows[0] && identities.every((identity) => known.has(identityKey(identity)))) {
-      const { contact_id, last_inbound_at, rule_facts } = rows[0];
-      return { contactId: contact_id, lastInboundAt: last_inbound_at, ruleFacts: rule_facts };
-    }
-    return { contactId: await this.resolve(tenantId, identities), lastInboundAt: undefined };
+    const known = recipientOf(rows[0], distinctIdentityCount(identities));
+    return (
+      known ?? { contactId: await this.resolve(tenantId, identities), lastInboundAt: undefined }
+    );
   }
 
   /**
@@ -270,3 +251,7 @@ export class ContactsService {
 }
 
 const identityKey = (identity: Identity): string => `${identity.type}:${identity.value}`;
+
+/** How many different identities a list names (the same one twice is found once). */
+export const distinctIdentityCount = (identities: readonly Identity[]): number =>
+  new Set(identities.map(identityKey)).size;

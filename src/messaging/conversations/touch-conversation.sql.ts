@@ -6,7 +6,8 @@ import { conversationOpenedEvents } from '../events/record-events.sql';
  * message): the conversation of the contact on the account, created if needed with its
  * `conversation.opened` (`opened` returns a row per event recorded, so a later event of the
  * statement can read it to take the stream's next seq). `touched` returns id, tenant_id,
- * contact_id and created. Arguments are SQL placeholders.
+ * contact_id and created. Arguments are SQL placeholders; `onlyIf`, a relation (a CTE) of the
+ * statement: nothing is touched when it is empty.
  */
 export function touchConversationSql(p: {
   id: string;
@@ -15,10 +16,12 @@ export function touchConversationSql(p: {
   contactId: string;
   at: string;
   inboundAt: string;
+  onlyIf?: string;
 }): string {
+  const row = `${p.id}, ${p.tenantId}, ${p.accountId}, ${p.contactId}, ${p.at}, ${p.inboundAt}`;
   return `touched AS (
          INSERT INTO conversations (id, tenant_id, channel_account_id, contact_id, last_message_at, last_inbound_at)
-         VALUES (${p.id}, ${p.tenantId}, ${p.accountId}, ${p.contactId}, ${p.at}, ${p.inboundAt})
+         ${p.onlyIf ? `SELECT ${row} FROM ${p.onlyIf}` : `VALUES (${row})`}
          ON CONFLICT (channel_account_id, contact_id) DO UPDATE SET
            last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
            last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),

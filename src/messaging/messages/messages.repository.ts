@@ -8,6 +8,13 @@ import { MessageEntity } from '../entities/message.entity';
 import { touchConversationSql } from '../conversations/touch-conversation.sql';
 import { messageEvents } from '../events/record-events.sql';
 import type { RuleFacts, RuleFactsQuery } from '../outbound/outbound-rule';
+import type { Identity } from '../contacts/contacts.service';
+import {
+  RecipientRead,
+  recipientOf,
+  RecipientRow,
+  recipientSql,
+} from '../contacts/recipient-read.sql';
 import { MessageContentCodec } from './encryption/message-content.codec';
 import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
@@ -65,6 +72,29 @@ export interface NewOutboundMessage {
   idempotency?: { key: string; fingerprint: string };
   /** What the send is for (SendPurposes); the worker re-checks consent for it. */
   purpose?: string;
+}
+
+/**
+ * Stores a send only while its recipient reads as it did when the send was decided on
+ * (RecipientRead.fingerprint), read again by the storing statement itself.
+ */
+export interface RecipientGuard {
+  identities: readonly Identity[];
+  /** How many different identities `identities` names. */
+  identityCount: number;
+  hub: string;
+  fingerprint: string;
+  factsSql?: RuleFactsQuery;
+}
+
+export interface StoredOutbound {
+  id: string;
+  created: boolean;
+  /**
+   * Set when a guard stopped the store: the recipient as the statement read it (the send is
+   * to be decided again on it), null when it is no longer known under every identity.
+   */
+  recipientChanged?: RecipientRead | null;
 }
 
 const STATUS_COLUMN: Record<DeliveryStatus, string> = {
@@ -236,13 +266,22 @@ export class MessagesRepository {
    * unique index until the other commits, so exactly one of them creates the message).
    * The row is stamped enqueued as stored: the caller adds its job next and clears the stamp
    * (markNotEnqueued) only if Redis refuses, where stamping after the add cost a commit per send.
+   * With a `guard`, the same statement reads the recipient again and stores (and touches)
+   * nothing unless it reads as the send was decided on; `recipientChanged` then answers what
+   * it read instead.
    */
   async insertOutboundTouching(
     message: Omit<NewOutboundMessage, 'conversationId'>,
     conversation: { contactId: string; at: Date },
-  ): Promise<{ id: string; created: boolean }> {
-    const rows: { id: string }[] = await this.db.query(
-      `WITH ${touchConversationSql({ id: '$12', tenantId: '$2', accountId: '$3', contactId: '$13', at: '$14', inboundAt: 'NULL::timestamptz' })},
+    guard?: RecipientGuard,
+  ): Promise<StoredOutbound> {
+    const recipient = guard
+      ? `${recipientSql({ tenantId: '$2', types: '$15', values: '$16', accountId: '$3', hub: '$17' }, guard.factsSql)},
+       decided AS (SELECT 1 FROM recipient WHERE fingerprint = $18),`
+      : '';
+    const rows: (RecipientRow & { id: string | null })[] = await this.db.query(
+      `WITH ${recipient}
+       ${touchConversationSql({ id: '$12', tenantId: '$2', accountId: '$3', contactId: '$13', at: '$14', inboundAt: 'NULL::timestamptz', onlyIf: guard ? 'decided' : undefined })},
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,
@@ -254,7 +293,7 @@ export class MessagesRepository {
          RETURNING id, tenant_id, conversation_id, status, error_code),
        -- Reading "opened" makes the conversation's event take its stream's seq first.
        event AS (${messageEvents('stored', 'message.accepted', '(SELECT count(*) FROM opened) >= 0')})
-       SELECT id FROM stored`,
+       ${guard ? 'SELECT stored.id, recipient.* FROM (SELECT 1) one LEFT JOIN stored ON true LEFT JOIN recipient ON true' : 'SELECT id FROM stored'}`,
       [
         message.id,
         message.tenantId,
@@ -270,9 +309,25 @@ export class MessagesRepository {
         newId(),
         conversation.contactId,
         conversation.at,
+        ...(guard
+          ? [
+              guard.identities.map((i) => i.type),
+              guard.identities.map((i) => i.value),
+              guard.hub,
+              guard.fingerprint,
+            ]
+          : []),
       ],
     );
-    return { id: message.id, created: rows.length > 0 };
+    const row = rows[0];
+    if (guard && row?.fingerprint !== guard.fingerprint) {
+      return {
+        id: message.id,
+        created: false,
+        recipientChanged: recipientOf(row, guard.identityCount) ?? null,
+      };
+    }
+    return { id: message.id, created: !!row?.id };
   }
 
   /** The provider's id of one of this tenant's messages (null until it was sent). */

@@ -8,14 +8,22 @@ import { newId } from '@core/database/ids';
 import { clearFinishedJob } from '@core/queue/clear-finished-job';
 import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
+import type { ChannelAccountDto } from '../channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
-import { ContactsService } from '../contacts/contacts.service';
+import { ContactsService, distinctIdentityCount, Identity } from '../contacts/contacts.service';
+import type { RecipientRead } from '../contacts/recipient-read.sql';
 import { ConversationsService } from '../conversations/conversations.service';
-import { MessagesRepository } from '../messages/messages.repository';
+import {
+  MessagesRepository,
+  NewOutboundMessage,
+  StoredOutbound,
+} from '../messages/messages.repository';
 import { ENQUEUE_TIMEOUT_MS, OutboundJob, OutboundJobData } from './outbound-job';
 import { toOutboundContent } from './outbound-content';
 import { OutboundIdempotency } from './idempotency/outbound-idempotency';
+import type { OutboundContext, RuleFactsRefs } from './outbound-rule';
 import { OutboundRules } from './outbound-rules';
+import { RecipientReuse } from './recipient-reuse';
 import { SendPurposes } from './send-purpose';
 import {
   assertContentAllowed,
@@ -27,6 +35,16 @@ import { isUUID } from 'class-validator';
 
 /** Jobs per addBulk, stamps per UPDATE. */
 const MAX_BATCH = 256;
+
+/** A send's recipient as read; known in part or created by the read, without its facts. */
+type Recipient = RecipientRead | { contactId: string; lastInboundAt: undefined };
+
+/** What the rules judge a send by, but for its recipient. */
+interface SendToDecide {
+  identities: readonly Identity[];
+  account: ChannelAccountDto;
+  context: Omit<OutboundContext, 'contactId' | 'lastInboundAt' | 'now' | 'facts'>;
+}
 
 export interface AcceptedMessage {
   id: string;
@@ -58,6 +76,7 @@ export class OutboundDispatcher {
       ),
     MAX_BATCH,
   );
+  private readonly recipients = new RecipientReuse();
   private readonly enqueuedStamps = new MicroBatcher<string, void>(
     (ids) => sameForAll(ids.length, () => this.messages.markEnqueued(ids)),
     MAX_BATCH,
@@ -97,57 +116,104 @@ export class OutboundDispatcher {
 
     const content = await toOutboundContent(request, (id) => this.providerIdOf(tenantId, id));
     assertContentAllowed(provider, content);
-    // The recipient, their window on this account and the rules' facts about them, in one
-    // query when they are known.
-    const recipient = await this.contacts.resolveRecipient(
-      tenantId,
-      recipientIdentities(provider, request.to),
-      account,
-      (refs) => this.rules.factsSql(refs, 'accept'),
-    );
-    const { contactId } = recipient;
-    const lastInboundAt =
-      recipient.lastInboundAt !== undefined
-        ? recipient.lastInboundAt
-        : await this.conversations.lastInboundAt(account.id, contactId);
     const purpose = await this.purposes.purposeOf(tenantId, account, content, request.purpose);
-    const now = new Date();
-    await this.rules.enforce({
-      tenantId,
-      account,
-      contactId,
-      lastInboundAt,
-      content,
-      purpose,
-      now,
-      facts: recipient.ruleFacts,
-    });
-
     const { type, ...body } = content;
-    // The conversation is touched by the same statement that stores the message.
-    const stored = await this.messages.insertOutboundTouching(
-      {
-        id: newId(),
-        tenantId,
-        channelAccountId: account.id,
-        provider: account.provider,
-        type,
-        content: { ...body, to: request.to },
-        purpose,
-        replyToProviderMessageId: request.replyTo
-          ? await this.providerIdOf(tenantId, request.replyTo)
-          : undefined,
-        replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
-        idempotency: claim,
-      },
-      { contactId, at: now },
-    );
+    const message = {
+      id: newId(),
+      tenantId,
+      channelAccountId: account.id,
+      provider: account.provider,
+      type,
+      content: { ...body, to: request.to },
+      purpose,
+      replyToProviderMessageId: request.replyTo
+        ? await this.providerIdOf(tenantId, request.replyTo)
+        : undefined,
+      replyToMessageId: request.replyTo && isUUID(request.replyTo) ? request.replyTo : undefined,
+      idempotency: claim,
+    };
+    const stored = await this.decideAndStore(message, {
+      identities: recipientIdentities(provider, request.to),
+      account,
+      context: { tenantId, account, content, purpose },
+    });
     if (!stored.created && claim) {
       return { ...(await this.idempotency.winnerOfRace(tenantId, claim)), duplicate: true };
     }
 
     await this.enqueueStored({ messageId: stored.id, channelAccountId: account.id });
     return { id: stored.id, status: 'queued', duplicate: false };
+  }
+
+  /**
+   * Applies every rule to the send, given its recipient, and stores it. A recipient read kept
+   * from an earlier send to the same person (RecipientReuse) is decided on first and stored
+   * by one statement, guarded: it stores only while the recipient reads the same. When the
+   * guard finds a change, that statement's own read decides again; when a rule refuses on
+   * the kept read, a fresh read does (a refusal is never based on an old read). Otherwise:
+   * read, decide, store, as one read and one insert.
+   */
+  private async decideAndStore(
+    message: Omit<NewOutboundMessage, 'conversationId'>,
+    send: SendToDecide,
+  ): Promise<StoredOutbound> {
+    const { identities, account } = send;
+    const key = `${message.tenantId}\n${account.id}\n${identities.map((i) => `${i.type}:${i.value}`).join('\n')}`;
+    const factsSql = (refs: RuleFactsRefs) => this.rules.factsSql(refs, 'accept');
+    let recipient: Recipient | null | undefined = this.recipients.take(key);
+    if (recipient) {
+      const now = await this.decide(send, recipient).catch((error: unknown) => {
+        if (error instanceof DomainError) return undefined;
+        throw error;
+      });
+      if (now) {
+        const stored = await this.messages.insertOutboundTouching(
+          message,
+          { contactId: recipient.contactId, at: now },
+          {
+            identities,
+            identityCount: distinctIdentityCount(identities),
+            hub: account.hub,
+            fingerprint: recipient.fingerprint,
+            factsSql,
+          },
+        );
+        if (stored.recipientChanged === undefined) return stored;
+        recipient = stored.recipientChanged;
+      } else {
+        recipient = undefined;
+      }
+      this.recipients.forget(key);
+    }
+    recipient ??= await this.contacts.resolveRecipient(
+      message.tenantId,
+      identities,
+      account,
+      factsSql,
+    );
+    const now = await this.decide(send, recipient);
+    const stored = await this.messages.insertOutboundTouching(message, {
+      contactId: recipient.contactId,
+      at: now,
+    });
+    if ('fingerprint' in recipient) this.recipients.keep(key, recipient);
+    return stored;
+  }
+
+  /** Applies every rule to the send to `recipient`; returns when it was decided. */
+  private async decide({ account, context }: SendToDecide, recipient: Recipient): Promise<Date> {
+    const now = new Date();
+    await this.rules.enforce({
+      ...context,
+      contactId: recipient.contactId,
+      lastInboundAt:
+        recipient.lastInboundAt !== undefined
+          ? recipient.lastInboundAt
+          : await this.conversations.lastInboundAt(account.id, recipient.contactId),
+      now,
+      facts: 'ruleFacts' in recipient ? recipient.ruleFacts : undefined,
+    });
+    return now;
   }
 
   /**

@@ -175,4 +175,48 @@ describe('consent gate on sends', () => {
     expect(consentReads.filter((text) => text.includes('claimed_now'))).toHaveLength(1);
     expect(consentReads).toHaveLength(2);
   });
+
+  it('decides the next send to the same person on the kept read, stored by one statement', async () => {
+    const waId = newWaId();
+    await scenario.customerWrites(waId, 'Bom dia');
+    expect((await sendText(waId, 'Primeira resposta')).statusCode).toBe(202);
+    const statements = jest.spyOn(DataSource.prototype, 'query');
+    let sql: string[];
+    try {
+      expect((await sendText(waId, 'Segunda resposta')).statusCode).toBe(202);
+    } finally {
+      sql = statements.mock.calls.map(([text]) => text);
+      statements.mockRestore();
+    }
+
+    // The insert reads the recipient (and their consent) itself, to store only if unchanged.
+    const recipientReads = sql.filter((text) => text.includes('contact_identities'));
+    expect(recipientReads).toHaveLength(1);
+    expect(recipientReads[0]).toContain('INSERT INTO messages');
+    expect(recipientReads[0]).toContain('consent_state');
+  });
+
+  it('refuses a send decided on a kept read when consent was withdrawn since', async () => {
+    const waId = newWaId();
+    await scenario.customerWrites(waId, 'Oi');
+    expect((await sendText(waId, 'Primeira resposta')).statusCode).toBe(202);
+    expect((await recordConsent(waId, '*', 'withdrawn', 'whatsapp')).statusCode).toBe(201);
+
+    const refused = await sendText(waId, 'Segunda resposta');
+
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('CONSENT.SERVICE_REFUSED');
+    expect(await storedTo(waId)).toBe(1);
+  });
+
+  it('reads the recipient afresh before refusing on a kept read: a grant given since counts', async () => {
+    const waId = newWaId();
+    expect((await sendTemplate(waId, 'pedido_enviado')).statusCode).toBe(202);
+    expect((await recordConsent(waId, 'marketing', 'granted', 'whatsapp')).statusCode).toBe(201);
+
+    const accepted = await sendTemplate(waId, 'promo_verao');
+
+    expect(accepted.statusCode).toBe(202);
+    expect(await storedTo(waId)).toBe(2);
+  });
 });
