@@ -328,15 +328,15 @@ describe('appointment reminders', () => {
     const outbound = await scenario.db.query(
       `SELECT count(*)::int AS n FROM messages m JOIN contact_identities i
           ON i.contact_id = (SELECT contact_id FROM conversations WHERE id = m.conversation_id)
-       WHERE m.direction = 'outbound' AND m.type = 'text' AND i.value = $1`,
-      [waId],
+       WHERE m.tenant_id = $2 AND m.direction = 'outbound' AND m.type = 'text' AND i.value = $1`,
+      [waId, scenario.tenant.id],
     );
     expect(outbound).toEqual([{ n: 1 }]);
     // "Cancelar" is also an opt-out keyword; a reminder's button is not the patient typing it.
     const consent = await scenario.db.query(
       `SELECT 1 FROM consent_events e JOIN contact_identities i ON i.contact_id = e.contact_id
-        WHERE i.type = 'wa_id' AND i.value = $1`,
-      [waId],
+        WHERE i.tenant_id = $2 AND i.type = 'wa_id' AND i.value = $1`,
+      [waId, scenario.tenant.id],
     );
     expect(consent).toEqual([]);
   });

@@ -79,8 +79,8 @@ describe('Inbound pipeline', () => {
     ).toBe(1);
     expect(
       await count(
-        `SELECT count(*) AS n FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.value = $1`,
-        [waId],
+        `SELECT count(*) AS n FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.tenant_id = $1 AND i.value = $2`,
+        [account.tenantId, waId],
       ),
     ).toBe(1);
   });
@@ -89,8 +89,8 @@ describe('Inbound pipeline', () => {
     const event = { ...textFrom('5511900000003'), sentAt: new Date('2026-11-20T10:00:00Z') };
     await pipeline.ingest(account, [event]);
     const rows = await db.query<{ last_inbound_at: Date }[]>(
-      `SELECT c.last_inbound_at FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.value = $1`,
-      ['5511900000003'],
+      `SELECT c.last_inbound_at FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.tenant_id = $1 AND i.value = $2`,
+      [account.tenantId, '5511900000003'],
     );
     expect(rows[0].last_inbound_at.toISOString()).toBe('2026-11-20T10:00:00.000Z');
   });
