@@ -2,6 +2,7 @@ import { AppConfig } from '@config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@core/redis/redis.module';
+import { MicroBatcher } from '@core/batching/micro-batcher';
 import { redisScript } from '@core/redis/redis-script';
 import { compareStreamIds, LiveEvent, streamIdTime } from './live-event';
 
@@ -18,17 +19,33 @@ export interface LogEntry {
 const SEEN_WINDOW_MS = 3_600_000;
 
 /**
- * Appends the event unless it was appended within the dedupe window, trims what is older than
- * the retention (by Redis' own clock, so pods' clock skew does not matter) and keeps the key
- * alive as long as its newest entry. Returns the entry id, or false for a duplicate.
+ * Appends each event unless it was appended within the dedupe window, trims what is older than
+ * the retention (by Redis' own clock, so pods' clock skew does not matter) and keeps each key
+ * alive as long as its newest entry. KEYS are pairs (stream, seen marker), ARGV the retention,
+ * the dedupe window, then one entry per pair. Returns per entry its id, or nil for a duplicate.
  */
 const APPEND = `
-if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return false end
 local now = redis.call('TIME')
-local minId = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
-local id = redis.call('XADD', KEYS[1], 'MINID', '~', string.format('%d', minId), '*', 'e', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return id`;
+local minId = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1]))
+local ids = {}
+for i = 1, #KEYS / 2 do
+  if redis.call('SET', KEYS[2 * i], '1', 'NX', 'PX', ARGV[2]) then
+    ids[i] = redis.call('XADD', KEYS[2 * i - 1], 'MINID', '~', minId, '*', 'e', ARGV[i + 2])
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[1])
+  else
+    ids[i] = false
+  end
+end
+return ids`;
+
+/** Appends per script call: many more than a delivery poll's concurrent streams produce. */
+const MAX_APPENDS_PER_CALL = 100;
+
+interface Append {
+  streamKey: string;
+  seenKey: string;
+  entry: string;
+}
 
 /**
  * Each tenant's live events as a Redis Stream: the entry id (`<ms>-<seq>`) is the tenant's
@@ -40,20 +57,25 @@ return id`;
 export class TenantEventLog {
   private readonly prefix: string;
   private readonly retentionMs: number;
-  private readonly appendOnce: (
-    streamKey: string,
-    seenKey: string,
-    retentionMs: number,
-    seenMs: number,
-    entry: string,
-  ) => Promise<string | null>;
+  private readonly appendAll: (
+    keyCount: number,
+    ...keysThenArgs: (string | number)[]
+  ) => Promise<(string | null)[]>;
+  /**
+   * Events appended around the same time (a delivery poll hands its streams' events out
+   * concurrently) go to Redis in one script call rather than one each.
+   */
+  private readonly appends = new MicroBatcher<Append, string | null>(
+    (batch) => this.appendBatch(batch),
+    MAX_APPENDS_PER_CALL,
+  );
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     config: AppConfig,
   ) {
-    this.appendOnce = redisScript<string | null>(redis, 'omnihubLiveAppend', {
-      keys: 2,
+    this.appendAll = redisScript<(string | null)[]>(redis, 'omnihubLiveAppend', {
+      keys: 'counted',
       lua: APPEND,
     });
     this.prefix = `${config.redis.prefix}:live`;
@@ -69,15 +91,24 @@ export class TenantEventLog {
     return key.slice(this.prefix.length + ':stream:'.length);
   }
 
-  async append(tenantId: string, event: LiveEvent): Promise<string | null> {
-    const id = await this.appendOnce(
-      this.key(tenantId),
-      `${this.prefix}:seen:${event.eventId}`,
+  /** Appends the event; its entry id, or null when it was appended before (a redelivery). */
+  append(tenantId: string, event: LiveEvent): Promise<string | null> {
+    return this.appends.submit({
+      streamKey: this.key(tenantId),
+      seenKey: `${this.prefix}:seen:${event.eventId}`,
+      entry: JSON.stringify(event),
+    });
+  }
+
+  private async appendBatch(batch: Append[]): Promise<PromiseSettledResult<string | null>[]> {
+    const ids = await this.appendAll(
+      batch.length * 2,
+      ...batch.flatMap((append) => [append.streamKey, append.seenKey]),
       this.retentionMs,
       Math.min(SEEN_WINDOW_MS, this.retentionMs),
-      JSON.stringify(event),
+      ...batch.map((append) => append.entry),
     );
-    return id ?? null;
+    return batch.map((_, index) => ({ status: 'fulfilled', value: ids[index] ?? null }));
   }
 
   /** The newest entry id, or `0-0` when the tenant has none: where a new client starts. */

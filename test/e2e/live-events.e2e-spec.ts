@@ -10,6 +10,7 @@ import { ContactsService } from '@app/messaging/contacts/contacts.service';
 import { ConversationsService } from '@app/messaging/conversations/conversations.service';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { SendOutcomesRepository } from '@app/messaging/messages/send-outcomes.repository';
+import type { LiveEvent } from '@app/live-events/live-event';
 import { TenantEventLog } from '@app/live-events/tenant-event-log';
 import { eventually } from '@test/support/eventually';
 import { SseTestClient } from '@test/support/sse-test-client';
@@ -322,6 +323,46 @@ describe('Live events stream (SSE)', () => {
     const none = await connect('/api/v2/events/stream');
     expect(none.status).toBe(401);
   }, 20_000);
+
+  it('appends events handed over together in one call, each once, in order per tenant', async () => {
+    const [first, second] = [await createTenant(api), await createTenant(api)];
+    const log = api.get(TenantEventLog);
+    const event = (type: LiveEvent['type']): LiveEvent => ({
+      eventId: newId(),
+      type,
+      occurredAt: new Date().toISOString(),
+    });
+    const [opened, received, other] = [
+      event('conversation.opened'),
+      event('message.received'),
+      event('message.received'),
+    ];
+    const commands = jest.spyOn(api.get<Redis>(REDIS), 'sendCommand');
+
+    // Handed over at once, as a delivery poll's streams are; `opened` twice (a redelivery).
+    const ids = await Promise.all([
+      log.append(first.id, opened),
+      log.append(second.id, other),
+      log.append(first.id, opened),
+      log.append(first.id, received),
+    ]);
+    const later = await log.append(first.id, received);
+    const appendCalls = commands.mock.calls.filter(([command]) =>
+      (command as unknown as { args: unknown[] }).args.some((arg) =>
+        String(arg).includes(':seen:'),
+      ),
+    );
+    commands.mockRestore();
+
+    expect(ids[0]).toEqual(expect.any(String));
+    expect(ids[2]).toBeNull();
+    expect(later).toBeNull();
+    expect(appendCalls).toHaveLength(2);
+    const entries = await log.after(first.id, '0-0', 10);
+    expect(entries.map((e) => e.event.eventId)).toEqual([opened.eventId, received.eventId]);
+    expect(entries.map((e) => e.id)).toEqual([ids[0], ids[3]]);
+    expect((await log.after(second.id, '0-0', 10)).map((e) => e.id)).toEqual([ids[1]]);
+  });
 
   it('drops a client that stops reading, with the others unaffected and its buffer bounded', async () => {
     const tenant = await createTenant(api);
