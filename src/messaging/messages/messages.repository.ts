@@ -87,13 +87,6 @@ export interface RecipientGuard {
   factsSql?: RuleFactsQuery;
 }
 
-/** A send the provider accepted, for markSentMany. */
-export interface SentMark {
-  id: string;
-  providerMessageId: string;
-  at: Date;
-}
-
 export interface StoredOutbound {
   id: string;
   created: boolean;
@@ -511,35 +504,22 @@ export class MessagesRepository {
    * faster). An unknown outcome it settles loses its reason. Fails with a unique violation when
    * another row already holds the id (an echo stored first): see SendOutcomes.recordSent.
    */
-  markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
-    return this.markSentMany([{ id, providerMessageId, at }]);
-  }
-
-  /**
-   * markSent for several sends in one statement, all or none (one taken provider id fails
-   * them all). Rows are locked in id order and events recorded in stream order, so two such
-   * statements cannot deadlock.
-   */
-  async markSentMany(sends: readonly SentMark[]): Promise<void> {
+  async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
     await this.db.query(
-      `WITH marks AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS m(mark_id, mark_provider_id, mark_at)),
-       prev AS (
-         SELECT id AS locked_id, status AS was FROM messages
-          WHERE id IN (SELECT mark_id FROM marks) ORDER BY id FOR UPDATE),
+      `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
        changed AS (
        UPDATE messages SET
-         provider_message_id = mark_provider_id,
+         provider_message_id = $2,
          status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
          error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
          error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
-         sent_at = COALESCE(sent_at, mark_at),
+         sent_at = COALESCE(sent_at, $3),
          updated_at = now()
-       FROM prev JOIN marks ON mark_id = locked_id WHERE id = locked_id
+       FROM prev WHERE id = locked_id
        RETURNING id, tenant_id, conversation_id, status, error_code, was),
        event AS (${messageEvents('changed', 'message.sent', `was IN ('queued', 'sending', 'unknown')`)})
        SELECT 1`,
-      [sends.map((s) => s.id), sends.map((s) => s.providerMessageId), sends.map((s) => s.at)],
+      [id, providerMessageId, at],
     );
   }
 

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { MicroBatcher, sameForAll } from '@core/batching/micro-batcher';
 import { isUniqueViolation } from '@core/database/pg-errors';
 import { messageEvents } from '../events/record-events.sql';
 import { MessageContentCodec, SEALED_CONTENT } from './encryption/message-content.codec';
-import { MessagesRepository, SentMark } from './messages.repository';
+import { MessagesRepository } from './messages.repository';
 
 /** The columns messageEvents reads, and the status a change replaced (`was`). */
 const CHANGED_COLUMNS = 'id, tenant_id, conversation_id, status, error_code';
@@ -13,14 +12,6 @@ const CHANGED_COLUMNS = 'id, tenant_id, conversation_id, status, error_code';
 const PROVIDER_ID_KEY = 'messages_account_provider_message_key';
 /** A send that had not been settled as sent: its settling is message.sent. */
 const UNSETTLED_BEFORE = `was IN ('queued', 'sending', 'unknown')`;
-
-/** Sends marked sent per statement; a worker runs OUTBOUND_WORKER_CONCURRENCY at once. */
-const MAX_MARKS_PER_STATEMENT = 100;
-/**
- * Marking statements of one process at once; marks arriving meanwhile wait for the first to
- * end and go together (MicroBatcher), so the batch grows with the load.
- */
-const MAX_MARK_STATEMENTS_IN_FLIGHT = 2;
 
 /** How recently an unsettled send must have been claimed for a platform echo to settle it. */
 export const ECHO_MATCH_WINDOW_MS = 10 * 60_000;
@@ -50,37 +41,11 @@ export interface SendEcho {
 export class SendOutcomesRepository {
   private readonly logger = new Logger(SendOutcomesRepository.name);
 
-  /**
-   * Sends the platform accepted around the same time are marked by one statement (group
-   * commit, as intake stores webhooks): one round trip and one commit per burst of a
-   * worker's finished sends instead of one each.
-   */
-  private readonly sentMarks = new MicroBatcher<SentMark, void>(
-    (marks) => this.markSentTogether(marks),
-    MAX_MARKS_PER_STATEMENT,
-    MAX_MARK_STATEMENTS_IN_FLIGHT,
-  );
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly messages: MessagesRepository,
     private readonly codec: MessageContentCodec,
   ) {}
-
-  /**
-   * All of `marks` in one statement; when that fails (a provider id an echo already holds
-   * fails them all), each alone, so every send gets its own outcome.
-   */
-  private async markSentTogether(marks: SentMark[]): Promise<PromiseSettledResult<void>[]> {
-    if (marks.length > 1) {
-      try {
-        return await sameForAll(marks.length, () => this.messages.markSentMany(marks));
-      } catch {
-        // Fall through to one statement per send.
-      }
-    }
-    return Promise.allSettled(marks.map((mark) => this.messages.markSentMany([mark])));
-  }
 
   /**
    * Takes a queued message for sending, as `claimant.id` for `claimant.leaseMs` (SendClaimant);
@@ -162,7 +127,7 @@ export class SendOutcomesRepository {
    */
   async recordSent(id: string, providerMessageId: string, at: Date): Promise<void> {
     try {
-      await this.sentMarks.submit({ id, providerMessageId, at });
+      await this.messages.markSent(id, providerMessageId, at);
       return;
     } catch (error) {
       if (!isUniqueViolation(error, PROVIDER_ID_KEY)) throw error;

@@ -187,38 +187,6 @@ describe('Messaging event stream', () => {
     ]);
   });
 
-  it('marks sends the platform accepted together in one statement, each with its own outcome', async () => {
-    const sends = await Promise.all(
-      Array.from({ length: 4 }, async () => accept(await newConversation())),
-    );
-    const [, , , echoed] = sends;
-    // The last one's id is held by its echo, stored first as a message of its own.
-    const echo = await accept(await newConversation());
-    await messages.markSent(echo, `acc.${echoed}`, new Date());
-    const statements = jest.spyOn(DataSource.prototype, 'query');
-    let sql: string[];
-    try {
-      await Promise.all(sends.map((id) => outcomes.recordSent(id, `acc.${id}`, new Date())));
-    } finally {
-      sql = statements.mock.calls.map(([text]) => text);
-      statements.mockRestore();
-    }
-
-    const marks = sql.filter((text) => text.includes('mark_provider_id'));
-    // One for the four, which the taken id fails as a whole; then one each.
-    expect(marks).toHaveLength(5);
-    const rows = await db.query<{ id: string; status: string; provider_message_id: string }[]>(
-      `SELECT id, status, provider_message_id FROM messages WHERE id = ANY($1)`,
-      [sends],
-    );
-    expect(rows).toHaveLength(4);
-    for (const row of rows) expect(row).toMatchObject({ status: 'sent' });
-    expect(rows.filter((row) => row.provider_message_id === null)).toHaveLength(1);
-    for (const id of sends) {
-      expect(await recorded(`message_id = $1 AND type = 'message.sent'`, [id])).toHaveLength(1);
-    }
-  });
-
   /** A send whose outcome became unknown, then settled by an operator's word. */
   const settledByOperator = async (outcome: 'sent' | 'failed'): Promise<string> => {
     const id = await accept(await newConversation());
