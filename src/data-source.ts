@@ -26,5 +26,13 @@ export const ENTITIES = [
 ];
 
 export function dataSourceOptions(database: DatabaseSettings): DataSourceOptions {
-  return { ...postgresOptions(database), entities: ENTITIES, migrations: MIGRATIONS };
+  return {
+    ...postgresOptions(database),
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Each migration in its own transaction, as prepare-database runs them: two run outside
+    // one (an index built CONCURRENTLY, a backfill in batches), which the CLI's default
+    // ("all") refuses, so `npm run migration:run` failed before applying anything.
+    migrationsTransactionMode: 'each',
+  };
 }
