@@ -250,7 +250,8 @@ export class ContactsService {
   }
 }
 
-const identityKey = (identity: Identity): string => `${identity.type}:${identity.value}`;
+/** One identity as a string, for sets and keys. */
+export const identityKey = (identity: Identity): string => `${identity.type}:${identity.value}`;
 
 /** How many different identities a list names (the same one twice is found once). */
 export const distinctIdentityCount = (identities: readonly Identity[]): number =>

@@ -8,7 +8,7 @@ import { MessageEntity } from '../entities/message.entity';
 import { touchConversationSql } from '../conversations/touch-conversation.sql';
 import { messageEvents } from '../events/record-events.sql';
 import type { RuleFacts, RuleFactsQuery } from '../outbound/outbound-rule';
-import type { Identity } from '../contacts/contacts.service';
+import { distinctIdentityCount, type Identity } from '../contacts/contacts.service';
 import {
   RecipientRead,
   recipientOf,
@@ -80,8 +80,6 @@ export interface NewOutboundMessage {
  */
 export interface RecipientGuard {
   identities: readonly Identity[];
-  /** How many different identities `identities` names. */
-  identityCount: number;
   hub: string;
   fingerprint: string;
   factsSql?: RuleFactsQuery;
@@ -324,7 +322,7 @@ export class MessagesRepository {
       return {
         id: message.id,
         created: false,
-        recipientChanged: recipientOf(row, guard.identityCount) ?? null,
+        recipientChanged: recipientOf(row, distinctIdentityCount(guard.identities)) ?? null,
       };
     }
     return { id: message.id, created: !!row?.id };

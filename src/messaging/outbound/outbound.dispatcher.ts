@@ -10,7 +10,7 @@ import { addWhenLive } from '@core/queue/fail-fast-add';
 import { QueueName } from '@core/queue/queue-names';
 import type { ChannelAccountDto } from '../channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
-import { ContactsService, distinctIdentityCount, Identity } from '../contacts/contacts.service';
+import { ContactsService, Identity, identityKey } from '../contacts/contacts.service';
 import type { RecipientRead } from '../contacts/recipient-read.sql';
 import { ConversationsService } from '../conversations/conversations.service';
 import {
@@ -158,7 +158,7 @@ export class OutboundDispatcher {
     send: SendToDecide,
   ): Promise<StoredOutbound> {
     const { identities, account } = send;
-    const key = `${message.tenantId}\n${account.id}\n${identities.map((i) => `${i.type}:${i.value}`).join('\n')}`;
+    const key = [message.tenantId, account.id, ...identities.map(identityKey)].join('\n');
     const factsSql = (refs: RuleFactsRefs) => this.rules.factsSql(refs, 'accept');
     let recipient: Recipient | null | undefined = this.recipients.take(key);
     if (recipient) {
@@ -172,7 +172,6 @@ export class OutboundDispatcher {
           { contactId: recipient.contactId, at: now },
           {
             identities,
-            identityCount: distinctIdentityCount(identities),
             hub: account.hub,
             fingerprint: recipient.fingerprint,
             factsSql,
