@@ -9,7 +9,7 @@ import {
 import { type RunningServer, startServer } from '@test/support/server-process';
 import { omnihubEntry, type OmnihubEntry, productionNodeOptions } from '../support/compiled-app';
 import { cpuProfileEnv } from '../support/cpu-profile';
-import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
+import { BENCH_DATABASE_POOL_SIZE, type BenchStorage } from '../support/environment';
 import type { BenchGraph } from './bench-graph';
 
 /** The secrets one bench run gives its Omnihub processes (the api and worker must share them). */
@@ -36,7 +36,7 @@ export function newHubSecrets(): HubSecrets {
  * still runs, as in production, it just never refuses).
  */
 export function hubEnv(
-  environment: BenchEnvironment,
+  environment: BenchStorage,
   graph: BenchGraph,
   secrets: HubSecrets,
   extra: Record<string, string>,

@@ -1,6 +1,10 @@
 import { type RunningServer, startServer } from '@test/support/server-process';
 import { omnihubEntry, type OmnihubEntry, otherBuildFromEnv } from '../support/compiled-app';
-import { BENCH_DATABASE_POOL_SIZE, type BenchEnvironment } from '../support/environment';
+import {
+  BENCH_DATABASE_POOL_SIZE,
+  type BenchEnvironment,
+  type BenchStorage,
+} from '../support/environment';
 import type { BenchGraph } from './bench-graph';
 import { type BenchAccount, hubEnv, type HubSecrets, startHub } from './hub-fixture';
 
@@ -18,6 +22,8 @@ export interface RunningMode {
   /** Every process of the mode, the one taking sends last. */
   processes: RunningServer[];
   api: RunningServer;
+  /** Its database (a copy of its own for each Omnihub mode) and Redis prefix. */
+  storage: BenchStorage;
 }
 
 export interface ModeContext {
@@ -29,9 +35,11 @@ export interface ModeContext {
 }
 
 /**
- * Starts an Omnihub mode on queues of its own (QUEUE_PREFIX + mode), so modes can run side by
- * side without one's worker taking another's jobs; workers first, so the api is used only
- * once every process is ready.
+ * Starts an Omnihub mode on queues of its own (QUEUE_PREFIX + mode) and its own copy of the
+ * database (`environment.copy(mode)`), so modes can run side by side without one's worker
+ * taking another's jobs or delivering another's messaging events (whose cost would then be
+ * counted for the wrong mode); workers first, so the api is used only once every process is
+ * ready.
  */
 export async function startOmnihubMode(
   mode: Exclude<Mode, 'baseline'>,
@@ -39,13 +47,14 @@ export async function startOmnihubMode(
 ): Promise<RunningMode> {
   const roles = mode.startsWith('all') ? ['all'] : ['worker', 'api'];
   const build = mode.endsWith('-other') ? otherBuild() : omnihubEntry();
+  const storage = context.environment.copy(mode);
   const processes: RunningServer[] = [];
   try {
     for (const role of roles) {
       processes.push(
         await startHub(
           `outbound-${role}`,
-          hubEnv(context.environment, context.graph, context.secrets, {
+          hubEnv(storage, context.graph, context.secrets, {
             APP_ROLE: role,
             QUEUE_PREFIX: `${context.environment.queuePrefix}${mode}`,
             WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(context.accountRate),
@@ -58,7 +67,7 @@ export async function startOmnihubMode(
     for (const started of processes) await started.stop();
     throw error;
   }
-  return { mode, processes, api: processes.at(-1)! };
+  return { mode, processes, api: processes.at(-1)!, storage };
 }
 
 function otherBuild(): OmnihubEntry {
@@ -67,9 +76,13 @@ function otherBuild(): OmnihubEntry {
   return build;
 }
 
-/** Starts the baseline, told each account's number and token (it has no credentials store). */
+/**
+ * Starts the baseline, told each account's number and token (it has no credentials store), on
+ * `storage`: the database where `accounts` were connected (it checks their API keys there).
+ */
 export async function startBaselineMode(
   accounts: readonly BenchAccount[],
+  storage: BenchStorage,
   context: ModeContext,
 ): Promise<RunningMode> {
   const numbers = new Map(context.graph.accounts.map((a) => [a.phoneNumberId, a]));
@@ -83,13 +96,13 @@ export async function startBaselineMode(
     ]),
   );
   const baseline = await startServer('outbound-baseline', 'bench/outbound/baseline-server.ts', {
-    DATABASE_URL: context.environment.databaseUrl,
+    DATABASE_URL: storage.databaseUrl,
     DATABASE_POOL_SIZE: String(BENCH_DATABASE_POOL_SIZE),
-    REDIS_URL: context.environment.redisUrl,
-    QUEUE_PREFIX: `${context.environment.queuePrefix}baseline`,
+    REDIS_URL: storage.redisUrl,
+    QUEUE_PREFIX: `${storage.queuePrefix}baseline`,
     META_GRAPH_BASE_URL: context.graph.fake.baseUrl,
     META_GRAPH_API_VERSION: context.graph.fake.version,
     BASELINE_ACCOUNTS: JSON.stringify(routes),
   });
-  return { mode: 'baseline', processes: [baseline], api: baseline };
+  return { mode: 'baseline', processes: [baseline], api: baseline, storage };
 }

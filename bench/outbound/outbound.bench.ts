@@ -56,7 +56,7 @@ export async function runOutboundBenchmark(): Promise<void> {
     .split(',')
     .filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode));
 
-  const environment = await prepareBenchEnvironment();
+  const environment = await prepareBenchEnvironment(names.filter((name) => name !== 'baseline'));
   const graph = await startBenchGraph(ACCOUNTS + PACED_ACCOUNTS);
   const secrets = newHubSecrets();
   const context: ModeContext = { environment, graph, secrets, accountRate: UNPACED_RATE };
@@ -75,31 +75,39 @@ export async function runOutboundBenchmark(): Promise<void> {
       modes.push(started);
     }
     if (!modes.length) throw new Error('choose an Omnihub mode: it sets up the accounts');
-    const accounts = await connectAccounts(
-      modes[0].api.url,
-      secrets,
-      graph.accounts.slice(0, ACCOUNTS),
-      { accountsPerTenant: 2, customersPerAccount: CUSTOMERS },
-    );
+    // The same numbers and customers in every mode's database.
+    const accountsOf = new Map<Mode, BenchAccount[]>();
+    for (const m of modes) {
+      accountsOf.set(
+        m.mode,
+        await connectAccounts(m.api.url, secrets, graph.accounts.slice(0, ACCOUNTS), {
+          accountsPerTenant: 2,
+          customersPerAccount: CUSTOMERS,
+        }),
+      );
+    }
     if (names.includes('baseline')) {
-      const baseline = await startBaselineMode(accounts, context);
+      const first = modes[0];
+      const baseline = await startBaselineMode(accountsOf.get(first.mode)!, first.storage, context);
+      accountsOf.set('baseline', accountsOf.get(first.mode)!);
       running.push(...baseline.processes);
       modes.push(baseline);
     }
 
     const loads = modes.map((m) => ({
       mode: m.mode,
+      db: m.storage.db,
       load: new SendLoad(
         m.api.url,
-        accounts,
+        accountsOf.get(m.mode)!,
         graph,
-        new CostMeter(Object.fromEntries(m.processes.map((p) => [p.name, p.pid])), environment.db),
+        new CostMeter(Object.fromEntries(m.processes.map((p) => [p.name, p.pid])), m.storage.db),
       ),
     }));
     const commits: Record<string, number> = {};
-    for (const { mode, load } of loads) {
+    for (const { mode, db, load } of loads) {
       await load.run(mode, { kind: 'rate', rate: 200, connections: 10 }, 3);
-      commits[mode] = await measureCommitsPerMessage(load, mode, environment.db);
+      commits[mode] = await measureCommitsPerMessage(load, mode, db);
       console.log(`${mode}: ${commits[mode]} PostgreSQL commits per message`);
     }
     const runs: SendRunRecord[] = [];

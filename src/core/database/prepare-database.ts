@@ -27,6 +27,24 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
+/**
+ * Copies the database at `from` as the database of each URL of `to` (CREATE DATABASE …
+ * TEMPLATE): nothing may be connected to `from` meanwhile.
+ */
+export async function copyDatabase(from: string, to: readonly string[]): Promise<void> {
+  const admin = new Client({ connectionString: withDatabase(from, 'postgres') });
+  await admin.connect();
+  try {
+    for (const url of to) {
+      await admin.query(
+        `CREATE DATABASE ${quoteIdentifier(databaseName(url))} TEMPLATE ${quoteIdentifier(databaseName(from))}`,
+      );
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Runs pending migrations, each in its own transaction; returns the names it applied. */
 export async function runMigrations(options: DataSourceOptions): Promise<string[]> {
   const dataSource = new DataSource(options);
