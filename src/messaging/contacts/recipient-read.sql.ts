@@ -65,7 +65,9 @@ export function recipientSql(refs: RecipientRefs, factsSql?: RuleFactsQuery): st
                         ${facts ?? 'NULL::json'} AS rule_facts,
                         -- Typed even when no rule reads it: an untyped parameter fails the statement.
                         ${refs.hub}::text AS hub
-                   FROM first) read)`;
+                   -- OFFSET 0 keeps the read a subquery of its own: pulled up into the outer
+                   -- SELECT, each lookup ran twice (once for the column, once for the md5).
+                   FROM first OFFSET 0) read)`;
 }
 
 /**
