@@ -9,14 +9,14 @@ export interface DatabaseSettings {
   statementCacheSize?: number;
 }
 
+/** How long a pooled connection may sit idle before it is closed. */
+const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
+
 /**
  * Connection options shared by the Nest app, the TypeORM CLI (`ormconfig.ts`) and the test
  * setup, so all three talk to PostgreSQL the same way. Schema changes only ever come from
  * migrations: `synchronize` is off everywhere.
  */
-/** How long a pooled connection may sit idle before it is closed. */
-const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
-
 export function postgresOptions(db: DatabaseSettings): PostgresConnectionOptions {
   return {
     type: 'postgres',

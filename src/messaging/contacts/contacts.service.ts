@@ -6,7 +6,7 @@ import type { ContactIdentity } from '@core/channel/messaging-rules';
 import { newId } from '@core/database/ids';
 import { contactUpdatedEvents } from '../events/record-events.sql';
 import type { RuleFactsQuery } from '../outbound/outbound-rule';
-import { RecipientRead, recipientOf, RecipientRow, recipientSql } from './recipient-read.sql';
+import { ResolvedRecipient, recipientOf, RecipientRow, recipientSql } from './recipient-read.sql';
 
 export type Identity = ContactIdentity;
 
@@ -99,7 +99,7 @@ export class ContactsService {
     identities: readonly Identity[],
     account: { id: string; hub: string },
     factsSql?: RuleFactsQuery,
-  ): Promise<RecipientRead | { contactId: string; lastInboundAt: undefined }> {
+  ): Promise<ResolvedRecipient> {
     this.assertDeclared(identities);
     const rows: RecipientRow[] = await this.db.query(
       `WITH ${recipientSql({ tenantId: '$1', types: '$2', values: '$3', accountId: '$4', hub: '$5' }, factsSql)}

@@ -27,6 +27,13 @@ export interface RecipientRead {
   fingerprint: string;
 }
 
+/**
+ * A send's recipient as ContactsService.resolveRecipient answers: the read, or a contact it
+ * created or completed (then nothing more is known: the caller reads the window, each rule
+ * its facts).
+ */
+export type ResolvedRecipient = RecipientRead | { contactId: string; lastInboundAt: undefined };
+
 /** The row of `recipient` (recipientSql), as PostgreSQL answers it. */
 export interface RecipientRow {
   contact_id: string | null;

@@ -11,7 +11,7 @@ import { QueueName } from '@core/queue/queue-names';
 import type { ChannelAccountDto } from '../channel-accounts/channel-account.view';
 import { ChannelAccountsService } from '../channel-accounts/channel-accounts.service';
 import { ContactsService, Identity, identityKey } from '../contacts/contacts.service';
-import type { RecipientRead } from '../contacts/recipient-read.sql';
+import type { ResolvedRecipient } from '../contacts/recipient-read.sql';
 import { ConversationsService } from '../conversations/conversations.service';
 import {
   MessagesRepository,
@@ -35,9 +35,6 @@ import { isUUID } from 'class-validator';
 
 /** Jobs per addBulk, stamps per UPDATE. */
 const MAX_BATCH = 256;
-
-/** A send's recipient as read; known in part or created by the read, without its facts. */
-type Recipient = RecipientRead | { contactId: string; lastInboundAt: undefined };
 
 /** What the rules judge a send by, but for its recipient. */
 interface SendToDecide {
@@ -160,7 +157,7 @@ export class OutboundDispatcher {
     const { identities, account } = send;
     const key = [message.tenantId, account.id, ...identities.map(identityKey)].join('\n');
     const factsSql = (refs: RuleFactsRefs) => this.rules.factsSql(refs, 'accept');
-    let recipient: Recipient | null | undefined = this.recipients.take(key);
+    let recipient: ResolvedRecipient | null | undefined = this.recipients.take(key);
     if (recipient) {
       const now = await this.decide(send, recipient).catch((error: unknown) => {
         if (error instanceof DomainError) return undefined;
@@ -200,7 +197,10 @@ export class OutboundDispatcher {
   }
 
   /** Applies every rule to the send to `recipient`; returns when it was decided. */
-  private async decide({ account, context }: SendToDecide, recipient: Recipient): Promise<Date> {
+  private async decide(
+    { account, context }: SendToDecide,
+    recipient: ResolvedRecipient,
+  ): Promise<Date> {
     const now = new Date();
     await this.rules.enforce({
       ...context,
