@@ -43,6 +43,7 @@ import { CreateMessageEncryptionSettings1795403000000 } from './1795403000000-cr
 import { AddConversationListCopies1795405000000 } from './1795405000000-add-conversation-list-copies';
 import { SettleEventStreams1795407000000 } from './1795407000000-settle-event-streams';
 import { LockConversationBeforeStream1795407100000 } from './1795407100000-lock-conversation-before-stream';
+import { NarrowSendPathIndexes1795408000000 } from './1795408000000-narrow-send-path-indexes';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -91,4 +92,5 @@ export const MIGRATIONS = [
   AddConversationListCopies1795405000000,
   SettleEventStreams1795407000000,
   LockConversationBeforeStream1795407100000,
+  NarrowSendPathIndexes1795408000000,
 ];

@@ -1,7 +1,18 @@
 import { Pool } from 'pg';
 
-/** Per statement: its text, calls, and PostgreSQL's time in it (ms, execution + planning). */
-type Counts = Map<string, { query: string; calls: number; ms: number }>;
+/**
+ * Per statement: its text, whether the client sent it (a trigger's statements are nested in
+ * another's figures), its calls, PostgreSQL's time in it (ms, execution + planning), the WAL
+ * records it wrote and the shared buffers it touched. WAL records and buffers do not drift
+ * with the machine's load as times do: a change's effect on the writes shows in one run.
+ */
+interface Totals {
+  calls: number;
+  ms: number;
+  walRecords: number;
+  buffers: number;
+}
+type Counts = Map<string, Totals & { query: string; toplevel: boolean }>;
 
 /**
  * The statements behind the commits-per-message figure (BENCH_STATEMENTS=1): calls and time
@@ -29,45 +40,70 @@ export class StatementCounter {
 
   async read(): Promise<Counts> {
     const { rows } = await this.server.query<{
-      queryid: string;
+      id: string;
       query: string;
+      toplevel: boolean;
       calls: string;
       ms: number;
+      wal_records: string;
+      buffers: string;
     }>(
-      `SELECT queryid::text, query, calls, total_exec_time + total_plan_time AS ms
+      `SELECT queryid::text || toplevel AS id, query, toplevel, calls,
+              total_exec_time + total_plan_time AS ms, wal_records,
+              shared_blks_hit + shared_blks_read AS buffers
          FROM pg_stat_statements
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1)`,
       [this.database],
     );
     return new Map(
       rows.map((row) => [
-        row.queryid,
-        { query: row.query, calls: Number(row.calls), ms: Number(row.ms) },
+        row.id,
+        {
+          query: row.query,
+          toplevel: row.toplevel,
+          calls: Number(row.calls),
+          ms: Number(row.ms),
+          walRecords: Number(row.wal_records),
+          buffers: Number(row.buffers),
+        },
       ]),
     );
   }
 
   /**
    * Prints the statements run between the readings, most called first: calls, calls per
-   * message, PostgreSQL ms per message and per call.
+   * message, PostgreSQL ms, WAL records and shared buffers per message, ms per call. The
+   * totals count the statements the client sent (a trigger's are in its statement's figures);
+   * nested ones are listed, marked `>`.
    */
   print(before: Counts, after: Counts, messages: number): void {
     const ran = [...after]
-      .map(([id, { query, calls, ms }]) => ({
-        calls: calls - (before.get(id)?.calls ?? 0),
-        ms: ms - (before.get(id)?.ms ?? 0),
-        query: query.replace(/\s+/g, ' ').slice(0, 120),
-      }))
+      .map(([id, now]) => {
+        const was = before.get(id) ?? { calls: 0, ms: 0, walRecords: 0, buffers: 0 };
+        return {
+          toplevel: now.toplevel,
+          calls: now.calls - was.calls,
+          ms: now.ms - was.ms,
+          walRecords: now.walRecords - was.walRecords,
+          buffers: now.buffers - was.buffers,
+          query: now.query.replace(/\s+/g, ' ').slice(0, 100),
+        };
+      })
       .filter((statement) => statement.calls > 0)
       .sort((a, b) => b.calls - a.calls);
-    const totalMs = ran.reduce((sum, statement) => sum + statement.ms, 0);
-    console.log(`PostgreSQL time in statements: ${(totalMs / messages).toFixed(3)} ms/msg`);
-    for (const { calls, ms, query } of ran.slice(0, 40)) {
-      const perMessage = (calls / messages).toFixed(2);
-      const msPerMessage = (ms / messages).toFixed(3);
-      const msPerCall = (ms / calls).toFixed(3);
+    const perMessage = (n: number, digits: number, width: number) =>
+      (n / messages).toFixed(digits).padStart(width);
+    const total = (key: keyof Totals) =>
+      ran.filter((s) => s.toplevel).reduce((sum, statement) => sum + statement[key], 0);
+    console.log(
+      `PostgreSQL per message in statements: ${perMessage(total('ms'), 3, 0)} ms, ` +
+        `${perMessage(total('walRecords'), 1, 0)} WAL records, ${perMessage(total('buffers'), 0, 0)} buffers`,
+    );
+    for (const { toplevel, calls, ms, walRecords, buffers, query } of ran.slice(0, 40)) {
       console.log(
-        `${String(calls).padStart(6)} ${perMessage.padStart(6)}/msg ${msPerMessage.padStart(7)} ms/msg ${msPerCall.padStart(7)} ms/call  ${query}`,
+        `${String(calls).padStart(6)} ${perMessage(calls, 2, 6)}/msg ${perMessage(ms, 3, 7)} ms ` +
+          `${perMessage(walRecords, 1, 5)} WAL ${perMessage(buffers, 0, 4)} buf /msg ` +
+          `${(ms / calls).toFixed(3).padStart(7)} ms/call ${toplevel ? ' ' : '>'} ${query}`,
       );
     }
   }

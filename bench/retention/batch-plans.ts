@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
-import { EXPIRED_BATCH_SQL, uuidV7Floor } from '@app/messaging/privacy/message-retention';
+import { uuidV7Floor } from '@core/database/ids';
+import { EXPIRED_BATCH_SQL } from '@app/messaging/privacy/message-retention';
 
 export interface BatchPlan {
   executionMs: number;

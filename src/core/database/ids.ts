@@ -7,3 +7,12 @@ import { v7 } from 'uuid';
 export function newId(): string {
   return v7();
 }
+
+/**
+ * The smallest UUIDv7 of a millisecond: every id minted before it sorts lower, so "older than
+ * `time`" is an id range of the primary key (or of an index ending in the id).
+ */
+export function uuidV7Floor(time: Date): string {
+  const hex = time.getTime().toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}

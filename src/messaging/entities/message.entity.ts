@@ -7,7 +7,6 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
-  Unique,
   UpdateDateColumn,
 } from 'typeorm';
 import type { ReferredProduct } from '../inbound/normalized-event';
@@ -23,7 +22,10 @@ export type MessageStatus =
  * forward (see status-machine.ts).
  */
 @Entity({ name: 'messages' })
-@Unique('messages_account_provider_message_key', ['channelAccountId', 'providerMessageId'])
+@Index('messages_account_provider_message_key', ['channelAccountId', 'providerMessageId'], {
+  unique: true,
+  where: 'provider_message_id IS NOT NULL',
+})
 @Index('messages_conversation_id_idx', ['conversationId', 'id'])
 @Index('messages_tenant_id_idx', ['tenantId', 'id'])
 @Index('messages_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { uuidV7Floor } from '@core/database/ids';
 import type { MessageDirection } from '../entities/message.entity';
 import {
   acknowledgeCtes,
@@ -11,6 +12,8 @@ import {
 } from './event-delivery.sql';
 import type { Acknowledgement, LeasedStream, LeaseOptions, LeaseRequest } from './event-poll';
 import type { MessagingEvent, MessagingEventType } from './messaging-event';
+
+const DAY_MS = 86_400_000;
 
 export interface DeadLetterRow {
   id: string;
@@ -273,11 +276,13 @@ export class DomainEventsRepository {
     subscribers: readonly string[],
     limit: number,
   ): Promise<number> {
+    // An event's id is a UUIDv7 of the moment it was recorded: the oldest are the lowest ids.
+    const before = uuidV7Floor(new Date(Date.now() - days * DAY_MS));
     // Like UPDATE, a DELETE answers `[rows, affectedCount]`.
     const [, count]: [unknown[], number] = await this.db.query(
       `DELETE FROM domain_events WHERE id IN (
          SELECT e.id FROM domain_events e
-          WHERE e.occurred_at < now() - make_interval(days => $1)
+          WHERE e.id < $1
             AND NOT EXISTS (SELECT 1 FROM domain_event_dead_letters d WHERE d.event_id = e.id)
             AND NOT EXISTS (
               SELECT 1 FROM unnest($2::text[]) AS sub
@@ -287,9 +292,9 @@ export class DomainEventsRepository {
                              WHERE st.stream_id = e.stream_id) s
                 LEFT JOIN domain_event_cursors c ON c.subscriber = sub AND c.stream_id = e.stream_id
                WHERE ${positionSql('c', 's')} < e.seq)
-          ORDER BY e.occurred_at LIMIT $3)
+          ORDER BY e.id LIMIT $3)
        RETURNING id`,
-      [days, subscribers, limit],
+      [before, subscribers, limit],
     );
     return count;
   }

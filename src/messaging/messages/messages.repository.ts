@@ -102,6 +102,9 @@ const STATUS_COLUMN: Record<DeliveryStatus, string> = {
   failed: 'failed_at',
 };
 
+/** A send not settled yet: the provider's answer (or its echo) is what makes it sent. */
+const UNSETTLED_SEND = `status IN ('queued', 'sending', 'unknown')`;
+
 /** Our id of the message an account knows by a provider id (the unique key's index). */
 const REPLIED_TO_ID_SQL = (accountParam: string, providerIdParam: string) =>
   `(SELECT r.id FROM messages r
@@ -152,7 +155,7 @@ export class MessagesRepository {
                                referred_product, platform_timestamp, sent_at)
          SELECT $1, $2, locked.id, $4, $5, $6, $7, $8, $9, $10, $11, ${REPLIED_TO_ID_SQL('$4', '$11')}, $14, $12, $13
            FROM locked
-         ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
+         ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
        event AS (${messageEvents('stored', { sql: `CASE WHEN status = 'sent' THEN 'message.sent' ELSE 'message.received' END` })})
        SELECT id FROM stored`,
@@ -196,7 +199,7 @@ export class MessagesRepository {
          SELECT $1, $2, touched.id, $3, 'inbound', $4, $5, 'received', $6, $7, $8,
                 ${REPLIED_TO_ID_SQL('$3', '$8')}, $10, $9
            FROM touched
-         ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING
+         ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
          RETURNING id, tenant_id, conversation_id, status, error_code),
        -- Reading "opened" makes the conversation's event take its stream's seq first.
        event AS (${messageEvents('stored', 'message.received', '(SELECT count(*) FROM opened) >= 0')})
@@ -503,12 +506,31 @@ export class MessagesRepository {
    * another row already holds the id (an echo stored first): see SendOutcomes.recordSent.
    */
   async markSent(id: string, providerMessageId: string, at: Date): Promise<void> {
+    // Usually the send is still unsettled, and the update's own condition says so: its event
+    // needs no read of the status before. Otherwise (an echo or a webhook settled it first)
+    // the row is locked to read what it was, and only the id and time are recorded.
+    const settled: unknown[] = await this.db.query(
+      `WITH changed AS (
+       UPDATE messages SET
+         provider_message_id = $2,
+         status = 'sent',
+         error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
+         error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
+         sent_at = COALESCE(sent_at, $3),
+         updated_at = now()
+       WHERE id = $1 AND ${UNSETTLED_SEND}
+       RETURNING id, tenant_id, conversation_id, status, error_code),
+       event AS (${messageEvents('changed', 'message.sent')})
+       SELECT 1 FROM changed`,
+      [id, providerMessageId, at],
+    );
+    if (settled.length) return;
     await this.db.query(
       `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
        changed AS (
        UPDATE messages SET
          provider_message_id = $2,
-         status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
+         status = CASE WHEN ${UNSETTLED_SEND} THEN 'sent' ELSE status END,
          error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
          error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
          sent_at = COALESCE(sent_at, $3),

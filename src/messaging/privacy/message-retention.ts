@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { uuidV7Floor } from '@core/database/ids';
 
 /**
  * Deletes a tenant's messages older than a cutoff, one small batch per call, for the retention
@@ -25,9 +26,3 @@ export class MessageRetention {
  * a range of messages_tenant_id_idx. Exported for the retention benchmark's query plans.
  */
 export const EXPIRED_BATCH_SQL = `SELECT id FROM messages WHERE tenant_id = $1 AND id < $2 ORDER BY id LIMIT $3`;
-
-/** The smallest UUIDv7 of a millisecond: every id minted before it sorts lower. */
-export function uuidV7Floor(time: Date): string {
-  const hex = time.getTime().toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
-}

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { v7 } from 'uuid';
 import { newId } from '@core/database/ids';
 import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-accounts.service';
 import { ContactsService } from '@app/messaging/contacts/contacts.service';
@@ -452,10 +453,17 @@ describe('Messaging event stream', () => {
     const delivered = await newConversation();
     await drain();
     const waiting = await newConversation();
-    await db.query(
-      `UPDATE domain_events SET occurred_at = now() - interval '30 days' WHERE tenant_id = $1`,
+    // Recorded 30 days ago: an event's id is a UUIDv7 of when it was recorded.
+    const recordedNow = await db.query<{ id: string }[]>(
+      `SELECT id FROM domain_events WHERE tenant_id = $1`,
       [tenantId],
     );
+    for (const { id } of recordedNow) {
+      await db.query(
+        `UPDATE domain_events SET id = $2, occurred_at = now() - interval '30 days' WHERE id = $1`,
+        [id, v7({ msecs: Date.now() - 30 * 86_400_000 })],
+      );
+    }
     await app.get(EventRetention).run();
     expect(await recorded('stream_id = $1', [delivered])).toEqual([]);
     expect(await recorded('stream_id = $1', [waiting])).toHaveLength(1);

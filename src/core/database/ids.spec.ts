@@ -1,5 +1,5 @@
 import { v7 } from 'uuid';
-import { uuidV7Floor } from './message-retention';
+import { uuidV7Floor } from './ids';
 
 describe('uuidV7Floor', () => {
   it('sorts below every id minted at or after the time and above every one minted before', () => {
