@@ -282,7 +282,17 @@ export class MessagesRepository {
       : '';
     const rows: (RecipientRow & { id: string | null })[] = await this.db.query(
       `WITH ${recipient}
-       ${touchConversationSql({ id: '$12', tenantId: '$2', accountId: '$3', contactId: '$13', at: '$14', inboundAt: 'NULL::timestamptz', onlyIf: guard ? 'decided' : undefined })},
+       ${touchConversationSql({
+         id: '$12',
+         tenantId: '$2',
+         accountId: '$3',
+         contactId: '$13',
+         at: '$14',
+         inboundAt: 'NULL::timestamptz',
+         onlyIf: guard ? 'decided' : undefined,
+         // Without an idempotency key ($8) nothing skips the insert below.
+         storing: { id: '$1', type: '$4', content: '$5', certainIf: '$8::text IS NULL' },
+       })},
        stored AS (
          INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id, direction, type, content, status,
                                provider, reply_to_provider_message_id, reply_to_message_id,

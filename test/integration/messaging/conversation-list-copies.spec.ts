@@ -89,9 +89,13 @@ describe('Conversation list copies of the last message and the contact', () => {
     return id;
   };
 
-  const send = async (contactId: string, text: string): Promise<string> => {
-    const id = newId();
-    await app.get(MessagesRepository).insertOutboundTouching(
+  const send = async (
+    contactId: string,
+    text: string,
+    options: { id?: string; idempotencyKey?: string } = {},
+  ): Promise<{ id: string; created: boolean }> => {
+    const id = options.id ?? newId();
+    const { created } = await app.get(MessagesRepository).insertOutboundTouching(
       {
         id,
         tenantId: tenant.id,
@@ -99,10 +103,13 @@ describe('Conversation list copies of the last message and the contact', () => {
         provider: 'privacy-test',
         type: 'text',
         content: { text },
+        ...(options.idempotencyKey && {
+          idempotency: { key: options.idempotencyKey, fingerprint: 'test' },
+        }),
       },
       { contactId, at: new Date() },
     );
-    return id;
+    return { id, created };
   };
 
   const newContact = (texts: string[] = ['hello']): Promise<SeededContact> =>
@@ -117,13 +124,32 @@ describe('Conversation list copies of the last message and the contact', () => {
       type: 'text',
       text: 'Posso remarcar minha consulta?',
     });
-    const sent = await send(alice.contactId, 'Claro! Qual horário?');
+    const { id: sent } = await send(alice.contactId, 'Claro! Qual horário?');
     expect((await listed(alice.conversationId)).lastMessage).toMatchObject({
       id: sent,
       direction: 'outbound',
       text: 'Claro! Qual horário?',
     });
     await expectCopyCurrent(alice.conversationId);
+  });
+
+  it('keeps a newer message as the last one when an older send is stored after it', async () => {
+    const dora = await newContact();
+    const olderId = newId();
+    const received = await receive(dora.conversationId, 'Chego às 10h');
+    await send(dora.contactId, 'Até logo', { id: olderId });
+    expect((await listed(dora.conversationId)).lastMessage?.id).toBe(received);
+    await expectCopyCurrent(dora.conversationId);
+  });
+
+  it('never shows a send whose idempotency key was taken, which is not stored', async () => {
+    const eli = await newContact();
+    const key = `reminder-${newId()}`;
+    const first = await send(eli.contactId, 'Sua consulta é amanhã', { idempotencyKey: key });
+    const replay = await send(eli.contactId, 'Sua consulta é amanhã', { idempotencyKey: key });
+    expect([first.created, replay.created]).toEqual([true, false]);
+    expect((await listed(eli.conversationId)).lastMessage?.id).toBe(first.id);
+    await expectCopyCurrent(eli.conversationId);
   });
 
   it('takes the newest of several messages one statement inserts', async () => {
@@ -154,7 +180,7 @@ describe('Conversation list copies of the last message and the contact', () => {
 
   it('keeps the last message through its status changes', async () => {
     const carol = await newContact();
-    const sent = await send(carol.contactId, 'Lembrete: consulta amanhã às 9h');
+    const { id: sent } = await send(carol.contactId, 'Lembrete: consulta amanhã às 9h');
     const before = await listed(carol.conversationId);
     const messages = app.get(MessagesRepository);
     await messages.markSent(sent, `wamid.${sent}`, new Date());
@@ -346,5 +372,35 @@ describe('Conversation list copies of the last message and the contact', () => {
       id,
       text: 'my biopsy result came back',
     });
+
+    // The reply's copy is written with the conversation's touch: sealed the same way.
+    const reply = newId();
+    await app.get(MessagesRepository).insertOutboundTouching(
+      {
+        id: reply,
+        tenantId: sealedTenant.id,
+        channelAccountId: sealedAccount,
+        provider: 'privacy-test',
+        type: 'text',
+        content: { text: 'we will call you today' },
+      },
+      { contactId: jo.contactId, at: new Date() },
+    );
+    const [copied]: { text: string; sealed: boolean }[] = await db.query(
+      `SELECT last_message_text AS text, last_message_sealed AS sealed FROM conversations WHERE id = $1`,
+      [jo.conversationId],
+    );
+    expect(copied).toEqual({ text: expect.stringMatching(/^v1\./), sealed: true });
+    const listedAfter = await app.inject({
+      method: 'GET',
+      url: `/api/v2/conversations/${jo.conversationId}`,
+      headers: sealedTenant.headers,
+    });
+    expect(listedAfter.json<Listed>().lastMessage).toMatchObject({
+      id: reply,
+      direction: 'outbound',
+      text: 'we will call you today',
+    });
+    await expectCopyCurrent(jo.conversationId);
   });
 });
