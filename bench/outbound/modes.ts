@@ -1,5 +1,10 @@
 import { type RunningServer, startServer } from '@test/support/server-process';
-import { omnihubEntry, type OmnihubEntry, otherBuildFromEnv } from '../support/compiled-app';
+import {
+  migrateWith,
+  omnihubEntry,
+  type OmnihubEntry,
+  otherBuildFromEnv,
+} from '../support/compiled-app';
 import {
   BENCH_DATABASE_POOL_SIZE,
   type BenchEnvironment,
@@ -39,29 +44,28 @@ export interface ModeContext {
  * database (`environment.copy(mode)`), so modes can run side by side without one's worker
  * taking another's jobs or delivering another's messaging events (whose cost would then be
  * counted for the wrong mode); workers first, so the api is used only once every process is
- * ready.
+ * ready. An `-other` mode's copy is made again by the other build's migrations.
  */
 export async function startOmnihubMode(
   mode: Exclude<Mode, 'baseline'>,
   context: ModeContext,
 ): Promise<RunningMode> {
   const roles = mode.startsWith('all') ? ['all'] : ['worker', 'api'];
-  const build = mode.endsWith('-other') ? otherBuild() : omnihubEntry();
+  const other = mode.endsWith('-other');
+  const build = other ? otherBuild() : omnihubEntry();
   const storage = context.environment.copy(mode);
+  const env = (role: string) =>
+    hubEnv(storage, context.graph, context.secrets, {
+      APP_ROLE: role,
+      QUEUE_PREFIX: `${context.environment.queuePrefix}${mode}`,
+      WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(context.accountRate),
+    });
+  // The other build on the schema its own migrations make, so a change of schema is measured too.
+  if (other) await migrateWith(build, env(roles[0]));
   const processes: RunningServer[] = [];
   try {
     for (const role of roles) {
-      processes.push(
-        await startHub(
-          `outbound-${role}`,
-          hubEnv(storage, context.graph, context.secrets, {
-            APP_ROLE: role,
-            QUEUE_PREFIX: `${context.environment.queuePrefix}${mode}`,
-            WHATSAPP_CLOUD_MESSAGES_PER_SECOND: String(context.accountRate),
-          }),
-          build,
-        ),
-      );
+      processes.push(await startHub(`outbound-${role}`, env(role), build));
     }
   } catch (error) {
     for (const started of processes) await started.stop();

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { dropDatabase } from '@core/database/prepare-database';
 import { ROOT } from '@test/support/server-process';
 
 /** How to start Omnihub: an entry for startServer, and the variables it needs. */
@@ -35,6 +37,30 @@ export function otherBuildFromEnv(variable: string): OmnihubEntry | undefined {
   const dir = process.env[variable];
   if (!dir) return undefined;
   return { entry: join(dir, 'src/main.js'), env: { TS_NODE_BASEURL: join(ROOT, dir) } };
+}
+
+/**
+ * Makes the database at `env.DATABASE_URL` again with `build`'s own migrations (its compiled
+ * prepare-database CLI), for a build whose schema differs from this checkout's: a copy of this
+ * checkout's migrated database would run it on a schema it was not written for. `env` holds
+ * what its configuration requires (a server's environment).
+ */
+export async function migrateWith(build: OmnihubEntry, env: Record<string, string>): Promise<void> {
+  await dropDatabase(env.DATABASE_URL);
+  const cli = join(ROOT, dirname(build.entry), 'cli/prepare-database.js');
+  const run = spawnSync(process.execPath, ['-r', require.resolve('tsconfig-paths/register'), cli], {
+    // An empty directory, so no .env is picked up; only the variables given.
+    cwd: mkdtempSync(join(tmpdir(), 'omnihub-migrate-')),
+    env: {
+      PATH: process.env.PATH ?? '',
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      ...build.env,
+      ...env,
+    },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    throw new Error(`migrating with ${build.entry} failed:\n${run.stdout}${run.stderr}`);
 }
 
 /**
