@@ -13,7 +13,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * taking writes while it builds; the old constraint is dropped and the index takes its name
  * in one short transaction (the name is what a unique violation reports, and what
  * SendOutcomesRepository.recordSent recognises). A build that failed half way leaves an
- * invalid index, dropped first here. `down` works plainly: TypeORM reverts inside a
+ * invalid index, dropped first here; a run that got past the swap finds no constraint left
+ * and goes on with the events' index. `down` works plainly: TypeORM reverts inside a
  * transaction whatever `transaction` says.
  */
 export class NarrowSendPathIndexes1795408000000 implements MigrationInterface {
@@ -21,25 +22,31 @@ export class NarrowSendPathIndexes1795408000000 implements MigrationInterface {
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `DROP INDEX CONCURRENTLY IF EXISTS messages_account_provider_message_new`,
-    );
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX CONCURRENTLY messages_account_provider_message_new
-         ON messages (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL`,
-    );
-    await queryRunner.startTransaction();
-    try {
+    // A run cut short after the swap (a failed deploy) finds the key in its new shape already.
+    const constraint = (await queryRunner.query(
+      `SELECT 1 FROM pg_constraint WHERE conname = 'messages_account_provider_message_key'`,
+    )) as unknown[];
+    if (constraint.length) {
       await queryRunner.query(
-        `ALTER TABLE messages DROP CONSTRAINT messages_account_provider_message_key`,
+        `DROP INDEX CONCURRENTLY IF EXISTS messages_account_provider_message_new`,
       );
       await queryRunner.query(
-        `ALTER INDEX messages_account_provider_message_new RENAME TO messages_account_provider_message_key`,
+        `CREATE UNIQUE INDEX CONCURRENTLY messages_account_provider_message_new
+           ON messages (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL`,
       );
-      await queryRunner.commitTransaction();
-    } catch (error) {
-      await queryRunner.rollbackTransaction();
-      throw error;
+      await queryRunner.startTransaction();
+      try {
+        await queryRunner.query(
+          `ALTER TABLE messages DROP CONSTRAINT messages_account_provider_message_key`,
+        );
+        await queryRunner.query(
+          `ALTER INDEX messages_account_provider_message_new RENAME TO messages_account_provider_message_key`,
+        );
+        await queryRunner.commitTransaction();
+      } catch (error) {
+        await queryRunner.rollbackTransaction();
+        throw error;
+      }
     }
     await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS domain_events_occurred_at_idx`);
   }
