@@ -44,6 +44,7 @@ import { AddConversationListCopies1795405000000 } from './1795405000000-add-conv
 import { SettleEventStreams1795407000000 } from './1795407000000-settle-event-streams';
 import { LockConversationBeforeStream1795407100000 } from './1795407100000-lock-conversation-before-stream';
 import { NarrowSendPathIndexes1795408000000 } from './1795408000000-narrow-send-path-indexes';
+import { AdvanceStreamCounterByUpdate1795408100000 } from './1795408100000-advance-stream-counter-by-update';
 
 /** Every migration, oldest first. `npm run migration:generate` output must be added here. */
 export const MIGRATIONS = [
@@ -93,4 +94,5 @@ export const MIGRATIONS = [
   SettleEventStreams1795407000000,
   LockConversationBeforeStream1795407100000,
   NarrowSendPathIndexes1795408000000,
+  AdvanceStreamCounterByUpdate1795408100000,
 ];

@@ -12,6 +12,7 @@ import { EventRetention } from '@app/messaging/events/event-retention';
 import type { MessagingEvent } from '@app/messaging/events/messaging-event';
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { SendOutcomesRepository } from '@app/messaging/messages/send-outcomes.repository';
+import { eventually } from '@test/support/eventually';
 import { adminHeaders, createTenant, createTestApp } from '@test/support/test-app';
 import { RecordingSubscribers, RecordingSubscribersModule } from './recording-subscriber';
 
@@ -186,6 +187,42 @@ describe('Messaging event stream', () => {
     expect(await recorded('message_id = $1', [second])).toEqual([
       expect.objectContaining({ type: 'message.accepted' }),
     ]);
+  });
+
+  it("numbers a new stream's first events once each when two transactions record them at once", async () => {
+    const contactId = newId();
+    const [first, second] = [db.createQueryRunner(), db.createQueryRunner()];
+    const record = (runner: typeof first): Promise<{ seq: string }[]> =>
+      runner.query(
+        `INSERT INTO domain_events (tenant_id, stream_id, type, contact_id)
+         VALUES ($1, $2, 'contact.updated', $2) RETURNING seq`,
+        [tenantId, contactId],
+      );
+    try {
+      await first.startTransaction();
+      await second.startTransaction();
+      // The first creates the stream's counter row; the second finds none to advance, and its
+      // insert waits on the first's until that commits, then advances it.
+      const [one] = await record(first);
+      const secondPid = (
+        (await second.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[]
+      )[0].pid;
+      const waiting = record(second);
+      await eventually(async () => {
+        const [{ blocked }]: { blocked: boolean }[] = await db.query(
+          `SELECT wait_event_type = 'Lock' AS blocked FROM pg_stat_activity WHERE pid = $1`,
+          [secondPid],
+        );
+        expect(blocked).toBe(true);
+      });
+      await first.commitTransaction();
+      const [two] = await waiting;
+      await second.commitTransaction();
+      expect([one.seq, two.seq].map(Number)).toEqual([1, 2]);
+    } finally {
+      await first.release();
+      await second.release();
+    }
   });
 
   /** A send whose outcome became unknown, then settled by an operator's word. */
