@@ -105,6 +105,7 @@ export class ReminderRuleDto {
   buttons!: ReplyAction[];
 
   @ApiProperty({ type: ConfirmationTextsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => ConfirmationTextsDto)
   confirmationTexts!: ConfirmationTextsDto;

@@ -107,5 +107,17 @@ describe('reminder rules routes', () => {
     expect(malformed.statusCode).toBe(400);
     const fields = malformed.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['offsetMinutes', 'buttons']));
+
+    // Found by the fuzzer (seed 484848187): without its confirmation texts a rule answered 500.
+    const { confirmationTexts: _left, ...withoutTexts } = RULE;
+    const incomplete = await call('POST', '/api/v2/calendar/reminder-rules', {
+      ...withoutTexts,
+      channelAccountId: whatsappAccount,
+    });
+    expect(incomplete.statusCode).toBe(400);
+    expect(incomplete.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(incomplete.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual([
+      'confirmationTexts',
+    ]);
   });
 });

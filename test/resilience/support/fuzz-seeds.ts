@@ -22,6 +22,13 @@ export const FIXED_SEEDS: readonly FixedSeed[] = [
       'U+0000); it failed CI on a clean clone of main when drawn at random',
     cases: [2521],
   },
+  {
+    seed: 484848187,
+    found:
+      'POST /api/v2/calendar/reminder-rules without confirmationTexts answered 500 (the nested ' +
+      'object had no @IsObject, so nothing refused it missing); drawn by `npm run fuzz`',
+    cases: [3243],
+  },
   // The runs the heap bound was measured on (2.4 to 7.1 MB growth): no finding, kept as a
   // spread of ordinary traffic.
   { seed: 11, found: 'nothing (heap bound calibration)' },
