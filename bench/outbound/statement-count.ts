@@ -6,12 +6,7 @@ import { Pool } from 'pg';
  * records it wrote and the shared buffers it touched. WAL records and buffers do not drift
  * with the machine's load as times do: a change's effect on the writes shows in one run.
  */
-interface Totals {
-  calls: number;
-  ms: number;
-  walRecords: number;
-  buffers: number;
-}
+type Totals = { calls: number; ms: number; walRecords: number; buffers: number };
 type Counts = Map<string, Totals & { query: string; toplevel: boolean }>;
 
 /**
@@ -78,17 +73,11 @@ export class StatementCounter {
    */
   print(before: Counts, after: Counts, messages: number): void {
     const ran = [...after]
-      .map(([id, now]) => {
-        const was = before.get(id) ?? { calls: 0, ms: 0, walRecords: 0, buffers: 0 };
-        return {
-          toplevel: now.toplevel,
-          calls: now.calls - was.calls,
-          ms: now.ms - was.ms,
-          walRecords: now.walRecords - was.walRecords,
-          buffers: now.buffers - was.buffers,
-          query: now.query.replace(/\s+/g, ' ').slice(0, 100),
-        };
-      })
+      .map(([id, { query, toplevel, ...now }]) => ({
+        toplevel,
+        ...since(now, before.get(id)),
+        query: query.replace(/\s+/g, ' ').slice(0, 100),
+      }))
       .filter((statement) => statement.calls > 0)
       .sort((a, b) => b.calls - a.calls);
     const perMessage = (n: number, digits: number, width: number) =>
@@ -113,7 +102,17 @@ export class StatementCounter {
   }
 }
 
-type Writes = Map<string, { inserted: number; updated: number; hot: number; deleted: number }>;
+/**
+ * What counters `now` went up by since `was` (pg_stat counters, never reset here). Their types
+ * (Totals, RowWrites) are type aliases: an interface has no index signature to pass for T.
+ */
+function since<T extends Record<string, number>>(now: T, was: T | undefined): T {
+  const entries = Object.entries(now).map(([key, value]) => [key, value - (was?.[key] ?? 0)]);
+  return Object.fromEntries(entries) as T;
+}
+
+type RowWrites = { inserted: number; updated: number; hot: number; deleted: number };
+type Writes = Map<string, RowWrites>;
 
 /**
  * Rows written per table of the bench database (pg_stat_user_tables), diffed between two
@@ -151,13 +150,10 @@ export class TableWrites {
   print(before: Writes, after: Writes, messages: number): void {
     const perMessage = (n: number) => (n / messages).toFixed(2).padStart(6);
     for (const [table, now] of after) {
-      const was = before.get(table) ?? { inserted: 0, updated: 0, hot: 0, deleted: 0 };
-      const inserted = now.inserted - was.inserted;
-      const updated = now.updated - was.updated;
-      const deleted = now.deleted - was.deleted;
+      const { inserted, updated, hot, deleted } = since(now, before.get(table));
       if (!inserted && !updated && !deleted) continue;
       console.log(
-        `${table.padEnd(34)} inserted ${perMessage(inserted)} updated ${perMessage(updated)} (HOT ${perMessage(now.hot - was.hot)}) deleted ${perMessage(deleted)} /msg`,
+        `${table.padEnd(34)} inserted ${perMessage(inserted)} updated ${perMessage(updated)} (HOT ${perMessage(hot)}) deleted ${perMessage(deleted)} /msg`,
       );
     }
   }

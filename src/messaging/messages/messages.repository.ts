@@ -16,7 +16,7 @@ import {
   recipientSql,
 } from '../contacts/recipient-read.sql';
 import { MessageContentCodec } from './encryption/message-content.codec';
-import { STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
+import { notYetSentSql, STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
   id: string;
@@ -101,9 +101,6 @@ const STATUS_COLUMN: Record<DeliveryStatus, string> = {
   read: 'read_at',
   failed: 'failed_at',
 };
-
-/** A send not settled yet: the provider's answer (or its echo) is what makes it sent. */
-const UNSETTLED_SEND = `status IN ('queued', 'sending', 'unknown')`;
 
 /** Our id of the message an account knows by a provider id (the unique key's index). */
 const REPLIED_TO_ID_SQL = (accountParam: string, providerIdParam: string) =>
@@ -528,7 +525,7 @@ export class MessagesRepository {
          error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
          sent_at = COALESCE(sent_at, $3),
          updated_at = now()
-       WHERE id = $1 AND ${UNSETTLED_SEND}
+       WHERE id = $1 AND ${notYetSentSql()}
        RETURNING id, tenant_id, conversation_id, status, error_code),
        event AS (${messageEvents('changed', 'message.sent')})
        SELECT 1 FROM changed`,
@@ -540,14 +537,14 @@ export class MessagesRepository {
        changed AS (
        UPDATE messages SET
          provider_message_id = $2,
-         status = CASE WHEN ${UNSETTLED_SEND} THEN 'sent' ELSE status END,
+         status = CASE WHEN ${notYetSentSql()} THEN 'sent' ELSE status END,
          error_code = CASE WHEN status = 'unknown' THEN NULL ELSE error_code END,
          error_title = CASE WHEN status = 'unknown' THEN NULL ELSE error_title END,
          sent_at = COALESCE(sent_at, $3),
          updated_at = now()
        FROM prev WHERE id = locked_id
        RETURNING id, tenant_id, conversation_id, status, error_code, was),
-       event AS (${messageEvents('changed', 'message.sent', `was IN ('queued', 'sending', 'unknown')`)})
+       event AS (${messageEvents('changed', 'message.sent', notYetSentSql('was'))})
        SELECT 1`,
       [id, providerMessageId, at],
     );

@@ -5,13 +5,12 @@ import { isUniqueViolation } from '@core/database/pg-errors';
 import { messageEvents } from '../events/record-events.sql';
 import { MessageContentCodec, SEALED_CONTENT } from './encryption/message-content.codec';
 import { MessagesRepository } from './messages.repository';
+import { notYetSentSql } from './status-machine';
 
 /** The columns messageEvents reads, and the status a change replaced (`was`). */
 const CHANGED_COLUMNS = 'id, tenant_id, conversation_id, status, error_code';
 
 const PROVIDER_ID_KEY = 'messages_account_provider_message_key';
-/** A send that had not been settled as sent: its settling is message.sent. */
-const UNSETTLED_BEFORE = `was IN ('queued', 'sending', 'unknown')`;
 
 /** How recently an unsettled send must have been claimed for a platform echo to settle it. */
 export const ECHO_MATCH_WINDOW_MS = 10 * 60_000;
@@ -140,11 +139,11 @@ export class SendOutcomesRepository {
     await this.db.query(
       `WITH prev AS (SELECT id AS locked_id, status AS was FROM messages WHERE id = $1 FOR UPDATE),
        changed AS (
-         UPDATE messages SET status = CASE WHEN status IN ('queued', 'sending', 'unknown') THEN 'sent' ELSE status END,
+         UPDATE messages SET status = CASE WHEN ${notYetSentSql()} THEN 'sent' ELSE status END,
                 sent_at = COALESCE(sent_at, $2), error_code = NULL, error_title = NULL, updated_at = now()
            FROM prev WHERE id = locked_id
           RETURNING ${CHANGED_COLUMNS}, was),
-       event AS (${messageEvents('changed', 'message.sent', UNSETTLED_BEFORE)})
+       event AS (${messageEvents('changed', 'message.sent', notYetSentSql('was'))})
        SELECT 1`,
       [id, at],
     );
@@ -177,7 +176,7 @@ export class SendOutcomesRepository {
                 read_at = COALESCE(read_at, $6), error_code = NULL, error_title = NULL, updated_at = now()
            FROM prev WHERE id = locked_id
           RETURNING ${CHANGED_COLUMNS}, was),
-       event AS (${messageEvents('changed', 'message.sent', UNSETTLED_BEFORE)})
+       event AS (${messageEvents('changed', 'message.sent', notYetSentSql('was'))})
        SELECT 1`,
       [id, providerMessageId, echo.status, echo.sent_at, echo.delivered_at, echo.read_at],
     );

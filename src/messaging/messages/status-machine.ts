@@ -26,6 +26,13 @@ export type OutboundStatus = keyof typeof STATUS_RANK;
 /** Statuses of a send whose platform id we may not know yet: an echo or a status may name it. */
 export const UNSETTLED_SEND_STATUSES: readonly OutboundStatus[] = ['sending', 'unknown'];
 
+/**
+ * SQL: `column` (a message's status, or the status an update replaced) is one of a send not yet
+ * settled as sent: queued, claimed, or of unknown outcome. Settling it is `message.sent`.
+ */
+export const notYetSentSql = (column = 'status'): string =>
+  `${column} IN ('queued', 'sending', 'unknown')`;
+
 /** The status after `update` arrives while the message is `current`. */
 export function nextStatus(current: OutboundStatus, update: OutboundStatus): OutboundStatus {
   if (current === 'failed') return current;
