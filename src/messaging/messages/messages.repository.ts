@@ -395,7 +395,7 @@ export class MessagesRepository {
       account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       rule_facts?: RuleFacts;
     })[] = claimant
-      ? await this.db.query(sql.claiming, [id, claimant.id, claimant.leaseMs])
+      ? await this.db.query(sql.claiming, [id, claimant.id, claimant.leaseMs, 'queued'])
       : await this.db.query(sql.reading, [id]);
     const row = rows[0];
     if (!row) return null;
@@ -420,8 +420,8 @@ export class MessagesRepository {
   /** Stamps when the messages' jobs were (last) added, for the outbox sweeper. */
   async markEnqueued(ids: readonly string[]): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
-      [ids],
+      `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = $2`,
+      [ids, 'queued'],
     );
   }
 
@@ -430,10 +430,10 @@ export class MessagesRepository {
    * it once it has waited INBOX_SWEEP_AFTER_MS rather than the stalled threshold.
    */
   async markNotEnqueued(id: string): Promise<void> {
-    await this.db.query(
-      `UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = 'queued'`,
-      [id],
-    );
+    await this.db.query(`UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = $2`, [
+      id,
+      'queued',
+    ]);
   }
 
   /**
@@ -559,8 +559,8 @@ export class MessagesRepository {
   ): Promise<void> {
     await this.db.query(
       `UPDATE messages SET channel_account_id = $2, provider = $3, fallback_reason = $4, updated_at = now()
-       WHERE id = $1 AND status = 'queued'`,
-      [id, channelAccountId, provider, reason],
+       WHERE id = $1 AND status = $5`,
+      [id, channelAccountId, provider, reason, 'queued'],
     );
   }
 
@@ -590,12 +590,18 @@ function outboundForSendSql(
   claiming: boolean,
   factsSql: RuleFactsQuery | undefined,
 ): string {
+  // The status the claim expects is bound ($4), not written: with `status = 'queued'` the
+  // planner may find the id by scanning the partial index of queued sends
+  // (messages_queued_enqueued_idx) rather than the key, and a generic plan made while few sends
+  // waited keeps doing so as a backlog builds: every claim then reads the whole backlog (in the
+  // outbound benchmark's saturation runs, ~900 buffers a claim instead of ~35). Every statement
+  // changing a queued message by id binds its status for the same reason.
   const claim = claiming
     ? `WITH claimed AS (
          UPDATE messages SET status = 'sending', claimed_by = $2,
                 claimed_until = now() + make_interval(secs => $3::double precision / 1000),
                 updated_at = now()
-          WHERE id = $1 AND direction = 'outbound' AND status = 'queued' RETURNING id)
+          WHERE id = $1 AND direction = 'outbound' AND status = $4 RETURNING id)
        `
     : '';
   const facts = factsSql?.({ tenantId: 'm.tenant_id', contactId: 'c.contact_id', hub: 'a.hub' });

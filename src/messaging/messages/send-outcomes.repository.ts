@@ -54,8 +54,9 @@ export class SendOutcomesRepository {
     const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE messages SET status = 'sending', claimed_by = $2,
               claimed_until = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
-        WHERE id = $1 AND status = 'queued' RETURNING id`,
-      [id, claimant.id, claimant.leaseMs],
+        WHERE id = $1 AND status = $4 RETURNING id`,
+      // The status bound, not written: see outboundForSendSql (MessagesRepository).
+      [id, claimant.id, claimant.leaseMs, 'queued'],
     );
     return rows.length > 0;
   }
