@@ -10,7 +10,13 @@ import {
   Params,
   positionSql,
 } from './event-delivery.sql';
-import type { Acknowledgement, LeasedStream, LeaseOptions, LeaseRequest } from './event-poll';
+import type {
+  Acknowledgement,
+  LeasedStream,
+  LeaseOptions,
+  LeaseRequest,
+  StreamCursor,
+} from './event-poll';
 import type { MessagingEvent, MessagingEventType } from './messaging-event';
 
 const DAY_MS = 86_400_000;
@@ -40,6 +46,7 @@ interface EventRow {
 
 interface LeaseRow {
   stream_id: string | null;
+  /** The subscribers standing where their own cursor row says; null when none does. */
   cursors:
     | {
         subscriber: string;
@@ -48,6 +55,9 @@ interface LeaseRow {
         retry_at: string | null;
       }[]
     | null;
+  settled_seq: string | null;
+  settled_for: string[] | null;
+  floor_seq: string;
   events: (EventRow & CarriedColumns)[] | null;
 }
 
@@ -87,7 +97,7 @@ export class DomainEventsRepository {
        ${leasedStreamsSelect(params, options)}`,
       params.values,
     );
-    return toLeasedStreams(rows);
+    return toLeasedStreams(rows, subscribers);
   }
 
   /**
@@ -123,7 +133,10 @@ export class DomainEventsRepository {
       params.values,
     );
     return {
-      streams: toLeasedStreams(rows.filter((row) => row.stream_id !== null)),
+      streams: toLeasedStreams(
+        rows.filter((row) => row.stream_id !== null),
+        next.subscribers,
+      ),
       releasedDue: rows[0]?.released_due ?? false,
     };
   }
@@ -300,17 +313,36 @@ export class DomainEventsRepository {
   }
 }
 
-function toLeasedStreams(rows: LeaseRow[]): LeasedStream[] {
-  return rows.map((row) => ({
-    streamId: row.stream_id as string,
-    cursors: (row.cursors ?? []).map((cursor) => ({
-      subscriber: cursor.subscriber,
-      deliveredSeq: Number(cursor.delivered_seq),
-      attempts: cursor.attempts,
-      retryAt: cursor.retry_at ? new Date(cursor.retry_at) : null,
-    })),
-    events: (row.events ?? []).map((event) => ({ ...toEvent(event), ...carried(event) })),
-  }));
+/**
+ * Each of `subscribers` placed in each leased stream: where its own cursor row says, when the
+ * lease returned one, otherwise where positionSql puts a subscriber without a row (where the
+ * stream settled, for the subscribers it settled for; at the start otherwise), never below the
+ * stream's floor.
+ */
+function toLeasedStreams(rows: LeaseRow[], subscribers: readonly string[]): LeasedStream[] {
+  return rows.map((row) => {
+    const own = new Map((row.cursors ?? []).map((cursor) => [cursor.subscriber, cursor]));
+    const settledFor = new Set(row.settled_for ?? []);
+    const settledSeq = row.settled_seq === null ? null : Number(row.settled_seq);
+    const floor = Number(row.floor_seq);
+    return {
+      streamId: row.stream_id as string,
+      cursors: subscribers.map((subscriber): StreamCursor => {
+        const cursor = own.get(subscriber);
+        if (cursor) {
+          return {
+            subscriber,
+            deliveredSeq: Number(cursor.delivered_seq),
+            attempts: cursor.attempts,
+            retryAt: cursor.retry_at ? new Date(cursor.retry_at) : null,
+          };
+        }
+        const standing = settledSeq !== null && settledFor.has(subscriber) ? settledSeq : 0;
+        return { subscriber, deliveredSeq: Math.max(standing, floor), attempts: 0, retryAt: null };
+      }),
+      events: (row.events ?? []).map((event) => ({ ...toEvent(event), ...carried(event) })),
+    };
+  });
 }
 
 function toEvent(row: EventRow): MessagingEvent {
