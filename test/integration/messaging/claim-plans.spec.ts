@@ -4,18 +4,8 @@ import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-
 import { MessagesRepository } from '@app/messaging/messages/messages.repository';
 import { SendOutcomesRepository } from '@app/messaging/messages/send-outcomes.repository';
 import { newId } from '@core/database/ids';
+import { nodesOf, type PlanNode } from '@test/support/query-plans';
 import { createTenant, createTestApp } from '@test/support/test-app';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
 
 const CLAIMANT = { id: 'plan-test-worker', leaseMs: 60_000 };
 

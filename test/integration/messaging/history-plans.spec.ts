@@ -4,19 +4,8 @@ import { ChannelAccountsService } from '@app/messaging/channel-accounts/channel-
 import { conversationPageSql } from '@app/messaging/history/conversations.query';
 import { messagePageSql } from '@app/messaging/history/message-history.query';
 import { newId } from '@core/database/ids';
+import { nodesOf, type PlanNode } from '@test/support/query-plans';
 import { createTenant, createTestApp } from '@test/support/test-app';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Scan Direction'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
 
 const INDEX_SCANS = ['Index Scan', 'Index Only Scan'];
 
