@@ -16,7 +16,7 @@ import {
   recipientSql,
 } from '../contacts/recipient-read.sql';
 import { MessageContentCodec } from './encryption/message-content.codec';
-import { notYetSentSql, STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
+import { notYetSentSql, QUEUED_BOUND, STATUS_RANK, STATUS_RANK_SQL } from './status-machine';
 
 export interface NewInboundMessage {
   id: string;
@@ -395,7 +395,7 @@ export class MessagesRepository {
       account: (Omit<StoredChannelAccount, 'disabledAt'> & { disabledAt: string | null }) | null;
       rule_facts?: RuleFacts;
     })[] = claimant
-      ? await this.db.query(sql.claiming, [id, claimant.id, claimant.leaseMs, 'queued'])
+      ? await this.db.query(sql.claiming, [id, claimant.id, claimant.leaseMs, QUEUED_BOUND])
       : await this.db.query(sql.reading, [id]);
     const row = rows[0];
     if (!row) return null;
@@ -421,7 +421,7 @@ export class MessagesRepository {
   async markEnqueued(ids: readonly string[]): Promise<void> {
     await this.db.query(
       `UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND status = $2`,
-      [ids, 'queued'],
+      [ids, QUEUED_BOUND],
     );
   }
 
@@ -432,7 +432,7 @@ export class MessagesRepository {
   async markNotEnqueued(id: string): Promise<void> {
     await this.db.query(`UPDATE messages SET enqueued_at = NULL WHERE id = $1 AND status = $2`, [
       id,
-      'queued',
+      QUEUED_BOUND,
     ]);
   }
 
@@ -560,7 +560,7 @@ export class MessagesRepository {
     await this.db.query(
       `UPDATE messages SET channel_account_id = $2, provider = $3, fallback_reason = $4, updated_at = now()
        WHERE id = $1 AND status = $5`,
-      [id, channelAccountId, provider, reason, 'queued'],
+      [id, channelAccountId, provider, reason, QUEUED_BOUND],
     );
   }
 
@@ -590,12 +590,7 @@ function outboundForSendSql(
   claiming: boolean,
   factsSql: RuleFactsQuery | undefined,
 ): string {
-  // The status the claim expects is bound ($4), not written: with `status = 'queued'` the
-  // planner may find the id by scanning the partial index of queued sends
-  // (messages_queued_enqueued_idx) rather than the key, and a generic plan made while few sends
-  // waited keeps doing so as a backlog builds: every claim then reads the whole backlog (in the
-  // outbound benchmark's saturation runs, ~900 buffers a claim instead of ~35). Every statement
-  // changing a queued message by id binds its status for the same reason.
+  // The status the claim expects is bound ($4): see QUEUED_BOUND.
   const claim = claiming
     ? `WITH claimed AS (
          UPDATE messages SET status = 'sending', claimed_by = $2,

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '@core/database/pg-errors';
 import { messageEvents } from '../events/record-events.sql';
 import { MessageContentCodec, SEALED_CONTENT } from './encryption/message-content.codec';
 import { MessagesRepository } from './messages.repository';
-import { notYetSentSql } from './status-machine';
+import { notYetSentSql, QUEUED_BOUND } from './status-machine';
 
 /** The columns messageEvents reads, and the status a change replaced (`was`). */
 const CHANGED_COLUMNS = 'id, tenant_id, conversation_id, status, error_code';
@@ -55,8 +55,7 @@ export class SendOutcomesRepository {
       `UPDATE messages SET status = 'sending', claimed_by = $2,
               claimed_until = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
         WHERE id = $1 AND status = $4 RETURNING id`,
-      // The status bound, not written: see outboundForSendSql (MessagesRepository).
-      [id, claimant.id, claimant.leaseMs, 'queued'],
+      [id, claimant.id, claimant.leaseMs, QUEUED_BOUND],
     );
     return rows.length > 0;
   }

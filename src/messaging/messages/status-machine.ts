@@ -27,6 +27,15 @@ export type OutboundStatus = keyof typeof STATUS_RANK;
 export const UNSETTLED_SEND_STATUSES: readonly OutboundStatus[] = ['sending', 'unknown'];
 
 /**
+ * `queued`, as a statement changing one message by id binds it (`status = $n`), never writes it:
+ * with `status = 'queued'` in the text the planner may find the id by scanning the partial index
+ * of queued sends (messages_queued_enqueued_idx) rather than the key, and a generic plan made
+ * while few sends waited keeps doing so as a backlog builds: every claim then read the whole
+ * backlog (784-884 buffers a claim in the outbound benchmark's saturation runs, 32 by key).
+ */
+export const QUEUED_BOUND: OutboundStatus = 'queued';
+
+/**
  * SQL: `column` (a message's status, or the status an update replaced) is one of a send not yet
  * settled as sent: queued, claimed, or of unknown outcome. Settling it is `message.sent`.
  */
