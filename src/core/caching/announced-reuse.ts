@@ -12,6 +12,7 @@ import { BriefReuse } from './brief-reuse';
 export class AnnouncedReuse<T> {
   private readonly logger = new Logger(AnnouncedReuse.name);
   private readonly reused: BriefReuse<T>;
+  private readonly listening = (): boolean => this.broadcasts.listening;
 
   constructor(
     private readonly broadcasts: RedisBroadcasts,
@@ -26,7 +27,12 @@ export class AnnouncedReuse<T> {
 
   /** The value kept under `key`, else `read()`'s, kept when `keep` allows it. */
   get(key: string, read: () => Promise<T>, keep?: (value: T) => boolean): Promise<T> {
-    return this.reused.get(key, read, { keep, enabled: () => this.broadcasts.listening });
+    return this.reused.get(key, read, { keep, enabled: this.listening });
+  }
+
+  /** `get` for a read that needs no I/O (BriefReuse.getNow). */
+  getNow(key: string, read: () => T): T {
+    return this.reused.getNow(key, read, this.listening);
   }
 
   /**

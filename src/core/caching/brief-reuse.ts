@@ -33,9 +33,27 @@ export class BriefReuse<T> {
     if (generation !== this.generation || !enabled() || options.keep?.(value) === false) {
       return value;
     }
-    if (this.kept.size >= this.maxEntries) this.kept.clear();
-    this.kept.set(key, { until: now + this.reuseMs, value });
+    this.keep(key, value, now);
     return value;
+  }
+
+  /**
+   * `get` for a read that needs no I/O (opening sealed credentials): the value kept under
+   * `key`, else `read()`'s, kept. Nothing can change between its read and its keeping.
+   */
+  getNow(key: string, read: () => T, enabled: () => boolean = () => true): T {
+    if (this.reuseMs === 0 || !enabled()) return read();
+    const now = Date.now();
+    const kept = this.kept.get(key);
+    if (kept && kept.until > now) return kept.value;
+    const value = read();
+    this.keep(key, value, now);
+    return value;
+  }
+
+  private keep(key: string, value: T, readAt: number): void {
+    if (this.kept.size >= this.maxEntries) this.kept.clear();
+    this.kept.set(key, { until: readAt + this.reuseMs, value });
   }
 
   forget(): void {
