@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@config/app-config';
 import { useFormBodyParser } from '@core/api/form-body-parser';
 import { useJsonBodyParser } from '@core/api/json-body-parser';
+import { useLeanAsyncResourceBind } from '@core/context/lean-async-resource-bind';
 import { RequestInputPipe } from '@core/api/request-input.pipe';
 import { answerFrameworkError } from '@core/errors/send-problem';
 import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
@@ -52,6 +53,8 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
  */
 export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
+  // Fastify and Nest bind callbacks to the request's async context on every request.
+  useLeanAsyncResourceBind();
 
   useJsonBodyParser(app.getHttpAdapter().getInstance());
   // Bitrix24 posts its events as PHP-style forms; nothing else may send a form.
