@@ -7,6 +7,7 @@ import { useFormBodyParser } from '@core/api/form-body-parser';
 import { useJsonBodyParser } from '@core/api/json-body-parser';
 import { useLeanAsyncResourceBind } from '@core/context/lean-async-resource-bind';
 import { RequestInputPipe } from '@core/api/request-input.pipe';
+import { useValidationMetadataCache } from '@core/api/validation-metadata-cache';
 import { answerFrameworkError } from '@core/errors/send-problem';
 import { validationExceptionFactory } from '@core/errors/validation-exception.factory';
 import { requestIdFor } from '@core/observability/correlation-id';
@@ -76,6 +77,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });
+  useValidationMetadataCache();
   app.useGlobalPipes(
     new RequestInputPipe(),
     new ValidationPipe({

@@ -44,7 +44,8 @@ describe('useLeanAsyncResourceBind', () => {
       throw new Error('boom');
     });
     expect(() => bound()).toThrow('boom');
-    expect(() => new AsyncResource('test').bind(42 as never)).toThrow(TypeError);
+    // By message: an app built by another test file in this worker may have installed its own.
+    expect(() => new AsyncResource('test').bind(42 as never)).toThrow(/must be of type function/);
   });
 
   it('installs once', () => {
