@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { round2 } from '../support/report';
 import { databaseCommits } from './cost-meter';
 import type { SendLoad } from './send-load';
-import { StatementCounter, TableWrites } from './statement-count';
+import { TableWrites } from './statement-count';
 
 /** PostgreSQL defers publishing a backend's counters by up to 10 s after a burst. */
 const STATS_SETTLE_MS = 11_000;
@@ -14,7 +14,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * (`messages` sends at 50/s): every autocommit statement is one. Measured once per mode with
  * the counters settled on both sides, and the idle rate of the other processes on the same
  * database (sweepers, health checks) measured first and subtracted. BENCH_STATEMENTS=1 prints
- * the statements of the window too (StatementCounter), and the rows written (TableWrites).
+ * the rows written in the window too (TableWrites); its statements are printed by the load's
+ * CostMeter, as for every run.
  */
 export async function measureCommitsPerMessage(
   load: SendLoad,
@@ -22,23 +23,17 @@ export async function measureCommitsPerMessage(
   db: Pool,
   messages = 200,
 ): Promise<number> {
-  const statements = process.env.BENCH_STATEMENTS ? await StatementCounter.of(db) : undefined;
-  const tables = statements ? new TableWrites(db) : undefined;
+  const tables = process.env.BENCH_STATEMENTS ? new TableWrites(db) : undefined;
   await sleep(STATS_SETTLE_MS);
   const idleFrom = { at: Date.now(), commits: await databaseCommits(db) };
   await sleep(IDLE_WINDOW_MS);
   const from = { at: Date.now(), commits: await databaseCommits(db) };
-  const statementsFrom = await statements?.read();
   const tablesFrom = await tables?.read();
   const idlePerMs = (from.commits - idleFrom.commits) / (from.at - idleFrom.at);
   const run = await load.run(mode, { kind: 'rate', rate: 50, connections: 10 }, messages / 50);
   await sleep(STATS_SETTLE_MS);
   const to = { at: Date.now(), commits: await databaseCommits(db) };
   const commits = to.commits - from.commits - idlePerMs * (to.at - from.at);
-  if (statements && statementsFrom) {
-    statements.print(statementsFrom, await statements.read(), Math.max(run.accepted, 1));
-    await statements.close();
-  }
   if (tables && tablesFrom)
     tables.print(tablesFrom, await tables.read(), Math.max(run.accepted, 1));
   return round2(commits / Math.max(run.accepted, 1));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { processCpuMs } from '../support/process-cpu';
 import { round2 } from '../support/report';
+import type { StatementCounter, StatementCounts } from './statement-count';
 
 /** CPU time used so far by the processes under test and the bench database's backends. */
 export interface CostReading {
@@ -9,6 +10,8 @@ export interface CostReading {
   processes: Record<string, number>;
   /** CPU ms per PostgreSQL backend serving the bench database. */
   backends: Map<number, number>;
+  /** The bench database's statement counters, when the meter has a StatementCounter. */
+  statements?: StatementCounts;
 }
 
 /**
@@ -21,6 +24,7 @@ export class CostMeter {
   constructor(
     private readonly pids: Record<string, number>,
     private readonly db: Pool,
+    private readonly statements?: StatementCounter,
   ) {}
 
   async read(): Promise<CostReading> {
@@ -34,7 +38,18 @@ export class CostMeter {
     for (const { pid } of rows) {
       if (existsSync(`/proc/${pid}/stat`)) backends.set(pid, processCpuMs(pid));
     }
-    return { processes, backends };
+    return { processes, backends, statements: await this.statements?.read() };
+  }
+
+  /**
+   * With a StatementCounter (BENCH_STATEMENTS=1): the statements run between two readings,
+   * per message, under `title`. What a statement costs depends on the rate (a poll at 250/s
+   * carries more events than at 50/s), so each measured run prints its own.
+   */
+  printStatements(title: string, before: CostReading, after: CostReading, messages: number): void {
+    if (!this.statements || !before.statements || !after.statements) return;
+    console.log(title);
+    this.statements.print(before.statements, after.statements, messages);
   }
 }
 

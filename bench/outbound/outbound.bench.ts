@@ -28,6 +28,7 @@ import {
 import { measurePacing, type PacingRecord } from './pacing';
 import { outboundRatios, outboundTargets, printOutboundTable, sendMedians } from './report';
 import { SendLoad, type SendRunRecord, type SendScenario, sendScenarioName } from './send-load';
+import { StatementCounter } from './statement-count';
 
 export async function runOutboundBenchmark(): Promise<void> {
   const RUNS = numberFromEnv('BENCH_RUNS', 3);
@@ -94,16 +95,17 @@ export async function runOutboundBenchmark(): Promise<void> {
       modes.push(baseline);
     }
 
-    const loads = modes.map((m) => ({
-      mode: m.mode,
-      db: m.storage.db,
-      load: new SendLoad(
-        m.api.url,
-        accountsOf.get(m.mode)!,
-        graph,
-        new CostMeter(Object.fromEntries(m.processes.map((p) => [p.name, p.pid])), m.storage.db),
-      ),
-    }));
+    const loads = await Promise.all(
+      modes.map(async (m) => {
+        const statements = process.env.BENCH_STATEMENTS
+          ? await StatementCounter.of(m.storage.db)
+          : undefined;
+        const pids = Object.fromEntries(m.processes.map((p) => [p.name, p.pid]));
+        const meter = new CostMeter(pids, m.storage.db, statements);
+        const load = new SendLoad(m.api.url, accountsOf.get(m.mode)!, graph, meter);
+        return { mode: m.mode, db: m.storage.db, load, statements };
+      }),
+    );
     const commits: Record<string, number> = {};
     for (const { mode, db, load } of loads) {
       await load.run(mode, { kind: 'rate', rate: 200, connections: 10 }, 3);
@@ -121,7 +123,10 @@ export async function runOutboundBenchmark(): Promise<void> {
         }
       }
     }
-    for (const { load } of loads) await load.close();
+    for (const { load, statements } of loads) {
+      await load.close();
+      await statements?.close();
+    }
     await stopAll();
 
     const pacing =

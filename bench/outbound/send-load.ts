@@ -138,10 +138,14 @@ export class SendLoad {
     const ended = performance.now();
     await beforeDrain?.();
     await this.drain();
-    const cpu =
-      this.cost && costBefore
-        ? cpuPerMessage(costBefore, await this.cost.read(), Math.max(this.accepted.size, 1))
-        : {};
+    let cpu = {};
+    if (this.cost && costBefore) {
+      const messages = Math.max(this.accepted.size, 1);
+      const costAfter = await this.cost.read();
+      cpu = cpuPerMessage(costBefore, costAfter, messages);
+      const title = `${mode} ${sendScenarioName(scenario)}: PostgreSQL statements of the run`;
+      this.cost.printStatements(title, costBefore, costAfter, messages);
+    }
     const actualS = Math.round((ended - started) / 100) / 10;
     return { ...this.record(mode, scenario, actualS, started, ended), cpuMsPerMessage: cpu };
   }

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
  * with the machine's load as times do: a change's effect on the writes shows in one run.
  */
 type Totals = { calls: number; ms: number; walRecords: number; buffers: number };
-type Counts = Map<string, Totals & { query: string; toplevel: boolean }>;
+export type StatementCounts = Map<string, Totals & { query: string; toplevel: boolean }>;
 
 /**
  * The statements behind the commits-per-message figure (BENCH_STATEMENTS=1): calls and time
@@ -33,7 +33,7 @@ export class StatementCounter {
     );
   }
 
-  async read(): Promise<Counts> {
+  async read(): Promise<StatementCounts> {
     const { rows } = await this.server.query<{
       id: string;
       query: string;
@@ -71,7 +71,7 @@ export class StatementCounter {
    * totals count the statements the client sent (a trigger's are in its statement's figures);
    * nested ones are listed, marked `>`.
    */
-  print(before: Counts, after: Counts, messages: number): void {
+  print(before: StatementCounts, after: StatementCounts, messages: number): void {
     const ran = [...after]
       .map(([id, { query, toplevel, ...now }]) => ({
         toplevel,
