@@ -10,14 +10,21 @@ import { EventSubscribersRegistry } from './event-subscribers.registry';
 
 /** After a failed poll (PostgreSQL away), waits grow to this. */
 const MAX_ERROR_PAUSE_MS = 10_000;
+/**
+ * After a poll that leased fewer streams than it could (no backlog), the next one waits this
+ * long (at most the poll interval) so that it carries what was recorded meanwhile: fewer,
+ * fuller polls, for events reaching their subscribers up to this much later.
+ */
+export const GATHER_MS = 100;
 
 /**
  * Polls for due streams in roles that run workers, when any subscriber exists. Every pod may
  * run it: streams are leased with SKIP LOCKED, so each is delivered by one pod at a time, and
  * a pod that dies leaves its streams to the others when the lease lapses. No Redis is
  * involved: a Redis restart loses nothing, and a PostgreSQL outage only pauses the polls.
- * A poll that found work polls again at once, its acknowledgement leasing the next batch in
- * the same statement; an idle one waits the poll interval.
+ * A poll that leased a full batch (a backlog) polls again at once, its acknowledgement leasing
+ * the next batch in the same statement; one that leased less is acknowledged alone and the
+ * next poll waits GATHER_MS; an idle one waits the poll interval.
  */
 @Injectable()
 export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -61,8 +68,14 @@ export class EventDeliveryLoop implements OnApplicationBootstrap, BeforeApplicat
       try {
         const poll = leased ?? (await this.delivery.lease());
         leased = undefined;
-        if (poll.streams.length) leased = await this.delivery.deliver(poll, () => this.running);
-        else pauseMs = this.config.messagingEvents.pollIntervalMs;
+        const { pollIntervalMs } = this.config.messagingEvents;
+        if (!poll.streams.length) pauseMs = pollIntervalMs;
+        else if (poll.streams.length >= poll.request.options.limit) {
+          leased = await this.delivery.deliver(poll, () => this.running);
+        } else {
+          await this.delivery.deliver(poll, () => false);
+          pauseMs = Math.min(GATHER_MS, pollIntervalMs);
+        }
         failures = 0;
       } catch (error) {
         // A poll whose acknowledgement failed keeps its lease until it lapses; its streams are
